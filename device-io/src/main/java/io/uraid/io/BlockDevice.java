@@ -1,0 +1,33 @@
+package io.uraid.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A file or block device opened by an {@link IoEngine}. */
+public interface BlockDevice extends AutoCloseable {
+
+    /** The path it was opened from. */
+    Path path();
+
+    /** Size in bytes (BLKGETSIZE64 for block devices, the file length for files). */
+    long size();
+
+    /** Smallest unit of direct I/O: BLKSSZGET for block devices, 512 for files. */
+    int logicalBlockSize();
+
+    /** BLKPBSZGET for block devices, 4096 for files. */
+    int physicalBlockSize();
+
+    /** True for a block device, false for a regular file. */
+    boolean isBlockDevice();
+
+    /** True when opened with O_DIRECT (false when the file system refused it). */
+    boolean isDirect();
+
+    /** The engine's handle for this device (a registered-file index or a descriptor). */
+    int handle();
+
+    /** Closes the device, releasing any exclusive claim. */
+    @Override
+    void close() throws IOException;
+}

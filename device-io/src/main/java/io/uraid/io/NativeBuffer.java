@@ -1,0 +1,71 @@
+package io.uraid.io;
+
+import io.uraid.io.internal.UnsafeAccess;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A block of native memory outside the Java heap, aligned for O_DIRECT (4096 by default),
+ * freed explicitly by {@link #close()}. The memory is malloc'd (anonymous), so io_uring can
+ * register it as fixed buffers.
+ */
+public final class NativeBuffer implements AutoCloseable {
+    public static final int DEFAULT_ALIGNMENT = 4096;
+
+    private final ByteBuffer owner;
+    private final ByteBuffer aligned;
+    private final long address;
+    private final int capacity;
+    private volatile boolean closed;
+
+    private NativeBuffer(int capacity, int alignment) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("buffer capacity must be positive: " + capacity);
+        }
+        if (Integer.bitCount(alignment) != 1) {
+            throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
+        }
+        this.owner = ByteBuffer.allocateDirect(capacity + alignment);
+        this.aligned = owner.alignedSlice(alignment).limit(capacity).slice().order(ByteOrder.LITTLE_ENDIAN);
+        this.address = UnsafeAccess.addressOf(aligned);
+        this.capacity = capacity;
+    }
+
+    /** Allocates {@code capacity} bytes, 4096-aligned, zero-filled. */
+    public static NativeBuffer allocate(int capacity) {
+        return new NativeBuffer(capacity, DEFAULT_ALIGNMENT);
+    }
+
+    /** Allocates {@code capacity} bytes aligned to {@code alignment}, zero-filled. */
+    public static NativeBuffer allocate(int capacity, int alignment) {
+        return new NativeBuffer(capacity, alignment);
+    }
+
+    /** Native address of the first byte. */
+    public long address() {
+        return address;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** A little-endian view of the whole buffer (position 0, limit capacity); views share memory. */
+    public ByteBuffer view() {
+        return aligned.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A little-endian view of {@code length} bytes starting at {@code offset}. */
+    public ByteBuffer view(int offset, int length) {
+        return aligned.slice(offset, length).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Frees the memory now; the buffer and its views must not be used afterwards. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            UnsafeAccess.free(owner);
+        }
+    }
+}

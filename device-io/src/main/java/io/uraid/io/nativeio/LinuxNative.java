@@ -1,0 +1,232 @@
+package io.uraid.io.nativeio;
+
+import io.uraid.io.NativeBuffer;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+
+/**
+ * The only class that makes native calls (through jnr-ffi). Everything else in uraid calls
+ * these static methods, which return {@code -errno} on failure instead of throwing.
+ *
+ * <p>jnr-ffi corrupts the 6th argument of bindings with exactly six primitive parameters
+ * (jnr/jnr-ffi#181). So every system call with more than four arguments goes through the
+ * seven-parameter {@code syscall} binding (nr + 6 args), which takes jnr's generic, correct path;
+ * calls with up to four arguments use the five-parameter fast path. Both are covered by canary
+ * tests.
+ */
+public final class LinuxNative {
+
+    /** The raw binding. Kept package-private: nobody outside this class sees jnr-ffi. */
+    interface LibC {
+        long syscall(long nr, long a1, long a2, long a3, long a4);
+
+        long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+        int open(String path, int flags, int mode);
+
+        int close(int fd);
+    }
+
+    // x86_64 syscall numbers (the io_uring ones are the same on every arch but alpha/mips).
+    static final int SYS_PREAD64 = 17;
+    static final int SYS_PWRITE64 = 18;
+    static final int SYS_FSTAT = 5;
+    static final int SYS_MMAP = 9;
+    static final int SYS_MUNMAP = 11;
+    static final int SYS_IOCTL = 16;
+    static final int SYS_GETPID = 39;
+    static final int SYS_FSYNC = 74;
+    static final int SYS_FDATASYNC = 75;
+    static final int SYS_FALLOCATE = 285;
+    static final int SYS_IO_SETUP = 206;
+    static final int SYS_IO_DESTROY = 207;
+    static final int SYS_IO_GETEVENTS = 208;
+    static final int SYS_IO_SUBMIT = 209;
+    static final int SYS_IO_URING_SETUP = 425;
+    static final int SYS_IO_URING_ENTER = 426;
+    static final int SYS_IO_URING_REGISTER = 427;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_CLOEXEC = 0x80000;
+    /** O_DIRECT differs by architecture (0x4000 is O_DIRECTORY on arm64). */
+    public static final int O_DIRECT = isArm64() ? 0x10000 : 0x4000;
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int MAP_POPULATE = 0x8000;
+
+    public static final long BLKGETSIZE64 = 0x80081272L;
+    public static final long BLKSSZGET = 0x1268L;
+    public static final long BLKPBSZGET = 0x127BL;
+
+    public static final int S_IFMT = 0xF000;
+    public static final int S_IFBLK = 0x6000;
+    public static final int S_IFREG = 0x8000;
+
+    private static final LibC LIBC;
+    private static final Runtime RUNTIME;
+    private static final Throwable LOAD_FAILURE;
+
+    static {
+        LibC lib = null;
+        Runtime rt = null;
+        Throwable failure = null;
+        try {
+            if (!"Linux".equals(System.getProperty("os.name"))) {
+                throw new UnsupportedOperationException("not Linux but " + System.getProperty("os.name"));
+            }
+            if (!"amd64".equals(System.getProperty("os.arch")) && !isArm64()) {
+                throw new UnsupportedOperationException("unsupported architecture " + System.getProperty("os.arch"));
+            }
+            lib = LibraryLoader.create(LibC.class).failImmediately().load("c");
+            rt = Runtime.getRuntime(lib);
+        } catch (Throwable t) {
+            failure = t;
+            lib = null;
+        }
+        LIBC = lib;
+        RUNTIME = rt;
+        LOAD_FAILURE = failure;
+    }
+
+    private LinuxNative() {
+    }
+
+    private static boolean isArm64() {
+        return "aarch64".equals(System.getProperty("os.arch"));
+    }
+
+    /** True when native calls can be made on this machine. */
+    public static boolean isAvailable() {
+        return LIBC != null;
+    }
+
+    /** Why native calls are unavailable, or null. */
+    public static String unavailabilityCause() {
+        return LOAD_FAILURE == null ? null : String.valueOf(LOAD_FAILURE.getMessage());
+    }
+
+    private static LibC libc() {
+        if (LIBC == null) {
+            throw new UnsupportedOperationException("native calls unavailable: " + unavailabilityCause());
+        }
+        return LIBC;
+    }
+
+    private static long check(long r) {
+        return r == -1 ? -RUNTIME.getLastError() : r;
+    }
+
+    /** syscall with up to four arguments (fast path). */
+    public static long syscall4(long nr, long a1, long a2, long a3, long a4) {
+        return check(libc().syscall(nr, a1, a2, a3, a4));
+    }
+
+    /** syscall with up to six arguments (generic path; immune to the 6-argument bug). */
+    public static long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        return check(libc().syscall(nr, a1, a2, a3, a4, a5, a6));
+    }
+
+    public static int getpid() {
+        return (int) syscall4(SYS_GETPID, 0, 0, 0, 0);
+    }
+
+    /** open(2); returns the descriptor or -errno. */
+    public static int open(String path, int flags, int mode) {
+        int fd = libc().open(path, flags | O_CLOEXEC, mode);
+        return fd < 0 ? -RUNTIME.getLastError() : fd;
+    }
+
+    public static int close(int fd) {
+        int r = libc().close(fd);
+        return r < 0 ? -RUNTIME.getLastError() : r;
+    }
+
+    public static long pread(int fd, long address, long length, long offset) {
+        return syscall4(SYS_PREAD64, fd, address, length, offset);
+    }
+
+    public static long pwrite(int fd, long address, long length, long offset) {
+        return syscall4(SYS_PWRITE64, fd, address, length, offset);
+    }
+
+    public static int fsync(int fd, boolean dataOnly) {
+        return (int) syscall4(dataOnly ? SYS_FDATASYNC : SYS_FSYNC, fd, 0, 0, 0);
+    }
+
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        return (int) syscall4(SYS_FALLOCATE, fd, mode, offset, length);
+    }
+
+    /** ioctl(fd, request, argp) with argp a native address. */
+    public static int ioctl(int fd, long request, long argp) {
+        return (int) syscall4(SYS_IOCTL, fd, request, argp, 0);
+    }
+
+    /** ioctl that writes a u64 (e.g. BLKGETSIZE64): returns the value, or -errno. */
+    public static long ioctlU64(int fd, long request) {
+        try (NativeBuffer out = NativeBuffer.allocate(8, 8)) {
+            int r = ioctl(fd, request, out.address());
+            return r < 0 ? r : out.view().getLong(0);
+        }
+    }
+
+    /** ioctl that writes an int (e.g. BLKSSZGET): returns the value, or -errno. */
+    public static int ioctlInt(int fd, long request) {
+        try (NativeBuffer out = NativeBuffer.allocate(8, 8)) {
+            int r = ioctl(fd, request, out.address());
+            return r < 0 ? r : out.view().getInt(0);
+        }
+    }
+
+    /** fstat into a 144-byte buffer; returns 0 or -errno. */
+    public static int fstat(int fd, long statAddress) {
+        return (int) syscall4(SYS_FSTAT, fd, statAddress, 0, 0);
+    }
+
+    /** mmap(NULL, length, prot, flags, fd, offset): the address, or -errno. */
+    public static long mmap(long length, int prot, int flags, int fd, long offset) {
+        long r = libc().syscall(SYS_MMAP, 0, length, prot, flags, fd, offset);
+        // The raw kernel ABI through glibc's syscall(): failures are -1 with errno set.
+        return r == -1 ? -RUNTIME.getLastError() : r;
+    }
+
+    public static int munmap(long address, long length) {
+        return (int) syscall4(SYS_MUNMAP, address, length, 0, 0);
+    }
+
+    public static int ioUringSetup(int entries, long paramsAddress) {
+        return (int) syscall4(SYS_IO_URING_SETUP, entries, paramsAddress, 0, 0);
+    }
+
+    /** io_uring_enter with an explicit null sigset and _NSIG/8 as its size. */
+    public static int ioUringEnter(int ringFd, int toSubmit, int minComplete, int flags) {
+        return (int) syscall6(SYS_IO_URING_ENTER, ringFd, toSubmit, minComplete, flags, 0, 8);
+    }
+
+    public static int ioUringRegister(int ringFd, int opcode, long arg, int nrArgs) {
+        return (int) syscall4(SYS_IO_URING_REGISTER, ringFd, opcode, arg, nrArgs);
+    }
+
+    /** io_setup(nr, ctxp): ctxp must point at a zeroed u64. */
+    public static int ioSetup(int nrEvents, long ctxAddress) {
+        return (int) syscall4(SYS_IO_SETUP, nrEvents, ctxAddress, 0, 0);
+    }
+
+    public static int ioDestroy(long ctx) {
+        return (int) syscall4(SYS_IO_DESTROY, ctx, 0, 0, 0);
+    }
+
+    public static int ioSubmit(long ctx, long nr, long iocbPointersAddress) {
+        return (int) syscall4(SYS_IO_SUBMIT, ctx, nr, iocbPointersAddress, 0);
+    }
+
+    /** io_getevents(ctx, min, nr, events, timeout): five arguments, so the generic path. */
+    public static int ioGetEvents(long ctx, long minNr, long nr, long eventsAddress, long timeoutAddress) {
+        return (int) syscall6(SYS_IO_GETEVENTS, ctx, minNr, nr, eventsAddress, timeoutAddress, 0);
+    }
+}

@@ -1,0 +1,37 @@
+package io.uraid.core.spi;
+
+/**
+ * Pure address arithmetic of one array: where each byte of the array lives on the members.
+ * No I/O, no allocation: every method returns primitives, so the request path can call it
+ * for every request.
+ *
+ * <p>Offsets on members are relative to the start of each member's data area (the md
+ * superblock's data_offset is added by the caller).
+ *
+ * <p>The core splits every request at {@link #bytesToBoundary}: a piece that does not cross a
+ * boundary is contiguous on each member, so {@link #member} and {@link #memberOffset} of its
+ * first byte describe where the whole piece goes.
+ */
+public interface Layout {
+
+    /** Usable size of the array in bytes. */
+    long arraySize();
+
+    /** Number of raid devices (roles), including any that are currently missing. */
+    int raidDisks();
+
+    /** How many copies of each byte the array keeps (1 for linear and raid0). */
+    int copies();
+
+    /**
+     * Bytes from {@code arrayOffset} to the next point where the mapping jumps (end of a chunk,
+     * end of a member...). Always &gt; 0 for {@code 0 <= arrayOffset < arraySize()}.
+     */
+    long bytesToBoundary(long arrayOffset);
+
+    /** Role (raid device index) holding copy {@code copy} of the byte at {@code arrayOffset}. */
+    int member(long arrayOffset, int copy);
+
+    /** Offset within that member's data area of copy {@code copy} of the byte at {@code arrayOffset}. */
+    long memberOffset(long arrayOffset, int copy);
+}
