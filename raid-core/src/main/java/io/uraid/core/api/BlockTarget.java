@@ -1,0 +1,50 @@
+package io.uraid.core.api;
+
+/**
+ * Something that serves block requests asynchronously: an assembled array, or in tests a
+ * memory-backed stand-in. Front ends (NBD connections, bench workers, the CLI) talk to this.
+ *
+ * <p>All methods may be called from any number of threads. Each call completes exactly once,
+ * through {@code callback.done(tag, result)}, with {@code result} 0 on success or
+ * {@code -errno} (EIO, EINVAL, ENOSPC, ESHUTDOWN...). The callback runs on the target's own
+ * thread and must be quick: hand heavy work elsewhere.
+ *
+ * <p>Offsets and lengths must be multiples of {@link #blockSize()} and lie within
+ * {@link #size()}; otherwise the request completes with {@code -EINVAL} (or {@code -ENOSPC}
+ * for a write past the end) without touching any device. Buffers are native addresses that
+ * must stay valid until the callback. A call never blocks for long: when the target's request
+ * ring is full, it completes the request with {@code -EAGAIN} only if asked not to wait
+ * (see {@link #tryRead}); the plain methods wait for room.
+ */
+public interface BlockTarget {
+
+    /** Flag for {@link #write}: durable on every copy before completion (NBD FUA). */
+    int FUA = 1;
+
+    /** Size in bytes. */
+    long size();
+
+    /** The logical block size: every offset and length is a multiple of it. */
+    int blockSize();
+
+    /** Reads {@code length} bytes at {@code offset} into native memory at {@code address}. */
+    void read(long offset, int length, long address, IoCallback callback, long tag);
+
+    /** Writes {@code length} bytes from native memory at {@code address} to {@code offset}. */
+    void write(long offset, int length, long address, int flags, IoCallback callback, long tag);
+
+    /** Makes every write completed before this call durable on every member. */
+    void flush(IoCallback callback, long tag);
+
+    /** Discards a range; afterwards it reads back as zeroes. */
+    void discard(long offset, long length, IoCallback callback, long tag);
+
+    /**
+     * Like {@link #read} but returns false at once, without calling back, when the request ring
+     * is full (back-pressure for event-loop front ends).
+     */
+    default boolean tryRead(long offset, int length, long address, IoCallback callback, long tag) {
+        read(offset, length, address, callback, tag);
+        return true;
+    }
+}
