@@ -12,9 +12,8 @@ package io.uraid.core.api;
  * <p>Offsets and lengths must be multiples of {@link #blockSize()} and lie within
  * {@link #size()}; otherwise the request completes with {@code -EINVAL} (or {@code -ENOSPC}
  * for a write past the end) without touching any device. Buffers are native addresses that
- * must stay valid until the callback. A call never blocks for long: when the target's request
- * ring is full, it completes the request with {@code -EAGAIN} only if asked not to wait
- * (see {@link #tryRead}); the plain methods wait for room.
+ * must stay valid until the callback. When the target's request ring is full, a call waits
+ * for room (back-pressure) rather than dropping the request.
  */
 public interface BlockTarget {
 
@@ -38,13 +37,4 @@ public interface BlockTarget {
 
     /** Discards a range; afterwards it reads back as zeroes. */
     void discard(long offset, long length, IoCallback callback, long tag);
-
-    /**
-     * Like {@link #read} but returns false at once, without calling back, when the request ring
-     * is full (back-pressure for event-loop front ends).
-     */
-    default boolean tryRead(long offset, int length, long address, IoCallback callback, long tag) {
-        read(offset, length, address, callback, tag);
-        return true;
-    }
 }
