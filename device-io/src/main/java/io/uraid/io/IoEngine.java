@@ -91,6 +91,20 @@ public interface IoEngine extends AutoCloseable {
      */
     void registerBuffers(NativeBuffer region) throws IOException;
 
+    /**
+     * Makes a {@link #reap} that is blocked (or about to block) in this engine return soon,
+     * even with no completion. The only method any thread may call at any time; it is how a
+     * producer wakes an idle issuer. Engines that cannot do this return false from
+     * {@link #supportsWakeup()} and the issuer must not block in reap with nothing in flight.
+     */
+    default void wakeup() {
+    }
+
+    /** True when {@link #wakeup()} really interrupts a blocking {@link #reap}. */
+    default boolean supportsWakeup() {
+        return false;
+    }
+
     /** Closes the engine; devices opened through it must be closed first. */
     @Override
     void close();

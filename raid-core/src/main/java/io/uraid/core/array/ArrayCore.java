@@ -1,0 +1,168 @@
+package io.uraid.core.array;
+
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.Layout;
+import io.uraid.core.spi.RaidLevel;
+import io.uraid.io.Errno;
+import io.uraid.io.IoEngine;
+import java.util.logging.Logger;
+
+/**
+ * The state the dispatcher thread works on: members, layout, pooled requests, legs in flight and
+ * the queue of requests waiting for engine room. Everything here is touched only by the
+ * dispatcher thread, except the volatile member states and counters that status readers see.
+ */
+final class ArrayCore {
+    private static final Logger LOG = Logger.getLogger(ArrayCore.class.getName());
+
+    final String name;
+    final RaidLevel level;
+    final Geometry geometry;
+    final Layout layout;
+    final Member[] members;
+    final IoEngine engine;
+    final ArrayOptions options;
+    final LegTable legs;
+    final ArrayRequest[] requests;
+    private final int[] freeRequests;
+    private int freeRequestCount;
+    /** FIFO of request indexes waiting for engine room (resumed from their cursor). */
+    private final int[] stalled;
+    private int stalledHead;
+    private int stalledCount;
+    final MetadataUpdater metadata;
+    volatile long events;
+    /** Array-issued fsyncs in flight (see {@link Op#SYNC}). */
+    int syncsOutstanding;
+
+    ArrayCore(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
+              ArrayOptions options, SuperblockWriter superblocks, long events, int engineEntries) {
+        this.name = name;
+        this.level = level;
+        this.geometry = geometry;
+        this.layout = level.layout(geometry);
+        this.members = members;
+        this.engine = engine;
+        this.options = options;
+        this.legs = new LegTable(engineEntries);
+        this.requests = new ArrayRequest[options.ringSize()];
+        this.freeRequests = new int[options.ringSize()];
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = new ArrayRequest(i);
+            freeRequests[i] = requests.length - 1 - i;
+        }
+        this.freeRequestCount = requests.length;
+        this.stalled = new int[options.ringSize()];
+        this.events = events;
+        this.metadata = new MetadataUpdater(this, superblocks);
+    }
+
+    ArrayRequest acquireRequest() {
+        return freeRequestCount == 0 ? null : requests[freeRequests[--freeRequestCount]];
+    }
+
+    boolean hasFreeRequest() {
+        return freeRequestCount > 0;
+    }
+
+    int activeRequests() {
+        return requests.length - freeRequestCount;
+    }
+
+    void stall(ArrayRequest r) {
+        if (!r.stalled) {
+            r.stalled = true;
+            stalled[(stalledHead + stalledCount++) % stalled.length] = r.index;
+        }
+    }
+
+    /** Oldest stalled request, without removing it; null when none. */
+    ArrayRequest peekStalled() {
+        return stalledCount == 0 ? null : requests[stalled[stalledHead]];
+    }
+
+    void popStalled() {
+        requests[stalled[stalledHead]].stalled = false;
+        stalledHead = (stalledHead + 1) % stalled.length;
+        stalledCount--;
+    }
+
+    boolean hasStalled() {
+        return stalledCount > 0;
+    }
+
+    /** Bit i set = role i in sync. */
+    long workingRoles() {
+        long mask = 0;
+        for (Member m : members) {
+            if (m.inSync()) {
+                mask |= 1L << m.role();
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * A leg on {@code role} failed with {@code errno}. Marks the member faulty when the array
+     * can serve every byte without it (md never fails the last copy).
+     *
+     * @return true when the failure is absorbed by redundancy
+     */
+    boolean failMember(int role, int errno) {
+        Member m = members[role];
+        m.errors++;
+        if (!level.redundant()) {
+            return false;
+        }
+        if (!m.inSync()) {
+            return true; // already failed by an earlier leg; this leg's data was never relied on
+        }
+        long without = workingRoles() & ~(1L << role);
+        if (!level.canServe(geometry, without)) {
+            LOG.warning(name + ": I/O error (" + Errno.name(errno) + ") on " + describe(m)
+                    + ", the last good copy: not failing it");
+            return false;
+        }
+        m.setState(MemberState.FAULTY);
+        LOG.warning(name + ": " + describe(m) + " failed (" + Errno.name(errno) + "), array continues degraded");
+        metadata.markDirty();
+        return true;
+    }
+
+    /** Marks a member faulty on request (uraid fail). Returns false if that would lose data. */
+    boolean failMemberOnRequest(int role) {
+        Member m = members[role];
+        if (!m.inSync()) {
+            return true;
+        }
+        if (level.redundant() && !level.canServe(geometry, workingRoles() & ~(1L << role))) {
+            return false;
+        }
+        m.setState(MemberState.FAULTY);
+        LOG.warning(name + ": " + describe(m) + " marked faulty by request");
+        metadata.markDirty();
+        return true;
+    }
+
+    static String describe(Member m) {
+        return m.device() == null ? "role " + m.role() : m.device().path() + " (role " + m.role() + ")";
+    }
+
+    /** Completes a request whose legs are all done, or parks it until metadata is durable. */
+    void finish(ArrayRequest r) {
+        if (r.needsMetadata && r.status == 0 && metadata.enabled()) {
+            metadata.waitFor(r);
+            return;
+        }
+        complete(r);
+    }
+
+    void complete(ArrayRequest r) {
+        var cb = r.callback;
+        long tag = r.tag;
+        int status = r.status;
+        r.clear();
+        freeRequests[freeRequestCount++] = r.index;
+        cb.done(tag, status);
+    }
+}

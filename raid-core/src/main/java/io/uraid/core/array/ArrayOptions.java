@@ -1,0 +1,43 @@
+package io.uraid.core.array;
+
+/**
+ * Tuning of one array's request path.
+ *
+ * @param ringSize      slots in the Disruptor request ring (power of two); also the most
+ *                      requests the dispatcher keeps in flight
+ * @param maxLegBytes   largest single leg; longer pieces are split (keeps one request from
+ *                      monopolising a member)
+ * @param idle          what the dispatcher does when it has nothing to do
+ * @param spinNanos     with {@link Idle#SPIN_THEN_BLOCK}: how long to spin before blocking
+ */
+public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNanos) {
+
+    /** Dispatcher idle behaviour (the ring's wait strategy). */
+    public enum Idle {
+        /** Block at once (lowest CPU use, a wake-up costs a system call). */
+        BLOCK,
+        /** Spin briefly for the next request or completion, then block (default). */
+        SPIN_THEN_BLOCK,
+        /** Never block: lowest latency, burns a core. */
+        BUSY_SPIN
+    }
+
+    public static final ArrayOptions DEFAULT = new ArrayOptions(1024, 1 << 20, Idle.SPIN_THEN_BLOCK, 50_000);
+
+    public ArrayOptions {
+        if (Integer.bitCount(ringSize) != 1 || ringSize < 2) {
+            throw new IllegalArgumentException("ring size must be a power of two >= 2: " + ringSize);
+        }
+        if (maxLegBytes < 4096) {
+            throw new IllegalArgumentException("max leg size must be at least 4096: " + maxLegBytes);
+        }
+    }
+
+    public ArrayOptions withIdle(Idle i) {
+        return new ArrayOptions(ringSize, maxLegBytes, i, spinNanos);
+    }
+
+    public ArrayOptions withRingSize(int n) {
+        return new ArrayOptions(n, maxLegBytes, idle, spinNanos);
+    }
+}

@@ -1,0 +1,63 @@
+package io.uraid.core.array;
+
+import io.uraid.core.api.IoCallback;
+
+/**
+ * A request in flight on the dispatcher: pooled, mutable, touched only by the dispatcher thread.
+ * {@link #cursor} is the resumable submission point: legs are issued piece by piece, and when
+ * the engine is full the request waits with its cursor where it stopped (no rollback).
+ */
+final class ArrayRequest {
+    final int index;
+    byte op;
+    int flags;
+    long offset;
+    long length;
+    long address;
+    IoCallback callback;
+    long tag;
+    /** Bytes of the request already mapped into legs (flush: members already issued). */
+    long cursor;
+    /** Legs issued and not yet completed. */
+    int outstanding;
+    /** 0, or the first -errno that decides the request's result. */
+    int status;
+    /** A tolerated member failure happened: complete only after the superblocks say so. */
+    boolean needsMetadata;
+    /** Waiting in the stalled queue for engine room. */
+    boolean stalled;
+
+    ArrayRequest(int index) {
+        this.index = index;
+    }
+
+    void load(RequestSlot slot) {
+        op = slot.op;
+        flags = slot.flags;
+        offset = slot.offset;
+        length = slot.length;
+        address = slot.address;
+        callback = slot.callback;
+        tag = slot.tag;
+        cursor = 0;
+        outstanding = 0;
+        status = 0;
+        needsMetadata = false;
+        stalled = false;
+    }
+
+    boolean fullyIssued() {
+        return cursor >= length;
+    }
+
+    /** Keeps the first error: later legs failing the same way add nothing. */
+    void fail(int errno) {
+        if (status == 0) {
+            status = errno;
+        }
+    }
+
+    void clear() {
+        callback = null;
+    }
+}

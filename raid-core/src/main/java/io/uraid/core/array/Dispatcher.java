@@ -1,0 +1,252 @@
+package io.uraid.core.array;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import io.uraid.io.Errno;
+import io.uraid.io.IoEngine;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The array's one thread: the only issuer of its engine. Each turn it takes a batch of requests
+ * from the ring, maps them into legs, submits the batch with one system call, and reaps
+ * completions. When there is nothing to do it idles as {@link ArrayOptions.Idle} says; producers
+ * wake it through {@link #wake()}.
+ */
+final class Dispatcher implements Runnable {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+
+    private final ArrayCore core;
+    private final RingBuffer<RequestSlot> ring;
+    private final EventPoller<RequestSlot> poller;
+    private final IoEngine engine;
+    private final LegIssuer issuer;
+    private final LegCompleter completer;
+    private final EventPoller.Handler<RequestSlot> takeRequest = this::takeRequest;
+    private volatile boolean sleeping;
+    private volatile boolean stopping;
+    private volatile Thread thread;
+    private int batchTaken;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> control =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    Dispatcher(ArrayCore core, RingBuffer<RequestSlot> ring) {
+        this.core = core;
+        this.ring = ring;
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+        this.engine = core.engine;
+        this.issuer = new LegIssuer(core);
+        this.completer = new LegCompleter(core, issuer);
+    }
+
+    /** Called by producers after publishing: wakes the dispatcher if it is blocked. */
+    void wake() {
+        if (sleeping) {
+            wakeNow();
+        }
+    }
+
+    private void wakeNow() {
+        if (engine.supportsWakeup()) {
+            engine.wakeup();
+        } else {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Runs {@code task} on the dispatcher thread (member management, status). */
+    void execute(Runnable task) {
+        control.add(task);
+        wakeNow();
+    }
+
+    void stop() {
+        stopping = true;
+        wakeNow();
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            core.metadata.requestState(false);
+            while (!stopping) {
+                if (turn() == 0) {
+                    idle();
+                }
+            }
+            drainAndClose();
+        } catch (Throwable t) {
+            LOG.log(Level.SEVERE, core.name + ": dispatcher stopped by an unexpected error", t);
+        }
+    }
+
+    /** One turn of the loop; returns how much work it found. */
+    private int turn() {
+        int work = runControl();
+        work += resumeStalled();
+        if (!core.hasStalled()) {
+            work += pollRing();
+        }
+        if (core.metadata.pump()) {
+            work++;
+        }
+        work += engine.reap(0, completer);
+        return work;
+    }
+
+    private int runControl() {
+        int n = 0;
+        Runnable task;
+        while ((task = control.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, core.name + ": control task failed", e);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private int resumeStalled() {
+        int resumed = 0;
+        ArrayRequest r;
+        while ((r = core.peekStalled()) != null) {
+            if (!issuer.issue(r)) {
+                break;
+            }
+            core.popStalled();
+            resumed++;
+            if (r.outstanding == 0) {
+                core.finish(r);
+            }
+        }
+        return resumed;
+    }
+
+    private int pollRing() {
+        if (!core.hasFreeRequest()) {
+            return 0;
+        }
+        batchTaken = 0;
+        try {
+            poller.poll(takeRequest);
+        } catch (Exception e) {
+            LOG.log(Level.SEVERE, core.name + ": failed to take a request", e);
+        }
+        return batchTaken;
+    }
+
+    private boolean takeRequest(RequestSlot slot, long sequence, boolean endOfBatch) {
+        ArrayRequest r = core.acquireRequest();
+        r.load(slot);
+        slot.callback = null; // the slot is reused by producers once we move on
+        batchTaken++;
+        if (!issuer.issue(r)) {
+            core.stall(r);
+            return false;
+        }
+        if (r.outstanding == 0) {
+            core.finish(r); // every piece failed before issue (no working copy)
+        }
+        // Stop when out of pooled requests or after a batch the engine's SQ can hold.
+        return core.hasFreeRequest() && batchTaken < 256;
+    }
+
+    private boolean ringHasWork() {
+        return ring.getCursor() > poller.getSequence().get() || !control.isEmpty();
+    }
+
+    private void idle() {
+        ArrayOptions.Idle mode = core.options.idle();
+        if (mode == ArrayOptions.Idle.BUSY_SPIN) {
+            Thread.onSpinWait();
+            return;
+        }
+        if (mode == ArrayOptions.Idle.SPIN_THEN_BLOCK) {
+            long until = System.nanoTime() + core.options.spinNanos();
+            while (System.nanoTime() < until) {
+                if (ringHasWork() || engine.reap(0, completer) > 0 || stopping) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        sleeping = true;
+        try {
+            if (ringHasWork() || stopping) {
+                return;
+            }
+            if (engine.supportsWakeup()) {
+                engine.reap(1, completer);
+            } else if (engine.inFlight() > 0) {
+                engine.reap(0, completer);
+                Thread.onSpinWait(); // cannot block in the engine without a wake-up
+            } else {
+                LockSupport.parkNanos(this, 1_000_000);
+            }
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    /** Stop: finish what is in flight, refuse what is left in the ring, record a clean state. */
+    private void drainAndClose() {
+        while (core.activeRequests() > 0 || core.hasStalled() || ringHasWork()) {
+            if (ringHasWork() && core.hasFreeRequest()) {
+                refuseFromRing();
+            }
+            if (turn() == 0) {
+                engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
+            }
+        }
+        syncMembers();
+        if (core.metadata.enabled()) {
+            core.metadata.requestState(true);
+            while (!core.metadata.idle()) {
+                core.metadata.pump();
+                engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
+            }
+        }
+        while (engine.inFlight() > 0) {
+            engine.reap(1, completer);
+        }
+    }
+
+    /** Makes every write so far durable on every working member before the state goes clean. */
+    private void syncMembers() {
+        for (Member m : core.members) {
+            if (!m.inSync()) {
+                continue;
+            }
+            while (engine.available() < 1 || core.legs.available() < 1) {
+                engine.reap(1, completer);
+            }
+            int leg = core.legs.acquire(-1, Op.SYNC, m.role());
+            engine.prepFsync(m.device(), true, leg, 0);
+            m.pending++;
+            core.syncsOutstanding++;
+        }
+        while (core.syncsOutstanding > 0) {
+            engine.reap(1, completer);
+        }
+    }
+
+    private void refuseFromRing() {
+        try {
+            poller.poll((slot, seq, end) -> {
+                var cb = slot.callback;
+                slot.callback = null;
+                if (cb != null) {
+                    cb.done(slot.tag, -Errno.ESHUTDOWN);
+                }
+                return true;
+            });
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, core.name + ": failed to refuse a request at stop", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.uraid.core.array;
+
+import io.uraid.io.BlockDevice;
+
+/**
+ * One raid device slot of an array: the device (null when missing), where its data area starts,
+ * and its state. State changes happen only on the array's dispatcher thread; other threads
+ * read a consistent-enough snapshot through the volatile field.
+ */
+public final class Member {
+    private final int role;
+    private final BlockDevice device;
+    private final long dataOffset;
+    private volatile MemberState state;
+    /** Legs issued to this member and not yet completed (read balancing). Dispatcher-only. */
+    int pending;
+    /** Counters for status and metrics; written by the dispatcher only. */
+    volatile long reads;
+    volatile long writes;
+    volatile long readBytes;
+    volatile long writtenBytes;
+    volatile long errors;
+
+    public Member(int role, BlockDevice device, long dataOffset, MemberState state) {
+        this.role = role;
+        this.device = device;
+        this.dataOffset = dataOffset;
+        this.state = device == null ? MemberState.MISSING : state;
+    }
+
+    public int role() {
+        return role;
+    }
+
+    /** The device, or null when the slot is missing. */
+    public BlockDevice device() {
+        return device;
+    }
+
+    /** Byte offset of the data area on the device (md's data_offset). */
+    public long dataOffset() {
+        return dataOffset;
+    }
+
+    public MemberState state() {
+        return state;
+    }
+
+    void setState(MemberState s) {
+        state = s;
+    }
+
+    public boolean inSync() {
+        return state == MemberState.IN_SYNC;
+    }
+
+    public long reads() {
+        return reads;
+    }
+
+    public long writes() {
+        return writes;
+    }
+
+    public long readBytes() {
+        return readBytes;
+    }
+
+    public long writtenBytes() {
+        return writtenBytes;
+    }
+
+    public long errors() {
+        return errors;
+    }
+}

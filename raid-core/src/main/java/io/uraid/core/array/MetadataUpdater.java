@@ -1,0 +1,153 @@
+package io.uraid.core.array;
+
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import java.nio.ByteBuffer;
+
+/**
+ * Rewrites the superblocks of the working members when the array's state changes, and holds
+ * back the requests that depend on the change until it is durable: a write that was absorbed
+ * by failing a member is acknowledged only once every surviving superblock says that member
+ * is faulty, so a power cut can never bring the stale member back as current.
+ *
+ * <p>Dispatcher thread only. Many changes that arrive while an update is in flight are folded
+ * into the next one.
+ */
+final class MetadataUpdater {
+    private final ArrayCore core;
+    private final SuperblockWriter writer;
+    private final NativeBuffer[] blocks;
+    private final int[] waitingNext;
+    private int waitingNextCount;
+    private final int[] waitingCurrent;
+    private int waitingCurrentCount;
+    private boolean dirty;
+    private boolean wantClean;
+    private boolean updating;
+    private int legsOutstanding;
+    /** Updates completed so far (tests and status). */
+    private volatile long updates;
+
+    MetadataUpdater(ArrayCore core, SuperblockWriter writer) {
+        this.core = core;
+        this.writer = writer;
+        int n = core.requests.length;
+        this.waitingNext = new int[n];
+        this.waitingCurrent = new int[n];
+        this.blocks = new NativeBuffer[core.members.length];
+        if (writer != null) {
+            for (int i = 0; i < blocks.length; i++) {
+                blocks[i] = NativeBuffer.allocate(writer.blockSize());
+            }
+        }
+    }
+
+    boolean enabled() {
+        return writer != null;
+    }
+
+    /** A member's state changed: the superblocks must say so. */
+    void markDirty() {
+        dirty = true;
+    }
+
+    /** Asks for an update that records the array as clean (true) or active (false). */
+    void requestState(boolean clean) {
+        wantClean = clean;
+        dirty = true;
+    }
+
+    boolean idle() {
+        return !dirty && !updating;
+    }
+
+    long updates() {
+        return updates;
+    }
+
+    void waitFor(ArrayRequest r) {
+        waitingNext[waitingNextCount++] = r.index;
+    }
+
+    /** Starts an update when one is due and none is in flight. Returns true if it did work. */
+    boolean pump() {
+        if (!dirty || updating) {
+            return false;
+        }
+        if (writer == null) {
+            dirty = false;
+            releaseWaiting(waitingNext, waitingNextCount);
+            waitingNextCount = 0;
+            return true;
+        }
+        int targets = 0;
+        for (Member m : core.members) {
+            if (m.inSync()) {
+                targets++;
+            }
+        }
+        IoEngine engine = core.engine;
+        if (engine.available() < targets || core.legs.available() < targets) {
+            return false; // try again after completions free room
+        }
+        dirty = false;
+        updating = true;
+        long events = core.events + 1;
+        core.events = events;
+        MemberState[] states = new MemberState[core.members.length];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = core.members[i].state();
+        }
+        System.arraycopy(waitingNext, 0, waitingCurrent, 0, waitingNextCount);
+        waitingCurrentCount = waitingNextCount;
+        waitingNextCount = 0;
+        legsOutstanding = 0;
+        for (Member m : core.members) {
+            if (!m.inSync()) {
+                continue;
+            }
+            NativeBuffer block = blocks[m.role()];
+            ByteBuffer out = block.view();
+            writer.encode(m.role(), states, events, wantClean, out);
+            int leg = core.legs.acquire(-1, Op.META, m.role());
+            engine.prepWrite(m.device(), writer.superblockOffset(), block.address(), writer.blockSize(), leg,
+                    IoEngine.FUA);
+            m.pending++;
+            legsOutstanding++;
+        }
+        if (legsOutstanding == 0) {
+            finishUpdate();
+        }
+        return true;
+    }
+
+    void onLegDone(int role, int result) {
+        if (result < 0) {
+            core.failMember(role, result); // marks dirty again: the next update records it
+        }
+        if (--legsOutstanding == 0) {
+            finishUpdate();
+        }
+    }
+
+    private void finishUpdate() {
+        updating = false;
+        updates++;
+        releaseWaiting(waitingCurrent, waitingCurrentCount);
+        waitingCurrentCount = 0;
+    }
+
+    private void releaseWaiting(int[] list, int count) {
+        for (int i = 0; i < count; i++) {
+            core.complete(core.requests[list[i]]);
+        }
+    }
+
+    void close() {
+        for (NativeBuffer b : blocks) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.uraid.core.array;
+
+/** Request and leg kinds, as bytes so pooled objects store them without boxing. */
+final class Op {
+    static final byte READ = 0;
+    static final byte WRITE = 1;
+    static final byte FLUSH = 2;
+    static final byte DISCARD = 3;
+    /** Leg only: rewrite of a bad block from a good copy after a read error. */
+    static final byte REWRITE = 4;
+    /** Leg only: superblock write of a metadata update. */
+    static final byte META = 5;
+    /** Leg only: fsync of a member issued by the array itself (at stop, before going clean). */
+    static final byte SYNC = 6;
+
+    private Op() {
+    }
+}

@@ -1,0 +1,243 @@
+package io.uraid.core.array;
+
+import com.lmax.disruptor.RingBuffer;
+import io.uraid.core.api.BlockTarget;
+import io.uraid.core.api.IoCallback;
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.Layout;
+import io.uraid.core.spi.RaidLevel;
+import io.uraid.io.Errno;
+import io.uraid.io.IoEngine;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running array: producers on any thread publish requests into its Disruptor ring
+ * (multi-producer); its dispatcher thread maps them onto the members and completes each one
+ * exactly once, after its last leg.
+ *
+ * <p>The array owns its engine and member devices from {@link #start()} to {@link #close()}.
+ * Requests that are invalid (misaligned, out of range) or arrive after close complete at once,
+ * on the caller's thread, with {@code -EINVAL}, {@code -ENOSPC} or {@code -ESHUTDOWN}.
+ */
+public final class RaidArray implements BlockTarget, AutoCloseable {
+    private final ArrayCore core;
+    private final RingBuffer<RequestSlot> ring;
+    private final Dispatcher dispatcher;
+    private final Thread thread;
+    private final long size;
+    private final int blockSize;
+    private volatile boolean closed;
+    /** Producers between their closed-check and their publish; close waits for them. */
+    private final java.util.concurrent.atomic.AtomicInteger publishing = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * @param members       one entry per role, in role order (device null = missing)
+     * @param engineEntries the engine's queue depth (the most legs in flight)
+     * @param superblocks   writes the members' metadata on state changes; null for none
+     * @param events        the events count the members' superblocks carry now
+     */
+    public RaidArray(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
+                     int engineEntries, ArrayOptions options, SuperblockWriter superblocks, long events) {
+        if (members.length != geometry.raidDisks()) {
+            throw new IllegalArgumentException("expected " + geometry.raidDisks() + " members, got " + members.length);
+        }
+        this.core = new ArrayCore(name, level, geometry, members, engine, options, superblocks, events, engineEntries);
+        if (!level.canServe(geometry, core.workingRoles())) {
+            throw new IllegalArgumentException(name + ": too few working members to serve the array ("
+                    + workingCount() + " of " + members.length + ")");
+        }
+        this.ring = RingBuffer.createMultiProducer(RequestSlot::new, options.ringSize());
+        this.dispatcher = new Dispatcher(core, ring);
+        this.size = core.layout.arraySize();
+        int bs = 512;
+        for (Member m : members) {
+            if (m.device() != null) {
+                bs = Math.max(bs, m.device().logicalBlockSize());
+            }
+        }
+        this.blockSize = bs;
+        this.thread = new Thread(dispatcher, "uraid-" + name);
+        thread.setDaemon(true);
+    }
+
+    /** Starts the dispatcher thread. */
+    public RaidArray start() {
+        thread.start();
+        return this;
+    }
+
+    public String name() {
+        return core.name;
+    }
+
+    public RaidLevel level() {
+        return core.level;
+    }
+
+    public Geometry geometry() {
+        return core.geometry;
+    }
+
+    public Layout layout() {
+        return core.layout;
+    }
+
+    /** The member slots in role order (live objects: states and counters change). */
+    public Member[] members() {
+        return core.members.clone();
+    }
+
+    public long events() {
+        return core.events;
+    }
+
+    /** Metadata updates written so far. */
+    public long metadataUpdates() {
+        return core.metadata.updates();
+    }
+
+    public int workingCount() {
+        return Long.bitCount(core.workingRoles());
+    }
+
+    public boolean degraded() {
+        return workingCount() < core.members.length;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public void read(long offset, int length, long address, IoCallback callback, long tag) {
+        int err = check(offset, length, false);
+        if (err != 0 || length == 0) {
+            callback.done(tag, err);
+            return;
+        }
+        publish(Op.READ, 0, offset, length, address, callback, tag);
+    }
+
+    @Override
+    public void write(long offset, int length, long address, int flags, IoCallback callback, long tag) {
+        int err = check(offset, length, true);
+        if (err != 0 || length == 0) {
+            callback.done(tag, err);
+            return;
+        }
+        publish(Op.WRITE, flags, offset, length, address, callback, tag);
+    }
+
+    @Override
+    public void flush(IoCallback callback, long tag) {
+        if (closed) {
+            callback.done(tag, -Errno.ESHUTDOWN);
+            return;
+        }
+        publish(Op.FLUSH, 0, 0, core.members.length, 0, callback, tag);
+    }
+
+    @Override
+    public void discard(long offset, long length, IoCallback callback, long tag) {
+        int err = check(offset, length, true);
+        if (err != 0 || length == 0) {
+            callback.done(tag, err);
+            return;
+        }
+        publish(Op.DISCARD, 0, offset, length, 0, callback, tag);
+    }
+
+    private int check(long offset, long length, boolean write) {
+        if (closed) {
+            return -Errno.ESHUTDOWN;
+        }
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
+            return -Errno.EINVAL;
+        }
+        if (offset + length > size || offset + length < 0) {
+            return write ? -Errno.ENOSPC : -Errno.EINVAL;
+        }
+        return 0;
+    }
+
+    private void publish(byte op, int flags, long offset, long length, long address, IoCallback cb, long tag) {
+        publishing.incrementAndGet();
+        try {
+            if (closed) {
+                cb.done(tag, -Errno.ESHUTDOWN);
+                return;
+            }
+            publishSlot(op, flags, offset, length, address, cb, tag);
+        } finally {
+            publishing.decrementAndGet();
+        }
+    }
+
+    private void publishSlot(byte op, int flags, long offset, long length, long address, IoCallback cb, long tag) {
+        long seq = ring.next();
+        RequestSlot slot = ring.get(seq);
+        slot.op = op;
+        slot.flags = flags;
+        slot.offset = offset;
+        slot.length = op == Op.FLUSH ? core.members.length : length;
+        slot.address = address;
+        slot.callback = cb;
+        slot.tag = tag;
+        ring.publish(seq);
+        dispatcher.wake();
+    }
+
+    /**
+     * Marks the member in {@code role} faulty, as `mdadm --fail` does. Refused (false) when the
+     * array could then no longer serve every byte.
+     */
+    public boolean fail(int role) {
+        return onDispatcher(() -> core.failMemberOnRequest(role));
+    }
+
+    /** Runs a task on the dispatcher thread and waits for its answer. */
+    private <T> T onDispatcher(java.util.function.Supplier<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        dispatcher.execute(() -> f.complete(task.get()));
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(core.name + ": interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(core.name + ": dispatcher did not answer", e);
+        }
+    }
+
+    /**
+     * Stops the array: refuses new requests, finishes those in flight, flushes the members and
+     * records a clean state in their superblocks. Devices and engine are closed by the caller
+     * (whoever opened them).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (publishing.get() > 0) {
+            Thread.onSpinWait(); // a producer that passed the check finishes publishing first
+        }
+        dispatcher.stop();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        core.metadata.close();
+    }
+}

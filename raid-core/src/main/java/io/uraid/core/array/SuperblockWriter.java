@@ -1,0 +1,27 @@
+package io.uraid.core.array;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Produces the on-disk metadata block of each member when the array's state changes (a member
+ * fails, the array goes clean or dirty). The array writes the block durably to every working
+ * member before acknowledging requests that depended on the change.
+ */
+public interface SuperblockWriter {
+
+    /** Byte offset on each member where the metadata block goes. */
+    long superblockOffset();
+
+    /** Size of the block in bytes (4096 for md v1.2). */
+    int blockSize();
+
+    /**
+     * Fills {@code out} (position 0, {@link #blockSize()} bytes) with the metadata of the member
+     * in {@code role}.
+     *
+     * @param states the state of every role
+     * @param events the new events count (bumped by the caller on every change)
+     * @param clean  true when no write is in flight and the members are known to agree
+     */
+    void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out);
+}
