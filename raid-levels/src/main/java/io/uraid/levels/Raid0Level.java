@@ -1,0 +1,52 @@
+package io.uraid.levels;
+
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.Layout;
+import io.uraid.core.spi.RaidLevel;
+
+/** md level 0, {@code raid0}: striping without redundancy; every member is needed. */
+public final class Raid0Level implements RaidLevel {
+
+    static final int MD_LEVEL = 0;
+    static final String NAME = "raid0";
+    static final int MIN_DISKS = 1;
+
+    /** md's RAID0_ORIG_LAYOUT, which mdadm writes for new raid0 arrays (mdadm util.c default_layout). */
+    static final int ORIG_LAYOUT = 1;
+
+    @Override
+    public int mdLevel() {
+        return MD_LEVEL;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int minDisks() {
+        return MIN_DISKS;
+    }
+
+    @Override
+    public boolean redundant() {
+        return false;
+    }
+
+    @Override
+    public int defaultLayout() {
+        return ORIG_LAYOUT;
+    }
+
+    @Override
+    public Layout layout(Geometry geometry) {
+        return new Raid0Layout(geometry);
+    }
+
+    @Override
+    public boolean canServe(Geometry geometry, long workingRoles) {
+        long all = LevelChecks.allRoles(geometry);
+        return (workingRoles & all) == all;
+    }
+}
