@@ -16,8 +16,11 @@ import jnr.ffi.Runtime;
  */
 public final class LinuxNative {
 
-    /** The raw binding. Kept package-private: nobody outside this class sees jnr-ffi. */
-    interface LibC {
+    /**
+     * The raw binding. Public only because jnr-ffi implements it from another class loader;
+     * callers use the static methods below, never this.
+     */
+    public interface LibC {
         long syscall(long nr, long a1, long a2, long a3, long a4);
 
         long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);

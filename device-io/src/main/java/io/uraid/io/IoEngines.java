@@ -1,0 +1,119 @@
+package io.uraid.io;
+
+import io.uraid.io.uring.IoUringEngine;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Probing and opening of {@link IoEngine}s. Each engine kind is probed at most once per process
+ * (the answer is cached); {@link #openBest} takes the best engine that works here and logs one
+ * line saying which one and why better ones were passed over.
+ */
+public final class IoEngines {
+    private static final Logger LOG = Logger.getLogger(IoEngines.class.getName());
+    /** Probe results: kind -> null (available) or the reason it is not. */
+    private static final Map<EngineKind, String> CAUSES = new EnumMap<>(EngineKind.class);
+    private static final String AVAILABLE = "";
+
+    private IoEngines() {
+    }
+
+    /** Null when {@code kind} can run on this machine, else a one-line reason (probed once). */
+    public static String unavailabilityCause(EngineKind kind) {
+        synchronized (CAUSES) {
+            String cause = CAUSES.get(kind);
+            if (cause == null) {
+                String probed;
+                try {
+                    probed = probe(kind);
+                } catch (RuntimeException | LinkageError e) {
+                    probed = "probe failed: " + e;
+                }
+                cause = probed == null ? AVAILABLE : probed;
+                CAUSES.put(kind, cause);
+            }
+            return cause == AVAILABLE ? null : cause;
+        }
+    }
+
+    private static String probe(EngineKind kind) {
+        switch (kind) {
+            case IO_URING:
+                return IoUringEngine.probe();
+            case LIBAIO:
+                // TODO(lead): io.uraid.io.aio.AioEngine was not in the tree when this was written;
+                // replace with `return AioEngine.probe();` once it exists.
+                return "not built yet (io.uraid.io.aio.AioEngine missing)";
+            case PORTABLE:
+                // TODO(lead): replace with `return PortableEngine.probe();` once it exists.
+                return "not built yet (io.uraid.io.portable.PortableEngine missing)";
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
+    private static IoEngine construct(EngineKind kind, int entries) throws IOException {
+        switch (kind) {
+            case IO_URING:
+                return new IoUringEngine(entries);
+            case LIBAIO:
+                // TODO(lead): return new io.uraid.io.aio.AioEngine(entries);
+            case PORTABLE:
+                // TODO(lead): return new io.uraid.io.portable.PortableEngine(entries);
+            default:
+                throw new IOException(unavailabilityCause(kind));
+        }
+    }
+
+    /**
+     * Opens an engine of the given kind.
+     *
+     * @throws IOException with a one-line reason, e.g. "io_uring unavailable: kernel.io_uring_disabled=2"
+     */
+    public static IoEngine open(EngineKind kind, int entries) throws IOException {
+        String cause = unavailabilityCause(kind);
+        if (cause != null) {
+            throw new IOException(kind.cliName() + " unavailable: " + cause);
+        }
+        try {
+            return construct(kind, entries);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(kind.cliName() + " unavailable: " + reason(kind, e), e);
+        }
+    }
+
+    /**
+     * Opens the best engine that works here (io_uring, then libaio, then portable) and logs one
+     * line naming it and why better ones were not used.
+     *
+     * @throws IOException listing every engine's reason when none works
+     */
+    public static IoEngine openBest(int entries) throws IOException {
+        StringBuilder passedOver = new StringBuilder();
+        for (EngineKind kind : EngineKind.values()) {
+            String cause = unavailabilityCause(kind);
+            if (cause == null) {
+                try {
+                    IoEngine engine = construct(kind, entries);
+                    LOG.info("I/O engine: " + kind.cliName()
+                            + (passedOver.length() == 0 ? "" : " (" + passedOver + ")"));
+                    return engine;
+                } catch (IOException | RuntimeException e) {
+                    cause = reason(kind, e);
+                }
+            }
+            passedOver.append(passedOver.length() == 0 ? "" : "; ").append(kind.cliName())
+                    .append(" unavailable: ").append(cause);
+        }
+        throw new IOException("no I/O engine works here: " + passedOver);
+    }
+
+    /** An exception's message without a leading "kind: " the engine may already have put there. */
+    private static String reason(EngineKind kind, Exception e) {
+        String m = String.valueOf(e.getMessage());
+        String prefix = kind.cliName() + ": ";
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+}

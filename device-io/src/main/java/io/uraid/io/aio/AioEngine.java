@@ -1,0 +1,470 @@
+package io.uraid.io.aio;
+
+import io.uraid.io.BlockDevice;
+import io.uraid.io.CompletionHandler;
+import io.uraid.io.Errno;
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.OpenOptions;
+import io.uraid.io.internal.UnsafeAccess;
+import io.uraid.io.nativeio.LinuxNative;
+import io.uraid.io.nativeio.NativeDevice;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An {@link IoEngine} on Linux kernel AIO, driven with the raw io_setup/io_submit/io_getevents
+ * system calls (no libaio.so). Devices are {@link NativeDevice}s.
+ *
+ * <p>What differs from io_uring, and how the {@link IoEngine} contract is still met:
+ * <ul>
+ * <li>Kernel AIO has no links. A linked chain is held in user space: each member is handed to
+ *     the kernel only after its predecessor completed in full; when one fails (an error, or a
+ *     transfer shorter than asked) the rest of the chain completes with {@code -ECANCELED}.</li>
+ * <li>FUA writes carry {@code RWF_DSYNC} in {@code aio_rw_flags} (kernel 4.13+).</li>
+ * <li>fsync uses {@code IOCB_CMD_FSYNC}/{@code FDSYNC} (kernel 4.18+). If io_submit refuses them
+ *     with EINVAL, the engine switches for good to a synchronous fsync(2)/fdatasync(2) run on the
+ *     issuer thread when the operation becomes ready.</li>
+ * <li>Discard is fallocate(PUNCH_HOLE|KEEP_SIZE), run synchronously on the issuer thread
+ *     (kernel AIO has no discard opcode); devices that cannot do it give {@code -EOPNOTSUPP}.</li>
+ * <li>Only O_DIRECT I/O is truly asynchronous: buffered I/O completes inside io_submit.</li>
+ * <li>io_submit may accept fewer operations than offered; the rest stay queued in order and are
+ *     offered again by the next {@link #submit()} or {@link #reap}.</li>
+ * </ul>
+ * iocbs, the iocb pointer array and the event array live in one native block allocated by the
+ * constructor; an operation is a slot index (the iocb's {@code aio_data}), so the hot path does
+ * not allocate. Not thread-safe: one issuer thread, as the interface says.
+ */
+public final class AioEngine implements IoEngine {
+    // struct iocb (linux/aio_abi.h, x86_64/arm64): 64 bytes
+    private static final int IOCB_SIZE = 64;
+    private static final int EVENT_SIZE = 32;
+    private static final short CMD_PREAD = 0;
+    private static final short CMD_PWRITE = 1;
+    private static final short CMD_FSYNC = 2;
+    private static final short CMD_FDSYNC = 3;
+    private static final int RWF_DSYNC = 2;
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int FALLOC_FL_PUNCH_HOLE = 2;
+    private static final int EINTR = 4;
+    /** One process-wide pool, fs.aio-max-nr (65536 by default), caps every io_setup. */
+    private static final int MAX_ENTRIES = 32768;
+
+    private static final byte OP_READ = 0;
+    private static final byte OP_WRITE = 1;
+    private static final byte OP_FSYNC = 2;
+    private static final byte OP_FDATASYNC = 3;
+    private static final byte OP_DISCARD = 4;
+
+    private final int entries;
+    private final NativeBuffer mem;
+    private final long iocbs;
+    private final long iocbPtrs;
+    private final long events;
+    private final long zeroTimeout;
+    private final long ctx;
+
+    private final byte[] op;
+    private final NativeDevice[] dev;
+    private final long[] offset;
+    private final long[] address;
+    private final long[] length;
+    private final int[] done;
+    private final long[] userData;
+    private final int[] flags;
+    private final int[] next;
+    private final boolean[] held;
+    private final int[] result;
+    private final int[] batch;
+    private final IntDeque free;
+    private final IntDeque prepared;
+    private final IntDeque ready;
+    private final IntDeque completed;
+
+    private int chainTail = -1;
+    private int inFlight;
+    private int inKernel;
+    private boolean kernelFsync = true;
+    private boolean closed;
+
+    /**
+     * Creates a kernel AIO context for {@code entries} concurrent operations.
+     *
+     * @throws UncheckedIOException when io_setup fails (see {@link #probe()})
+     */
+    public AioEngine(int entries) {
+        if (entries < 1 || entries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("entries must be in 1.." + MAX_ENTRIES + ": " + entries);
+        }
+        this.entries = entries;
+        long iocbBytes = (long) entries * IOCB_SIZE;
+        long ptrBytes = (long) entries * 8;
+        long eventBytes = (long) entries * EVENT_SIZE;
+        mem = NativeBuffer.allocate((int) (iocbBytes + ptrBytes + eventBytes + 16 + 8));
+        iocbs = mem.address();
+        iocbPtrs = iocbs + iocbBytes;
+        events = iocbPtrs + ptrBytes;
+        zeroTimeout = events + eventBytes;
+        long ctxAddress = zeroTimeout + 16;
+        int r = LinuxNative.ioSetup(entries, ctxAddress);
+        if (r < 0) {
+            mem.close();
+            throw new UncheckedIOException(new IOException("libaio: io_setup(" + entries + ") failed: "
+                    + Errno.describe(r) + (r == -Errno.EAGAIN ? " (fs.aio-max-nr exhausted)" : "")));
+        }
+        ctx = UnsafeAccess.getLong(ctxAddress);
+        op = new byte[entries];
+        dev = new NativeDevice[entries];
+        offset = new long[entries];
+        address = new long[entries];
+        length = new long[entries];
+        done = new int[entries];
+        userData = new long[entries];
+        flags = new int[entries];
+        next = new int[entries];
+        held = new boolean[entries];
+        result = new int[entries];
+        batch = new int[entries];
+        free = new IntDeque(entries);
+        prepared = new IntDeque(entries);
+        ready = new IntDeque(entries);
+        completed = new IntDeque(entries);
+        for (int i = entries - 1; i >= 0; i--) {
+            free.addLast(i);
+        }
+    }
+
+    /** Null when kernel AIO can be used here, else a one-line reason. */
+    public static String probe() {
+        if (!LinuxNative.isAvailable()) {
+            return "native calls unavailable: " + LinuxNative.unavailabilityCause();
+        }
+        try (NativeBuffer b = NativeBuffer.allocate(8, 8)) {
+            int r = LinuxNative.ioSetup(1, b.address());
+            if (r == -Errno.ENOSYS) {
+                return "kernel AIO not available (io_setup: ENOSYS, kernel built without CONFIG_AIO?)";
+            }
+            if (r < 0) {
+                return "io_setup failed: " + Errno.describe(r) + (r == -Errno.EAGAIN ? " (fs.aio-max-nr exhausted)" : "");
+            }
+            LinuxNative.ioDestroy(b.view().getLong(0));
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            return "kernel AIO unusable: " + e;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "libaio";
+    }
+
+    @Override
+    public BlockDevice open(Path path, OpenOptions options) throws IOException {
+        return NativeDevice.open(path, options, null);
+    }
+
+    @Override
+    public boolean prepRead(BlockDevice device, long off, long addr, int len, long ud, int fl) {
+        return enqueue(OP_READ, checkRw(device, off, addr, len, "read"), off, addr, len, ud, fl);
+    }
+
+    @Override
+    public boolean prepWrite(BlockDevice device, long off, long addr, int len, long ud, int fl) {
+        return enqueue(OP_WRITE, checkRw(device, off, addr, len, "write"), off, addr, len, ud, fl);
+    }
+
+    @Override
+    public boolean prepFsync(BlockDevice device, boolean dataOnly, long ud, int fl) {
+        return enqueue(dataOnly ? OP_FDATASYNC : OP_FSYNC, nativeDevice(device), 0, 0, 0, ud, fl);
+    }
+
+    @Override
+    public boolean prepDiscard(BlockDevice device, long off, long len, long ud, int fl) {
+        if (off < 0 || len <= 0) {
+            throw new IllegalArgumentException("bad discard range on " + device.path() + ": offset " + off + " length " + len);
+        }
+        return enqueue(OP_DISCARD, nativeDevice(device), off, 0, len, ud, fl);
+    }
+
+    private static NativeDevice nativeDevice(BlockDevice device) {
+        if (!(device instanceof NativeDevice)) {
+            throw new IllegalArgumentException(device.path() + " was not opened by a native engine");
+        }
+        return (NativeDevice) device;
+    }
+
+    private static NativeDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
+        NativeDevice d = nativeDevice(device);
+        if (len <= 0 || off < 0) {
+            throw new IllegalArgumentException(what + " on " + d.path() + ": bad offset " + off + " or length " + len);
+        }
+        int lbs = d.logicalBlockSize();
+        if (d.isDirect() && ((off | addr | len) & (lbs - 1)) != 0) {
+            throw new IllegalArgumentException(String.format(
+                    "misaligned O_DIRECT %s on %s: offset %d, length %d and address 0x%x must be multiples of %d",
+                    what, d.path(), off, len, addr, lbs));
+        }
+        return d;
+    }
+
+    private boolean enqueue(byte kind, NativeDevice d, long off, long addr, long len, long ud, int fl) {
+        if (closed) {
+            throw new IllegalStateException("engine closed");
+        }
+        if (free.isEmpty()) {
+            return false;
+        }
+        int s = free.pollLast();
+        op[s] = kind;
+        dev[s] = d;
+        offset[s] = off;
+        address[s] = addr;
+        length[s] = len;
+        done[s] = 0;
+        userData[s] = ud;
+        flags[s] = fl;
+        next[s] = -1;
+        held[s] = false;
+        if (chainTail >= 0) {
+            next[chainTail] = s;
+            held[s] = true;
+        }
+        chainTail = (fl & LINK) != 0 ? s : -1;
+        prepared.addLast(s);
+        return true;
+    }
+
+    @Override
+    public int available() {
+        return free.size();
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public int submit() {
+        int n = prepared.size();
+        while (!prepared.isEmpty()) {
+            int s = prepared.pollFirst();
+            if (!held[s]) {
+                ready.addLast(s);
+            }
+        }
+        // Like io_uring, a chain never spans two submissions.
+        chainTail = -1;
+        inFlight += n;
+        pushReady();
+        return n;
+    }
+
+    /** Offers every ready operation to the kernel (or runs it inline), keeping refused ones queued in order. */
+    private void pushReady() {
+        while (!ready.isEmpty()) {
+            int k = 0;
+            for (int rounds = ready.size(); rounds > 0; rounds--) {
+                int s = ready.pollFirst();
+                if (op[s] == OP_DISCARD || (!kernelFsync && (op[s] == OP_FSYNC || op[s] == OP_FDATASYNC))) {
+                    finish(s, runInline(s));
+                    continue;
+                }
+                writeIocb(s);
+                UnsafeAccess.putLong(iocbPtrs + 8L * k, iocbs + (long) IOCB_SIZE * s);
+                batch[k++] = s;
+            }
+            if (k == 0) {
+                continue;
+            }
+            int r = LinuxNative.ioSubmit(ctx, k, iocbPtrs);
+            if (r > 0) {
+                inKernel += r;
+                requeueFront(r, k);
+                continue;
+            }
+            if (r == 0 || r == -Errno.EAGAIN) {
+                // Kernel out of resources: retry once some of ours complete.
+                requeueFront(0, k);
+                return;
+            }
+            // The first iocb was refused outright; it gets the error, the rest are offered again.
+            int bad = batch[0];
+            requeueFront(1, k);
+            if (r == -Errno.EINVAL && kernelFsync && (op[bad] == OP_FSYNC || op[bad] == OP_FDATASYNC)) {
+                kernelFsync = false;
+                ready.addFirst(bad);
+            } else {
+                finish(bad, r);
+            }
+        }
+    }
+
+    private void requeueFront(int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            ready.addFirst(batch[i]);
+        }
+    }
+
+    private int runInline(int s) {
+        int fd = dev[s].fd();
+        if (op[s] == OP_DISCARD) {
+            int r = LinuxNative.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset[s], length[s]);
+            return Math.min(r, 0);
+        }
+        return Math.min(LinuxNative.fsync(fd, op[s] == OP_FDATASYNC), 0);
+    }
+
+    /** Rewrites every field: slots are reused and the kernel rejects stale reserved bits. */
+    private void writeIocb(int s) {
+        long a = iocbs + (long) IOCB_SIZE * s;
+        short cmd;
+        switch (op[s]) {
+            case OP_READ: cmd = CMD_PREAD; break;
+            case OP_WRITE: cmd = CMD_PWRITE; break;
+            case OP_FSYNC: cmd = CMD_FSYNC; break;
+            default: cmd = CMD_FDSYNC; break;
+        }
+        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
+        UnsafeAccess.putLong(a, s);
+        UnsafeAccess.putInt(a + 8, 0);
+        UnsafeAccess.putInt(a + 12, op[s] == OP_WRITE && (flags[s] & FUA) != 0 ? RWF_DSYNC : 0);
+        UnsafeAccess.putShort(a + 16, cmd);
+        UnsafeAccess.putShort(a + 18, (short) 0);
+        UnsafeAccess.putInt(a + 20, dev[s].fd());
+        UnsafeAccess.putLong(a + 24, rw ? address[s] + done[s] : 0);
+        UnsafeAccess.putLong(a + 32, rw ? length[s] - done[s] : 0);
+        UnsafeAccess.putLong(a + 40, rw ? offset[s] + done[s] : 0);
+        UnsafeAccess.putLong(a + 48, 0);
+        UnsafeAccess.putInt(a + 56, 0);
+        UnsafeAccess.putInt(a + 60, 0);
+    }
+
+    /** A kernel completion: resubmit the rest of a short transfer, or finish the operation. */
+    private void onKernelResult(int s, long res) {
+        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
+        if (!rw || res < 0) {
+            finish(s, (int) res);
+            return;
+        }
+        int total = done[s] + (int) res;
+        if (res > 0 && total < length[s]) {
+            done[s] = total;
+            // A direct read that stops off a block boundary hit the end of a file: nothing more to read.
+            boolean eofTail = op[s] == OP_READ && dev[s].isDirect() && total % dev[s].logicalBlockSize() != 0;
+            if (!eofTail) {
+                ready.addLast(s);
+                return;
+            }
+        }
+        if (res == 0 && op[s] == OP_WRITE && total < length[s]) {
+            finish(s, -Errno.EIO);
+            return;
+        }
+        finish(s, total);
+    }
+
+    /** Records a final result and releases or cancels the rest of its chain. */
+    private void finish(int s, int res) {
+        result[s] = res;
+        completed.addLast(s);
+        int nx = next[s];
+        if (nx < 0) {
+            return;
+        }
+        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
+        if (res >= 0 && (!rw || res == length[s])) {
+            held[nx] = false;
+            ready.addLast(nx);
+            return;
+        }
+        for (int c = nx; c >= 0; c = next[c]) {
+            result[c] = -Errno.ECANCELED;
+            completed.addLast(c);
+        }
+    }
+
+    @Override
+    public int reap(int minComplete, CompletionHandler handler) {
+        int delivered = 0;
+        for (;;) {
+            submit();
+            delivered += deliver(handler);
+            boolean block = delivered < minComplete;
+            if (inKernel == 0) {
+                if (!prepared.isEmpty() || !completed.isEmpty()) {
+                    continue;
+                }
+                if (!block || ready.isEmpty()) {
+                    return delivered;
+                }
+                // io_submit said EAGAIN with nothing of ours in the kernel: the shortage is elsewhere.
+                LockSupport.parkNanos(100_000);
+                continue;
+            }
+            if (getEvents(block ? 1 : 0) == 0 && !block) {
+                return delivered;
+            }
+        }
+    }
+
+    private int getEvents(int min) {
+        int n = LinuxNative.ioGetEvents(ctx, min, entries, events, min == 0 ? zeroTimeout : 0);
+        if (n == -EINTR) {
+            return 0;
+        }
+        if (n < 0) {
+            throw new IllegalStateException("io_getevents failed: " + Errno.describe(n));
+        }
+        for (int i = 0; i < n; i++) {
+            long e = events + (long) EVENT_SIZE * i;
+            int s = (int) UnsafeAccess.getLong(e);
+            inKernel--;
+            onKernelResult(s, UnsafeAccess.getLong(e + 16));
+        }
+        return n;
+    }
+
+    private int deliver(CompletionHandler handler) {
+        int n = 0;
+        while (!completed.isEmpty()) {
+            int s = completed.pollFirst();
+            long ud = userData[s];
+            int r = result[s];
+            dev[s] = null;
+            free.addLast(s);
+            inFlight--;
+            n++;
+            handler.onComplete(ud, r);
+        }
+        return n;
+    }
+
+    /** Accepted and ignored: kernel AIO has no fixed buffers. */
+    @Override
+    public void registerBuffers(NativeBuffer region) {
+    }
+
+    /** For tests: force the synchronous fsync fallback, as on kernels without IOCB_CMD_FSYNC. */
+    void disableKernelFsync() {
+        kernelFsync = false;
+    }
+
+    /** True while fsync goes through IOCB_CMD_FSYNC/FDSYNC rather than the synchronous fallback. */
+    boolean usesKernelFsync() {
+        return kernelFsync;
+    }
+
+    /** Destroys the context; io_destroy waits for operations still in the kernel. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LinuxNative.ioDestroy(ctx);
+            mem.close();
+        }
+    }
+}

@@ -1,0 +1,523 @@
+package io.uraid.io.uring;
+
+import static io.uraid.io.uring.UringAbi.*;
+
+import io.uraid.io.BlockDevice;
+import io.uraid.io.CompletionHandler;
+import io.uraid.io.Errno;
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.OpenOptions;
+import io.uraid.io.internal.UnsafeAccess;
+import io.uraid.io.nativeio.LinuxNative;
+import io.uraid.io.nativeio.NativeDevice;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * {@link IoEngine} over Linux io_uring (5.6+), driven from Java through raw system calls and
+ * the shared rings (no liburing).
+ *
+ * <p>Every accepted operation takes a preallocated slot of an {@link OpTable}; the slot index is
+ * the SQE's user_data. There are as many slots as CQ entries (twice the SQ size), so in-flight
+ * operations never exceed the CQ and completions cannot overflow. Short reads and writes are
+ * resubmitted from the slot until done (a read that returns 0 at end of file/device completes
+ * with the bytes so far). The kernel ends a LINK chain at a short transfer: the remainder is
+ * still completed, but the rest of the chain gets {@code -ECANCELED}.
+ *
+ * <p>Devices are put in a sparse registered-file table (IOSQE_FIXED_FILE); memory given to
+ * {@link #registerBuffers} is used through READ_FIXED/WRITE_FIXED whenever an operation's range
+ * lies inside it. Both fall back silently to plain descriptors/buffers when the kernel refuses.
+ * The hot path (prep, submit, reap) allocates nothing.
+ */
+public final class IoUringEngine implements IoEngine {
+    private static final Logger LOG = Logger.getLogger(IoUringEngine.class.getName());
+    /** Registered-file slots reserved at setup; devices beyond that use plain descriptors. */
+    static final int FILE_SLOTS = 64;
+    private static final int EINTR = 4;
+    private static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
+
+    private final UringRings rings;
+    private final OpTable ops;
+    private final FileTable files;
+    private final FixedBuffers buffers;
+    // Ring fields copied into finals of this class so the JIT keeps them in registers.
+    private final int ringFd;
+    private final int sqEntries;
+    private final int sqMask;
+    private final int cqMask;
+    private final long sqTailAddr;
+    private final long sqFlagsAddr;
+    private final long sqes;
+    private final long cqHeadAddr;
+    private final long cqTailAddr;
+    private final long cqes;
+    /** Per SQ position: true for a caller's operation, false for a resubmitted remainder. */
+    private final boolean[] callerSqe;
+    /** FIFO of slots whose remainder waits for SQ room (a short transfer seen while reaping). */
+    private final int[] pending;
+    private int pendingHead;
+    private int pendingCount;
+
+    private int sqTail;       // SQEs written
+    private int sqHead;       // SQEs consumed by the kernel
+    private int callerQueued; // caller operations written but not yet consumed
+    private int inKernel;     // SQEs consumed whose CQE has not been reaped
+    private int cqHead;
+    private boolean tailLinked;
+    private long fixedBufferOps;
+    private boolean closed;
+
+    /**
+     * Sets up a ring of {@code entries} submission entries (rounded up to a power of two).
+     *
+     * @throws IOException with a one-line reason when io_uring is unavailable
+     */
+    public IoUringEngine(int entries) throws IOException {
+        if (entries < 1 || entries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("io_uring entries must be 1.." + MAX_ENTRIES + ": " + entries);
+        }
+        if (!LinuxNative.isAvailable()) {
+            throw new IOException("io_uring: native calls unavailable: " + LinuxNative.unavailabilityCause());
+        }
+        this.rings = checkedRings(entries);
+        this.ringFd = rings.ringFd;
+        this.sqEntries = rings.sqEntries;
+        this.sqMask = rings.sqMask;
+        this.cqMask = rings.cqMask;
+        this.sqTailAddr = rings.sqTail;
+        this.sqFlagsAddr = rings.sqFlags;
+        this.sqes = rings.sqes;
+        this.cqHeadAddr = rings.cqHead;
+        this.cqTailAddr = rings.cqTail;
+        this.cqes = rings.cqes;
+        this.sqHead = UnsafeAccess.getIntAcquire(rings.sqHead);
+        this.sqTail = sqHead;
+        this.cqHead = UnsafeAccess.getIntAcquire(cqHeadAddr);
+        this.callerSqe = new boolean[sqEntries];
+        this.ops = new OpTable(rings.cqEntries);
+        this.pending = new int[rings.cqEntries];
+        this.files = new FileTable(ringFd, FILE_SLOTS);
+        this.buffers = new FixedBuffers(ringFd);
+    }
+
+    private static UringRings checkedRings(int entries) throws IOException {
+        UringRings r = UringRings.create(entries);
+        String missing = r.missingOpcodes();
+        if (missing != null) {
+            r.close();
+            throw new IOException("io_uring: " + missing);
+        }
+        return r;
+    }
+
+    /**
+     * Checks whether this process can use io_uring: returns null when it can, else a one-line
+     * reason (kernel too old, blocked by seccomp, {@code kernel.io_uring_disabled}...).
+     */
+    public static String probe() {
+        if (!LinuxNative.isAvailable()) {
+            return "native calls unavailable: " + LinuxNative.unavailabilityCause();
+        }
+        String disabled = null;
+        try {
+            if (Files.isReadable(IO_URING_DISABLED)) {
+                disabled = Files.readString(IO_URING_DISABLED).trim();
+            }
+        } catch (IOException e) {
+            // Unreadable sysctl: let io_uring_setup decide.
+        }
+        if ("2".equals(disabled)) {
+            return "kernel.io_uring_disabled=2";
+        }
+        try (UringRings r = UringRings.create(4)) {
+            return r.missingOpcodes();
+        } catch (IOException | RuntimeException e) {
+            String why = String.valueOf(e.getMessage());
+            return "1".equals(disabled) ? "kernel.io_uring_disabled=1 and this process is not in "
+                    + "kernel.io_uring_group (" + why + ")" : why;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    @Override
+    public BlockDevice open(Path path, OpenOptions options) throws IOException {
+        if (closed) {
+            throw new IOException(path + ": cannot open: io_uring engine is closed");
+        }
+        NativeDevice d = NativeDevice.open(path, options, files::remove);
+        int index = files.add(d.fd());
+        if (index >= 0) {
+            d.setHandle(index);
+        }
+        return d;
+    }
+
+    @Override
+    public boolean prepRead(BlockDevice device, long offset, long address, int length, long userData, int flags) {
+        return prepRw(device, OP_READ, offset, address, length, userData, flags, 0);
+    }
+
+    @Override
+    public boolean prepWrite(BlockDevice device, long offset, long address, int length, long userData, int flags) {
+        return prepRw(device, OP_WRITE, offset, address, length, userData, flags,
+                (flags & FUA) != 0 ? RWF_DSYNC : 0);
+    }
+
+    private boolean prepRw(BlockDevice device, int op, long offset, long address, int length, long userData,
+                           int flags, int rwFlags) {
+        NativeDevice d = nativeDevice(device);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException(d + ": negative offset or length: " + offset + ", " + length);
+        }
+        if (d.isDirect()) {
+            // Logical block sizes are powers of two (the kernel enforces it).
+            long mask = d.logicalBlockSize() - 1;
+            if (((offset | address | length) & mask) != 0) {
+                throw new IllegalArgumentException(d + ": misaligned O_DIRECT " + (op == OP_READ ? "read" : "write")
+                        + ": offset " + offset + ", address 0x" + Long.toHexString(address) + " and length "
+                        + length + " must be multiples of " + d.logicalBlockSize());
+            }
+        }
+        int slot = reserve();
+        if (slot < 0) {
+            return false;
+        }
+        ops.set(slot, op, sqeFlags(d, flags), fileRef(d), offset, address, length, rwFlags, userData,
+                buffers.indexOf(address, length));
+        push(slot, true);
+        return true;
+    }
+
+    @Override
+    public boolean prepFsync(BlockDevice device, boolean dataOnly, long userData, int flags) {
+        NativeDevice d = nativeDevice(device);
+        int slot = reserve();
+        if (slot < 0) {
+            return false;
+        }
+        ops.set(slot, OP_FSYNC, sqeFlags(d, flags), fileRef(d), 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0,
+                userData, -1);
+        push(slot, true);
+        return true;
+    }
+
+    @Override
+    public boolean prepDiscard(BlockDevice device, long offset, long length, long userData, int flags) {
+        NativeDevice d = nativeDevice(device);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException(d + ": negative discard range: " + offset + ", " + length);
+        }
+        if (d.isBlockDevice() && ((offset | length) & (d.logicalBlockSize() - 1)) != 0) {
+            throw new IllegalArgumentException(d + ": misaligned discard: offset " + offset + " and length "
+                    + length + " must be multiples of " + d.logicalBlockSize());
+        }
+        int slot = reserve();
+        if (slot < 0) {
+            return false;
+        }
+        // FALLOCATE takes the mode in len and the byte count in addr: stored the same way here.
+        ops.set(slot, OP_FALLOCATE, sqeFlags(d, flags), fileRef(d), offset, length, FALLOC_PUNCH_HOLE_KEEP_SIZE,
+                0, userData, -1);
+        push(slot, true);
+        return true;
+    }
+
+    private static NativeDevice nativeDevice(BlockDevice device) {
+        if (device instanceof NativeDevice) {
+            return (NativeDevice) device;
+        }
+        throw new IllegalArgumentException(device + ": not opened by a native engine");
+    }
+
+    private int sqeFlags(NativeDevice d, int flags) {
+        return (files.isRegistered(d.handle(), d.fd()) ? IOSQE_FIXED_FILE : 0)
+                | ((flags & LINK) != 0 ? IOSQE_IO_LINK : 0);
+    }
+
+    private int fileRef(NativeDevice d) {
+        return files.isRegistered(d.handle(), d.fd()) ? d.handle() : d.fd();
+    }
+
+    private int reserve() {
+        if (closed) {
+            throw new IllegalStateException("io_uring engine is closed");
+        }
+        return sqTail - sqHead == sqEntries ? -1 : ops.alloc();
+    }
+
+    /** Writes the SQE for a slot's (remaining) operation at the SQ tail. */
+    private void push(int slot, boolean callerOp) {
+        int pos = sqTail & sqMask;
+        long sqe = sqes + ((long) pos << SQE_SHIFT);
+        int op = ops.opcode[slot];
+        int flags = ops.sqeFlags[slot];
+        int done = ops.done[slot];
+        if (done > 0) {
+            flags &= ~IOSQE_IO_LINK; // the kernel already ended the chain at the short transfer
+        }
+        int fd = ops.fd[slot];
+        if (op == OP_READ || op == OP_WRITE) {
+            int buf = ops.bufIndex[slot];
+            int opcode = op;
+            if (buf >= 0) {
+                opcode = op == OP_READ ? OP_READ_FIXED : OP_WRITE_FIXED;
+                fixedBufferOps++;
+            }
+            SqeWriter.write(sqe, opcode, flags, fd, ops.offset[slot] + done, ops.address[slot] + done,
+                    ops.length[slot] - done, ops.opFlags[slot], slot, Math.max(buf, 0));
+        } else {
+            SqeWriter.write(sqe, op, flags, fd, ops.offset[slot], ops.address[slot], ops.length[slot],
+                    ops.opFlags[slot], slot, 0);
+        }
+        callerSqe[pos] = callerOp;
+        if (callerOp) {
+            callerQueued++;
+        }
+        tailLinked = (flags & IOSQE_IO_LINK) != 0;
+        sqTail++;
+    }
+
+    @Override
+    public int available() {
+        return Math.min(sqEntries - (sqTail - sqHead), ops.free());
+    }
+
+    @Override
+    public int inFlight() {
+        return ops.inUse() - callerQueued;
+    }
+
+    @Override
+    public int submit() {
+        if (closed) {
+            throw new IllegalStateException("io_uring engine is closed");
+        }
+        return enter(0);
+    }
+
+    /**
+     * Submits everything queued (remainders waiting for room go after the caller's SQEs) and,
+     * when {@code wantComplete > 0}, waits in the same system call until the CQ holds that many
+     * CQEs (capped at what can still arrive). Loops only on a partial submission.
+     *
+     * @return SQEs consumed by the kernel
+     */
+    private int enter(int wantComplete) {
+        int total = 0;
+        boolean waited = wantComplete <= 0;
+        while (true) {
+            placePending();
+            int toSubmit = sqTail - sqHead;
+            int min = waited ? 0 : Math.min(wantComplete, inKernel + toSubmit);
+            if (toSubmit == 0 && min == 0) {
+                return total;
+            }
+            // Release: the SQE stores above become visible before the kernel sees the new tail.
+            UnsafeAccess.putIntRelease(sqTailAddr, sqTail);
+            int r = LinuxNative.ioUringEnter(ringFd, toSubmit, min, min > 0 ? ENTER_GETEVENTS : 0);
+            if (r < 0) {
+                if (r == -EINTR) {
+                    continue;
+                }
+                if (r == -Errno.EAGAIN || r == -Errno.EBUSY) {
+                    return total; // transient shortage: the caller reaps and comes back
+                }
+                throw new IllegalStateException("io_uring_enter failed: " + Errno.describe(r));
+            }
+            consumed(r);
+            total += r;
+            if (r < toSubmit) {
+                // Without SUBMIT_ALL the kernel stops after an SQE that fails inline (its CQE
+                // carries the error) and does not wait: go on with the rest.
+                if (r == 0) {
+                    return total;
+                }
+                continue;
+            }
+            waited = true;
+            if (pendingCount == 0) {
+                return total;
+            }
+        }
+    }
+
+    private void consumed(int n) {
+        int newHead = sqHead + n;
+        for (int i = sqHead; i != newHead; i++) {
+            if (callerSqe[i & sqMask]) {
+                callerQueued--;
+            }
+        }
+        sqHead = newHead;
+        inKernel += n;
+        if (sqHead == sqTail) {
+            tailLinked = false;
+        }
+    }
+
+    private void placePending() {
+        // Never behind an open chain: the remainder would become part of the caller's chain.
+        while (pendingCount > 0 && !tailLinked && sqTail - sqHead < sqEntries) {
+            int slot = pending[pendingHead];
+            pendingHead = (pendingHead + 1) % pending.length;
+            pendingCount--;
+            push(slot, false);
+        }
+    }
+
+    @Override
+    public int reap(int minComplete, CompletionHandler handler) {
+        if (closed) {
+            throw new IllegalStateException("io_uring engine is closed");
+        }
+        if (minComplete <= 0) {
+            enter(0);
+            int n = drain(handler);
+            if (n == 0 && (UnsafeAccess.getIntAcquire(sqFlagsAddr) & SQ_TASKRUN) != 0) {
+                // COOP_TASKRUN: finished requests wait for us to enter the kernel to be posted.
+                LinuxNative.ioUringEnter(ringFd, 0, 0, ENTER_GETEVENTS);
+                n = drain(handler);
+            }
+            return n;
+        }
+        int delivered = 0;
+        while (true) {
+            int need = minComplete - delivered;
+            int ready = UnsafeAccess.getIntAcquire(cqTailAddr) - cqHead;
+            enter(ready >= need ? 0 : need);
+            delivered += drain(handler);
+            if (delivered >= minComplete || inKernel + (sqTail - sqHead) + pendingCount == 0) {
+                return delivered;
+            }
+        }
+    }
+
+    /** Delivers every CQE present; returns how many reached the handler (remainders do not). */
+    private int drain(CompletionHandler handler) {
+        int head = cqHead;
+        int tail = UnsafeAccess.getIntAcquire(cqTailAddr); // acquire: CQE contents are visible
+        int delivered = 0;
+        while (head != tail) {
+            long cqe = cqes + ((long) (head & cqMask) << CQE_SHIFT);
+            int slot = (int) UnsafeAccess.getLong(cqe + CQE_USER_DATA);
+            int res = UnsafeAccess.getInt(cqe + CQE_RES);
+            head++;
+            cqHead = head;
+            // Release: done reading this CQE before the kernel may reuse it. Stored per CQE so a
+            // throwing handler leaves the ring consistent.
+            UnsafeAccess.putIntRelease(cqHeadAddr, head);
+            inKernel--;
+            if (complete(slot, res, handler)) {
+                delivered++;
+            }
+            if (head == tail) {
+                tail = UnsafeAccess.getIntAcquire(cqTailAddr);
+            }
+        }
+        return delivered;
+    }
+
+    private boolean complete(int slot, int res, CompletionHandler handler) {
+        int op = ops.opcode[slot];
+        int result = res;
+        if (res >= 0 && (op == OP_READ || op == OP_WRITE)) {
+            int done = ops.done[slot] + res;
+            ops.done[slot] = done;
+            result = done;
+            if (done < ops.length[slot]) {
+                if (res > 0) {
+                    pending[(pendingHead + pendingCount) % pending.length] = slot;
+                    pendingCount++;
+                    return false;
+                }
+                // 0 bytes: a read hit the end of the file/device; a write cannot progress.
+                result = op == OP_READ ? done : -Errno.EIO;
+            }
+        }
+        long userData = ops.userData[slot];
+        ops.release(slot); // before the handler, which may prepare into this slot
+        handler.onComplete(userData, result);
+        return true;
+    }
+
+    /**
+     * Registers {@code region} as the ring's fixed buffers (replacing any earlier region); must
+     * be called while no operation is in flight. When the kernel refuses (typically
+     * RLIMIT_MEMLOCK for unprivileged users) this logs a warning and plain reads and writes are
+     * used, since fixed buffers only save CPU.
+     */
+    @Override
+    public void registerBuffers(NativeBuffer region) throws IOException {
+        if (closed) {
+            throw new IOException("io_uring engine is closed");
+        }
+        if (ops.inUse() != 0) {
+            throw new IllegalStateException("registerBuffers needs an idle engine; " + ops.inUse() + " ops pending");
+        }
+        int r = buffers.register(region);
+        if (r < 0) {
+            LOG.warning("io_uring: cannot register " + region.capacity() + " bytes of fixed buffers: "
+                    + FixedBuffers.describe(r) + "; using plain reads and writes");
+        }
+    }
+
+    /** True when {@link #registerBuffers} succeeded. */
+    public boolean usesFixedBuffers() {
+        return buffers.isRegistered();
+    }
+
+    /** True when devices go through the registered-file table. */
+    public boolean usesRegisteredFiles() {
+        return files.isActive();
+    }
+
+    /** How many SQEs were READ_FIXED/WRITE_FIXED (a diagnostic counter). */
+    public long fixedBufferOps() {
+        return fixedBufferOps;
+    }
+
+    /** Submission queue size (a power of two). */
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    /** Completion queue size, which is also the maximum number of operations in flight. */
+    public int cqEntries() {
+        return ops.capacity();
+    }
+
+    /**
+     * Tears the ring down. Operations still in the kernel are waited for (and dropped) first, so
+     * the kernel never writes into memory the caller frees after this returns; prepared but
+     * unsubmitted operations are dropped.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (inKernel > 0) {
+            int r = LinuxNative.ioUringEnter(ringFd, 0, inKernel, ENTER_GETEVENTS);
+            if (r < 0 && r != -EINTR) {
+                LOG.warning("io_uring: could not wait for " + inKernel + " operations at close: "
+                        + Errno.describe(r));
+                break;
+            }
+            int tail = UnsafeAccess.getIntAcquire(cqTailAddr);
+            inKernel -= tail - cqHead;
+            cqHead = tail;
+            UnsafeAccess.putIntRelease(cqHeadAddr, tail);
+        }
+        buffers.unregister();
+        files.unregisterAll();
+        rings.close();
+    }
+}

@@ -1,0 +1,203 @@
+package io.uraid.core.assembly;
+
+import io.uraid.core.sb.MdConstants;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.MdUuid;
+import io.uraid.core.sb.SuperblockLayout;
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.RaidLevel;
+import io.uraid.io.BlockDevice;
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.OpenOptions;
+import io.uraid.io.SyncIo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Creates a new array: checks the devices, lays out md v1.2 metadata exactly as mdadm would,
+ * syncs mirrors (unless told they are clean) and writes the superblocks. Nothing is written
+ * until every check has passed, so a refused create leaves every device as it was.
+ */
+public final class ArrayCreator {
+    private static final long SECTOR = 512;
+    /** Superblock max_dev: room for this many slots in dev_roles (mdadm's v1 default). */
+    private static final int MAX_DEV = 384;
+
+    private ArrayCreator() {
+    }
+
+    /** Creates the array described by {@code spec}, doing its I/O through {@code engine}. */
+    public static Geometry create(CreateSpec spec, IoEngine engine) throws IOException {
+        RaidLevel level = spec.level();
+        validateCounts(spec);
+        List<BlockDevice> opened = new ArrayList<>();
+        try {
+            BlockDevice[] devs = openAll(spec, engine, opened);
+            if (!spec.force()) {
+                for (BlockDevice d : devs) {
+                    if (d != null) {
+                        String found = Probe.foreignSignature(engine, d);
+                        if (found != null) {
+                            throw new IOException(d.path() + " holds " + found
+                                    + "; refusing to overwrite it (use --force)");
+                        }
+                    }
+                }
+            }
+            int layoutWord = spec.layout() >= 0 ? spec.layout() : level.defaultLayout();
+            int chunkKiB = spec.chunkBytes() / 1024;
+            long[] sectors = presentSectors(devs);
+            SuperblockLayout sl;
+            try {
+                sl = SuperblockLayout.forCreate(level.mdLevel(), layoutWord, spec.raidDisks(), chunkKiB,
+                        SuperblockLayout.Bitmap.NONE, true, sectors);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot create: " + e.getMessage(), e);
+            }
+            int chunkBytes = sl.chunkSectors() * (int) SECTOR;
+            long dataOffsetBytes = sl.dataOffset() * SECTOR;
+            long[] memberBytes = memberBytes(level, devs, sl, dataOffsetBytes, chunkBytes);
+            Geometry geometry = new Geometry(level.mdLevel(), layoutWord, chunkBytes, memberBytes);
+            var layout = level.layout(geometry); // validates chunk, layout and sizes with the level's own message
+            if (level.redundant() && !level.canServe(geometry, presentMask(devs))) {
+                throw new IllegalArgumentException("cannot create: too many missing members for " + level.name());
+            }
+            if (!level.redundant() && presentMask(devs) != (1L << devs.length) - 1) {
+                throw new IllegalArgumentException("cannot create: " + level.name() + " has no redundancy, so no member may be missing");
+            }
+            if (level.redundant() && !spec.assumeClean()) {
+                InitialSync.run(engine, devs, layout, dataOffsetBytes);
+            }
+            writeSuperblocks(spec, engine, devs, sl, geometry, layoutWord);
+            return geometry;
+        } finally {
+            for (BlockDevice d : opened) {
+                d.close();
+            }
+        }
+    }
+
+    private static void validateCounts(CreateSpec spec) {
+        RaidLevel level = spec.level();
+        if (spec.raidDisks() < level.minDisks()) {
+            throw new IllegalArgumentException(level.name() + " needs at least " + level.minDisks()
+                    + " raid devices, got " + spec.raidDisks());
+        }
+        if (spec.devices().size() != spec.raidDisks()) {
+            throw new IllegalArgumentException("--raid-devices=" + spec.raidDisks() + " but "
+                    + spec.devices().size() + " devices were given");
+        }
+        if (spec.raidDisks() > 64) {
+            throw new IllegalArgumentException("at most 64 raid devices are supported");
+        }
+        if (spec.name() == null || spec.name().isEmpty() || spec.name().contains("/")) {
+            throw new IllegalArgumentException("array name must be non-empty and contain no '/'");
+        }
+    }
+
+    private static BlockDevice[] openAll(CreateSpec spec, IoEngine engine, List<BlockDevice> opened)
+            throws IOException {
+        BlockDevice[] devs = new BlockDevice[spec.raidDisks()];
+        Set<Path> seen = new HashSet<>();
+        for (int i = 0; i < devs.length; i++) {
+            Path p = spec.devices().get(i);
+            if (CreateSpec.MISSING.equals(p)) {
+                continue;
+            }
+            Path real = p.toAbsolutePath().normalize();
+            try {
+                real = p.toRealPath();
+            } catch (IOException e) {
+                throw new IOException(p + ": cannot open: no such file or device");
+            }
+            if (!seen.add(real)) {
+                throw new IllegalArgumentException(p + " is listed twice");
+            }
+            devs[i] = engine.open(p, OpenOptions.DEFAULT);
+            opened.add(devs[i]);
+        }
+        return devs;
+    }
+
+    private static long[] presentSectors(BlockDevice[] devs) {
+        return java.util.Arrays.stream(devs).filter(d -> d != null).mapToLong(d -> d.size() / SECTOR).toArray();
+    }
+
+    private static long presentMask(BlockDevice[] devs) {
+        long m = 0;
+        for (int i = 0; i < devs.length; i++) {
+            if (devs[i] != null) {
+                m |= 1L << i;
+            }
+        }
+        return m;
+    }
+
+    /** Usable bytes per role, as md will compute them from what we write. */
+    private static long[] memberBytes(RaidLevel level, BlockDevice[] devs, SuperblockLayout sl, long dataOffset,
+                                      int chunkBytes) {
+        long[] bytes = new long[devs.length];
+        long smallest = Long.MAX_VALUE;
+        for (BlockDevice d : devs) {
+            if (d != null) {
+                smallest = Math.min(smallest, d.size() - dataOffset);
+            }
+        }
+        for (int i = 0; i < devs.length; i++) {
+            switch (level.mdLevel()) {
+                case MdConstants.LEVEL_LINEAR:
+                    bytes[i] = devs[i].size() - dataOffset;
+                    break;
+                case 0:
+                    // Every member gets the same data_size, so md sees one zone.
+                    bytes[i] = smallest / chunkBytes * chunkBytes;
+                    break;
+                default:
+                    bytes[i] = sl.size() * SECTOR;
+            }
+            if (bytes[i] <= 0) {
+                throw new IllegalArgumentException((devs[i] == null ? "a member" : devs[i].path().toString())
+                        + " is too small to hold md metadata and data");
+            }
+        }
+        return bytes;
+    }
+
+    private static void writeSuperblocks(CreateSpec spec, IoEngine engine, BlockDevice[] devs, SuperblockLayout sl,
+                                         Geometry g, int layoutWord) throws IOException {
+        byte[] uuid = MdUuid.random();
+        Instant now = Instant.now();
+        boolean striped = g.level() == 0 || g.level() == MdConstants.LEVEL_LINEAR;
+        try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
+            for (int i = 0; i < devs.length; i++) {
+                if (devs[i] == null) {
+                    continue;
+                }
+                MdSuperblock.Builder b = MdSuperblock.builder()
+                        .setUuid(uuid).setName(spec.homehost(), spec.name()).ctime(now).utime(now)
+                        .level(g.level()).layout(layoutWord).size(striped ? 0 : sl.size())
+                        .chunkSize(sl.chunkSectors()).raidDisks(devs.length)
+                        .dataOffset(sl.dataOffset())
+                        .dataSize(g.level() == 0 ? g.memberBytes(i) / SECTOR : devs[i].size() / SECTOR - sl.dataOffset())
+                        .superOffset(sl.superOffset()).devNumber(i).deviceUuid(MdUuid.random())
+                        .events(0).resyncOffset(MdConstants.RESYNC_DONE).maxDev(MAX_DEV);
+                if (sl.bblogSize() > 0) {
+                    b.badBlockLog(9, sl.bblogSize(), sl.bblogOffset());
+                }
+                for (int slot = 0; slot < devs.length; slot++) {
+                    b.devRole(slot, devs[slot] == null ? MdConstants.ROLE_SPARE : slot);
+                }
+                block.view().put(b.build().encode());
+                SyncIo.write(engine, devs[i], sl.superOffset() * SECTOR, block.address(),
+                        MdConstants.SUPERBLOCK_BYTES, true);
+                Probe.wipeTailSuperblocks(engine, devs[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.uraid.core.assembly;
+
+import io.uraid.core.array.MemberState;
+import io.uraid.core.array.SuperblockWriter;
+import io.uraid.core.sb.MdConstants;
+import io.uraid.core.sb.MdSuperblock;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/**
+ * Rewrites md v1.2 superblocks when an array's state changes: events and update time, the
+ * clean/active mark (resync_offset as md writes it: MaxSector when clean, 0 while active), and
+ * faulty roles (dev_roles[slot] = 0xfffe). Each member keeps its own identity fields.
+ */
+final class MdSuperblockWriter implements SuperblockWriter {
+    private final MdSuperblock[] byRole;
+
+    /** @param byRole the current superblock of each role's device (null for missing roles) */
+    MdSuperblockWriter(MdSuperblock[] byRole) {
+        this.byRole = byRole.clone();
+    }
+
+    @Override
+    public long superblockOffset() {
+        return SECTOR * 8;
+    }
+
+    @Override
+    public int blockSize() {
+        return MdConstants.SUPERBLOCK_BYTES;
+    }
+
+    private static final long SECTOR = 512;
+
+    @Override
+    public void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out) {
+        MdSuperblock base = byRole[role];
+        MdSuperblock.Builder b = base.toBuilder()
+                .events(events)
+                .utime(Instant.now())
+                .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);
+        for (int r = 0; r < states.length; r++) {
+            if (states[r] == MemberState.FAULTY && byRole[r] != null) {
+                b.devRole(byRole[r].devNumber(), MdConstants.ROLE_FAULTY);
+            }
+        }
+        MdSuperblock sb = b.build();
+        byRole[role] = sb;
+        out.clear();
+        out.put(sb.encode());
+        out.clear();
+    }
+
+    /** The superblock last written for {@code role} (for detail output). */
+    MdSuperblock current(int role) {
+        return byRole[role];
+    }
+}
