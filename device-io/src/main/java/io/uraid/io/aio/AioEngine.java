@@ -6,6 +6,7 @@ import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
+import io.uraid.io.internal.IntDeque;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -87,6 +88,7 @@ public final class AioEngine implements IoEngine {
     private int inFlight;
     private int inKernel;
     private boolean kernelFsync = true;
+    private long submitCalls;
     private boolean closed;
 
     /**
@@ -280,6 +282,7 @@ public final class AioEngine implements IoEngine {
             if (k == 0) {
                 continue;
             }
+            submitCalls++;
             int r = LinuxNative.ioSubmit(ctx, k, iocbPtrs);
             if (r > 0) {
                 inKernel += r;
@@ -446,6 +449,11 @@ public final class AioEngine implements IoEngine {
     /** Accepted and ignored: kernel AIO has no fixed buffers. */
     @Override
     public void registerBuffers(NativeBuffer region) {
+    }
+
+    /** How many io_submit calls this engine made (a diagnostic counter: one per batch). */
+    public long submitCalls() {
+        return submitCalls;
     }
 
     /** For tests: force the synchronous fsync fallback, as on kernels without IOCB_CMD_FSYNC. */

@@ -68,6 +68,7 @@ public final class IoUringEngine implements IoEngine {
     private int cqHead;
     private boolean tailLinked;
     private long fixedBufferOps;
+    private long enterCalls;
     private boolean closed;
 
     /**
@@ -321,6 +322,7 @@ public final class IoUringEngine implements IoEngine {
             }
             // Release: the SQE stores above become visible before the kernel sees the new tail.
             UnsafeAccess.putIntRelease(sqTailAddr, sqTail);
+            enterCalls++;
             int r = LinuxNative.ioUringEnter(ringFd, toSubmit, min, min > 0 ? ENTER_GETEVENTS : 0);
             if (r < 0) {
                 if (r == -EINTR) {
@@ -382,6 +384,7 @@ public final class IoUringEngine implements IoEngine {
             int n = drain(handler);
             if (n == 0 && (UnsafeAccess.getIntAcquire(sqFlagsAddr) & SQ_TASKRUN) != 0) {
                 // COOP_TASKRUN: finished requests wait for us to enter the kernel to be posted.
+                enterCalls++;
                 LinuxNative.ioUringEnter(ringFd, 0, 0, ENTER_GETEVENTS);
                 n = drain(handler);
             }
@@ -481,6 +484,11 @@ public final class IoUringEngine implements IoEngine {
     /** How many SQEs were READ_FIXED/WRITE_FIXED (a diagnostic counter). */
     public long fixedBufferOps() {
         return fixedBufferOps;
+    }
+
+    /** How many io_uring_enter calls this engine made (a diagnostic counter: one per batch). */
+    public long enterCalls() {
+        return enterCalls;
     }
 
     /** Submission queue size (a power of two). */
