@@ -78,7 +78,12 @@ public final class IoEngines {
      * @throws IOException with a one-line reason, e.g. "io_uring unavailable: kernel.io_uring_disabled=2"
      */
     public static IoEngine open(EngineKind kind, int entries) throws IOException {
-        String cause = unavailabilityCause(kind);
+        return open(kind, entries, IoEngines::unavailabilityCause);
+    }
+
+    /** {@link #open(EngineKind, int)} with the probe given, so tests can play an unavailable engine. */
+    static IoEngine open(EngineKind kind, int entries, Function<EngineKind, String> probe) throws IOException {
+        String cause = probe.apply(kind);
         if (cause != null) {
             throw new IOException(kind.cliName() + " unavailable: " + cause);
         }

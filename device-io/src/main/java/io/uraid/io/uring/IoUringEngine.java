@@ -131,15 +131,33 @@ public final class IoUringEngine implements IoEngine {
             // Unreadable sysctl: let io_uring_setup decide.
         }
         if ("2".equals(disabled)) {
+            return probeCause(disabled, null);
+        }
+        String failure;
+        try (UringRings r = UringRings.create(4)) {
+            failure = r.missingOpcodes();
+            if (failure != null) {
+                return failure;
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = String.valueOf(e.getMessage());
+        }
+        return probeCause(disabled, failure);
+    }
+
+    /**
+     * The reason io_uring is unusable given the {@code kernel.io_uring_disabled} sysctl (null when
+     * unreadable) and the ring setup failure (null when setup worked); null when usable.
+     */
+    static String probeCause(String disabledSysctl, String setupFailure) {
+        if ("2".equals(disabledSysctl)) {
             return "kernel.io_uring_disabled=2";
         }
-        try (UringRings r = UringRings.create(4)) {
-            return r.missingOpcodes();
-        } catch (IOException | RuntimeException e) {
-            String why = String.valueOf(e.getMessage());
-            return "1".equals(disabled) ? "kernel.io_uring_disabled=1 and this process is not in "
-                    + "kernel.io_uring_group (" + why + ")" : why;
+        if (setupFailure == null) {
+            return null;
         }
+        return "1".equals(disabledSysctl) ? "kernel.io_uring_disabled=1 and this process is not in "
+                + "kernel.io_uring_group (" + setupFailure + ")" : setupFailure;
     }
 
     @Override
