@@ -64,7 +64,6 @@ public final class AioEngine implements IoEngine {
     private final long iocbs;
     private final long iocbPtrs;
     private final long events;
-    private final long zeroTimeout;
     private final long ctx;
 
     private final byte[] op;
@@ -104,12 +103,11 @@ public final class AioEngine implements IoEngine {
         long iocbBytes = (long) entries * IOCB_SIZE;
         long ptrBytes = (long) entries * 8;
         long eventBytes = (long) entries * EVENT_SIZE;
-        mem = NativeBuffer.allocate((int) (iocbBytes + ptrBytes + eventBytes + 16 + 8));
+        mem = NativeBuffer.allocate((int) (iocbBytes + ptrBytes + eventBytes + 8));
         iocbs = mem.address();
         iocbPtrs = iocbs + iocbBytes;
         events = iocbPtrs + ptrBytes;
-        zeroTimeout = events + eventBytes;
-        long ctxAddress = zeroTimeout + 16;
+        long ctxAddress = events + eventBytes;
         int r = LinuxNative.ioSetup(entries, ctxAddress);
         if (r < 0) {
             mem.close();
@@ -415,7 +413,7 @@ public final class AioEngine implements IoEngine {
     }
 
     private int getEvents(int min) {
-        int n = LinuxNative.ioGetEvents(ctx, min, entries, events, min == 0 ? zeroTimeout : 0);
+        int n = LinuxNative.ioGetEvents(ctx, min, entries, events);
         if (n == -EINTR) {
             return 0;
         }
