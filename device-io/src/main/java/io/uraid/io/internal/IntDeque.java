@@ -41,6 +41,10 @@ public final class IntDeque {
         size++;
     }
 
+    public int peekFirst() {
+        return items[head];
+    }
+
     public int pollFirst() {
         int v = items[head];
         head = (head + 1) & mask;

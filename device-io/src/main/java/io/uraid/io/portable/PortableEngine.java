@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * given to a worker only after its predecessor completed in full, and the rest of a chain whose
  * member failed (an error or a short transfer) completes with {@code -ECANCELED}. Each worker
  * carries operations in one direct buffer object re-pointed at the caller's memory, so no
- * operation allocates. Discard completes with {@code -EOPNOTSUPP}: Java cannot punch holes.
+ * operation allocates. A lone operation submitted while nothing else runs is done on the issuer
+ * thread, as a synchronous pread would be. Discard completes with {@code -EOPNOTSUPP}: Java cannot punch holes.
  */
 public final class PortableEngine implements IoEngine {
     private static final byte OP_READ = 0;
@@ -52,12 +53,13 @@ public final class PortableEngine implements IoEngine {
     private final int[] result;
     private final IntDeque free;
     private final IntDeque prepared;
-    /** Chain members the issuer completes itself (canceled), delivered before waiting again. */
+    /** Slots the issuer completed itself (canceled chain members, inline runs), delivered before waiting. */
     private final IntDeque local;
     private final IntQueue work;
     private final IntQueue done;
     private final Thread[] workers;
     private final ByteBuffer carrierMemory = ByteBuffer.allocateDirect(16);
+    private final ByteBuffer issuerCarrier = carrierMemory.duplicate();
     private final AtomicInteger handles = new AtomicInteger();
 
     private int chainTail = -1;
@@ -202,6 +204,16 @@ public final class PortableEngine implements IoEngine {
             return 0;
         }
         submitCalls++;
+        if (n == 1 && inFlight == 0 && !held[prepared.peekFirst()]) {
+            // A lone operation with nothing else running gains nothing from a worker: run it here,
+            // like a synchronous pread (two thread hand-offs cost more than the I/O on fast devices).
+            int s = prepared.pollFirst();
+            result[s] = execute(s, issuerCarrier);
+            local.addLast(s);
+            chainTail = -1;
+            inFlight = 1;
+            return 1;
+        }
         while (!prepared.isEmpty()) {
             int s = prepared.pollFirst();
             if (!held[s]) {
