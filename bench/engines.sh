@@ -53,14 +53,16 @@ aio-randread-4k-qd1  libaio    libaio    randread   4k  1
 portable-randread-4k-qd1 portable psync  randread   4k  1
 "
 
+LIMIT=$((RUNTIME + RAMP + 60))   # a hung run fails the script instead of stalling it
+
 run_fio() { # engine rw bs depth out
-  fio --name=engines --filename="$LOOP" --ioengine="$1" --direct=1 --rw="$2" --bs="$3" --iodepth="$4" \
+  timeout "$LIMIT" fio --name=engines --filename="$LOOP" --ioengine="$1" --direct=1 --rw="$2" --bs="$3" --iodepth="$4" \
       --numjobs=1 --thread --size="$SIZE" --runtime="$RUNTIME" --ramp_time="$RAMP" --time_based \
       --norandommap --randrepeat=0 --lat_percentiles=1 --output-format=json --output="$5" >/dev/null
 }
 
 run_uraid() { # engine rw bs depth out
-  "$ROOT/uraid" engine-bench --device "$LOOP" --engine "$1" --rw "$2" --bs "$3" --iodepth "$4" \
+  timeout "$LIMIT" "$ROOT/uraid" engine-bench --device "$LOOP" --engine "$1" --rw "$2" --bs "$3" --iodepth "$4" \
       --size "$SIZE" --runtime "$RUNTIME" --ramp "$RAMP" --json >"$5"
 }
 

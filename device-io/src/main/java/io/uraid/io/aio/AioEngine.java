@@ -391,25 +391,32 @@ public final class AioEngine implements IoEngine {
     @Override
     public int reap(int minComplete, CompletionHandler handler) {
         int delivered = 0;
-        for (;;) {
+        // Bounded: once minComplete is met, one more non-blocking pass and out. (Looping while
+        // events keep arriving never returned when the handler re-prepares on a fast device.)
+        for (int pass = 0; ; pass++) {
             submit();
             delivered += deliver(handler);
             boolean block = delivered < minComplete;
+            if (!block && pass > 0) {
+                break;
+            }
             if (inKernel == 0) {
                 if (!prepared.isEmpty() || !completed.isEmpty()) {
                     continue;
                 }
                 if (!block || ready.isEmpty()) {
-                    return delivered;
+                    break;
                 }
                 // io_submit said EAGAIN with nothing of ours in the kernel: the shortage is elsewhere.
                 LockSupport.parkNanos(100_000);
                 continue;
             }
             if (getEvents(block ? 1 : 0) == 0 && !block) {
-                return delivered;
+                break;
             }
         }
+        submit(); // what the handler prepared goes out now
+        return delivered;
     }
 
     private int getEvents(int min) {

@@ -227,21 +227,26 @@ public final class PortableEngine implements IoEngine {
 
     @Override
     public int reap(int minComplete, CompletionHandler handler) {
-        submit();
         int delivered = 0;
         while (true) {
-            int s = local.isEmpty() ? done.poll() : local.pollFirst();
-            if (s < 0) {
-                if (delivered >= minComplete || inFlight == 0) {
-                    return delivered;
-                }
-                s = done.take();
+            // What the caller or the handler prepared goes out as one batch, never between deliveries:
+            // an inline run would otherwise feed this loop forever.
+            submit();
+            for (int s = nextReady(); s >= 0; s = nextReady()) {
+                delivered += deliver(s, handler);
             }
-            delivered += deliver(s, handler);
-            if (!prepared.isEmpty()) {
-                submit(); // the handler prepared more
+            if (delivered >= minComplete || inFlight == 0) {
+                submit();
+                return delivered;
+            }
+            if (prepared.isEmpty()) {
+                delivered += deliver(done.take(), handler);
             }
         }
+    }
+
+    private int nextReady() {
+        return local.isEmpty() ? done.poll() : local.pollFirst();
     }
 
     /** Releases or cancels the rest of a finished slot's chain, then hands it to the caller. */

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uraid.io.BlockDevice;
+import io.uraid.io.CompletionHandler;
 import io.uraid.io.EngineKind;
 import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
@@ -24,6 +26,7 @@ import io.uraid.io.engines.EngineHarness.Target;
 import io.uraid.io.portable.PortableEngine;
 import io.uraid.io.uring.IoUringEngine;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -184,6 +187,35 @@ class EngineContractTest {
             assertEquals(0, s.engine.inFlight());
             assertTrue(s.engine.prepRead(s.dev, 0, buf.address(), 4096, 123, 0), "refused after reaping");
             assertEquals(4096, reap(s.engine, 1).result(123));
+        }
+    }
+
+    /**
+     * A handler that prepares the next operation from inside reap (how the bench and the array
+     * issuer drive an engine at depth 1) gets control back: reap(1) returns after a bounded
+     * number of completions, and the next reap carries on.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource(ALL)
+    void reapReturnsWhenTheHandlerKeepsPreparing(EngineKind kind, Target target) throws IOException {
+        try (Setup s = Setup.open(kind, target, 8); NativeBuffer buf = NativeBuffer.allocate(4096)) {
+            long[] completed = {0};
+            CompletionHandler again = (ud, res) -> {
+                assertEquals(4096, res);
+                completed[0]++;
+                assertTrue(s.engine.prepRead(s.dev, (completed[0] % 16) * 4096, buf.address(), 4096, ud + 1, 0));
+            };
+            assertTrue(s.engine.prepRead(s.dev, 0, buf.address(), 4096, 0, 0));
+            s.engine.submit();
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (int call = 1; call <= 200; call++) {
+                    int n = s.engine.reap(1, again);
+                    assertTrue(n >= 1 && n <= 8, "reap(1) delivered " + n);
+                    assertTrue(completed[0] >= call && completed[0] <= 8L * call, "completed " + completed[0]);
+                }
+            });
+            // Drain the last one, which the handler prepared.
+            reap(s.engine, 1);
         }
     }
 }
