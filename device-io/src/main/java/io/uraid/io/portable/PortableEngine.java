@@ -47,6 +47,8 @@ public final class PortableEngine implements IoEngine {
     private final long[] address;
     private final long[] length;
     private final long[] userData;
+    /** The caller's flags ({@link #FUA} matters to a worker). */
+    private final int[] flags;
     private final int[] next;
     private final boolean[] held;
     /** Written by a worker before it queues the slot on {@link #done}, read by the issuer after. */
@@ -78,6 +80,7 @@ public final class PortableEngine implements IoEngine {
         address = new long[entries];
         length = new long[entries];
         userData = new long[entries];
+        flags = new int[entries];
         next = new int[entries];
         held = new boolean[entries];
         result = new int[entries];
@@ -174,6 +177,7 @@ public final class PortableEngine implements IoEngine {
         address[s] = addr;
         length[s] = len;
         userData[s] = ud;
+        flags[s] = fl;
         next[s] = -1;
         held[s] = chainTail >= 0;
         if (chainTail >= 0) {
@@ -322,6 +326,9 @@ public final class PortableEngine implements IoEngine {
                     }
                     break;
                 }
+            }
+            if (op[s] == OP_WRITE && (flags[s] & FUA) != 0) {
+                ch.force(false); // FileChannel has no RWF_DSYNC: make the write durable before completing
             }
             return carrier.position();
         } finally {

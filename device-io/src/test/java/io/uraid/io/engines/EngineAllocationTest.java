@@ -34,8 +34,7 @@ class EngineAllocationTest {
         try (Setup s = Setup.open(kind, Target.FILE, 64); NativeBuffer buf = NativeBuffer.allocate(DEPTH * 4096)) {
             s.engine.registerBuffers(buf);
             Driver d = new Driver(s.engine, s.dev, buf);
-            d.run(OPS); // warm-up: JIT compiles the loop
-            d.run(OPS);
+            d.run(OPS); // warm-up: the JIT compiles the loop
             long before = mx.getCurrentThreadAllocatedBytes();
             d.run(OPS);
             long allocated = mx.getCurrentThreadAllocatedBytes() - before;

@@ -100,6 +100,19 @@ class EngineDataTest {
         return Long.parseLong(Files.readString(p).trim());
     }
 
+    /** A FUA write (RWF_DSYNC, or a sync after the write where the engine has no such flag) completes whole. */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource(ALL)
+    void fuaWritesCompleteAndReadBack(EngineKind kind, Target target) throws IOException {
+        try (Setup s = Setup.open(kind, target, 8); NativeBuffer buf = NativeBuffer.allocate(16384)) {
+            byte[] data = random(16384, 12);
+            put(buf, 0, data);
+            assertEquals(16384, await(s.engine, s.engine.prepWrite(s.dev, 3 << 20, buf.address(), 16384, 4,
+                    IoEngine.FUA), 4));
+            assertArrayEquals(data, backingBytes(s.backing, 3 << 20, 16384));
+        }
+    }
+
     /** A read that runs past the end completes short with the bytes that exist; one past it reads 0. */
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource(ALL)
@@ -137,6 +150,7 @@ class EngineDataTest {
             assertArrayEquals(b, get(region, (1 << 20) - 8192, 8192));
             if (s.engine instanceof IoUringEngine) {
                 assertTrue(((IoUringEngine) s.engine).usesFixedBuffers(), "fixed buffers were refused");
+                assertTrue(((IoUringEngine) s.engine).usesRegisteredFiles(), "registered files were refused");
                 // Two reads and one write fell inside the region; the write from outside did not.
                 assertEquals(fixedBefore + 3, fixedOps(s.engine), "READ_FIXED/WRITE_FIXED operations");
             }
