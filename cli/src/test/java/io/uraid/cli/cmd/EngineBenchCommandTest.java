@@ -58,6 +58,8 @@ class EngineBenchCommandTest {
         String json = out.toString();
         assertTrue(json.contains("\"ioengine\":\"" + kind.cliName() + "\""), json);
         assertTrue(json.matches("(?s).*\"write\":\\{\"io_bytes\":[1-9].*"), "no bytes written: " + json);
+        assertTrue(json.matches("(?s).*\"write\".*\"clat_ns\".*\"percentile\":\\{.*\"99.000000\":[1-9].*"),
+                "fio-style write latency percentiles missing: " + json);
     }
 
     @Test

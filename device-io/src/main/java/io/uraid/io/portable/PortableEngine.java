@@ -326,6 +326,9 @@ public final class PortableEngine implements IoEngine {
                     }
                     break;
                 }
+                if (op[s] == OP_READ && dev[s].isDirect() && carrier.position() % dev[s].logicalBlockSize() != 0) {
+                    break; // a direct read that stops off a block boundary hit the end of the file
+                }
             }
             if (op[s] == OP_WRITE && (flags[s] & FUA) != 0) {
                 ch.force(false); // FileChannel has no RWF_DSYNC: make the write durable before completing
