@@ -32,7 +32,8 @@ final class EngineHarness {
     /** Size of every scratch target: big enough for the stress run, small enough to be quick. */
     static final long SIZE = 16L << 20;
 
-    enum Target { FILE, LOOP }
+    /** A regular file; a loop device with 512-byte sectors; one with 4096-byte sectors. */
+    enum Target { FILE, LOOP, LOOP_4K }
 
     private EngineHarness() {
     }
@@ -83,7 +84,7 @@ final class EngineHarness {
 
         static Setup open(EngineKind kind, Target target, int entries, OpenOptions options) throws IOException {
             assumeEngine(kind);
-            if (target == Target.LOOP) {
+            if (target != Target.FILE) {
                 LoopDevice.assumeAvailable();
             }
             Path dir = TestDirs.create("engine-" + kind + "-" + target);
@@ -95,8 +96,8 @@ final class EngineHarness {
                     f.setLength(SIZE);
                 }
                 Path path = backing;
-                if (target == Target.LOOP) {
-                    loop = LoopDevice.attach(backing, 0);
+                if (target != Target.FILE) {
+                    loop = LoopDevice.attach(backing, target == Target.LOOP_4K ? 4096 : 0);
                     path = loop.path();
                 }
                 engine = IoEngines.open(kind, entries);
