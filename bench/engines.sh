@@ -8,6 +8,7 @@
 #   ROUNDS   rounds per case (default 3)      RUNTIME  measured seconds per run (default 5)
 #   SIZE     size of the /dev/shm file (default 512M)   CASES  only the cases whose name matches (grep -E)
 #   OUT      where JSON results go (default bench-out/engines-<time>)
+#   NICE     run both tools at this nice value, e.g. -10 on a shared machine (default: unchanged)
 # bench/engines.sh --report DIR   prints the table again from the JSON files of an earlier run.
 set -euo pipefail
 
@@ -63,16 +64,18 @@ LOOP="$(losetup -f --show "$BACKING")"
 echo "engines.sh: $LOOP on $BACKING ($SIZE), $ROUNDS rounds of ${RUNTIME}s (+${RAMP}s ramp), results in $OUT" >&2
 
 
+PRIO=()
+if [ -n "${NICE:-}" ]; then PRIO=(nice -n "$NICE"); fi
 LIMIT=$((RUNTIME + RAMP + 60))   # a hung run fails the script instead of stalling it
 
 run_fio() { # engine rw bs depth out
-  timeout "$LIMIT" fio --name=engines --filename="$LOOP" --ioengine="$1" --direct=1 --rw="$2" --bs="$3" --iodepth="$4" \
+  "${PRIO[@]}" timeout "$LIMIT" fio --name=engines --filename="$LOOP" --ioengine="$1" --direct=1 --rw="$2" --bs="$3" --iodepth="$4" \
       --numjobs=1 --thread --size="$SIZE" --runtime="$RUNTIME" --ramp_time="$RAMP" --time_based \
       --norandommap --randrepeat=0 --lat_percentiles=1 --output-format=json --output="$5" >/dev/null
 }
 
 run_uraid() { # engine rw bs depth out
-  timeout "$LIMIT" "$ROOT/uraid" engine-bench --device "$LOOP" --engine "$1" --rw "$2" --bs "$3" --iodepth "$4" \
+  "${PRIO[@]}" timeout "$LIMIT" "$ROOT/uraid" engine-bench --device "$LOOP" --engine "$1" --rw "$2" --bs "$3" --iodepth "$4" \
       --size "$SIZE" --runtime "$RUNTIME" --ramp "$RAMP" --json >"$5"
 }
 
