@@ -89,6 +89,12 @@ class ArrayEndToEndTest {
     /** Each thread writes random runs (crossing chunk boundaries) to its own stripe of offsets. */
     static void writeRandomly(RaidArray array, byte[] reference, int threads, int writesPerThread, long seed)
             throws Exception {
+        writeRandomly(array, reference, threads, writesPerThread, seed, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** As above, counting acknowledged writes in {@code acked} (so a test can act mid-run). */
+    static void writeRandomly(RaidArray array, byte[] reference, int threads, int writesPerThread, long seed,
+                              java.util.concurrent.atomic.AtomicInteger acked) throws Exception {
         int bs = array.blockSize();
         long blocks = array.size() / bs;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -108,6 +114,7 @@ class ArrayEndToEndTest {
                             buf.view().put(data);
                             BlockingIo.write(array, start, len, buf.address(), 0);
                             System.arraycopy(data, 0, reference, (int) start, len);
+                            acked.incrementAndGet();
                         }
                     }
                     return null;

@@ -68,8 +68,19 @@ final class MetadataUpdater {
         return updates;
     }
 
+    /**
+     * Holds {@code r} until the member states it depends on are durable. Every state change sets
+     * {@code dirty} until an update snapshots it, so: while dirty, the next update covers it; else
+     * the update in flight already does; with neither, it is durable already.
+     */
     void waitFor(ArrayRequest r) {
-        waitingNext[waitingNextCount++] = r.index;
+        if (dirty) {
+            waitingNext[waitingNextCount++] = r.index;
+        } else if (updating) {
+            waitingCurrent[waitingCurrentCount++] = r.index;
+        } else {
+            core.complete(r);
+        }
     }
 
     /** Starts an update when one is due and none is in flight. Returns true if it did work. */

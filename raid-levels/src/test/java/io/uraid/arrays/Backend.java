@@ -1,0 +1,97 @@
+package io.uraid.arrays;
+
+import io.uraid.core.sb.MdConstants;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.io.IoEngine;
+import io.uraid.io.testing.MemoryDisk;
+import io.uraid.io.testing.MemoryEngine;
+import io.uraid.io.uring.IoUringEngine;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Where array tests keep their members: in memory ({@link MemoryEngine}, fast, power cuts) or in
+ * files through io_uring (real I/O; skipped where io_uring is unavailable). Each call of
+ * {@link #engine()} gives a fresh engine over the same members, as a restart would.
+ */
+abstract class Backend implements AutoCloseable {
+    final List<Path> paths = new ArrayList<>();
+
+    static Backend of(String kind, String name, int count, long bytes) throws IOException {
+        return kind.equals("memory") ? new Memory(name, count, bytes) : new Files(name, count, bytes);
+    }
+
+    abstract IoEngine engine() throws IOException;
+
+    /** The member's bytes as a reader sees them now. */
+    abstract byte[] read(int member, long offset, int length) throws IOException;
+
+    MdSuperblock superblock(int member) throws IOException {
+        return MdSuperblock.decode(ByteBuffer.wrap(read(member, 4096, MdConstants.SUPERBLOCK_BYTES)));
+    }
+
+    @Override
+    public void close() throws IOException {
+    }
+
+    static final class Memory extends Backend {
+        final List<MemoryDisk> disks = new ArrayList<>();
+
+        Memory(String name, int count, long bytes) {
+            for (int i = 0; i < count; i++) {
+                paths.add(Path.of("/memory", name, "member" + i));
+                disks.add(new MemoryDisk(bytes));
+            }
+        }
+
+        @Override
+        IoEngine engine() {
+            MemoryEngine e = new MemoryEngine(1024);
+            for (int i = 0; i < paths.size(); i++) {
+                e.attach(paths.get(i), disks.get(i));
+            }
+            return e;
+        }
+
+        @Override
+        byte[] read(int member, long offset, int length) {
+            return disks.get(member).bytes(offset, length);
+        }
+    }
+
+    static final class Files extends Backend {
+        private final Members members;
+
+        Files(String name, int count, long bytes) throws IOException {
+            String why = IoUringEngine.probe();
+            Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
+            members = new Members(name, count, bytes);
+            paths.addAll(members.paths);
+        }
+
+        @Override
+        IoEngine engine() throws IOException {
+            return new IoUringEngine(512);
+        }
+
+        @Override
+        byte[] read(int member, long offset, int length) throws IOException {
+            byte[] b = new byte[length];
+            try (RandomAccessFile f = new RandomAccessFile(paths.get(member).toFile(), "r")) {
+                f.seek(offset);
+                f.readFully(b);
+            }
+            return b;
+        }
+
+        @Override
+        public void close() throws IOException {
+            members.close();
+        }
+    }
+}
