@@ -11,7 +11,6 @@ import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.array.RaidArray;
-import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.Layout;
 import io.uraid.core.spi.LevelRegistry;
@@ -74,9 +73,9 @@ class ArrayEndToEndTest {
                 dataOffset = open.member(0).dataOffset();
                 layoutMath = array.layout();
             }
-            verifyMemberBytes(files, layoutMath, dataOffset, reference);
+            verifyMemberBytes(files.paths, layoutMath, dataOffset, reference);
             if (Mdadm.installed()) {
-                checkMdadmAgrees(files, level.name(), disks, chunkKiB);
+                checkMdadmAgrees(files.paths, level.name(), disks, chunkKiB);
             }
             List<Path> shuffled = new ArrayList<>(files.paths);
             Collections.shuffle(shuffled, new Random(7));
@@ -143,7 +142,7 @@ class ArrayEndToEndTest {
     }
 
     /** Every copy of every 4 KiB block sits on the member and offset md's layout gives. */
-    static void verifyMemberBytes(Members files, Layout layout, long dataOffset, byte[] reference) throws IOException {
+    static void verifyMemberBytes(List<Path> files, Layout layout, long dataOffset, byte[] reference) throws IOException {
         RandomAccessFile[] raf = new RandomAccessFile[layout.raidDisks()];
         try {
             for (int i = 0; i < raf.length; i++) {
@@ -172,7 +171,7 @@ class ArrayEndToEndTest {
         }
     }
 
-    static void checkMdadmAgrees(Members files, String level, int disks, int chunkKiB) throws Exception {
+    static void checkMdadmAgrees(List<Path> files, String level, int disks, int chunkKiB) throws Exception {
         String uuid = null;
         for (int i = 0; i < disks; i++) {
             Map<String, String> f = Mdadm.examine(files.get(i));
@@ -191,7 +190,6 @@ class ArrayEndToEndTest {
             assertEquals(uuid, f.get("Array UUID"), "every member carries the same array UUID");
             assertEquals("clean", f.get("State"), f.get("_raw"));
         }
-        MdSuperblock unused = null;
         assertTrue(uuid != null && uuid.matches("[0-9a-f]{8}(:[0-9a-f]{8}){3}"), uuid);
     }
 }

@@ -3,6 +3,7 @@ package io.uraid.arrays;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.io.IoEngine;
+import io.uraid.io.nativeio.LoopDevice;
 import io.uraid.io.testing.MemoryDisk;
 import io.uraid.io.testing.MemoryEngine;
 import io.uraid.io.uring.IoUringEngine;
@@ -23,7 +24,16 @@ abstract class Backend implements AutoCloseable {
     final List<Path> paths = new ArrayList<>();
 
     static Backend of(String kind, String name, int count, long bytes) throws IOException {
-        return kind.equals("memory") ? new Memory(name, count, bytes) : new Files(name, count, bytes);
+        switch (kind) {
+            case "memory":
+                return new Memory(name, count, bytes);
+            case "files":
+                return new Files(name, count, bytes, false);
+            case "loop":
+                return new Files(name, count, bytes, true);
+            default:
+                throw new IllegalArgumentException(kind);
+        }
     }
 
     abstract IoEngine engine() throws IOException;
@@ -64,14 +74,32 @@ abstract class Backend implements AutoCloseable {
         }
     }
 
+    /** Member files, used as they are or through loop devices (root; detached on close). */
     static final class Files extends Backend {
         private final Members members;
+        private final List<LoopDevice> loops = new ArrayList<>();
 
-        Files(String name, int count, long bytes) throws IOException {
+        Files(String name, int count, long bytes, boolean loop) throws IOException {
             String why = IoUringEngine.probe();
             Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
+            if (loop) {
+                LoopDevice.assumeAvailable();
+            }
             members = new Members(name, count, bytes);
-            paths.addAll(members.paths);
+            if (!loop) {
+                paths.addAll(members.paths);
+                return;
+            }
+            try {
+                for (Path p : members.paths) {
+                    LoopDevice d = LoopDevice.attach(p, 0);
+                    loops.add(d);
+                    paths.add(d.path());
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
         }
 
         @Override
@@ -91,7 +119,18 @@ abstract class Backend implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
+            IOException first = null;
+            for (LoopDevice d : loops) {
+                try {
+                    d.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
             members.close();
+            if (first != null) {
+                throw first;
+            }
         }
     }
 }
