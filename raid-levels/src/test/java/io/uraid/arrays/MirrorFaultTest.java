@@ -25,10 +25,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,21 +58,10 @@ class MirrorFaultTest {
                 RaidArray array = open.array();
                 reference = new byte[(int) array.size()];
                 AtomicInteger acked = new AtomicInteger();
-                FaultRule rule;
-                ExecutorService writer = Executors.newSingleThreadExecutor();
-                try {
-                    Future<?> writes = writer.submit(() -> {
-                        writeRandomly(array, reference, 4, 60, 99, acked);
-                        return null;
-                    });
-                    while (acked.get() < 40 && !writes.isDone()) {
-                        Thread.onSpinWait();
-                    }
-                    rule = engine.add(FaultRule.on(members.paths.get(victim)));
-                    writes.get(2, TimeUnit.MINUTES); // throws if any write was not acknowledged
-                } finally {
-                    writer.shutdownNow();
-                }
+                // The victim fails every operation after its first 25: in the middle of the writes,
+                // with legs of other requests in flight on every member.
+                FaultRule rule = engine.add(FaultRule.on(members.paths.get(victim)).afterOps(25));
+                writeRandomly(array, reference, 4, 60, 99, acked); // throws if a write was not acknowledged
                 assertEquals(240, acked.get(), "every write was acknowledged");
                 assertTrue(rule.injected() > 0, "the fault hit some I/O");
                 assertEquals(MemberState.FAULTY, open.member(victim).state());
