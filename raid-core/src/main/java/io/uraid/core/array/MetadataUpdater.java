@@ -68,19 +68,14 @@ final class MetadataUpdater {
         return updates;
     }
 
-    /**
-     * Holds {@code r} until the member states it depends on are durable. Every state change sets
-     * {@code dirty} until an update snapshots it, so: while dirty, the next update covers it; else
-     * the update in flight already does; with neither, it is durable already.
-     */
     void waitFor(ArrayRequest r) {
-        if (dirty) {
-            waitingNext[waitingNextCount++] = r.index;
-        } else if (updating) {
-            waitingCurrent[waitingCurrentCount++] = r.index;
-        } else {
-            core.complete(r);
+        if (!dirty && !updating) {
+            core.complete(r); // an update that started after the change has already finished
+            return;
         }
+        // The update in flight may have started before the change: wait for one more.
+        waitingNext[waitingNextCount++] = r.index;
+        dirty = true;
     }
 
     /** Starts an update when one is due and none is in flight. Returns true if it did work. */
