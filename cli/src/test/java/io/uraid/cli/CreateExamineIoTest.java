@@ -135,6 +135,22 @@ class CreateExamineIoTest {
     }
 
     @Test
+    void createsADegradedMirrorWithAMissingSlotThatStartsOnlyWithRun() throws Exception {
+        assumeEngine();
+        Cli c = Cli.run("create", "half", "--level", "mirror", "-n", "2", "--homehost", "h", members.get(0), "missing");
+        assertEquals(0, c.code, c.toString());
+        Cli e = Cli.run("examine", "--homehost", "h", members.get(0));
+        assertTrue(e.out.contains("   Array State : A. ('A' == active, '.' == missing, 'R' == replacing)"), e.out);
+        Cli refused = Cli.run("io", "--write", "--size", "1M", members.get(0));
+        assertEquals(1, refused.code, refused.toString());
+        assertTrue(refused.err.contains("1 of 2 members present; use --run"), refused.err);
+        assertEquals(0, Cli.run("io", "--write", "--run", "--size", "1M", members.get(0)).code);
+        Cli v = Cli.run("io", "--verify", "--run", "--size", "1M", members.get(0));
+        assertEquals(0, v.code, v.toString());
+        assertTrue(v.out.contains("on raid1 array half (degraded): OK"), v.out);
+    }
+
+    @Test
     void examineReportsDevicesWithoutASuperblock() throws Exception {
         Cli c = Cli.run("examine", members.get(0), dir.resolve("absent").toString());
         assertEquals(1, c.code, c.toString());

@@ -37,9 +37,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * verify again degraded, show the array detail, clean up.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Create a RAID10 over four member files in a temporary folder, write and verify data,",
-            "make one member fail every I/O (injected EIO), verify the data again, print the array detail,",
-            "and remove the folder. Needs no root and no devices."})
+        description = {"Tour: a RAID10 on four temporary files survives a failing member; needs no root.",
+            "Creates the array, writes and verifies data, makes one member fail every I/O (injected EIO),",
+            "verifies the data again, prints the array detail and removes the folder."})
 public final class DemoCommand implements Callable<Integer> {
     private static final String NAME = "demo";
     private static final int MEMBERS = 4;

@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code uraid io}: assembles an array in this process and writes or verifies a seeded pattern through it. */
 @Command(name = "io", mixinStandardHelpOptions = true,
-        description = {"Assemble the array on the given members (offline: in this process) and write a seeded",
-            "data pattern through it, or verify that the array returns exactly that pattern.",
+        description = {"Write or verify a seeded data pattern through an array assembled in this process.",
+            "The members are given in any order; --verify fails (exit 1) at the first block that differs.",
             "--write destroys the array's contents."})
 public final class IoCommand implements Callable<Integer> {
     @Spec
