@@ -39,7 +39,7 @@ class DemoTest {
     void keepLeavesTheMembersForInspection() throws Exception {
         Path parent = Cli.dir("demo-keep-");
         try {
-            Cli c = Cli.run("demo", "--keep", "--dir", parent.toString(), "--member-size", "16M");
+            Cli c = Cli.run("demo", "--keep", "--dir", parent.resolve("new/sub").toString(), "--member-size", "16M");
             assertEquals(0, c.code, c.toString());
             Matcher m = Pattern.compile("kept the members in (\\S+)").matcher(c.out);
             assertTrue(m.find(), c.out);

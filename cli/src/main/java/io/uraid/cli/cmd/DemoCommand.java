@@ -65,7 +65,14 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         long bytes = io.uraid.perf.Sizes.parse(memberSize);
-        Path dir = parent == null ? Files.createTempDirectory("uraid-demo-") : Files.createTempDirectory(parent, "uraid-demo-");
+        Path dir;
+        try {
+            dir = parent == null ? Files.createTempDirectory("uraid-demo-")
+                    : Files.createTempDirectory(Files.createDirectories(parent), "uraid-demo-");
+        } catch (IOException e) {
+            throw new IOException("cannot make the demo folder in " + (parent == null
+                    ? System.getProperty("java.io.tmpdir") : parent) + ": " + e, e);
+        }
         try {
             List<Path> members = memberFiles(dir, bytes);
             out.printf("uraid demo: RAID10 (near=2) over %d member files of %s in %s%n", MEMBERS, memberSize, dir);
