@@ -68,6 +68,10 @@ class InteropExamineTest {
         assertTrue(c.out.contains("           UUID : 37c76b91:011a05c5:d30c1fd4:c5c3dbbc"), c.out);
         assertTrue(c.out.contains("     Raid Level : raid1\n"), c.out);
         assertTrue(c.out.contains("         Events : 4\n"), c.out);
+        if (Cli.hasTool("mdadm")) {
+            assertEquals(Cli.tool("mdadm", "--examine", img.toString()),
+                    Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), img.toString()).out);
+        }
         Cli json = Cli.run("examine", "--json", img.toString());
         assertTrue(json.out.contains("\"version\":\"0.90.00\"") && json.out.contains("\"checksum_ok\":true"), json.out);
     }

@@ -66,11 +66,30 @@ public final class MemberExaminer {
                 if (b != null && MdSuper090.is090(b)) {
                     MdSuper090 sb = MdSuper090.decode(b);
                     return json ? ExamineJson.of(sb, device.toString())
-                            : Examine090Formatter.format(sb, device.toString(), zone, homehost, null);
+                            : Examine090Formatter.format(sb, device.toString(), zone, homehost,
+                                    MemberExaminer::deviceName);
                 }
             }
             throw new IOException("No md superblock detected on " + device + ".");
         }
+    }
+
+    /**
+     * The /dev name of a block device number, as mdadm's map_dev finds it (through sysfs here),
+     * or null when this host has no such device.
+     */
+    static String deviceName(int major, int minor) {
+        Path uevent = Path.of("/sys/dev/block", major + ":" + minor, "uevent");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(uevent)) {
+                if (line.startsWith("DEVNAME=")) {
+                    return "/dev/" + line.substring("DEVNAME=".length());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no such device here
+        }
+        return null;
     }
 
     private static MdSuperblock findV1(FileChannel ch, long size) throws IOException {
