@@ -96,8 +96,11 @@ public final class DetailFormatter {
             if (m.state() == MemberState.IN_SYNC) {
                 row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
                         "active sync", m.path());
-            } else {
+            } else if (m.path() == null || m.state() == MemberState.FAULTY) {
                 row(o, "-", 0, 0, Integer.toString(m.role()), "removed", null);
+            } else { // present but not yet in sync: a spare taking this role
+                row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
+                        "spare rebuilding", m.path());
             }
         }
         boolean first = true;
