@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
         description = {"uraid: a userspace software RAID controller, md-compatible on disk.",
             "Assembles member block devices into linear, RAID0, RAID1 and RAID10 arrays and "
                 + "does their I/O through io_uring."},
-        subcommands = {CommandLine.HelpCommand.class, io.uraid.cli.cmd.EngineBenchCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            io.uraid.cli.cmd.CreateCommand.class,
+            io.uraid.cli.cmd.ExamineCommand.class,
+            io.uraid.cli.cmd.IoCommand.class,
+            io.uraid.cli.cmd.DemoCommand.class,
+            io.uraid.cli.cmd.EngineBenchCommand.class,
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -30,6 +37,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // One line per log record, like the CLI's own messages (not JUL's two-line default).
+            System.setProperty("java.util.logging.SimpleFormatter.format", "uraid: %4$s: %5$s%6$s%n");
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = commandLine(out, err).execute(args);

@@ -27,6 +27,9 @@ final class MetadataUpdater {
     private int legsOutstanding;
     /** Updates completed so far (tests and status). */
     private volatile long updates;
+    /** The clean mark of the update in flight, and of the last one completed (status). */
+    private boolean updatingClean;
+    private volatile boolean recordedClean;
 
     MetadataUpdater(ArrayCore core, SuperblockWriter writer) {
         this.core = core;
@@ -66,7 +69,13 @@ final class MetadataUpdater {
     }
 
     void waitFor(ArrayRequest r) {
+        if (!dirty && !updating) {
+            core.complete(r); // an update that started after the change has already finished
+            return;
+        }
+        // The update in flight may have started before the change: wait for one more.
         waitingNext[waitingNextCount++] = r.index;
+        dirty = true;
     }
 
     /** Starts an update when one is due and none is in flight. Returns true if it did work. */
@@ -76,6 +85,7 @@ final class MetadataUpdater {
         }
         if (writer == null) {
             dirty = false;
+            recordedClean = wantClean;
             releaseWaiting(waitingNext, waitingNextCount);
             waitingNextCount = 0;
             return true;
@@ -92,6 +102,7 @@ final class MetadataUpdater {
         }
         dirty = false;
         updating = true;
+        updatingClean = wantClean;
         long events = core.events + 1;
         core.events = events;
         MemberState[] states = new MemberState[core.members.length];
@@ -130,7 +141,13 @@ final class MetadataUpdater {
         }
     }
 
+    /** True when the superblocks last written say the array is clean (no write may be in flight). */
+    boolean recordedClean() {
+        return recordedClean;
+    }
+
     private void finishUpdate() {
+        recordedClean = updatingClean;
         updating = false;
         updates++;
         releaseWaiting(waitingCurrent, waitingCurrentCount);
