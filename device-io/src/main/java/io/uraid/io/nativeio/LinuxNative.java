@@ -33,21 +33,23 @@ public final class LinuxNative {
         int close(int fd);
     }
 
-    // x86_64 syscall numbers (the io_uring ones are the same on every arch but alpha/mips).
-    static final int SYS_PREAD64 = 17;
-    static final int SYS_PWRITE64 = 18;
-    static final int SYS_FSTAT = 5;
-    static final int SYS_MMAP = 9;
-    static final int SYS_MUNMAP = 11;
-    static final int SYS_IOCTL = 16;
-    static final int SYS_GETPID = 39;
-    static final int SYS_FSYNC = 74;
-    static final int SYS_FDATASYNC = 75;
-    static final int SYS_FALLOCATE = 285;
-    static final int SYS_IO_SETUP = 206;
-    static final int SYS_IO_DESTROY = 207;
-    static final int SYS_IO_GETEVENTS = 208;
-    static final int SYS_IO_SUBMIT = 209;
+    // Syscall numbers: x86_64's table, or the generic table arm64 uses (asm-generic/unistd.h).
+    // The io_uring ones are the same on both.
+    private static final boolean ARM64 = isArm64();
+    static final int SYS_PREAD64 = ARM64 ? 67 : 17;
+    static final int SYS_PWRITE64 = ARM64 ? 68 : 18;
+    static final int SYS_FSTAT = ARM64 ? 80 : 5;
+    static final int SYS_MMAP = ARM64 ? 222 : 9;
+    static final int SYS_MUNMAP = ARM64 ? 215 : 11;
+    static final int SYS_IOCTL = ARM64 ? 29 : 16;
+    static final int SYS_GETPID = ARM64 ? 172 : 39;
+    static final int SYS_FSYNC = ARM64 ? 82 : 74;
+    static final int SYS_FDATASYNC = ARM64 ? 83 : 75;
+    static final int SYS_FALLOCATE = ARM64 ? 47 : 285;
+    static final int SYS_IO_SETUP = ARM64 ? 0 : 206;
+    static final int SYS_IO_DESTROY = ARM64 ? 1 : 207;
+    static final int SYS_IO_GETEVENTS = ARM64 ? 4 : 208;
+    static final int SYS_IO_SUBMIT = ARM64 ? 2 : 209;
     static final int SYS_IO_URING_SETUP = 425;
     static final int SYS_IO_URING_ENTER = 426;
     static final int SYS_IO_URING_REGISTER = 427;
