@@ -50,6 +50,8 @@ public final class LinuxNative {
     static final int SYS_IO_DESTROY = ARM64 ? 1 : 207;
     static final int SYS_IO_GETEVENTS = ARM64 ? 4 : 208;
     static final int SYS_IO_SUBMIT = ARM64 ? 2 : 209;
+    static final int SYS_WRITE = ARM64 ? 64 : 1;
+    static final int SYS_EVENTFD2 = ARM64 ? 19 : 290;
     static final int SYS_IO_URING_SETUP = 425;
     static final int SYS_IO_URING_ENTER = 426;
     static final int SYS_IO_URING_REGISTER = 427;
@@ -252,5 +254,15 @@ public final class LinuxNative {
      */
     public static int ioGetEvents(long ctx, long minNr, long nr, long eventsAddress) {
         return (int) syscall5Null(SYS_IO_GETEVENTS, ctx, minNr, nr, eventsAddress);
+    }
+
+    /** eventfd2(initval, flags): a new eventfd descriptor (close-on-exec), or -errno. */
+    public static int eventfd(int initialValue) {
+        return (int) syscall4(SYS_EVENTFD2, initialValue, O_CLOEXEC, 0, 0);
+    }
+
+    /** write(2) of {@code length} bytes at a native address: bytes written, or -errno. */
+    public static long write(int fd, long address, long length) {
+        return syscall4(SYS_WRITE, fd, address, length, 0);
     }
 }

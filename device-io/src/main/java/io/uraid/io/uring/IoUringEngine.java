@@ -70,6 +70,12 @@ public final class IoUringEngine implements IoEngine {
     private long fixedBufferOps;
     private long enterCalls;
     private boolean closed;
+    /** Ends a blocking reap from another thread; null when the kernel gave no eventfd. */
+    private final WakeEvent wake;
+    /** The op slot kept for the wake read (-1 without a wake event). */
+    private final int wakeSlot;
+    private boolean wakeArmed; // the wake read is queued or in the kernel
+    private boolean woke;      // the wake read completed during the current reap
 
     /**
      * Sets up a ring of {@code entries} submission entries (rounded up to a power of two).
@@ -102,6 +108,11 @@ public final class IoUringEngine implements IoEngine {
         this.pending = new int[rings.cqEntries];
         this.files = new FileTable(ringFd, FILE_SLOTS);
         this.buffers = new FixedBuffers(ringFd);
+        this.wake = WakeEvent.createOrNull();
+        this.wakeSlot = wake == null ? -1 : ops.alloc();
+        if (wake != null) {
+            ops.set(wakeSlot, OP_READ, 0, wake.fd(), 0, wake.readAddress(), 8, 0, -1L, -1);
+        }
     }
 
     private static UringRings checkedRings(int entries) throws IOException {
@@ -310,7 +321,37 @@ public final class IoUringEngine implements IoEngine {
 
     @Override
     public int inFlight() {
-        return ops.inUse() - callerQueued;
+        return ops.inUse() - callerQueued - reservedSlots();
+    }
+
+    private int reservedSlots() {
+        return wake == null ? 0 : 1;
+    }
+
+    /** Caller operations queued, in the kernel or waiting to resubmit a remainder. */
+    private int callerOutstanding() {
+        return inKernel + (sqTail - sqHead) + pendingCount - (wakeArmed ? 1 : 0);
+    }
+
+    /**
+     * Ends a blocking {@link #reap} soon, from any thread: one {@code write(2)} to an eventfd
+     * whose read the engine keeps in the ring while it waits with nothing else to wait for.
+     * Must not race with {@link #close()}.
+     */
+    @Override
+    public void wakeup() {
+        if (wake != null) {
+            wake.signal();
+        }
+    }
+
+    /**
+     * True when this engine has its wake event: then a {@code reap(n > 0)} with no operation
+     * outstanding blocks in the kernel until {@link #wakeup()} instead of returning at once.
+     */
+    @Override
+    public boolean supportsWakeup() {
+        return wake != null;
     }
 
     @Override
@@ -409,12 +450,26 @@ public final class IoUringEngine implements IoEngine {
             return n;
         }
         int delivered = 0;
+        woke = false;
+        // Only a reap that starts with nothing outstanding waits for wakeup(); one that runs out
+        // of operations on the way returns, as it would without a wake event.
+        boolean idleWait = wake != null && callerOutstanding() == 0;
         while (true) {
-            int need = minComplete - delivered;
+            int canArrive = callerOutstanding();
+            if (canArrive == 0 && !idleWait) {
+                return delivered;
+            }
+            int need = canArrive == 0 ? 1 : Math.min(minComplete - delivered, canArrive);
             int ready = UnsafeAccess.getIntAcquire(cqTailAddr) - cqHead;
+            if (ready < need && wake != null && !wakeArmed && !tailLinked && sqTail - sqHead < sqEntries) {
+                // About to block: keep the wake read in the ring so a producer with new work
+                // need not wait for a completion (or, when idle, for anything at all).
+                push(wakeSlot, false);
+                wakeArmed = true;
+            }
             enter(ready >= need ? 0 : need);
             delivered += drain(handler);
-            if (delivered >= minComplete || inKernel + (sqTail - sqHead) + pendingCount == 0) {
+            if (delivered >= minComplete || woke) {
                 return delivered;
             }
         }
@@ -446,6 +501,11 @@ public final class IoUringEngine implements IoEngine {
     }
 
     private boolean complete(int slot, int res, CompletionHandler handler) {
+        if (slot == wakeSlot) {
+            wakeArmed = false; // armed again the next time the issuer would block idle
+            woke = true;
+            return false;
+        }
         int op = ops.opcode[slot];
         int result = res;
         if (res >= 0 && (op == OP_READ || op == OP_WRITE)) {
@@ -479,8 +539,9 @@ public final class IoUringEngine implements IoEngine {
         if (closed) {
             throw new IOException("io_uring engine is closed");
         }
-        if (ops.inUse() != 0) {
-            throw new IllegalStateException("registerBuffers needs an idle engine; " + ops.inUse() + " ops pending");
+        if (ops.inUse() != reservedSlots() || wakeArmed) {
+            throw new IllegalStateException("registerBuffers needs an idle engine; "
+                    + (ops.inUse() - reservedSlots()) + " ops pending");
         }
         int r = buffers.register(region);
         if (r < 0) {
@@ -530,6 +591,9 @@ public final class IoUringEngine implements IoEngine {
             return;
         }
         closed = true;
+        if (wakeArmed) {
+            wake.signal(); // the wake read must complete before the ring and its buffer go
+        }
         while (inKernel > 0) {
             int r = LinuxNative.ioUringEnter(ringFd, 0, inKernel, ENTER_GETEVENTS);
             if (r < 0 && r != -EINTR) {
@@ -545,5 +609,8 @@ public final class IoUringEngine implements IoEngine {
         buffers.unregister();
         files.unregisterAll();
         rings.close();
+        if (wake != null) {
+            wake.close();
+        }
     }
 }

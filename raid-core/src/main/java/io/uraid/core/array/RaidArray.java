@@ -1,5 +1,6 @@
 package io.uraid.core.array;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import io.uraid.core.api.BlockTarget;
 import io.uraid.core.api.IoCallback;
@@ -49,7 +50,10 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
             throw new IllegalArgumentException(name + ": too few working members to serve the array ("
                     + workingCount() + " of " + members.length + ")");
         }
-        this.ring = RingBuffer.createMultiProducer(RequestSlot::new, options.ringSize());
+        // Nobody waits through the ring's wait strategy (the dispatcher polls it and idles in the
+        // engine), so take one whose publish-side signal is a no-op: the default blocking strategy
+        // takes a monitor and calls notifyAll on every publish.
+        this.ring = RingBuffer.createMultiProducer(RequestSlot::new, options.ringSize(), new BusySpinWaitStrategy());
         this.dispatcher = new Dispatcher(core, ring);
         this.size = core.layout.arraySize();
         int bs = 512;
