@@ -1,0 +1,269 @@
+package io.uraid.daemon.nbd;
+
+import static io.uraid.daemon.nbd.NbdConstants.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uraid.core.assembly.OpenArray;
+import io.uraid.daemon.testing.TestArrays;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NBD server against a real RAID1 on member files, driven by a raw socket client that sends
+ * good and bad requests. After each kind of bad input a well-behaved client must still read the
+ * right bytes.
+ */
+class NbdServerTest {
+    private static TestArrays files;
+    private static OpenArray array;
+    private static NbdServer server;
+    private static Endpoint endpoint;
+    private static byte[] reference;
+
+    @BeforeAll
+    static void start() throws Exception {
+        files = new TestArrays("nbd", 2, 12L << 20);
+        files.create("r1", "raid1");
+        array = files.assemble();
+        server = new NbdServer(64L << 20);
+        endpoint = Endpoint.unix(files.dir.resolve("nbd.sock"));
+        server.listen(endpoint);
+        server.addExport(new NbdExport("r1", array.array(), false));
+        reference = new byte[(int) array.array().size()];
+        new Random(7).nextBytes(reference);
+        try (RawClient c = new RawClient(endpoint).go("r1")) {
+            int chunk = 256 << 10;
+            long cookie = 0;
+            for (int off = 0; off < reference.length; off += chunk) {
+                byte[] part = java.util.Arrays.copyOfRange(reference, off, Math.min(reference.length, off + chunk));
+                c.write(off, part, cookie++);
+            }
+            for (long i = 0; i < cookie; i++) {
+                assertEquals(0, c.reply()[0]);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (array != null) {
+            array.close();
+        }
+        if (files != null) {
+            files.close();
+        }
+    }
+
+    /** A fresh well-behaved client reads the whole export and compares with the reference. */
+    private static void assertDataIntact() throws Exception {
+        try (RawClient c = new RawClient(endpoint).go("r1")) {
+            int chunk = 1 << 20;
+            for (int off = 0; off < reference.length; off += chunk) {
+                int n = Math.min(chunk, reference.length - off);
+                c.request(0, CMD_READ, off, off, n);
+                long[] r = c.reply();
+                assertEquals(0, r[0], "read error at " + off);
+                assertEquals(off, r[1]);
+                assertArrayEquals(java.util.Arrays.copyOfRange(reference, off, off + n), c.readData(n),
+                        "bytes at " + off);
+            }
+        }
+    }
+
+    @Test
+    void negotiationListsInfoAndRefusesUnknownOptionsWhileSkippingTheirData() throws Exception {
+        try (RawClient c = new RawClient(endpoint).hello()) {
+            c.option(OPT_LIST, new byte[0]);
+            Object[] r = c.optionReply();
+            assertEquals(REP_SERVER, r[0]);
+            ByteBuffer d = ByteBuffer.wrap((byte[]) r[1]);
+            assertEquals(2, d.getInt());
+            assertEquals("r1", StandardCharsets.UTF_8.decode(d).toString());
+            assertEquals(REP_ACK, c.optionReply()[0]);
+            c.option(99, new byte[1000]);
+            assertEquals(REP_ERR_UNSUP, c.optionReply()[0]);
+            c.option(OPT_STRUCTURED_REPLY, new byte[0]);
+            assertEquals(REP_ERR_UNSUP, c.optionReply()[0]);
+            c.option(OPT_INFO, RawClient.goData("nope"));
+            assertEquals(REP_ERR_UNKNOWN, c.optionReply()[0]);
+            c.option(OPT_INFO, RawClient.goData("r1", INFO_BLOCK_SIZE));
+            Map<Short, ByteBuffer> infos = new HashMap<>();
+            Object[] rep;
+            while ((int) (rep = c.optionReply())[0] == REP_INFO) {
+                ByteBuffer b = ByteBuffer.wrap((byte[]) rep[1]);
+                infos.put(b.getShort(), b);
+            }
+            assertEquals(REP_ACK, rep[0]);
+            ByteBuffer ex = infos.get((short) INFO_EXPORT);
+            assertEquals(array.array().size(), ex.getLong());
+            int flags = ex.getShort() & 0xffff;
+            assertTrue((flags & TF_CAN_MULTI_CONN) != 0 && (flags & TF_SEND_FUA) != 0 && (flags & TF_SEND_TRIM) != 0);
+            ByteBuffer bs = infos.get((short) INFO_BLOCK_SIZE);
+            assertEquals(array.array().blockSize(), bs.getInt());
+            bs.getInt();
+            assertEquals(MAX_PAYLOAD, bs.getInt());
+            c.option(OPT_ABORT, new byte[0]);
+            assertEquals(REP_ACK, c.optionReply()[0]);
+            assertTrue(c.closedByServer());
+        }
+        try (RawClient c = new RawClient(endpoint).hello()) {
+            c.option(OPT_EXPORT_NAME, "r1".getBytes(StandardCharsets.UTF_8));
+            assertEquals(array.array().size(), c.read(10).getLong());
+            c.request(0, CMD_READ, 5, 4096, 4096);
+            assertEquals(0, c.reply()[0]);
+            assertArrayEquals(java.util.Arrays.copyOfRange(reference, 4096, 8192), c.readData(4096));
+        }
+        assertDataIntact();
+    }
+
+    @Test
+    void badRequestsGetTheSpecErrorsAndTheConnectionGoesOn() throws Exception {
+        long size = array.array().size();
+        try (RawClient c = new RawClient(endpoint).go("r1")) {
+            c.write(size, new byte[4096], 1);                   // write past the end
+            assertReply(c, 1, NBD_ENOSPC);
+            c.write(Long.MIN_VALUE, new byte[512], 2);          // offset 2^63: far past the end
+            assertReply(c, 2, NBD_ENOSPC);
+            c.request(0, CMD_READ, 3, size - 512, 1024);        // read across the end
+            assertReply(c, 3, NBD_EINVAL);
+            c.request(0, CMD_READ, 4, 100, 512);                // misaligned offset
+            assertReply(c, 4, NBD_EINVAL);
+            c.write(512, new byte[700], 5);                     // misaligned length (payload still skipped)
+            assertReply(c, 5, NBD_EINVAL);
+            c.request(0, CMD_READ, 6, 0, MAX_PAYLOAD + 4096);   // over the maximum payload
+            assertReply(c, 6, NBD_EINVAL);
+            c.request(0, 42, 7, 0, 4096);                       // unknown command
+            assertReply(c, 7, NBD_EINVAL);
+            c.request(1 << 9, CMD_READ, 8, 0, 4096);            // unknown flag
+            assertReply(c, 8, NBD_EINVAL);
+            c.request(0, CMD_TRIM, 9, size, 4096);              // trim past the end
+            assertReply(c, 9, NBD_EINVAL);
+            c.request(0, CMD_WRITE_ZEROES, 10, size - 4096, 8192);
+            assertReply(c, 10, NBD_ENOSPC);
+            c.request(CMD_FLAG_FUA, CMD_FLUSH, 11, 0, 0);       // FLUSH takes no flags
+            assertReply(c, 11, NBD_EINVAL);
+            // Still in step: a good read on the same connection returns the right bytes.
+            c.request(0, CMD_READ, 12, 8192, 4096);
+            assertReply(c, 12, 0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(reference, 8192, 12288), c.readData(4096));
+        }
+        assertDataIntact();
+    }
+
+    @Test
+    void anOversizedWriteIsRefusedWithoutBufferingItsPayload() throws Exception {
+        long before = server.acceptedCount();
+        try (RawClient c = new RawClient(endpoint).go("r1")) {
+            int length = MAX_PAYLOAD + (1 << 20);
+            c.request(0, CMD_WRITE, 77, 0, length);
+            ByteBuffer junk = ByteBuffer.allocate(1 << 20);
+            for (int sent = 0; sent < length; sent += junk.capacity()) {
+                junk.clear();
+                c.send(junk);
+            }
+            assertReply(c, 77, NBD_EINVAL);
+        }
+        assertTrue(server.acceptedCount() > before);
+        assertDataIntact();
+    }
+
+    @Test
+    void wrongMagicDropsOnlyThatConnection() throws Exception {
+        try (RawClient good = new RawClient(endpoint).go("r1"); RawClient bad = new RawClient(endpoint).go("r1")) {
+            bad.requestWithMagic(0x12345678, 0, CMD_READ, 1, 0, 4096);
+            assertTrue(bad.closedByServer(), "a request with the wrong magic must drop the connection");
+            good.request(0, CMD_READ, 2, 0, 4096);
+            assertReply(good, 2, 0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(reference, 0, 4096), good.readData(4096));
+        }
+        try (RawClient c = new RawClient(endpoint)) {  // unknown client flags during the handshake
+            c.read(18);
+            c.send(ByteBuffer.allocate(4).putInt(0x80).flip());
+            assertTrue(c.closedByServer());
+        }
+        assertDataIntact();
+    }
+
+    @Test
+    void clientsVanishingMidWriteAndConnectionStormsLeaveTheServerServing() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            RawClient c = new RawClient(endpoint).go("r1");
+            c.request(0, CMD_WRITE, 1, 0, 1 << 20);  // promise 1 MiB, send a quarter of it, hang up
+            c.send(ByteBuffer.allocate(256 << 10));
+            c.close();
+        }
+        for (int i = 0; i < 2000; i++) {
+            try (RawClient c = new RawClient(endpoint)) {
+                switch (i % 4) {
+                    case 0: break;                                 // connect and leave
+                    case 1: c.read(18); break;                     // leave after the greeting
+                    case 2: c.go("r1"); break;                     // leave in transmission
+                    default:
+                        c.go("r1");
+                        c.request(0, CMD_READ, 1, 0, 65536);       // leave with a read in flight
+                }
+            }
+        }
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (server.connectionCount() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, server.connectionCount(), "every closed client's connection is released");
+        assertDataIntact();
+    }
+
+    @Test
+    void manyRequestsInFlightAreAnsweredByCookieAndZeroesReadBackAsZero() throws Exception {
+        byte[] fresh = new byte[64 << 10];
+        new Random(11).nextBytes(fresh);
+        long base = 1 << 20;
+        try (RawClient c = new RawClient(endpoint).go("r1")) {
+            for (int i = 0; i < 100; i++) {  // 100 writes in flight, each 4 KiB, FUA on every other
+                c.request(i % 2 == 0 ? CMD_FLAG_FUA : 0, CMD_WRITE, 1000 + i, base + (i % 16) * 4096L, 4096);
+                c.send(ByteBuffer.wrap(fresh, (i % 16) * 4096, 4096));
+            }
+            java.util.Set<Long> cookies = new java.util.HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                long[] r = c.reply();
+                assertEquals(0, r[0]);
+                cookies.add(r[1]);
+            }
+            assertEquals(100, cookies.size());
+            c.request(0, CMD_FLUSH, 5, 0, 0);
+            assertReply(c, 5, 0);
+            System.arraycopy(fresh, 0, reference, (int) base, fresh.length);
+            c.request(CMD_FLAG_NO_HOLE, CMD_WRITE_ZEROES, 6, base, 8192);
+            assertReply(c, 6, 0);
+            c.request(CMD_FLAG_FUA, CMD_WRITE_ZEROES, 7, base + 8192, 8192);
+            assertReply(c, 7, 0);
+            c.request(CMD_FLAG_FUA, CMD_TRIM, 8, base + 16384, 4096);
+            assertReply(c, 8, 0);
+            java.util.Arrays.fill(reference, (int) base, (int) base + 20480, (byte) 0);
+            c.request(0, CMD_DISC, 9, 0, 0);
+            assertTrue(c.closedByServer(), "DISC closes the connection");
+        }
+        assertDataIntact();
+    }
+
+    private static void assertReply(RawClient c, long cookie, int error) throws Exception {
+        long[] r = c.reply();
+        assertEquals(cookie, r[1], "cookie");
+        assertEquals(error, r[0], "error for request " + cookie);
+    }
+
+    static Path socket() {
+        return endpoint.unixPath();
+    }
+}
