@@ -1,0 +1,111 @@
+package io.uraid.daemon;
+
+import io.uraid.core.array.Member;
+import io.uraid.core.array.MemberState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The management verbs of the control socket. Each takes the words the CLI sent and returns
+ * the text to print; a failure is an exception whose message is the one-line error.
+ */
+public final class Operations {
+    private static final Logger LOG = Logger.getLogger(Operations.class.getName());
+    private final Daemon daemon;
+
+    Operations(Daemon daemon) {
+        this.daemon = daemon;
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @throws IllegalArgumentException for bad usage (unknown verb, missing arguments)
+     * @throws IOException              when the command fails
+     */
+    public String execute(List<String> words) throws IOException {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        String verb = words.get(0);
+        List<String> args = words.subList(1, words.size());
+        switch (verb) {
+            case "ping":
+                return "uraid daemon running, " + daemon.arrays().size() + " array(s)\n";
+            case "assemble":
+                return assemble(args);
+            case "stop":
+                need(args, 1, "stop NAME");
+                daemon.stop(args.get(0));
+                return "stopped " + args.get(0) + "\n";
+            case "status":
+                return Reports.mdstat(daemon.arrays());
+            case "detail":
+                if (args.isEmpty() || args.size() > 2 || args.size() == 2 && !args.get(1).equals("--json")) {
+                    throw new IllegalArgumentException("usage: detail NAME [--json]");
+                }
+                ManagedArray m = daemon.get(args.get(0));
+                return args.size() == 2 ? Reports.detailJson(m) : Reports.detail(m);
+            case "fail":
+                return fail(args);
+            case "remove":
+            case "add":
+                need(args, 2, verb + " NAME DEV");
+                daemon.get(args.get(0));
+                throw new IOException(verb + " is not supported yet: hot " + verb
+                        + " of members needs array rebuild support in raid-core");
+            default:
+                throw new IllegalArgumentException("unknown command '" + verb + "'");
+        }
+    }
+
+    private String assemble(List<String> args) throws IOException {
+        boolean run = false;
+        List<String> rest = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--run") || a.equals("-R")) {
+                run = true;
+            } else {
+                rest.add(a);
+            }
+        }
+        if (rest.size() < 2) {
+            throw new IllegalArgumentException("usage: assemble NAME DEV... [--run]");
+        }
+        List<Path> devices = new ArrayList<>();
+        for (String d : rest.subList(1, rest.size())) {
+            devices.add(Path.of(d));
+        }
+        ManagedArray m = daemon.assemble(rest.get(0), devices, run, null);
+        return m.name() + " has been started with " + m.array().workingCount() + " drive(s) (out of "
+                + m.array().members().length + ")\n";
+    }
+
+    private String fail(List<String> args) throws IOException {
+        need(args, 2, "fail NAME DEV");
+        ManagedArray m = daemon.get(args.get(0));
+        int role = m.roleOf(Path.of(args.get(1)));
+        if (role < 0) {
+            throw new IOException(args.get(1) + " is not a member of " + m.name());
+        }
+        Member member = m.array().members()[role];
+        if (member.state() != MemberState.IN_SYNC) {
+            return "set " + args.get(1) + " faulty in " + m.name() + " (it already was)\n";
+        }
+        if (!m.array().fail(role)) {
+            throw new IOException("refusing to fail " + args.get(1) + ": " + m.name()
+                    + " would lose data without it");
+        }
+        LOG.warning("array " + m.name() + ": " + args.get(1) + " set faulty by request");
+        return "set " + args.get(1) + " faulty in " + m.name() + "\n";
+    }
+
+    private static void need(List<String> args, int n, String usage) {
+        if (args.size() != n) {
+            throw new IllegalArgumentException("usage: " + usage);
+        }
+    }
+}
