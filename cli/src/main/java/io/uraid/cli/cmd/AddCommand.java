@@ -1,34 +1,8 @@
 package io.uraid.cli.cmd;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code uraid add}: Add a device to a running array as a member. */
-@Command(name = "add", mixinStandardHelpOptions = true, description = {"Add a device to a running array as a member."})
-public final class AddCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ControlCall call;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Array name.")
-    private String name;
-
-    @Parameters(index = "1", paramLabel = "DEV", description = "Member device.")
-    private String device;
-
-    @Override
-    public Integer call() {
-        List<String> words = new ArrayList<>(List.of("add"));
-        words.add(name);
-        words.add(device);
-        return call.run(spec.commandLine().getOut(), words);
-    }
+/** {@code uraid add NAME DEV}: Add a device to a running array as a member. */
+@Command(name = "add", mixinStandardHelpOptions = true, description = "Add a device to a running array as a member.")
+public final class AddCommand extends MemberCommand {
 }

@@ -2,24 +2,15 @@ package io.uraid.cli.cmd;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code uraid assemble}: Assemble an array from its members in the running daemon and export it over NBD. */
-@Command(name = "assemble", mixinStandardHelpOptions = true, description = {"Assemble an array from its members in the running daemon and export it over NBD."})
-public final class AssembleCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ControlCall call;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Array name.")
+/** {@code uraid assemble NAME DEV... [--run]}: assemble an array in the running daemon. */
+@Command(name = "assemble", mixinStandardHelpOptions = true,
+        description = "Assemble an array from its members in the running daemon and export it over NBD as NAME.")
+public final class AssembleCommand extends ControlCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Array (and export) name.")
     private String name;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEV", description = "Member devices.")
@@ -29,13 +20,12 @@ public final class AssembleCommand implements Callable<Integer> {
     private boolean run;
 
     @Override
-    public Integer call() {
-        List<String> words = new ArrayList<>(List.of("assemble"));
-        words.add(name);
-        words.addAll(devices);
+    List<String> words() {
+        List<String> w = new ArrayList<>(List.of("assemble", name));
+        w.addAll(devices);
         if (run) {
-            words.add("--run");
+            w.add("--run");
         }
-        return call.run(spec.commandLine().getOut(), words);
+        return w;
     }
 }

@@ -2,23 +2,14 @@ package io.uraid.cli.cmd;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code uraid detail}: Show one running array, laid out like mdadm --detail. */
-@Command(name = "detail", mixinStandardHelpOptions = true, description = {"Show one running array, laid out like mdadm --detail."})
-public final class DetailCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Mixin
-    private ControlCall call;
-
+/** {@code uraid detail NAME [--json]}: one running array, laid out like mdadm --detail. */
+@Command(name = "detail", mixinStandardHelpOptions = true,
+        description = "Show one running array, laid out like mdadm --detail.")
+public final class DetailCommand extends ControlCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Array name.")
     private String name;
 
@@ -26,12 +17,11 @@ public final class DetailCommand implements Callable<Integer> {
     private boolean json;
 
     @Override
-    public Integer call() {
-        List<String> words = new ArrayList<>(List.of("detail"));
-        words.add(name);
+    List<String> words() {
+        List<String> w = new ArrayList<>(List.of("detail", name));
         if (json) {
-            words.add("--json");
+            w.add("--json");
         }
-        return call.run(spec.commandLine().getOut(), words);
+        return w;
     }
 }
