@@ -95,7 +95,8 @@ public final class Operations {
         if (member.state() != MemberState.IN_SYNC) {
             return "set " + args.get(1) + " faulty in " + m.name() + " (it already was)\n";
         }
-        if (!m.array().fail(role)) {
+        // RaidArray.fail only guards redundant levels; a striped array would lose data outright.
+        if (!m.array().level().redundant() || !m.array().fail(role)) {
             throw new IOException("refusing to fail " + args.get(1) + ": " + m.name()
                     + " would lose data without it");
         }

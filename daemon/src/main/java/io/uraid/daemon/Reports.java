@@ -1,40 +1,44 @@
 package io.uraid.daemon;
 
-import io.uraid.core.array.Member;
+import io.uraid.core.report.ArrayStatus;
+import io.uraid.core.report.DetailFormatter;
+import io.uraid.core.report.MdstatFormatter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Status text for the control verbs (mdstat and mdadm --detail layouts). */
+/** Status text for the control verbs, through raid-core's mdstat and mdadm --detail formatters. */
 final class Reports {
     private Reports() {
     }
 
     static String mdstat(List<ManagedArray> arrays) {
-        StringBuilder b = new StringBuilder("Personalities : [linear] [raid0] [raid1] [raid10]\n");
+        List<ArrayStatus> all = new ArrayList<>();
         for (ManagedArray m : arrays) {
-            b.append(m.name()).append(" : active ").append(m.array().level().name());
-            Member[] ms = m.array().members();
-            for (int i = ms.length - 1; i >= 0; i--) {
-                if (ms[i].device() != null) {
-                    b.append(' ').append(ms[i].device().path().getFileName()).append('[').append(i).append(']')
-                            .append(ms[i].state() == io.uraid.core.array.MemberState.FAULTY ? "(F)" : "");
-                }
-            }
-            b.append("\n      ").append(m.array().size() / 1024).append(" blocks super 1.2 [").append(ms.length)
-                    .append('/').append(m.array().workingCount()).append("] [");
-            for (Member x : ms) {
-                b.append(x.state().statusLetter());
-            }
-            b.append("]\n\n");
+            all.add(status(m, m.name()));
         }
-        return b.append("unused devices: <none>\n").toString();
+        return MdstatFormatter.format(all);
     }
 
     static String detail(ManagedArray m) {
-        return "/dev/md/" + m.name() + ":\n             State : " + (m.array().degraded() ? "clean, degraded" : "clean")
-                + "\n";
+        return DetailFormatter.format(status(m, "/dev/md/" + m.name()), homehost());
     }
 
     static String detailJson(ManagedArray m) {
-        return "{\"name\":\"" + m.name() + "\",\"degraded\":" + m.array().degraded() + "}\n";
+        String json = DetailFormatter.json(status(m, m.name()));
+        return json.endsWith("\n") ? json : json + "\n";
+    }
+
+    private static ArrayStatus status(ManagedArray m, String device) {
+        return ArrayStatus.of(device, m.open());
+    }
+
+    private static String homehost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "";
+        }
     }
 }
