@@ -257,6 +257,71 @@ class NbdServerTest {
         assertDataIntact();
     }
 
+    @Test
+    void steadyStateRequestsAllocateNothingOnTheServerThreads() throws Exception {
+        try (RawClient c = new RawClient(endpoint).go("r1")) {
+            byte[] payload = java.util.Arrays.copyOfRange(reference, 0, 32 * 4096);
+            ByteBuffer requests = ByteBuffer.allocate(32 * (28 + 4096));
+            run(c, requests, payload, 300);  // warm up: buffers pooled, code compiled
+            long[] before = serverThreadAllocations();
+            int rounds = 600;                // 600 x 32 = 19,200 requests
+            run(c, requests, payload, rounds);
+            long[] after = serverThreadAllocations();
+            long bytes = (after[0] - before[0]) + (after[1] - before[1]);
+            assertTrue(bytes < 32 * 1024, "server threads allocated " + bytes + " bytes for " + rounds * 32
+                    + " requests");
+        }
+        assertDataIntact();
+    }
+
+    /** Rounds of 16 writes + 16 reads in flight (4 KiB each), all replies drained. */
+    private static void run(RawClient c, ByteBuffer requests, byte[] payload, int rounds) throws Exception {
+        for (int r = 0; r < rounds; r++) {
+            requests.clear();
+            for (int i = 0; i < 32; i++) {
+                boolean write = i % 2 == 0;
+                requests.putInt(REQUEST_MAGIC).putShort((short) 0).putShort((short) (write ? CMD_WRITE : CMD_READ))
+                        .putLong(i).putLong(4096L * i).putInt(4096);
+                if (write) {
+                    requests.put(payload, 4096 * i, 4096); // the reference's own bytes: the data stays the same
+                }
+            }
+            c.send(requests.flip());
+            for (int i = 0; i < 32; i++) {
+                long[] h = c.reply();
+                assertEquals(0, h[0]);
+                if (h[1] % 2 == 1) {
+                    c.read(4096);
+                }
+            }
+        }
+    }
+
+    /** Allocated bytes of the newest connection's reader and writer threads. */
+    private static long[] serverThreadAllocations() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread reader = newest("nbd-conn-");
+        Thread writer = newest("nbd-reply-");
+        return new long[] {mx.getThreadAllocatedBytes(reader.getId()), mx.getThreadAllocatedBytes(writer.getId())};
+    }
+
+    private static Thread newest(String prefix) {
+        Thread best = null;
+        long bestId = -1;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                long id = Long.parseLong(t.getName().substring(prefix.length()));
+                if (id > bestId) {
+                    bestId = id;
+                    best = t;
+                }
+            }
+        }
+        assertTrue(best != null, "no " + prefix + " thread");
+        return best;
+    }
+
     private static void assertReply(RawClient c, long cookie, int error) throws Exception {
         long[] r = c.reply();
         assertEquals(cookie, r[1], "cookie");
