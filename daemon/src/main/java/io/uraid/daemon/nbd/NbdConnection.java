@@ -46,8 +46,9 @@ final class NbdConnection implements IoCallback {
     private boolean readerDone;
 
     private final ByteBuffer request = ByteBuffer.allocateDirect(REQUEST_HEADER_SIZE);
-    private final ByteBuffer reply = ByteBuffer.allocateDirect(SIMPLE_REPLY_SIZE);
-    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private final ReplyBatch replies = new ReplyBatch(MAX_IN_FLIGHT);
+    /** Slots the writer took from the completed queue in one go. */
+    private final int[] taken = new int[MAX_IN_FLIGHT];
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 << 10);
     /** The slot whose payload is being read (released here if the client vanishes mid-write). */
     private Slot receiving;
@@ -309,7 +310,7 @@ final class NbdConnection implements IoCallback {
     private void writeLoop() {
         try {
             while (true) {
-                Slot s;
+                int n;
                 synchronized (lock) {
                     while (completedCount == 0) {
                         if (readerDone && freeCount == MAX_IN_FLIGHT) {
@@ -317,24 +318,25 @@ final class NbdConnection implements IoCallback {
                         }
                         lock.wait();
                     }
-                    s = slots[completed[completedHead]];
-                    completedHead = (completedHead + 1) % MAX_IN_FLIGHT;
-                    completedCount--;
-                }
-                if (s.result == 0 && s.needsZeroWrites) {
-                    s.needsZeroWrites = false;
-                    s.discardForZeroes = false;
-                    export.discardUnsupported = true;
-                    writeZeroes(s);
-                } else if (s.result == 0 && s.flushAfter) {
-                    s.flushAfter = false;
-                    synchronized (lock) {
-                        s.pending = 1;
+                    for (n = 0; completedCount > 0; n++) {
+                        taken[n] = completed[completedHead];
+                        completedHead = (completedHead + 1) % MAX_IN_FLIGHT;
+                        completedCount--;
                     }
-                    target.flush(this, s.index);
-                } else {
-                    send(s);
-                    release(s);
+                }
+                for (int i = 0; i < n; i++) {
+                    Slot s = slots[taken[i]];
+                    if (!nextStage(s)) {
+                        replies.add(s);
+                    } else {
+                        taken[i] = -1; // still in flight
+                    }
+                }
+                sendBatch();
+                for (int i = 0; i < n; i++) {
+                    if (taken[i] >= 0) {
+                        release(slots[taken[i]]);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -345,26 +347,42 @@ final class NbdConnection implements IoCallback {
         }
     }
 
-    private void send(Slot s) {
-        if (broken) {
+    /** Starts the next target call of a multi-stage request; false when it is ready to answer. */
+    private boolean nextStage(Slot s) {
+        if (s.result == 0 && s.needsZeroWrites) {
+            s.needsZeroWrites = false;
+            s.discardForZeroes = false;
+            export.discardUnsupported = true;
+            writeZeroes(s);
+            return true;
+        }
+        if (s.result == 0 && s.flushAfter) {
+            s.flushAfter = false;
+            synchronized (lock) {
+                s.pending = 1;
+            }
+            target.flush(this, s.index);
+            return true;
+        }
+        return false;
+    }
+
+    private void sendBatch() {
+        if (replies.isEmpty()) {
             return;
         }
         try {
-            reply.clear();
-            reply.putInt(SIMPLE_REPLY_MAGIC).putInt(toNbdError(s.result)).putLong(s.cookie).flip();
-            if (s.type == CMD_READ && s.result == 0 && s.length > 0) {
-                gather[0] = reply;
-                gather[1] = s.buffer.window((int) s.length);
-                while (gather[1].hasRemaining()) {
-                    ch.write(gather);
-                }
-            } else {
-                Wire.writeFully(ch, reply);
+            if (!broken) {
+                replies.send(ch);
             }
         } catch (IOException e) {
             // The client is gone: keep draining completions so buffers return to the pool.
             broken = true;
             closeQuietly();
+        } finally {
+            if (broken) {
+                replies.discard();
+            }
         }
     }
 
