@@ -42,15 +42,22 @@ public final class NbdServer implements AutoCloseable {
         this.pool = new BufferPool(bufferBudget);
     }
 
-    /** Starts accepting on {@code endpoint} (a daemon thread per endpoint). */
-    public synchronized void listen(Endpoint endpoint) throws IOException {
-        ServerSocketChannel ssc = endpoint.bind();
+    /**
+     * Starts accepting on {@code endpoint} (a daemon thread per endpoint).
+     *
+     * @return the endpoint as bound (a TCP port 0 replaced by the port the system chose)
+     */
+    public synchronized Endpoint listen(Endpoint requested) throws IOException {
+        ServerSocketChannel ssc = requested.bind();
+        Endpoint endpoint = requested.isUnix() ? requested
+                : new Endpoint(null, (java.net.InetSocketAddress) ssc.getLocalAddress());
         listeners.add(ssc);
         endpoints.add(endpoint);
         Thread t = new Thread(() -> acceptLoop(ssc, endpoint), "nbd-accept-" + endpoint);
         t.setDaemon(true);
         t.start();
         LOG.info("NBD: listening on " + endpoint);
+        return endpoint;
     }
 
     public void addExport(NbdExport export) {

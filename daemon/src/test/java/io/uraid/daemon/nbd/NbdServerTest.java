@@ -258,6 +258,17 @@ class NbdServerTest {
     }
 
     @Test
+    void tcpIsServedWhenAskedOnLoopback() throws Exception {
+        Endpoint tcp = server.listen(Endpoint.parse("tcp:127.0.0.1:0"));
+        assertTrue(tcp.tcp().getPort() > 0);
+        try (RawClient c = new RawClient(tcp).go("r1")) {
+            c.request(0, CMD_READ, 1, 65536, 8192);
+            assertReply(c, 1, 0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(reference, 65536, 65536 + 8192), c.readData(8192));
+        }
+    }
+
+    @Test
     void steadyStateRequestsAllocateNothingOnTheServerThreads() throws Exception {
         try (RawClient c = new RawClient(endpoint).go("r1")) {
             byte[] payload = java.util.Arrays.copyOfRange(reference, 0, 32 * 4096);
