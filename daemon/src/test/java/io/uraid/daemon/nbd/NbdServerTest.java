@@ -258,6 +258,42 @@ class NbdServerTest {
     }
 
     @Test
+    void withdrawingAnExportAnswersInFlightRequestsThenClosesItsConnections() throws Exception {
+        server.addExport(new NbdExport("second", array.array(), true));
+        try (RawClient c = new RawClient(endpoint).go("second")) {
+            assertTrue((c.transmissionFlags & TF_READ_ONLY) != 0);
+            c.write(0, new byte[4096], 1);
+            assertReply(c, 1, NBD_EPERM);
+            for (int i = 0; i < 32; i++) {
+                c.request(0, CMD_READ, 100 + i, 4096L * i, 4096);
+            }
+            server.removeExport("second", 10_000);
+            // Requests the server had read are answered with the right bytes; those still in the
+            // socket when the export went away are dropped with the connection.
+            int answered = 0;
+            try {
+                while (answered < 32) {
+                    long[] r = c.reply();
+                    assertEquals(0, r[0]);
+                    int block = (int) r[1] - 100;
+                    assertArrayEquals(java.util.Arrays.copyOfRange(reference, 4096 * block, 4096 * block + 4096),
+                            c.readData(4096));
+                    answered++;
+                }
+                assertTrue(c.closedByServer(), "connection closed once its export is withdrawn");
+            } catch (java.io.IOException closed) {
+                // reset after the replies it had: the unread requests went with the connection
+            }
+            assertEquals(0, server.connectionCount("second"));
+        }
+        try (RawClient c = new RawClient(endpoint).hello()) {
+            c.option(OPT_GO, RawClient.goData("second"));
+            assertEquals(REP_ERR_UNKNOWN, c.optionReply()[0]);
+        }
+        assertDataIntact();
+    }
+
+    @Test
     void tcpIsServedWhenAskedOnLoopback() throws Exception {
         Endpoint tcp = server.listen(Endpoint.parse("tcp:127.0.0.1:0"));
         assertTrue(tcp.tcp().getPort() > 0);
