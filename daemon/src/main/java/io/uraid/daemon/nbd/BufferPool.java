@@ -59,6 +59,11 @@ final class BufferPool implements AutoCloseable {
         }
     }
 
+    /** Bytes of the buffer {@link #acquire} hands out for {@code length}. */
+    static long classBytes(int length) {
+        return 1L << (sizeClass(length) + MIN_SHIFT);
+    }
+
     static int sizeClass(int length) {
         if (length <= (1 << MIN_SHIFT)) {
             return 0;

@@ -25,6 +25,8 @@ import java.util.logging.Logger;
 final class NbdConnection implements IoCallback {
     private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
     static final int MAX_IN_FLIGHT = 128;
+    /** Most payload-buffer bytes one connection may hold (a fraction of the shared pool). */
+    static final long MAX_BUFFERED_BYTES = 64L << 20;
     private static final int ZERO_CHUNK = 1 << 20;
     private static final int WRITE_FLAGS = CMD_FLAG_FUA;
     private static final int ZEROES_FLAGS = CMD_FLAG_FUA | CMD_FLAG_NO_HOLE;
@@ -44,6 +46,8 @@ final class NbdConnection implements IoCallback {
     private int completedHead;
     private int completedCount;
     private boolean readerDone;
+    /** Pool bytes held by this connection's requests (guarded by lock). */
+    private long bufferedBytes;
 
     private final ByteBuffer request = ByteBuffer.allocateDirect(REQUEST_HEADER_SIZE);
     private final ReplyBatch replies = new ReplyBatch(MAX_IN_FLIGHT);
@@ -166,7 +170,7 @@ final class NbdConnection implements IoCallback {
                     finish(s, err);
                     return;
                 }
-                s.buffer = pool.acquire((int) s.length);
+                s.buffer = acquireBuffer((int) s.length);
                 s.pending = 1;
                 target.read(s.offset, (int) s.length, s.buffer.address(), this, s.index);
                 return;
@@ -182,7 +186,7 @@ final class NbdConnection implements IoCallback {
                     return;
                 }
                 receiving = s;
-                s.buffer = pool.acquire((int) s.length);
+                s.buffer = acquireBuffer((int) s.length);
                 Wire.readFully(ch, s.buffer.window((int) s.length));
                 receiving = null;
                 s.pending = 1;
@@ -296,12 +300,39 @@ final class NbdConnection implements IoCallback {
         }
     }
 
+    /**
+     * A payload buffer from the shared pool, after waiting while this connection already holds
+     * {@link #MAX_BUFFERED_BYTES}: one client that stops reading its replies cannot take the
+     * whole pool from the others.
+     */
+    private BufferPool.Pooled acquireBuffer(int length) throws InterruptedException {
+        long bytes = BufferPool.classBytes(length);
+        synchronized (lock) {
+            while (bufferedBytes > 0 && bufferedBytes + bytes > MAX_BUFFERED_BYTES) {
+                lock.wait();
+            }
+            bufferedBytes += bytes;
+        }
+        try {
+            return pool.acquire(length);
+        } catch (InterruptedException | RuntimeException e) {
+            synchronized (lock) {
+                bufferedBytes -= bytes;
+            }
+            throw e;
+        }
+    }
+
     private void release(Slot s) {
-        if (s.buffer != null) {
-            pool.release(s.buffer);
+        BufferPool.Pooled b = s.buffer;
+        if (b != null) {
+            pool.release(b);
             s.buffer = null;
         }
         synchronized (lock) {
+            if (b != null) {
+                bufferedBytes -= b.memory.capacity();
+            }
             freeSlots[freeCount++] = s.index;
             lock.notifyAll();
         }

@@ -31,6 +31,10 @@ public final class NbdServer implements AutoCloseable {
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    /** Each connection costs two threads; beyond this many, new clients are refused. */
+    private final int maxConnections;
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     private volatile NativeBuffer zeroes;
     private volatile boolean closed;
 
@@ -39,7 +43,12 @@ public final class NbdServer implements AutoCloseable {
     }
 
     public NbdServer(long bufferBudget) {
+        this(bufferBudget, DEFAULT_MAX_CONNECTIONS);
+    }
+
+    public NbdServer(long bufferBudget, int maxConnections) {
         this.pool = new BufferPool(bufferBudget);
+        this.maxConnections = maxConnections;
     }
 
     /**
@@ -146,6 +155,10 @@ public final class NbdServer implements AutoCloseable {
                 continue;
             }
             accepted.incrementAndGet();
+            if (connections.size() >= maxConnections) {
+                refuse(ch, endpoint);
+                continue;
+            }
             try {
                 if (!endpoint.isUnix()) {
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -166,6 +179,19 @@ public final class NbdServer implements AutoCloseable {
                     // already failing; the client sees a closed socket
                 }
             }
+        }
+    }
+
+    private void refuse(SocketChannel ch, Endpoint endpoint) {
+        long n = refused.incrementAndGet();
+        if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th...: a storm does not flood the log
+            LOG.warning("NBD: " + maxConnections + " connections open; refusing new ones on " + endpoint
+                    + " (" + n + " refused so far)");
+        }
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // refused anyway
         }
     }
 

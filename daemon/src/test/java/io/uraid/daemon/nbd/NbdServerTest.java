@@ -294,6 +294,41 @@ class NbdServerTest {
     }
 
     @Test
+    void beyondTheConnectionLimitNewClientsAreRefusedAndTheOthersServed() throws Exception {
+        try (NbdServer small = new NbdServer(64L << 20, 2)) {
+            Endpoint e = small.listen(Endpoint.unix(files.dir.resolve("small.sock")));
+            small.addExport(new NbdExport("r1", array.array(), false));
+            try (RawClient a = new RawClient(e).go("r1"); RawClient b = new RawClient(e).go("r1");
+                 RawClient c = new RawClient(e)) {
+                assertTrue(c.closedByServer(), "third connection refused");
+                b.request(0, CMD_READ, 1, 0, 4096);
+                assertReply(b, 1, 0);
+                assertArrayEquals(java.util.Arrays.copyOfRange(reference, 0, 4096), b.readData(4096));
+            }
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingCannotTakeEveryPayloadBuffer() throws Exception {
+        try (NbdServer pool96 = new NbdServer(96L << 20)) {
+            Endpoint e = pool96.listen(Endpoint.unix(files.dir.resolve("pool.sock")));
+            pool96.addExport(new NbdExport("r1", array.array(), false));
+            try (RawClient greedy = new RawClient(e).go("r1"); RawClient polite = new RawClient(e).go("r1")) {
+                for (int i = 0; i < 16; i++) {  // 128 MiB of reads whose replies it never reads
+                    greedy.request(0, CMD_READ, i, 0, 8 << 20);
+                }
+                Thread.sleep(300);
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+                    polite.request(0, CMD_READ, 1, 1 << 20, 1 << 20);
+                    assertReply(polite, 1, 0);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(reference, 1 << 20, 2 << 20),
+                            polite.readData(1 << 20));
+                });
+            }
+        }
+    }
+
+    @Test
     void tcpIsServedWhenAskedOnLoopback() throws Exception {
         Endpoint tcp = server.listen(Endpoint.parse("tcp:127.0.0.1:0"));
         assertTrue(tcp.tcp().getPort() > 0);
