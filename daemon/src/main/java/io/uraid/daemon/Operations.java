@@ -52,11 +52,12 @@ public final class Operations {
             case "fail":
                 return fail(args);
             case "remove":
+                return remove(args);
             case "add":
-                need(args, 2, verb + " NAME DEV");
+                need(args, 2, "add NAME DEV");
                 daemon.get(args.get(0));
-                throw new IOException(verb + " is not supported yet: hot " + verb
-                        + " of members needs array rebuild support in raid-core");
+                throw new IOException("add is not supported yet: adding a member needs rebuild (recovery) "
+                        + "support in raid-core");
             default:
                 throw new IllegalArgumentException("unknown command '" + verb + "'");
         }
@@ -102,6 +103,23 @@ public final class Operations {
         }
         LOG.warning("array " + m.name() + ": " + args.get(1) + " set faulty by request");
         return "set " + args.get(1) + " faulty in " + m.name() + "\n";
+    }
+
+    private String remove(List<String> args) throws IOException {
+        need(args, 2, "remove NAME DEV");
+        ManagedArray m = daemon.get(args.get(0));
+        int role = m.roleOf(Path.of(args.get(1)));
+        if (role < 0) {
+            throw new IOException(args.get(1) + " is not a member of " + m.name());
+        }
+        if (m.array().members()[role].state() != MemberState.FAULTY) {
+            throw new IOException(args.get(1) + " is an active member of " + m.name() + "; fail it first");
+        }
+        if (!m.open().removeMember(role)) {
+            throw new IOException(args.get(1) + " is still busy; try again");
+        }
+        LOG.warning("array " + m.name() + ": " + args.get(1) + " removed by request");
+        return "hot removed " + args.get(1) + " from " + m.name() + "\n";
     }
 
     private static void need(List<String> args, int n, String usage) {

@@ -125,7 +125,6 @@ class DaemonControlTest {
         assertTrue(r[2].startsWith("uraid: refusing to fail"), r[2]);
         r = uraid("fail", "str", stripe.get(0).toString());
         assertEquals("1", r[0], "raid0 cannot lose a member");
-
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + daemon.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.contains("node_md_state{device=\"mir\",state=\"active\"} 1"), metrics);
@@ -133,6 +132,18 @@ class DaemonControlTest {
         assertTrue(metrics.contains("node_md_disks{device=\"mir\",state=\"failed\"} 1"), metrics);
         assertTrue(metrics.contains("node_md_disks_required{device=\"str\"} 2"), metrics);
         assertTrue(metrics.contains("# TYPE uraid_member_read_time_seconds_total counter"), metrics);
+
+        r = uraid("remove", "mir", mirror.get(0).toString());
+        assertEquals("1", r[0], "an active member cannot be removed");
+        assertTrue(r[2].contains("fail it first"), r[2]);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("hot removed"), r[1]);
+        r = uraid("status");
+        assertTrue(r[1].contains("mir : active raid1 m0.img[0]\n"), r[1]);
+        assertTrue(r[1].contains("[2/1] [U_]"), r[1]);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("1", r[0], "no longer a member");
 
         r = uraid("stop", "str");
         assertEquals("0", r[0], r[2]);
@@ -159,7 +170,7 @@ class DaemonControlTest {
         r = uraid("fail", "mir", stripe.get(0).toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("is not a member of mir"), r[2]);
-        r = uraid("remove", "mir", mirror.get(0).toString());
+        r = uraid("add", "mir", mirror.get(1).toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("not supported yet"), r[2]);
         r = uraid("detail");
