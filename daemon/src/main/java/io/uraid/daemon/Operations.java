@@ -85,13 +85,24 @@ public final class Operations {
                 + m.array().members().length + ")\n";
     }
 
-    private String fail(List<String> args) throws IOException {
-        need(args, 2, "fail NAME DEV");
+    /** The running array named by {@code args[0]} and the role of member {@code args[1]}. */
+    private record Target(ManagedArray array, int role) {
+    }
+
+    private Target member(List<String> args, String usage) throws IOException {
+        need(args, 2, usage);
         ManagedArray m = daemon.get(args.get(0));
         int role = m.roleOf(Path.of(args.get(1)));
         if (role < 0) {
             throw new IOException(args.get(1) + " is not a member of " + m.name());
         }
+        return new Target(m, role);
+    }
+
+    private String fail(List<String> args) throws IOException {
+        Target t = member(args, "fail NAME DEV");
+        ManagedArray m = t.array();
+        int role = t.role();
         Member member = m.array().members()[role];
         if (member.state() != MemberState.IN_SYNC) {
             return "set " + args.get(1) + " faulty in " + m.name() + " (it already was)\n";
@@ -106,12 +117,9 @@ public final class Operations {
     }
 
     private String remove(List<String> args) throws IOException {
-        need(args, 2, "remove NAME DEV");
-        ManagedArray m = daemon.get(args.get(0));
-        int role = m.roleOf(Path.of(args.get(1)));
-        if (role < 0) {
-            throw new IOException(args.get(1) + " is not a member of " + m.name());
-        }
+        Target t = member(args, "remove NAME DEV");
+        ManagedArray m = t.array();
+        int role = t.role();
         if (m.array().members()[role].state() != MemberState.FAULTY) {
             throw new IOException(args.get(1) + " is an active member of " + m.name() + "; fail it first");
         }

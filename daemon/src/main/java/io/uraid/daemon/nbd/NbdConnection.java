@@ -38,16 +38,7 @@ final class NbdConnection implements IoCallback {
     private volatile NbdExport export;
     private BlockTarget target;
 
-    private final Object lock = new Object();
-    private final Slot[] slots = new Slot[MAX_IN_FLIGHT];
-    private final int[] freeSlots = new int[MAX_IN_FLIGHT];
-    private int freeCount;
-    private final int[] completed = new int[MAX_IN_FLIGHT];
-    private int completedHead;
-    private int completedCount;
-    private boolean readerDone;
-    /** Pool bytes held by this connection's requests (guarded by lock). */
-    private long bufferedBytes;
+    private final SlotTable slots = new SlotTable(MAX_IN_FLIGHT, MAX_BUFFERED_BYTES);
 
     private final ByteBuffer request = ByteBuffer.allocateDirect(REQUEST_HEADER_SIZE);
     private final ReplyBatch replies = new ReplyBatch(MAX_IN_FLIGHT);
@@ -63,11 +54,6 @@ final class NbdConnection implements IoCallback {
         this.ch = ch;
         this.server = server;
         this.pool = pool;
-        for (int i = 0; i < MAX_IN_FLIGHT; i++) {
-            slots[i] = new Slot(i);
-            freeSlots[i] = MAX_IN_FLIGHT - 1 - i;
-        }
-        freeCount = MAX_IN_FLIGHT;
     }
 
     /** The export chosen in negotiation, or null before that. */
@@ -123,10 +109,7 @@ final class NbdConnection implements IoCallback {
                 release(receiving); // a WRITE whose payload never fully arrived: nothing was submitted
                 receiving = null;
             }
-            synchronized (lock) {
-                readerDone = true;
-                lock.notifyAll();
-            }
+            slots.readerDone();
             if (!writerStarted) {
                 closeQuietly();
                 server.closed(this);
@@ -150,7 +133,7 @@ final class NbdConnection implements IoCallback {
             if (type == CMD_DISC) {
                 return; // requests in flight are still answered by the writer
             }
-            Slot s = acquireSlot();
+            Slot s = slots.acquire();
             s.cookie = cookie;
             s.type = type;
             s.flags = flags;
@@ -249,7 +232,7 @@ final class NbdConnection implements IoCallback {
             finish(s, 0);
             return;
         }
-        synchronized (lock) {
+        synchronized (slots) {
             s.pending = (int) chunks;
         }
         long address = server.zeroes(ZERO_CHUNK);
@@ -261,8 +244,8 @@ final class NbdConnection implements IoCallback {
     /** Completion of a target call (any thread; quick). */
     @Override
     public void done(long tag, int result) {
-        synchronized (lock) {
-            Slot s = slots[(int) tag];
+        synchronized (slots) {
+            Slot s = slots.get((int) tag);
             if (result < 0 && s.result == 0) {
                 s.result = result;
             }
@@ -273,90 +256,47 @@ final class NbdConnection implements IoCallback {
                 s.result = 0;
                 s.needsZeroWrites = true;
             }
-            queueReply(s);
+            slots.complete(s);
         }
     }
 
     private void finish(Slot s, int result) {
-        synchronized (lock) {
+        synchronized (slots) {
             s.result = result;
-            queueReply(s);
+            slots.complete(s);
         }
     }
 
-    private void queueReply(Slot s) {
-        completed[(completedHead + completedCount++) % MAX_IN_FLIGHT] = s.index;
-        lock.notifyAll();
-    }
-
-    private Slot acquireSlot() throws InterruptedException {
-        synchronized (lock) {
-            while (freeCount == 0) {
-                lock.wait();
-            }
-            Slot s = slots[freeSlots[--freeCount]];
-            s.clear();
-            return s;
-        }
-    }
-
-    /**
-     * A payload buffer from the shared pool, after waiting while this connection already holds
-     * {@link #MAX_BUFFERED_BYTES}: one client that stops reading its replies cannot take the
-     * whole pool from the others.
-     */
+    /** A payload buffer from the shared pool, within this connection's share of it. */
     private BufferPool.Pooled acquireBuffer(int length) throws InterruptedException {
         long bytes = BufferPool.classBytes(length);
-        synchronized (lock) {
-            while (bufferedBytes > 0 && bufferedBytes + bytes > MAX_BUFFERED_BYTES) {
-                lock.wait();
-            }
-            bufferedBytes += bytes;
-        }
+        slots.reserveBuffer(bytes);
         try {
             return pool.acquire(length);
         } catch (InterruptedException | RuntimeException e) {
-            synchronized (lock) {
-                bufferedBytes -= bytes;
-            }
+            slots.unreserveBuffer(bytes);
             throw e;
         }
     }
 
     private void release(Slot s) {
         BufferPool.Pooled b = s.buffer;
+        s.buffer = null;
         if (b != null) {
             pool.release(b);
-            s.buffer = null;
         }
-        synchronized (lock) {
-            if (b != null) {
-                bufferedBytes -= b.memory.capacity();
-            }
-            freeSlots[freeCount++] = s.index;
-            lock.notifyAll();
-        }
+        slots.release(s, b == null ? 0 : b.memory.capacity());
     }
 
     private void writeLoop() {
         try {
             while (true) {
-                int n;
-                synchronized (lock) {
-                    while (completedCount == 0) {
-                        if (readerDone && freeCount == MAX_IN_FLIGHT) {
-                            return;
-                        }
-                        lock.wait();
-                    }
-                    for (n = 0; completedCount > 0; n++) {
-                        taken[n] = completed[completedHead];
-                        completedHead = (completedHead + 1) % MAX_IN_FLIGHT;
-                        completedCount--;
-                    }
+                int n = slots.takeCompleted(taken);
+                if (n < 0) {
+                    return;
                 }
                 for (int i = 0; i < n; i++) {
-                    Slot s = slots[taken[i]];
+                    Slot s = slots.get(taken[i]);
                     if (!nextStage(s)) {
                         replies.add(s);
                     } else {
@@ -366,7 +306,7 @@ final class NbdConnection implements IoCallback {
                 sendBatch();
                 for (int i = 0; i < n; i++) {
                     if (taken[i] >= 0) {
-                        release(slots[taken[i]]);
+                        release(slots.get(taken[i]));
                     }
                 }
             }
@@ -389,7 +329,7 @@ final class NbdConnection implements IoCallback {
         }
         if (s.result == 0 && s.flushAfter) {
             s.flushAfter = false;
-            synchronized (lock) {
+            synchronized (slots) {
                 s.pending = 1;
             }
             target.flush(this, s.index);
