@@ -67,6 +67,14 @@ final class NbdConnection implements IoCallback {
         t.start();
     }
 
+    /** Drops the connection if the client has not finished negotiating (watchdog; any thread). */
+    void dropIfNegotiating() {
+        if (export == null && ch.isOpen()) {
+            LOG.info("nbd connection " + id + ": no export chosen in time; dropping it");
+            closeQuietly();
+        }
+    }
+
     /** Stops reading new requests; those in flight finish and are answered, then the socket closes. */
     void shutdown() {
         try {

@@ -35,6 +35,14 @@ public final class NbdServer implements AutoCloseable {
     /** Each connection costs two threads; beyond this many, new clients are refused. */
     private final int maxConnections;
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    public static final long DEFAULT_NEGOTIATION_MILLIS = 30_000;
+    private final long negotiationMillis;
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "nbd-negotiation-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile NativeBuffer zeroes;
     private volatile boolean closed;
 
@@ -47,8 +55,17 @@ public final class NbdServer implements AutoCloseable {
     }
 
     public NbdServer(long bufferBudget, int maxConnections) {
+        this(bufferBudget, maxConnections, DEFAULT_NEGOTIATION_MILLIS);
+    }
+
+    /**
+     * @param negotiationMillis a client that has not chosen an export this long after connecting
+     *                          is dropped (it holds a thread and a connection slot)
+     */
+    public NbdServer(long bufferBudget, int maxConnections, long negotiationMillis) {
         this.pool = new BufferPool(bufferBudget);
         this.maxConnections = maxConnections;
+        this.negotiationMillis = negotiationMillis;
     }
 
     /**
@@ -171,6 +188,8 @@ public final class NbdServer implements AutoCloseable {
                     return;
                 }
                 c.start();
+                watchdog.schedule(c::dropIfNegotiating, negotiationMillis,
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 LOG.warning("NBD: could not start a connection: " + e);
                 try {
@@ -246,6 +265,7 @@ public final class NbdServer implements AutoCloseable {
             c.shutdown();
         }
         awaitGone(all, timeoutMillis);
+        watchdog.shutdownNow();
         pool.close();
         LOG.info("NBD: server stopped");
     }

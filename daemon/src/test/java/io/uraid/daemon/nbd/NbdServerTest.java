@@ -329,6 +329,22 @@ class NbdServerTest {
     }
 
     @Test
+    void aClientThatNeverFinishesNegotiatingIsDropped() throws Exception {
+        try (NbdServer quick = new NbdServer(64L << 20, 16, 300)) {
+            Endpoint e = quick.listen(Endpoint.unix(files.dir.resolve("quick.sock")));
+            quick.addExport(new NbdExport("r1", array.array(), false));
+            try (RawClient idle = new RawClient(e); RawClient good = new RawClient(e).go("r1")) {
+                idle.read(18); // greeting, then silence
+                assertTrue(idle.closedByServer(), "silent client dropped");
+                Thread.sleep(400); // past the deadline: a connection in transmission is not touched
+                good.request(0, CMD_READ, 1, 0, 4096);
+                assertReply(good, 1, 0);
+                assertArrayEquals(java.util.Arrays.copyOfRange(reference, 0, 4096), good.readData(4096));
+            }
+        }
+    }
+
+    @Test
     void tcpIsServedWhenAskedOnLoopback() throws Exception {
         Endpoint tcp = server.listen(Endpoint.parse("tcp:127.0.0.1:0"));
         assertTrue(tcp.tcp().getPort() > 0);
