@@ -178,6 +178,20 @@ class DaemonControlTest {
     }
 
     @Test
+    void aSecondDaemonOnTheSameControlSocketIsRefusedAndBadOptionsAreUsageErrors() throws Exception {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Daemon.start(new Daemon.Options(null, control, List.of(Endpoint.unix(dir.resolve("n2.sock"))),
+                        null)));
+        assertTrue(e.getMessage().contains("another server is already listening there"), e.getMessage());
+        assertEquals("0", uraid("status")[0], "the first daemon keeps running");
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("daemon", "--listen", "udp:1234", "--control", dir.resolve("c2.sock").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("uraid: bad listen address 'udp:1234'"), err.toString());
+    }
+
+    @Test
     void noDaemonIsAClearOneLineFailure() throws Exception {
         daemon.close();
         daemon = null;
