@@ -34,6 +34,13 @@ final class ArrayCore {
     volatile long events;
     /** Array-issued fsyncs in flight (see {@link Op#SYNC}). */
     int syncsOutstanding;
+    /** Background tasks (bitmap, sync) and write gates, fixed before the dispatcher starts. */
+    BackgroundTask[] tasks = new BackgroundTask[0];
+    WriteGate[] gates = new WriteGate[0];
+    ReadSteer readSteer;
+    final ArrayIo io = new ArrayIo(this);
+    /** A task says the members may disagree: do not record the array clean at stop. */
+    volatile boolean keepDirty;
 
     ArrayCore(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
               ArrayOptions options, SuperblockWriter superblocks, long events, int engineEntries) {
@@ -55,6 +62,29 @@ final class ArrayCore {
         this.stalled = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
+    }
+
+    int taskIndex(BackgroundTask task) {
+        for (int i = 0; i < tasks.length; i++) {
+            if (tasks[i] == task) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("task not registered with " + name);
+    }
+
+    /** Asks every gate to admit a write; all or none count it. */
+    boolean admitWrite(ArrayRequest r) {
+        for (int i = 0; i < gates.length; i++) {
+            if (!gates[i].admit(r.offset, r.length)) {
+                for (int j = 0; j < i; j++) {
+                    gates[j].release(r.offset, r.length);
+                }
+                return false;
+            }
+        }
+        r.admitted = true;
+        return true;
     }
 
     ArrayRequest acquireRequest() {
@@ -158,6 +188,12 @@ final class ArrayCore {
     }
 
     void complete(ArrayRequest r) {
+        if (r.admitted) {
+            r.admitted = false;
+            for (WriteGate g : gates) {
+                g.release(r.offset, r.length);
+            }
+        }
         var cb = r.callback;
         long tag = r.tag;
         int status = r.status;

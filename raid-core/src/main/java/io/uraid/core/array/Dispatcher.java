@@ -93,6 +93,11 @@ final class Dispatcher implements Runnable {
         if (core.metadata.pump()) {
             work++;
         }
+        for (BackgroundTask t : core.tasks) {
+            if (t.pump(core.io)) {
+                work++;
+            }
+        }
         work += engine.reap(0, completer);
         return work;
     }
@@ -203,16 +208,33 @@ final class Dispatcher implements Runnable {
                 engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
             }
         }
+        closeTasks();
         syncMembers();
         if (core.metadata.enabled()) {
-            core.metadata.requestState(true);
+            core.metadata.requestState(!core.keepDirty);
             while (!core.metadata.idle()) {
                 core.metadata.pump();
                 engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
             }
         }
+        closeTasks(); // the bitmap records the final events count
         while (engine.inFlight() > 0) {
             engine.reap(1, completer);
+        }
+    }
+
+    private void closeTasks() {
+        for (BackgroundTask t : core.tasks) {
+            while (!t.closing(core.io)) {
+                engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
+            }
+        }
+    }
+
+    /** Wakes the dispatcher so timed background work runs (called by the array's ticker). */
+    void tick() {
+        if (sleeping) {
+            wakeNow();
         }
     }
 

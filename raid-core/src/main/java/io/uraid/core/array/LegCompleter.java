@@ -31,6 +31,13 @@ final class LegCompleter implements CompletionHandler {
             core.metadata.onLegDone(m.role(), result);
             return;
         }
+        if (kind == Op.TASK) {
+            int task = legs.request[leg];
+            int token = legs.copy[leg];
+            release(leg);
+            core.tasks[task].onComplete(core.io, token, result);
+            return;
+        }
         if (kind == Op.SYNC) {
             release(leg);
             core.syncsOutstanding--;

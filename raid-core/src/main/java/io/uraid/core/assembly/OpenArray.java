@@ -3,6 +3,7 @@ package io.uraid.core.assembly;
 import io.uraid.core.array.Member;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sync.Redundancy;
 import io.uraid.io.IoEngine;
 import java.io.IOException;
 import java.util.List;
@@ -22,7 +23,11 @@ public final class OpenArray implements AutoCloseable {
     private final List<MemberDevice> devices;
     private final MdSuperblockWriter superblocks;
 
-    OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks) {
+    private final Redundancy redundancy;
+
+    OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks,
+              Redundancy redundancy) {
+        this.redundancy = redundancy;
         this.array = array;
         this.engine = engine;
         this.devices = List.copyOf(devices);
@@ -54,9 +59,15 @@ public final class OpenArray implements AutoCloseable {
         return array.members()[role];
     }
 
+    /** Bitmap, resync, check and repair of the array. */
+    public Redundancy redundancy() {
+        return redundancy;
+    }
+
     @Override
     public void close() {
         array.close();
+        redundancy.free();
         for (MemberDevice d : devices) {
             try {
                 d.device().close();

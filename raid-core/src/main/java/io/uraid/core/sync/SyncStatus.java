@@ -1,0 +1,27 @@
+package io.uraid.core.sync;
+
+/**
+ * A snapshot of the array's sync work for status and detail.
+ *
+ * @param action         what is running ({@link SyncAction#IDLE} when nothing)
+ * @param doneBytes      bytes of this pass done
+ * @param totalBytes     bytes this pass covers (only the dirty regions for a bitmap resync)
+ * @param bytesPerSecond average speed of this pass so far
+ * @param etaSeconds     estimated seconds left, -1 when unknown
+ * @param mismatches     512-byte sectors found to differ between copies by the last check/repair
+ *                       (md's mismatch_cnt; counted per differing 4 KiB block)
+ * @param lastAction     the last pass that finished, and whether it completed
+ * @param lastCompleted  false when the last pass was stopped or failed before its end
+ */
+public record SyncStatus(SyncAction action, long doneBytes, long totalBytes, long bytesPerSecond, long etaSeconds,
+                         long mismatches, SyncAction lastAction, boolean lastCompleted) {
+
+    public boolean running() {
+        return action != SyncAction.IDLE;
+    }
+
+    /** Percent done of the running pass (100 when idle). */
+    public double percent() {
+        return totalBytes == 0 ? 100.0 : 100.0 * doneBytes / totalBytes;
+    }
+}
