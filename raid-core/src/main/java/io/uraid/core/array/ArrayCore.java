@@ -28,6 +28,8 @@ final class ArrayCore {
     private int freeRequestCount;
     /** FIFO of request indexes waiting for engine room (resumed from their cursor). */
     private final int[] stalled;
+    private final int[] gated;
+    private int gatedCount;
     private int stalledHead;
     private int stalledCount;
     final MetadataUpdater metadata;
@@ -60,6 +62,7 @@ final class ArrayCore {
         }
         this.freeRequestCount = requests.length;
         this.stalled = new int[options.ringSize()];
+        this.gated = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
     }
@@ -85,6 +88,37 @@ final class ArrayCore {
         }
         r.admitted = true;
         return true;
+    }
+
+    /**
+     * Parks a write that a gate held back before any of its legs went out. Unlike a stall for
+     * engine room, it does not stop the dispatcher from taking more requests: the writes behind
+     * it can ask for their bitmap bits too, and one bitmap update serves them all.
+     */
+    void park(ArrayRequest r) {
+        gated[gatedCount++] = r.index;
+    }
+
+    /** Retries the parked writes; returns how many went out. */
+    int resumeParked(LegIssuer issuer) {
+        int resumed = 0;
+        int kept = 0;
+        for (int i = 0; i < gatedCount; i++) {
+            ArrayRequest r = requests[gated[i]];
+            if (issuer.issue(r)) {
+                resumed++;
+                if (r.outstanding == 0) {
+                    finish(r);
+                }
+            } else if (r.admitted) {
+                stall(r); // admitted, then out of engine room: continues from its cursor
+                resumed++;
+            } else {
+                gated[kept++] = r.index;
+            }
+        }
+        gatedCount = kept;
+        return resumed;
     }
 
     ArrayRequest acquireRequest() {

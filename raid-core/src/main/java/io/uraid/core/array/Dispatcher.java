@@ -86,6 +86,7 @@ final class Dispatcher implements Runnable {
     /** One turn of the loop; returns how much work it found. */
     private int turn() {
         int work = runControl();
+        work += core.resumeParked(issuer);
         work += resumeStalled();
         if (!core.hasStalled()) {
             work += pollRing();
@@ -151,6 +152,10 @@ final class Dispatcher implements Runnable {
         slot.callback = null; // the slot is reused by producers once we move on
         batchTaken++;
         if (!issuer.issue(r)) {
+            if (!r.admitted && r.cursor == 0 && (r.op == Op.WRITE || r.op == Op.DISCARD)) {
+                core.park(r); // waits for its bitmap bits; later requests go on
+                return core.hasFreeRequest() && batchTaken < 256;
+            }
             core.stall(r);
             return false;
         }

@@ -132,8 +132,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         long elapsed = Math.max(1, System.nanoTime() - startedNanos);
         long speed = action == SyncAction.IDLE ? 0 : (long) (done * 1e9 / elapsed);
         long eta = speed > 0 ? (total - done) / speed : -1;
-        status = new SyncStatus(action, action == SyncAction.IDLE ? 0 : done, action == SyncAction.IDLE ? 0 : total,
-                speed, eta, mismatches, lastAction, lastCompleted);
+        status = new SyncStatus(action, done, total, speed, eta, mismatches, lastAction, lastCompleted);
     }
 
     // ---- gate and steer ----

@@ -4,8 +4,9 @@ package io.uraid.core.sync;
  * A snapshot of the array's sync work for status and detail.
  *
  * @param action         what is running ({@link SyncAction#IDLE} when nothing)
- * @param doneBytes      bytes of this pass done
- * @param totalBytes     bytes this pass covers (only the dirty regions for a bitmap resync)
+ * @param doneBytes      bytes done by the running pass (when idle: by the last pass)
+ * @param totalBytes     bytes the running (or last) pass covers; a bitmap resync covers only
+ *                       the dirty chunks
  * @param bytesPerSecond average speed of this pass so far
  * @param etaSeconds     estimated seconds left, -1 when unknown
  * @param mismatches     512-byte sectors found to differ between copies by the last check/repair
@@ -22,6 +23,6 @@ public record SyncStatus(SyncAction action, long doneBytes, long totalBytes, lon
 
     /** Percent done of the running pass (100 when idle). */
     public double percent() {
-        return totalBytes == 0 ? 100.0 : 100.0 * doneBytes / totalBytes;
+        return !running() || totalBytes == 0 ? 100.0 : 100.0 * doneBytes / totalBytes;
     }
 }
