@@ -12,7 +12,9 @@ import io.uraid.core.sync.RedundancyOptions;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.nativeio.LoopDevice;
+import io.uraid.core.spi.Layout;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -114,9 +116,53 @@ final class Redundant {
         return out;
     }
 
-    /** Member bytes of the data area of every member (for mirror comparisons). */
-    static byte[] dataArea(Path member, long dataOffset, long length) throws IOException {
-        byte[] all = Files.readAllBytes(member);
-        return Arrays.copyOfRange(all, (int) dataOffset, (int) (dataOffset + length));
+    /** Array bytes (4 KiB blocks) whose copies differ on the member files; 0 when the mirrors agree. */
+    static long differingBytes(List<Path> members, Layout layout, long dataOffset) throws IOException {
+        RandomAccessFile[] raf = new RandomAccessFile[members.size()];
+        try {
+            for (int i = 0; i < raf.length; i++) {
+                raf[i] = new RandomAccessFile(members.get(i).toFile(), "r");
+            }
+            long differing = 0;
+            byte[] first = new byte[4096];
+            byte[] other = new byte[4096];
+            for (long at = 0; at < layout.arraySize(); at += 4096) {
+                readCopy(raf, layout, dataOffset, at, 0, first);
+                for (int c = 1; c < layout.copies(); c++) {
+                    readCopy(raf, layout, dataOffset, at, c, other);
+                    if (!Arrays.equals(first, other)) {
+                        differing += 4096;
+                        break;
+                    }
+                }
+            }
+            return differing;
+        } finally {
+            for (RandomAccessFile r : raf) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
+    }
+
+    private static void readCopy(RandomAccessFile[] raf, Layout layout, long dataOffset, long at, int copy, byte[] out)
+            throws IOException {
+        RandomAccessFile f = raf[layout.member(at, copy)];
+        f.seek(dataOffset + layout.memberOffset(at, copy));
+        f.readFully(out);
+    }
+
+    /** Overwrites copy {@code copy} of array bytes {@code [at, at + length)} on the member file. */
+    static void corruptCopy(List<Path> members, Layout layout, long dataOffset, long at, int length, int copy)
+            throws IOException {
+        byte[] junk = new byte[4096];
+        Arrays.fill(junk, (byte) 0x5a);
+        for (long o = at; o < at + length; o += 4096) {
+            try (RandomAccessFile f = new RandomAccessFile(members.get(layout.member(o, copy)).toFile(), "rw")) {
+                f.seek(dataOffset + layout.memberOffset(o, copy));
+                f.write(junk);
+            }
+        }
     }
 }

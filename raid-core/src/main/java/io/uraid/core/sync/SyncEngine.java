@@ -46,6 +46,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private volatile long unreadable;
     private boolean stopRequested;
     private long startedNanos;
+    private long finishedNanos;
     private volatile SyncStatus status;
     private volatile long mismatches;
     private SyncAction lastAction = SyncAction.IDLE;
@@ -129,9 +130,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private void publish() {
         long total = work == null ? 0 : work.total();
         long done = work == null ? 0 : work.done();
-        long elapsed = Math.max(1, System.nanoTime() - startedNanos);
-        long speed = action == SyncAction.IDLE ? 0 : (long) (done * 1e9 / elapsed);
-        long eta = speed > 0 ? (total - done) / speed : -1;
+        long end = action == SyncAction.IDLE ? finishedNanos : System.nanoTime();
+        long speed = work == null ? 0 : (long) (done * 1e9 / Math.max(1, end - startedNanos));
+        long eta = action == SyncAction.IDLE ? 0 : speed > 0 ? (total - done) / speed : -1;
         status = new SyncStatus(action, done, total, speed, eta, mismatches, lastAction, lastCompleted);
     }
 
@@ -332,6 +333,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     private void toIdle(boolean completed) {
+        finishedNanos = System.nanoTime();
         lastAction = action;
         lastCompleted = completed;
         action = SyncAction.IDLE;

@@ -7,8 +7,8 @@ package io.uraid.core.sync;
  * @param doneBytes      bytes done by the running pass (when idle: by the last pass)
  * @param totalBytes     bytes the running (or last) pass covers; a bitmap resync covers only
  *                       the dirty chunks
- * @param bytesPerSecond average speed of this pass so far
- * @param etaSeconds     estimated seconds left, -1 when unknown
+ * @param bytesPerSecond average speed of the running (or last) pass
+ * @param etaSeconds     estimated seconds left, -1 when unknown, 0 when idle
  * @param mismatches     512-byte sectors found to differ between copies by the last check/repair
  *                       (md's mismatch_cnt; counted per differing 4 KiB block)
  * @param lastAction     the last pass that finished, and whether it completed
