@@ -27,6 +27,9 @@ final class MetadataUpdater {
     private int legsOutstanding;
     /** Updates completed so far (tests and status). */
     private volatile long updates;
+    /** The clean mark of the update in flight, and of the last one completed (status). */
+    private boolean updatingClean;
+    private volatile boolean recordedClean;
 
     MetadataUpdater(ArrayCore core, SuperblockWriter writer) {
         this.core = core;
@@ -76,6 +79,7 @@ final class MetadataUpdater {
         }
         if (writer == null) {
             dirty = false;
+            recordedClean = wantClean;
             releaseWaiting(waitingNext, waitingNextCount);
             waitingNextCount = 0;
             return true;
@@ -92,6 +96,7 @@ final class MetadataUpdater {
         }
         dirty = false;
         updating = true;
+        updatingClean = wantClean;
         long events = core.events + 1;
         core.events = events;
         MemberState[] states = new MemberState[core.members.length];
@@ -130,7 +135,13 @@ final class MetadataUpdater {
         }
     }
 
+    /** True when the superblocks last written say the array is clean (no write may be in flight). */
+    boolean recordedClean() {
+        return recordedClean;
+    }
+
     private void finishUpdate() {
+        recordedClean = updatingClean;
         updating = false;
         updates++;
         releaseWaiting(waitingCurrent, waitingCurrentCount);

@@ -172,6 +172,16 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         return core.metadata.updates();
     }
 
+    /** True when the members' metadata last written records the array as clean (md's "clean" state). */
+    public boolean clean() {
+        return core.metadata.recordedClean();
+    }
+
+    /** True while the dispatcher runs (after {@link #start()}, before {@link #close()}). */
+    public boolean running() {
+        return thread.isAlive() && !closed;
+    }
+
     public int workingCount() {
         return Long.bitCount(core.workingRoles());
     }

@@ -1,0 +1,166 @@
+package io.uraid.core.report;
+
+import io.uraid.core.array.MemberState;
+import io.uraid.core.sb.MdNames;
+import io.uraid.core.sb.MdTime;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Text laid out like {@code mdadm --detail} (labels right-aligned to a colon in column 20, the
+ * device table at the end; faulty members listed after the slots, whose row then says
+ * "removed"), and the same facts as JSON. Pure: works on an {@link ArrayStatus} snapshot.
+ */
+public final class DetailFormatter {
+
+    private DetailFormatter() {
+    }
+
+    /** mdadm --detail text, times in the system zone. */
+    public static String format(ArrayStatus s, String homehost) {
+        return format(s, homehost, ZoneId.systemDefault());
+    }
+
+    public static String format(ArrayStatus s, String homehost, ZoneId zone) {
+        StringBuilder o = new StringBuilder(1024);
+        o.append(s.device()).append(":\n");
+        field(o, "Version", s.uuid() == null ? "" : "1.2");
+        if (s.created() != null) {
+            field(o, "Creation Time", MdTime.ctime(s.created().getEpochSecond(), zone));
+        }
+        field(o, "Raid Level", s.levelName());
+        field(o, "Array Size", kib(s.arrayBytes()));
+        if (s.level() >= 1) {
+            field(o, "Used Dev Size", kib(s.memberBytes()));
+        }
+        field(o, "Raid Devices", Integer.toString(s.raidDevices()));
+        field(o, "Total Devices", Integer.toString(s.total()));
+        field(o, "Persistence", s.uuid() == null ? "Superblock is not persistent" : "Superblock is persistent");
+        o.append('\n');
+        if (s.updated() != null) {
+            field(o, "Update Time", MdTime.ctime(s.updated().getEpochSecond(), zone));
+        }
+        field(o, "State", state(s) + " ");
+        field(o, "Active Devices", Integer.toString(s.working()));
+        field(o, "Working Devices", Integer.toString(s.working()));
+        field(o, "Failed Devices", Integer.toString(s.failed()));
+        field(o, "Spare Devices", "0");
+        o.append('\n');
+        if (s.level() == 10) {
+            field(o, "Layout", MdNames.raid10Layout(s.layout()).trim());
+        }
+        if (s.level() == 0 || s.level() == 10) {
+            field(o, "Chunk Size", s.chunkBytes() / 1024 + "K");
+            o.append('\n');
+        } else if (s.level() == -1) {
+            field(o, "Rounding", s.chunkBytes() / 1024 + "K");
+            o.append('\n');
+        }
+        field(o, "Consistency Policy", s.level() >= 1 ? "resync" : "none");
+        o.append('\n');
+        boolean local = homehost != null && !homehost.isEmpty() && s.setName().startsWith(homehost + ":");
+        field(o, "Name", s.setName() + (local ? "  (local to host " + homehost + ")" : ""));
+        if (s.uuid() != null) {
+            field(o, "UUID", s.uuid());
+        }
+        field(o, "Events", Long.toUnsignedString(s.events()));
+        o.append('\n');
+        table(o, s.members());
+        return o.toString();
+    }
+
+    /** md's State line: clean|active, then degraded / FAILED, then "Not Started" when stopped. */
+    static String state(ArrayStatus s) {
+        StringBuilder b = new StringBuilder(s.clean() ? "clean" : "active");
+        if (s.failedArray()) {
+            b.append(", FAILED");
+        } else if (s.degraded()) {
+            b.append(", degraded");
+        }
+        if (!s.running()) {
+            b.append(", Not Started");
+        }
+        return b.toString();
+    }
+
+    private static void table(StringBuilder o, List<MemberStatus> members) {
+        o.append("    Number   Major   Minor   RaidDevice State\n");
+        for (MemberStatus m : members) {
+            if (m.state() == MemberState.IN_SYNC) {
+                row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
+                        "active sync", m.path());
+            } else {
+                row(o, "-", 0, 0, Integer.toString(m.role()), "removed", null);
+            }
+        }
+        boolean first = true;
+        for (MemberStatus m : members) {
+            if (m.state() == MemberState.FAULTY) {
+                if (first) {
+                    o.append('\n');
+                    first = false;
+                }
+                row(o, Integer.toString(m.number()), m.major(), m.minor(), "-", "faulty", m.path());
+            }
+        }
+    }
+
+    private static void row(StringBuilder o, String number, int major, int minor, String raidDevice,
+                            String state, String path) {
+        o.append(String.format(Locale.ROOT, "%8s%8d%9d%9s      %s", number, major, minor, raidDevice, state));
+        if (path != null) {
+            o.append("   ").append(path);
+        }
+        o.append('\n');
+    }
+
+    private static void field(StringBuilder o, String label, String value) {
+        o.append(String.format(Locale.ROOT, "%18s : %s%n", label, value).replace(System.lineSeparator(), "\n"));
+    }
+
+    private static String kib(long bytes) {
+        return (bytes >> 10) + MdNames.humanSize(bytes);
+    }
+
+    /** The same facts as one JSON object (sizes in bytes, times in epoch seconds, absent values null). */
+    public static String json(ArrayStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("device", s.device());
+        m.put("name", s.setName());
+        m.put("uuid", s.uuid());
+        m.put("level", s.levelName());
+        m.put("level_number", s.level());
+        m.put("layout", s.level() == 10 ? MdNames.raid10Layout(s.layout()).trim() : null);
+        m.put("chunk_bytes", s.level() == 1 ? null : (long) s.chunkBytes());
+        m.put("array_bytes", s.arrayBytes());
+        m.put("member_bytes", s.memberBytes());
+        m.put("raid_devices", s.raidDevices());
+        m.put("total_devices", s.total());
+        m.put("active_devices", s.working());
+        m.put("failed_devices", s.failed());
+        m.put("state", state(s));
+        m.put("degraded", s.degraded());
+        m.put("events", s.events());
+        m.put("creation_time", s.created() == null ? null : s.created().getEpochSecond());
+        m.put("update_time", s.updated() == null ? null : s.updated().getEpochSecond());
+        List<Map<String, Object>> devices = new java.util.ArrayList<>();
+        for (MemberStatus ms : s.members()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("role", ms.role());
+            d.put("number", ms.number() < 0 ? null : ms.number());
+            d.put("device", ms.path());
+            d.put("state", switch (ms.state()) {
+                case IN_SYNC -> "active sync";
+                case FAULTY -> "faulty";
+                case MISSING -> "removed";
+            });
+            d.put("errors", ms.errors());
+            devices.add(d);
+        }
+        m.put("devices", devices);
+        return Json.write(m);
+    }
+}
