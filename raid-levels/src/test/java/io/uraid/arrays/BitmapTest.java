@@ -20,12 +20,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The write-intent bitmap on member files through real io_uring: mdadm reads what uraid
  * writes, bits are durable before the data they cover, concurrent writes share bitmap
  * updates, and idle chunks clear lazily.
  */
+@Timeout(120)
 class BitmapTest {
     private static final long MEMBER = 34L * MIB;
 

@@ -27,12 +27,14 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Unclean stops and scrubs on member files through real io_uring. A "power cut" is a copy of
  * the member files taken while the array runs (after a flush); a torn mirror write is made by
  * overwriting one copy in the copy.
  */
+@Timeout(120)
 class ResyncTest {
     private static final long MEMBER = 34L * MIB;
 

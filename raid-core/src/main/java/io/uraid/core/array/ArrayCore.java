@@ -43,6 +43,8 @@ final class ArrayCore {
     final ArrayIo io = new ArrayIo(this);
     /** A task says the members may disagree: do not record the array clean at stop. */
     volatile boolean keepDirty;
+    /** Corrected read errors after which a member is failed (md's max_corr_read_errors). */
+    volatile int readErrorLimit = 20;
 
     ArrayCore(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
               ArrayOptions options, SuperblockWriter superblocks, long events, int engineEntries) {

@@ -89,7 +89,11 @@ final class LegCompleter implements CompletionHandler {
         if (!core.level.redundant()) {
             return false;
         }
-        core.members[legs.role[leg]].errors++;
+        Member bad = core.members[legs.role[leg]];
+        bad.errors++;
+        if (++bad.readErrors > core.readErrorLimit && core.failMember(bad.role(), result)) {
+            r.needsMetadata = true; // a member that keeps failing reads is failed (md: max_corr_read_errors)
+        }
         int next = issuer.chooseReadCopy(legs.arrayOffset[leg], legs.tried[leg]);
         if (next < 0) {
             r.fail(result);

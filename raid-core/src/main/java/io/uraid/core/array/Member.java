@@ -20,6 +20,8 @@ public final class Member {
     volatile long readBytes;
     volatile long writtenBytes;
     volatile long errors;
+    /** Read errors corrected from another copy (md's read_errors). */
+    volatile long readErrors;
 
     public Member(int role, BlockDevice device, long dataOffset, MemberState state) {
         this.role = role;
@@ -68,6 +70,10 @@ public final class Member {
 
     public long writtenBytes() {
         return writtenBytes;
+    }
+
+    public long readErrors() {
+        return readErrors;
     }
 
     public long errors() {

@@ -69,7 +69,13 @@ final class MetadataUpdater {
     }
 
     void waitFor(ArrayRequest r) {
+        if (!dirty && !updating) {
+            core.complete(r); // an update that started after the change has already finished
+            return;
+        }
+        // The update in flight may have started before the change: wait for one more.
         waitingNext[waitingNextCount++] = r.index;
+        dirty = true;
     }
 
     /** Starts an update when one is due and none is in flight. Returns true if it did work. */

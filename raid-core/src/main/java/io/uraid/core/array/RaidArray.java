@@ -101,6 +101,17 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         core.readSteer = steer;
     }
 
+    /**
+     * Read errors a member may have corrected from another copy before it is failed (md's
+     * max_corr_read_errors, 20 by default).
+     */
+    public void setReadErrorLimit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("read error limit must not be negative");
+        }
+        core.readErrorLimit = limit;
+    }
+
     /** Keeps the superblocks from saying clean at stop (a resync has not finished). Any thread. */
     public void keepDirty(boolean dirty) {
         core.keepDirty = dirty;
