@@ -55,7 +55,7 @@ final class MemoryMembers {
 
     void create(String level, int disks, CreateSpec.BitmapMode bitmap, int bitmapChunk) throws IOException {
         CreateSpec spec = new CreateSpec("mem", "testhost", LevelRegistry.byName(level), disks,
-                level.equals("raid10") ? 64 * 1024 : 0, -1, paths, false, false, bitmap, bitmapChunk);
+                level.equals("raid10") ? 64 * 1024 : 0, -1, paths.subList(0, disks), false, false, bitmap, bitmapChunk);
         try (MemoryEngine e = engine()) {
             ArrayCreator.create(spec, e);
         }
@@ -68,5 +68,14 @@ final class MemoryMembers {
             faults.add(r);
         }
         return Assembler.assemble(paths, options.withRun(true), faults);
+    }
+
+    /** Like {@link #assemble} with only the first {@code count} disks as members (the rest can be spares). */
+    OpenArray assembleFirst(int count, AssembleOptions options, FaultRule... rules) throws IOException {
+        faults = new FaultyEngine(engine(), Assembler.ENGINE_ENTRIES);
+        for (FaultRule r : rules) {
+            faults.add(r);
+        }
+        return Assembler.assemble(paths.subList(0, count), options.withRun(true), faults);
     }
 }

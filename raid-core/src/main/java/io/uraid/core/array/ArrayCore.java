@@ -180,6 +180,11 @@ final class ArrayCore {
         if (!level.redundant()) {
             return false;
         }
+        if (m.state() == MemberState.REBUILDING) {
+            m.setState(MemberState.FAULTY); // a copy still being built: nothing relied on it
+            LOG.warning(name + ": " + describe(m) + " failed while being rebuilt (" + Errno.name(errno) + ")");
+            return true;
+        }
         if (!m.inSync()) {
             return true; // already failed by an earlier leg; this leg's data was never relied on
         }

@@ -106,6 +106,23 @@ public final class ArrayIo {
         core.keepDirty = dirty;
     }
 
+    /**
+     * Puts {@code device} into {@code role} as a member being rebuilt: it takes client writes
+     * from now on and no reads. Its metadata is {@code superblock} once it is promoted.
+     */
+    public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset) {
+        Member m = new Member(role, device, dataOffset, MemberState.REBUILDING);
+        core.members[role] = m;
+        return m;
+    }
+
+    /** The rebuilt member of {@code role} holds every byte: it serves reads and the superblocks say so. */
+    public void promote(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        core.metadata.install(role, superblock);
+        core.members[role].setState(MemberState.IN_SYNC);
+        core.metadata.markDirty();
+    }
+
     /** Asks for a superblock update (state change). */
     public void markMetadataDirty() {
         core.metadata.markDirty();

@@ -151,7 +151,7 @@ final class LegIssuer {
             for (int c = 0; c < copies; c++) {
                 int role = layout.member(arrayOffset, c);
                 Member m = core.members[role];
-                if (!m.inSync()) {
+                if (!m.writable()) {
                     continue;
                 }
                 int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, role);

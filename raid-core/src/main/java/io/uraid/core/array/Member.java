@@ -56,6 +56,12 @@ public final class Member {
         return state == MemberState.IN_SYNC;
     }
 
+    /** Takes client writes: in sync, or being rebuilt (so the rebuilt copy misses no write). */
+    public boolean writable() {
+        MemberState s = state;
+        return s == MemberState.IN_SYNC || s == MemberState.REBUILDING;
+    }
+
     public long reads() {
         return reads;
     }

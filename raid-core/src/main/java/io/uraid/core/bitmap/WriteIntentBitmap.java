@@ -84,6 +84,11 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
         this.dirtyOnDisk = count(durable);
     }
 
+    /** The bitmap superblock as found at assembly (a new member gets a clean copy of it). */
+    public BitmapSuperblock header() {
+        return header;
+    }
+
     public int chunkBytes() {
         return 1 << chunkShift;
     }

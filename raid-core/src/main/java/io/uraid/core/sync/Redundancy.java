@@ -1,6 +1,8 @@
 package io.uraid.core.sync;
 
 import io.uraid.core.array.Member;
+import io.uraid.core.array.MemberState;
+import io.uraid.io.BlockDevice;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.bitmap.BitmapImage;
 import io.uraid.core.bitmap.WriteIntentBitmap;
@@ -27,11 +29,13 @@ public final class Redundancy {
     private final RaidArray array;
     private final WriteIntentBitmap bitmap;
     private final SyncEngine sync;
+    private final SpareRebuilder spares;
 
     private Redundancy(RaidArray array, WriteIntentBitmap bitmap, SyncEngine sync) {
         this.array = array;
         this.bitmap = bitmap;
         this.sync = sync;
+        this.spares = sync == null ? null : new SpareRebuilder(sync);
     }
 
     /**
@@ -81,6 +85,7 @@ public final class Redundancy {
         array.addGate(sync);
         array.setReadSteer(sync);
         Redundancy red = new Redundancy(array, bitmap, sync);
+        array.addTask(red.spares);
         if (bitmap != null || unclean) {
             // With a bitmap the dirty chunks are resynced whatever the clean mark says (md does
             // the same); without one, only an unclean stop calls for a (full) resync.
@@ -146,6 +151,47 @@ public final class Redundancy {
                     + action.mdName());
         }
         return array.callOnDispatcher(() -> array.withIo(io -> sync.begin(action, io)));
+    }
+
+    /**
+     * Adds a hot spare: an open device whose superblock (role spare, a free slot of this array)
+     * and bitmap are already written. It takes the role of the next member that fails, or of a
+     * role already without a working member, and is rebuilt in the background.
+     */
+    public void addSpare(BlockDevice device, long dataOffset, MdSuperblock superblock) {
+        requireRedundant("add a spare");
+        array.callOnDispatcher(() -> {
+            spares.add(new SpareRebuilder.Spare(device, dataOffset, superblock));
+            return null;
+        });
+    }
+
+    /** Spares waiting for a role. */
+    public int spareCount() {
+        return spares == null ? 0 : spares.spareCount();
+    }
+
+    /**
+     * Re-adds the failed member of {@code role} (same device, still open): with a bitmap only
+     * the chunks written since it failed are rebuilt, else all of it. {@code superblock} is its
+     * own superblock. Returns false when the role's member is not failed or a pass is running.
+     */
+    public boolean reAdd(int role, MdSuperblock superblock) {
+        requireRedundant("re-add a member");
+        return array.callOnDispatcher(() -> array.withIo(io -> {
+            Member m = io.member(role);
+            if (m.state() != MemberState.FAULTY || m.device() == null || sync.status().running()) {
+                return false;
+            }
+            io.installRebuilding(role, m.device(), m.dataOffset());
+            return sync.beginRecover(io, role, superblock, true);
+        }));
+    }
+
+    private void requireRedundant(String what) {
+        if (sync == null) {
+            throw new IllegalStateException(array.name() + ": cannot " + what + " to " + array.level().name());
+        }
     }
 
     /** Stops a running check or repair after its current window. */

@@ -9,7 +9,9 @@ public enum SyncAction {
     /** Read every copy and count mismatches (mismatch_cnt); write nothing. */
     CHECK,
     /** Like check, and rewrite every copy that differs from the first. */
-    REPAIR;
+    REPAIR,
+    /** Rebuild one member (a spare that took a failed member's role, or a re-added member). */
+    RECOVER;
 
     /** md's spelling in sync_action and /proc/mdstat. */
     public String mdName() {

@@ -25,7 +25,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     public static final int WINDOW = 1 << 20;
     /** Granularity of the client-write tracking (a window never crosses one of these). */
     private static final int GATE_SHIFT = 20;
-    private static final int S_NONE = 0, S_HOLD = 1, S_READ = 2, S_WRITE = 3;
+    private static final int S_NONE = 0, S_HOLD = 1, S_READ = 2, S_WRITE = 3, S_FSYNC = 4;
 
     private final Layout layout;
     private final long arraySize;
@@ -40,6 +40,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private long windowEnd;
     private long heldGate = -1;
     private int source;
+    /** RECOVER: the role being rebuilt, its copy in the current window (-1: none there). */
+    private int targetRole = -1;
+    private int targetCopy;
+    private io.uraid.core.sb.MdSuperblock targetSuperblock;
     private int legsOutstanding;
     private int readErrors;
     private boolean windowLost;
@@ -100,6 +104,34 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         w.addAll();
         mismatches = 0;
         begin(a, w, io);
+        return true;
+    }
+
+    /**
+     * Rebuilds {@code role}, which must hold a member in state REBUILDING, from the in-sync
+     * copies; when done the member is fsynced and promoted with {@code superblock} as its
+     * metadata. {@code dirtyOnly}: only the chunks set in the bitmap (a re-added member that
+     * missed just those writes). Returns false when a pass is already running.
+     */
+    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly) {
+        if (action != SyncAction.IDLE) {
+            return false;
+        }
+        SyncWork w;
+        if (dirtyOnly && bitmap != null) {
+            w = new SyncWork(arraySize, Integer.numberOfTrailingZeros(bitmap.chunkBytes()));
+            for (long c = 0; c < w.regions(); c++) {
+                if (bitmap.isDirty(c)) {
+                    w.add(c);
+                }
+            }
+        } else {
+            w = new SyncWork(arraySize, GATE_SHIFT);
+            w.addAll();
+        }
+        targetRole = role;
+        targetSuperblock = superblock;
+        begin(SyncAction.RECOVER, w, io);
         return true;
     }
 
@@ -190,7 +222,14 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         if (stopRequested || !work.seek()) {
+            if (action == SyncAction.RECOVER && !stopRequested) {
+                return finalFsync(io);
+            }
             finish(io, !stopRequested);
+            return true;
+        }
+        if (action == SyncAction.RECOVER && !io.member(targetRole).writable()) {
+            finish(io, false); // the member being rebuilt failed
             return true;
         }
         long start = work.position();
@@ -228,14 +267,40 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         return buffers[copy];
     }
 
+    private boolean finalFsync(ArrayIo io) {
+        if (io.room() < 1) {
+            return false;
+        }
+        state = S_FSYNC;
+        legsOutstanding = 1;
+        io.fsync(this, 0, targetRole);
+        return true;
+    }
+
+    private int copyOnTarget() {
+        for (int c = 0; c < layout.copies(); c++) {
+            if (layout.member(windowStart, c) == targetRole) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
     private boolean issueReads(ArrayIo io) {
+        if (action == SyncAction.RECOVER) {
+            targetCopy = copyOnTarget();
+            if (targetCopy < 0) {
+                windowDone(); // the rebuilt member holds no copy of this window
+                return true;
+            }
+        }
         source = firstInSyncCopy(io, windowStart);
         if (source < 0) {
             finish(io, false);
             return true;
         }
         int len = (int) (windowEnd - windowStart);
-        boolean all = action != SyncAction.RESYNC;
+        boolean all = action == SyncAction.CHECK || action == SyncAction.REPAIR;
         int need = all ? layout.copies() : 1;
         if (io.room() < need) {
             return false;
@@ -257,6 +322,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     @Override
     public void onComplete(ArrayIo io, int token, int result) {
         int len = (int) (windowEnd - windowStart);
+        if (state == S_FSYNC) {
+            legsOutstanding = 0;
+            if (result < 0) {
+                io.failMember(targetRole, result);
+                finish(io, false);
+            } else {
+                io.promote(targetRole, targetSuperblock);
+                finish(io, true);
+            }
+            return;
+        }
         if (result < 0 || (state == S_READ && result != len)) {
             int role = layout.member(windowStart, token);
             boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
@@ -292,6 +368,13 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         long srcAddr = buffers[source].address();
         for (int c = 0; c < layout.copies(); c++) {
             int role = layout.member(windowStart, c);
+            if (action == SyncAction.RECOVER) {
+                if (c == targetCopy && io.member(role).writable()
+                        && io.write(this, c, role, memberOffset(io, c), srcAddr, len, false)) {
+                    legsOutstanding++;
+                }
+                continue;
+            }
             if (c == source || !io.member(role).inSync()) {
                 continue;
             }
@@ -344,7 +427,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public boolean closing(ArrayIo io) {
-        if (state == S_READ || state == S_WRITE) {
+        if (state == S_READ || state == S_WRITE || state == S_FSYNC) {
             return false; // the window in flight finishes first
         }
         if (action != SyncAction.IDLE) {
