@@ -104,7 +104,10 @@ public final class Assembler {
         for (MemberDevice m : found) {
             int role = newest.devRole(m.slot());
             String dev = m.device().path().toString();
-            if (m.superblock().events() < newest.events()) {
+            // One event behind is a superblock update cut short by a crash: md (kernel and mdadm)
+            // still takes such a member; its role comes from the newest superblock, so a member
+            // that update declared faulty stays out, and the resync evens out the rest.
+            if (m.superblock().events() + 1 < newest.events()) {
                 LOG.warning(dev + ": stale (events " + m.superblock().events() + " < " + newest.events()
                         + "), not assembled; add it back to resync it");
                 m.device().close();
