@@ -31,6 +31,13 @@ final class LegCompleter implements CompletionHandler {
             core.metadata.onLegDone(m.role(), result);
             return;
         }
+        if (kind == Op.TASK) {
+            int task = legs.request[leg];
+            int token = legs.copy[leg];
+            release(leg);
+            core.tasks[task].onComplete(core.io, token, result);
+            return;
+        }
         if (kind == Op.SYNC) {
             release(leg);
             core.syncsOutstanding--;
@@ -84,7 +91,11 @@ final class LegCompleter implements CompletionHandler {
         if (!core.level.redundant()) {
             return false;
         }
-        core.members[legs.role[leg]].errors++;
+        Member bad = core.members[legs.role[leg]];
+        bad.errors++;
+        if (++bad.readErrors > core.readErrorLimit && core.failMember(bad.role(), result)) {
+            r.needsMetadata = true; // a member that keeps failing reads is failed (md: max_corr_read_errors)
+        }
         int next = issuer.chooseReadCopy(legs.arrayOffset[leg], legs.tried[leg]);
         if (next < 0) {
             r.fail(result);

@@ -73,7 +73,7 @@ final class LegIssuer {
             }
             long arrayOffset = r.offset + r.cursor;
             int len = (int) pieceLength(r, arrayOffset);
-            int copy = chooseReadCopy(arrayOffset, 0);
+            int copy = steeredCopy(arrayOffset, len);
             if (copy < 0) {
                 r.fail(-Errno.EIO);
                 r.cursor += len;
@@ -91,6 +91,16 @@ final class LegIssuer {
             r.cursor += len;
         }
         return true;
+    }
+
+    private int steeredCopy(long arrayOffset, int len) {
+        if (core.readSteer != null) {
+            int c = core.readSteer.copyFor(arrayOffset, len);
+            if (c >= 0 && core.members[layout.member(arrayOffset, c)].inSync()) {
+                return c;
+            }
+        }
+        return chooseReadCopy(arrayOffset, 0);
     }
 
     /** Prepares the read described by leg record {@code leg} (first try or retry). */
@@ -128,6 +138,9 @@ final class LegIssuer {
         int copies = layout.copies();
         boolean discard = r.op == Op.DISCARD;
         int engineFlags = (r.flags & io.uraid.core.api.BlockTarget.FUA) != 0 ? IoEngine.FUA : 0;
+        if (!r.admitted && !core.admitWrite(r)) {
+            return false; // waits (stalled) for its bitmap bits or a sync window
+        }
         while (r.cursor < r.length) {
             if (!room(copies)) {
                 return false;
@@ -138,7 +151,7 @@ final class LegIssuer {
             for (int c = 0; c < copies; c++) {
                 int role = layout.member(arrayOffset, c);
                 Member m = core.members[role];
-                if (!m.inSync()) {
+                if (!m.writable()) {
                     continue;
                 }
                 int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, role);

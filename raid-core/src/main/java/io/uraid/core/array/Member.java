@@ -23,6 +23,8 @@ public final class Member {
     /** Total time legs spent in flight, issue to completion (metrics: latency). */
     volatile long readNanos;
     volatile long writeNanos;
+    /** Read errors corrected from another copy (md's read_errors). */
+    volatile long readErrors;
 
     public Member(int role, BlockDevice device, long dataOffset, MemberState state) {
         this.role = role;
@@ -57,6 +59,12 @@ public final class Member {
         return state == MemberState.IN_SYNC;
     }
 
+    /** Takes client writes: in sync, or being rebuilt (so the rebuilt copy misses no write). */
+    public boolean writable() {
+        MemberState s = state;
+        return s == MemberState.IN_SYNC || s == MemberState.REBUILDING;
+    }
+
     public long reads() {
         return reads;
     }
@@ -71,6 +79,10 @@ public final class Member {
 
     public long writtenBytes() {
         return writtenBytes;
+    }
+
+    public long readErrors() {
+        return readErrors;
     }
 
     public long errors() {

@@ -49,6 +49,12 @@ final class MetadataUpdater {
         return writer != null;
     }
 
+    void install(int role, io.uraid.core.sb.MdSuperblock sb) {
+        if (writer != null) {
+            writer.install(role, sb);
+        }
+    }
+
     /** A member's state changed: the superblocks must say so. */
     void markDirty() {
         dirty = true;
@@ -69,7 +75,13 @@ final class MetadataUpdater {
     }
 
     void waitFor(ArrayRequest r) {
+        if (!dirty && !updating) {
+            core.complete(r); // an update that started after the change has already finished
+            return;
+        }
+        // The update in flight may have started before the change: wait for one more.
         waitingNext[waitingNextCount++] = r.index;
+        dirty = true;
     }
 
     /** Starts an update when one is due and none is in flight. Returns true if it did work. */

@@ -3,6 +3,7 @@ package io.uraid.core.assembly;
 import io.uraid.core.array.Member;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sync.Redundancy;
 import io.uraid.io.IoEngine;
 import java.io.IOException;
 import java.util.List;
@@ -22,7 +23,11 @@ public final class OpenArray implements AutoCloseable {
     private final List<MemberDevice> devices;
     private final MdSuperblockWriter superblocks;
 
-    OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks) {
+    private final Redundancy redundancy;
+
+    OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks,
+              Redundancy redundancy) {
+        this.redundancy = redundancy;
         this.array = array;
         this.engine = engine;
         this.devices = new java.util.concurrent.CopyOnWriteArrayList<>(devices);
@@ -70,9 +75,65 @@ public final class OpenArray implements AutoCloseable {
         return array.members()[role];
     }
 
+    private final List<io.uraid.io.BlockDevice> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<Integer> spareSlots = new java.util.HashSet<>();
+
+    /**
+     * Adds {@code path} as a hot spare ({@code uraid add}): writes its superblock (role spare,
+     * the first free slot) and a clean bitmap through {@code prepare}, an idle engine the caller
+     * owns, then opens it in the array. Refuses a device with a foreign signature unless
+     * {@code force}.
+     */
+    public synchronized void addSpare(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
+        MdSuperblock base = null;
+        java.util.Set<Integer> used = new java.util.HashSet<>(spareSlots);
+        for (int r = 0; r < array.members().length; r++) {
+            MdSuperblock sb = superblocks.current(r);
+            if (sb != null) {
+                used.add(sb.devNumber());
+                if (base == null || member(r).inSync()) {
+                    base = sb;
+                }
+            }
+        }
+        if (base == null) {
+            throw new IOException(array.name() + ": no member superblock to base a spare on");
+        }
+        var bitmap = redundancy.bitmap();
+        MdSuperblock sb = SparePreparer.prepare(prepare, path, base, used, bitmap == null ? null : bitmap.header(), force);
+        io.uraid.io.BlockDevice dev = array.callOnDispatcher(() -> {
+            try {
+                return engine.open(path, io.uraid.io.OpenOptions.DEFAULT);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        added.add(dev);
+        spareSlots.add(sb.devNumber());
+        redundancy.addSpare(dev, sb.dataOffset() * 512, sb);
+    }
+
+    /** Re-adds the failed member of {@code role} ({@code mdadm --re-add}); see {@link Redundancy#reAdd}. */
+    public boolean reAdd(int role) {
+        return redundancy.reAdd(role, superblocks.current(role));
+    }
+
+    /** Bitmap, resync, check and repair of the array. */
+    public Redundancy redundancy() {
+        return redundancy;
+    }
+
     @Override
     public void close() {
         array.close();
+        redundancy.free();
+        for (io.uraid.io.BlockDevice d : added) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, d.path() + ": close failed", e);
+            }
+        }
         for (MemberDevice d : devices) {
             try {
                 d.device().close();
