@@ -54,10 +54,7 @@ public final class Operations {
             case "remove":
                 return remove(args);
             case "add":
-                need(args, 2, "add NAME DEV");
-                daemon.get(args.get(0));
-                throw new IOException("add is not supported yet: adding a member needs rebuild (recovery) "
-                        + "support in raid-core");
+                return add(args);
             default:
                 throw new IllegalArgumentException("unknown command '" + verb + "'");
         }
@@ -128,6 +125,33 @@ public final class Operations {
         }
         LOG.warning("array " + m.name() + ": " + args.get(1) + " removed by request");
         return "hot removed " + args.get(1) + " from " + m.name() + "\n";
+    }
+
+    /**
+     * mdadm --add: the failed member itself is re-added (rebuilt from the other copies, only the
+     * chunks written meanwhile when there is a bitmap); any other device becomes a hot spare that
+     * takes a role without a working member and is rebuilt in the background.
+     */
+    private String add(List<String> args) throws IOException {
+        need(args, 2, "add NAME DEV");
+        ManagedArray m = daemon.get(args.get(0));
+        if (!m.array().level().redundant()) {
+            throw new IOException(m.name() + " is " + m.array().level().name() + ": it has no redundancy to rebuild");
+        }
+        Path dev = Path.of(args.get(1));
+        int role = m.roleOf(dev);
+        if (role >= 0) {
+            if (m.array().members()[role].state() != MemberState.FAULTY || !m.open().reAdd(role)) {
+                throw new IOException(args.get(1) + " is already an active member of " + m.name());
+            }
+            LOG.warning("array " + m.name() + ": " + args.get(1) + " re-added, rebuilding");
+            return "re-added " + args.get(1) + " to " + m.name() + "\n";
+        }
+        try (var prepare = io.uraid.io.IoEngines.openBest(8)) {
+            m.open().addSpare(dev, prepare, false);
+        }
+        LOG.warning("array " + m.name() + ": " + args.get(1) + " added as a spare");
+        return "added " + args.get(1) + " to " + m.name() + "\n";
     }
 
     private static void need(List<String> args, int n, String usage) {

@@ -144,6 +144,19 @@ class DaemonControlTest {
         assertTrue(r[1].contains("[2/1] [U_]"), r[1]);
         r = uraid("remove", "mir", mirror.get(1).toString());
         assertEquals("1", r[0], "no longer a member");
+        Path spare = dir.resolve("spare.img");
+        try (RandomAccessFile f = new RandomAccessFile(spare.toFile(), "rw")) {
+            f.setLength(16L << 20);
+        }
+        r = uraid("add", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        r = uraid("status");
+        assertTrue(r[1].contains("mir : active raid1 spare.img[") && r[1].contains("[2/2] [UU]"),
+                "the spare took the empty role and was rebuilt: " + r[1]);
 
         r = uraid("stop", "str");
         assertEquals("0", r[0], r[2]);
@@ -170,9 +183,9 @@ class DaemonControlTest {
         r = uraid("fail", "mir", stripe.get(0).toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("is not a member of mir"), r[2]);
-        r = uraid("add", "mir", mirror.get(1).toString());
+        r = uraid("add", "mir", mirror.get(0).toString());
         assertEquals("1", r[0]);
-        assertTrue(r[2].contains("not supported yet"), r[2]);
+        assertTrue(r[2].contains("already an active member"), r[2]);
         r = uraid("detail");
         assertEquals("2", r[0], "missing NAME is bad usage");
     }
