@@ -160,8 +160,9 @@ public final class Daemon implements AutoCloseable {
     private List<io.uraid.daemon.metrics.Prometheus.ArrayView> metricsView() {
         List<io.uraid.daemon.metrics.Prometheus.ArrayView> out = new ArrayList<>();
         for (ManagedArray m : arrays()) {
-            out.add(new io.uraid.daemon.metrics.Prometheus.ArrayView(m.name(), m.array(),
-                    nbd.connectionCount(m.name())));
+            var redundancy = m.open().redundancy();
+            out.add(new io.uraid.daemon.metrics.Prometheus.ArrayView(m.name(), m.array(), redundancy.syncStatus(),
+                    redundancy.spareCount(), nbd.connectionCount(m.name())));
         }
         return out;
     }

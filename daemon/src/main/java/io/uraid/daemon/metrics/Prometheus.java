@@ -3,6 +3,7 @@ package io.uraid.daemon.metrics;
 import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
+import io.uraid.core.sync.SyncStatus;
 import java.util.List;
 
 /**
@@ -14,8 +15,29 @@ public final class Prometheus {
     private Prometheus() {
     }
 
-    /** What one array contributes: its export name, the array, and open NBD connections to it. */
-    public record ArrayView(String name, RaidArray array, int connections) {
+    /**
+     * What one array contributes: its export name, the array, its sync progress, its spares
+     * waiting for a role, and open NBD connections to it.
+     */
+    public record ArrayView(String name, RaidArray array, SyncStatus sync, int spares, int connections) {
+        /** node_exporter's state label: what /proc/mdstat would show. */
+        String state() {
+            switch (sync.action()) {
+                case RECOVER: return "recovering";
+                case RESYNC: return "resync";
+                case CHECK:
+                case REPAIR: return "check";
+                default: return "active";
+            }
+        }
+
+        long blocks() {
+            return array.size() / 1024;
+        }
+
+        long blocksSynced() {
+            return sync.running() ? (long) (blocks() * sync.percent() / 100.0) : blocks();
+        }
     }
 
     public static String render(List<ArrayView> arrays) {
@@ -24,7 +46,7 @@ public final class Prometheus {
         for (ArrayView a : arrays) {
             for (String state : new String[] {"active", "inactive", "recovering", "resync", "check"}) {
                 sample(b, "node_md_state", "device=\"" + esc(a.name()) + "\",state=\"" + state + "\"",
-                        state.equals("active") ? 1 : 0);
+                        state.equals(a.state()) ? 1 : 0);
             }
         }
         family(b, "node_md_disks", "gauge", "Number of active/failed/spare disks of device.");
@@ -38,15 +60,17 @@ public final class Prometheus {
             String d = "device=\"" + esc(a.name()) + "\"";
             sample(b, "node_md_disks", d + ",state=\"active\"", active);
             sample(b, "node_md_disks", d + ",state=\"failed\"", failed);
-            sample(b, "node_md_disks", d + ",state=\"spare\"", 0);
+            sample(b, "node_md_disks", d + ",state=\"spare\"", a.spares());
         }
         gauge(b, arrays, "node_md_disks_required", "Total number of disks of device.",
                 a -> a.array().members().length);
         gauge(b, arrays, "node_md_raid_disks", "Number of raid disks on device.", a -> a.array().members().length);
         gauge(b, arrays, "node_md_degraded", "Number of degraded disks on device.",
                 a -> a.array().members().length - a.array().workingCount());
-        gauge(b, arrays, "node_md_blocks", "Total number of blocks on device.", a -> a.array().size() / 1024);
-        gauge(b, arrays, "node_md_blocks_synced", "Number of blocks synced on device.", a -> a.array().size() / 1024);
+        gauge(b, arrays, "node_md_blocks", "Total number of blocks on device.", ArrayView::blocks);
+        gauge(b, arrays, "node_md_blocks_synced", "Number of blocks synced on device.", ArrayView::blocksSynced);
+        gauge(b, arrays, "uraid_md_mismatch_sectors", "Sectors found to differ by the last check or repair.",
+                a -> a.sync().mismatches());
         gauge(b, arrays, "uraid_nbd_connections", "Open NBD connections to the array's export.", a -> a.connections());
 
         member(b, arrays, "uraid_member_up", "gauge", "1 when the member is in sync, 0 when faulty or missing.",
