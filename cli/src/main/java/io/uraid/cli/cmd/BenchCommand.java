@@ -89,6 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print fio-style JSON instead of the table.")
     private boolean json;
+    @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the fio-style JSON to FILE.")
+    private Path jsonOut;
     @Option(names = "--hlog", paramLabel = "FILE", description = "Write an HdrHistogram interval log.")
     private Path hlog;
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw latency percentiles and IOPS over time.")
@@ -224,6 +226,9 @@ public final class BenchCommand implements Callable<Integer> {
             out.println(BenchReport.json(w, byLabel));
         } else {
             out.print(BenchReport.table(title, byLabel));
+        }
+        if (jsonOut != null) {
+            java.nio.file.Files.writeString(jsonOut, BenchReport.json(w, byLabel));
         }
         out.flush();
         if (plot != null) {

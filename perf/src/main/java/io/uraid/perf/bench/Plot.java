@@ -85,7 +85,7 @@ public final class Plot {
         for (double d = yLo; d <= yHi; d++) {
             int py = (int) (y + h - (d - yLo) / (yHi - yLo) * h);
             grid(g, x, py, x + w, py);
-            g.drawString(HumanReport.count(Math.pow(10, d)), x - 45, py + 4);
+            g.drawString(axis(Math.pow(10, d)), x - 45, py + 4);
         }
         String[] ticks = {"0", "90", "99", "99.9", "99.99"};
         for (int n = 0; n <= MAX_NINES; n++) {
@@ -133,7 +133,7 @@ public final class Plot {
         for (int i = 0; i <= 5; i++) {
             int py = (int) (y + h - i / 5.0 * h);
             grid(g, x, py, x + w, py);
-            g.drawString(HumanReport.count(iMax * i / 5), x - 50, py + 4);
+            g.drawString(axis(iMax * i / 5), x - 50, py + 4);
             int px = (int) (x + i / 5.0 * w);
             g.drawString(String.format(Locale.ROOT, "%.1f", tMax * i / 5), px - 10, y + h + 16);
         }
@@ -161,6 +161,16 @@ public final class Plot {
                 legend(g, x + 10, y + 18 + 16 * legend++, e.getKey());
             }
         }
+    }
+
+    private static String axis(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        if (v < 1) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return v < 10_000 ? String.format(Locale.ROOT, "%.0f", v) : HumanReport.count(v);
     }
 
     private static void frame(Graphics2D g, int x, int y, int w, int h, String title, String xLabel) {
