@@ -72,7 +72,8 @@ public final class BenchReport {
     }
 
     /**
-     * fio-style JSON: one job per target and round ({@code jobname} "array.r1"...), with fio's
+     * fio-style JSON: one job per target and round in the order they ran ({@code jobname}
+     * "raw.r1", "array.r1"...), with fio's
      * field names, plus a {@code "uraid"} object with medians and ratios.
      */
     public static String json(Workload w, Map<String, List<RunResult>> byLabel) {
@@ -80,11 +81,15 @@ public final class BenchReport {
         String options = String.format(Locale.ROOT,
                 "{\"rw\":\"%s\",\"bs\":\"%d\",\"iodepth\":\"%d\",\"numjobs\":\"%d\",\"rwmixread\":\"%d\"}",
                 w.mode().fioName(), w.blockSize(), w.iodepth(), w.numjobs(), w.rwmixread());
-        byLabel.forEach((label, rounds) -> {
-            for (RunResult r : rounds) {
-                jobs.add(FioJson.job(label + ".r" + r.round(), options, r.read(), r.write()));
+        int most = byLabel.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int i = 0; i < most; i++) { // in the order they ran: raw.r1, array.r1, raw.r2...
+            for (var e : byLabel.entrySet()) {
+                if (i < e.getValue().size()) {
+                    RunResult r = e.getValue().get(i);
+                    jobs.add(FioJson.job(e.getKey() + ".r" + r.round(), options, r.read(), r.write()));
+                }
             }
-        });
+        }
         StringBuilder extra = new StringBuilder("{\"medians\":{");
         int n = 0;
         for (var e : Summary.totals(byLabel).entrySet()) {

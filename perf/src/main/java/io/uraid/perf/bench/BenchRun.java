@@ -14,8 +14,8 @@ import org.HdrHistogram.HistogramLogWriter;
  * Runs one workload against one target: starts the producer threads, discards the ramp,
  * samples the latency recorders every interval (totals, IOPS timeline, interval log, progress
  * line), stops the jobs and gathers the result. With {@code --verify}, reads are checked as they
- * come back, the region is written first when the workload reads, and everything written is
- * read back and checked at the end (both unmeasured).
+ * come back; a mixed workload writes the region first, a pure read checks what an earlier
+ * verified write left; everything written is read back and checked at the end (unmeasured).
  */
 public final class BenchRun {
     /**
@@ -78,21 +78,24 @@ public final class BenchRun {
     /** Runs the workload and returns what it measured; frees the job buffers. */
     public RunResult run() throws InterruptedException {
         try {
-            if (w.verify() && w.readPercent() > 0) {
+            // A mixed workload reads what it has not written yet: write the region first. A pure
+            // read checks what an earlier --verify write left (any generation), like fio's verify_only.
+            if (w.verify() && w.readPercent() > 0 && w.readPercent() < 100) {
                 String f = runPhase(BenchJob.PREFILL);
                 if (f != null) {
                     return failed(f);
                 }
             }
             AllocationMeter meter = new AllocationMeter();
-            Thread[] threads = startJobs(BenchJob.MAIN);
-            long t0 = System.nanoTime();
-            sleepUntil(t0 + w.rampNanos(), t0, true);
-            collect(false);
-            readTotal.reset();
-            writeTotal.reset();
-            meter.start();
             long measureStart = System.nanoTime();
+            Thread[] threads = startJobs(BenchJob.MAIN);
+            if (w.rampNanos() > 0) {
+                // Everything completed during the ramp is dropped (it still counts toward --size).
+                sleepUntil(measureStart + w.rampNanos(), measureStart, true);
+                collect(false);
+                measureStart = System.nanoTime();
+            }
+            meter.start();
             long deadline = w.timeBased() ? measureStart + w.runtimeNanos() : Long.MAX_VALUE;
             long last = measureStart;
             while (true) {
@@ -126,7 +129,7 @@ public final class BenchRun {
             }
             String failure = firstFailure();
             long verified = 0;
-            if (failure == null && w.verify()) {
+            if (failure == null && w.verify() && w.readPercent() < 100) {
                 failure = runPhase(BenchJob.CHECK);
             }
             for (BenchJob j : jobs) {
