@@ -38,6 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "--compare runs the raw members and the array interleaved for --rounds rounds and prints medians "
                 + "and ratios; --vs-fio adds the same job run by fio."})
 public final class BenchCommand implements Callable<Integer> {
+    /** Held so the level set below sticks: one "I/O engine" line per round would drown the table. */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("io.uraid.io.IoEngines");
     @Spec
     private CommandSpec spec;
 
@@ -100,6 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
         Workload w = workload();
         List<Targets.Factory> factories = new ArrayList<>();
         Targets.Regions regions = setUp(w, factories);

@@ -106,6 +106,21 @@ public final class BenchReport {
                         .append(num(t.get("array")[0] / t.get(base)[0]));
             }
         }
+        extra.append("},\"cost\":{");
+        n = 0;
+        for (var e : byLabel.entrySet()) {
+            long gc = 0;
+            long alloc = 0;
+            long rss = -1;
+            for (RunResult r : e.getValue()) {
+                gc += Math.max(0, r.gcCount());
+                alloc += Math.max(0, r.allocatedBytes());
+                rss = Math.max(rss, r.peakRss());
+            }
+            extra.append(n++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":{\"gc\":").append(gc)
+                    .append(",\"allocated_bytes\":").append(alloc).append(",\"peak_rss_bytes\":").append(rss)
+                    .append('}');
+        }
         extra.append("}}");
         return FioJson.documentWith(extra.toString(), jobs.toArray(new String[0]));
     }
