@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The BENCHMARKS.md "Arrays" set: RAID0 over 4 and RAID1 over 2 loop devices backed by
 # /dev/shm files, each workload run as interleaved rounds of raw members, array and fio
-# (uraid bench --compare --vs-fio), plus a QD1 latency run and a 30 s steady-state run.
+# (uraid bench --compare --vs-fio --inline), plus a QD1 latency run, a 30 s steady-state run and
+# one run with the default producer-thread hand-off for contrast.
 # Needs root (loop devices) and fio. Loop devices and files are removed on exit, even on failure.
 #
 #   sudo bench/arrays.sh               # results in bench-out/arrays/ (tables, JSON, plots)
@@ -17,7 +18,9 @@ RUNTIME="${RUNTIME:-5}"
 RAMP="${RAMP:-1}"
 ROUNDS="${ROUNDS:-3}"
 STEADY="${STEADY:-30}"
-export URAID_JAVA_OPTS="${JAVA_OPTS:--Xmx128m}"
+# A fixed heap with a roomy young generation: the jnr-ffi syscall path allocates a little per
+# io_uring_enter (see BENCHMARKS.md), which must not add up to a collection within a run.
+export URAID_JAVA_OPTS="${JAVA_OPTS:--Xms128m -Xmx128m -Xmn96m}"
 
 [ "$(id -u)" = 0 ] || { echo "arrays.sh: needs root for loop devices" >&2; exit 2; }
 command -v fio >/dev/null || { echo "arrays.sh: fio is not installed" >&2; exit 2; }
@@ -41,7 +44,8 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.txt "$OUT"/*.json "$OUT"/*.png "$OUT"/commands
 (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
 
-COMMON=(--compare --vs-fio --rounds "$ROUNDS" --runtime "$RUNTIME" --ramp "$RAMP")
+# --inline: the completion thread issues the next request, as fio's loop does (see BENCHMARKS.md).
+COMMON=(--compare --vs-fio --rounds "$ROUNDS" --runtime "$RUNTIME" --ramp "$RAMP" --inline)
 # run NAME ARGS... : one bench, its table in NAME.txt, JSON and plot beside it.
 run() {
   local name="$1"; shift
@@ -53,6 +57,8 @@ run() {
 
 run r0-randread-qd32   --level raid0 --chunk 512K --force "${COMMON[@]}" --rw randread  --bs 4k --iodepth 32  "${R0[@]}"
 run r0-randread-qd128  --assemble "${COMMON[@]}" --rw randread  --bs 4k --iodepth 128 "${R0[@]}"
+run r0-randread-qd128-producer --assemble --compare --vs-fio --rounds "$ROUNDS" --runtime "$RUNTIME" --ramp "$RAMP" \
+                       --rw randread --bs 4k --iodepth 128 "${R0[@]}"
 run r0-randwrite-qd32  --assemble "${COMMON[@]}" --rw randwrite --bs 4k --iodepth 32  "${R0[@]}"
 run r0-randwrite-qd128 --assemble "${COMMON[@]}" --rw randwrite --bs 4k --iodepth 128 "${R0[@]}"
 run r0-read-1m         --assemble "${COMMON[@]}" --rw read      --bs 1M --iodepth 16  "${R0[@]}"
@@ -64,7 +70,7 @@ run r1-randwrite-qd128 --assemble "${COMMON[@]}" --rw randwrite --bs 4k --iodept
 run r1-read-1m         --assemble "${COMMON[@]}" --rw read      --bs 1M --iodepth 16  "${R1[@]}"
 run r1-write-1m        --assemble "${COMMON[@]}" --rw write     --bs 1M --iodepth 16  "${R1[@]}"
 run r1-randread-qd1    --assemble "${COMMON[@]}" --rw randread  --bs 4k --iodepth 1   "${R1[@]}"
-run r0-steady          --level raid0 --chunk 512K --force --runtime "$STEADY" --ramp 2 --rw randread --bs 4k \
+run r0-steady          --level raid0 --chunk 512K --force --runtime "$STEADY" --ramp 2 --inline --rw randread --bs 4k \
                        --iodepth 32 --hlog "$OUT/r0-steady.hlog" "${R0[@]}"
 
 python3 "$ROOT/bench/arrays_md.py" "$OUT" > "$OUT/arrays.md"

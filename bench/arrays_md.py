@@ -29,6 +29,11 @@ def medians(doc):
                 "p99": statistics.median(x[2] for x in v), "rounds": len(v)} for k, v in by.items()}
 
 
+def java_version():
+    p = subprocess.run(["java", "-version"], capture_output=True, text=True)
+    return (p.stderr.splitlines() or ["java ?"])[0].replace('"', "")
+
+
 def fmt_iops(v):
     return "%.1fk" % (v / 1e3) if v >= 1e4 else "%.0f" % v
 
@@ -52,8 +57,7 @@ def section(out):
     L.append("**Noise warning:** this machine has 2 cores shared with several other busy agents while these "
              "figures were taken (load average well above 2), so absolute numbers are low and noisy and "
              "single ratios can swing by 10-20 %%; only the interleaved medians are worth quoting. "
-             "Kernel %s, %s, Java %s." % (platform.release(), fio, platform.python_version() and
-                                            os.environ.get("JAVA_VERSION", "17")))
+             "Kernel %s, %s, %s." % (platform.release(), fio, java_version()))
     L.append("")
     L.append("### Targets (issue 4)")
     L.append("")

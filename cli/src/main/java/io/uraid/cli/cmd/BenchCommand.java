@@ -82,6 +82,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "IOPS", defaultValue = "0", description = "Open loop at this total rate, corrected for coordinated omission.")
     private long rate;
 
+    @Option(names = "--inline", description = "Issue each next request from the completion thread (fio-like "
+            + "single loop) instead of handing it back to the producer thread.")
+    private boolean inline;
+
     @Option(names = "--compare", description = "Raw members and array interleaved; medians and ratios.")
     private boolean compare;
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds per target with --compare (default: ${DEFAULT-VALUE}).")
@@ -148,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         long sizeBytes = size == null ? 0 : Sizes.parse(size);
         long runtimeNanos = runtime != null ? (long) (runtime * 1e9) : sizeBytes > 0 ? 0 : 10_000_000_000L;
         return new Workload(mode, rwmixread, Math.toIntExact(Sizes.parse(bs)), iodepth, numjobs, runtimeNanos, sizeBytes,
-                (long) (ramp * 1e9), seed, verify, rate);
+                (long) (ramp * 1e9), seed, verify, rate, inline);
     }
 
     /** Checks the target options, creates the scratch array if asked, and lists what to run. */

@@ -55,6 +55,9 @@ final class BenchJob implements Runnable, IoCallback {
     long verified;
     int phase;
     private volatile boolean sleeping;
+    /** Inline mode: requests in flight, counted by the completion thread once it has taken over. */
+    private volatile int inlineInFlight;
+    private boolean inlineStarted;
     private volatile Thread thread;
     private int free;
     private int inFlight;
@@ -109,9 +112,50 @@ final class BenchJob implements Runnable, IoCallback {
         int slot = (int) tag;
         doneAt[slot] = System.nanoTime();
         results[slot] = result;
+        if (w.inline() && phase == MAIN) {
+            doneInline(slot);
+            return;
+        }
         queue.offer(slot);
         if (sleeping) {
             LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Inline mode, on the target's completion thread: records, then issues the next request in
+     * the same slot. The first completion also fills the remaining slots, so from then on only
+     * this thread touches the job's state (the producer issued just the first request).
+     */
+    private void doneInline(int slot) {
+        slotBusy[slot] = false;
+        complete(slot);
+        int n = inlineInFlight;
+        if (!inlineStarted) {
+            inlineStarted = true;
+            while (free > 0 && failure == null && hasMore()) {
+                issue(freeSlots[--free]);
+                n++;
+            }
+        }
+        if (failure == null && hasMore()) {
+            issue(slot);
+        } else {
+            freeSlots[free++] = slot;
+            n--;
+        }
+        inlineInFlight = n;
+        if (n == 0) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void runInline() {
+        inlineStarted = false;
+        inlineInFlight = 1;
+        issue(freeSlots[--free]);
+        while (inlineInFlight > 0) {
+            LockSupport.parkNanos(this, 1_000_000);
         }
     }
 
@@ -126,7 +170,11 @@ final class BenchJob implements Runnable, IoCallback {
         issued = 0;
         walk = 0;
         try {
-            loop();
+            if (w.inline() && phase == MAIN) {
+                runInline();
+            } else {
+                loop();
+            }
         } catch (RuntimeException e) {
             fail("bench job failed: " + e);
             while (inFlight > 0) {

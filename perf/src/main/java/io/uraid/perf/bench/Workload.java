@@ -15,9 +15,20 @@ package io.uraid.perf.bench;
  * @param seed          seed of the offset and mix generators (same seed, same sequence)
  * @param verify        write verifiable blocks and check every read (see {@link VerifyBlock})
  * @param rateIops      open loop: issue at this total rate (0 = closed loop, as fast as possible)
+ * @param inline        completion driven: the target's completion thread issues each job's next
+ *                      request itself, as fio's single thread does, instead of handing the slot
+ *                      back to the producer thread (closed loop without --verify only; targets
+ *                      whose completions come from one thread, as arrays and the raw target)
  */
 public record Workload(RwMode mode, int rwmixread, int blockSize, int iodepth, int numjobs, long runtimeNanos,
-                       long sizeBytes, long rampNanos, long seed, boolean verify, long rateIops) {
+                       long sizeBytes, long rampNanos, long seed, boolean verify, long rateIops, boolean inline) {
+
+    /** A producer-thread workload (not inline). */
+    public Workload(RwMode mode, int rwmixread, int blockSize, int iodepth, int numjobs, long runtimeNanos,
+                    long sizeBytes, long rampNanos, long seed, boolean verify, long rateIops) {
+        this(mode, rwmixread, blockSize, iodepth, numjobs, runtimeNanos, sizeBytes, rampNanos, seed, verify, rateIops,
+                false);
+    }
 
     public Workload {
         if (rwmixread < 0 || rwmixread > 100) {
@@ -37,6 +48,9 @@ public record Workload(RwMode mode, int rwmixread, int blockSize, int iodepth, i
         }
         if (runtimeNanos == 0 && sizeBytes == 0) {
             throw new IllegalArgumentException("give --runtime or --size");
+        }
+        if (inline && (verify || rateIops > 0)) {
+            throw new IllegalArgumentException("--inline works only without --verify and --rate");
         }
         if (verify && blockSize < VerifyBlock.HEADER_BYTES) {
             throw new IllegalArgumentException("--verify needs --bs of at least " + VerifyBlock.HEADER_BYTES);
@@ -61,6 +75,6 @@ public record Workload(RwMode mode, int rwmixread, int blockSize, int iodepth, i
     /** The same workload with another mode (used for prefill and verify passes). */
     public Workload withMode(RwMode m) {
         return new Workload(m, rwmixread, blockSize, iodepth, numjobs, runtimeNanos, sizeBytes, rampNanos, seed,
-                verify, rateIops);
+                verify, rateIops, inline);
     }
 }
