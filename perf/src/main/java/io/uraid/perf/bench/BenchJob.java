@@ -58,6 +58,10 @@ final class BenchJob implements Runnable, IoCallback {
     /** Inline mode: requests in flight, counted by the completion thread once it has taken over. */
     private volatile int inlineInFlight;
     private boolean inlineStarted;
+    private final int[] deferred;
+    private int deferredCount;
+    /** The thread inside an inline issue call, to catch completions delivered within it. */
+    private volatile Thread inIssueBy;
     private volatile Thread thread;
     private int free;
     private int inFlight;
@@ -93,6 +97,7 @@ final class BenchJob implements Runnable, IoCallback {
         this.slotBusy = new boolean[depth];
         this.slotGeneration = new int[depth];
         this.freeSlots = new int[depth];
+        this.deferred = new int[depth];
         this.queue = new CompletionQueue(depth);
         long perJob = w.sizeBytes() / w.numjobs() / bs;
         this.quota = w.timeBased() ? Long.MAX_VALUE : Math.max(1, perJob);
@@ -125,11 +130,32 @@ final class BenchJob implements Runnable, IoCallback {
     /**
      * Inline mode, on the target's completion thread: records, then issues the next request in
      * the same slot. The first completion also fills the remaining slots, so from then on only
-     * this thread touches the job's state (the producer issued just the first request).
+     * this thread touches the job's state (the producer issued just the first request). A
+     * target that completes synchronously, inside the issuing call, would recurse: such
+     * completions are parked in {@code deferred} and handled once the outer call returns.
      */
     private void doneInline(int slot) {
         slotBusy[slot] = false;
         complete(slot);
+        deferred[deferredCount++] = slot;
+        if (inIssueBy != Thread.currentThread()) {
+            pump();
+        }
+    }
+
+    private void pump() {
+        Thread me = Thread.currentThread();
+        inIssueBy = me;
+        try {
+            while (deferredCount > 0) {
+                reissue(deferred[--deferredCount]);
+            }
+        } finally {
+            inIssueBy = null;
+        }
+    }
+
+    private void reissue(int slot) {
         int n = inlineInFlight;
         if (!inlineStarted) {
             inlineStarted = true;
@@ -152,8 +178,14 @@ final class BenchJob implements Runnable, IoCallback {
 
     private void runInline() {
         inlineStarted = false;
+        deferredCount = 0;
         inlineInFlight = 1;
+        inIssueBy = Thread.currentThread();
         issue(freeSlots[--free]);
+        inIssueBy = null;
+        if (deferredCount > 0) {
+            pump(); // the target completed within the call
+        }
         while (inlineInFlight > 0) {
             LockSupport.parkNanos(this, 1_000_000);
         }

@@ -55,6 +55,18 @@ class BenchRunTest {
     }
 
     @Test
+    void inlineIssueKeepsTheCountsRightEvenWhenTheTargetCompletesSynchronously() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(256 * BS)) {
+            Workload w = new Workload(RwMode.RANDRW, 50, BS, 8, 2, 0, 2048L * BS, 0, 1, false, 0, true);
+            RunResult r = new BenchRun("mem", 1, t, w, BenchRun.Sinks.NONE).run();
+            assertNull(r.failure());
+            assertEquals(2048, r.totalIos(), "exactly --size worth of requests");
+            assertEquals(t.reads, r.read().ios());
+            assertEquals(t.writes, r.write().ios());
+        }
+    }
+
+    @Test
     void openLoopHoldsTheRate() throws Exception {
         try (MemoryTarget t = new MemoryTarget(256 * BS)) {
             Workload w = new Workload(RwMode.RANDREAD, 0, BS, 4, 1, 500_000_000L, 0, 0, 1, false, 2000);
