@@ -9,8 +9,10 @@ import picocli.CommandLine.Command;
         description = {"uraid: a userspace software RAID controller, md-compatible on disk.",
             "Assembles member block devices into linear, RAID0, RAID1 and RAID10 arrays and "
                 + "does their I/O through io_uring."},
-        subcommands = {CommandLine.HelpCommand.class,
+        subcommands = {
+            CommandLine.HelpCommand.class,
             io.uraid.cli.cmd.EngineBenchCommand.class,
+            io.uraid.cli.cmd.BenchCommand.class,
             io.uraid.cli.cmd.DaemonCommand.class,
             io.uraid.cli.cmd.AssembleCommand.class,
             io.uraid.cli.cmd.StopCommand.class,
