@@ -165,6 +165,9 @@ class DaemonWithRealClientsTest {
         String metrics = metrics();
         assertTrue(metrics.contains("node_md_disks{device=\"r1\",state=\"failed\"} 1"), metrics);
         assertTrue(metrics.contains("node_md_degraded{device=\"r1\"} 1"), metrics);
+        Matcher latency = Pattern.compile("(?m)^uraid_member_write_time_seconds_total\\{device=\"r1\",[^}]*role=\"0\"} "
+                + "([0-9.eE+-]+)$").matcher(metrics);
+        assertTrue(latency.find() && Double.parseDouble(latency.group(1)) > 0, "write latency counted: " + metrics);
 
         Path snapshot = dir.resolve("snap.img");
         Cmd.run(60, "nbdcopy", uri, snapshot.toString()).ok("nbdcopy snapshot");
