@@ -47,13 +47,22 @@ final class LegIssuer {
         // cursor = next role to flush
         while (r.cursor < members.length) {
             Member m = members[(int) r.cursor];
-            if (m.inSync()) {
-                if (!room(1)) {
-                    return false;
-                }
-                int leg = legs.acquire(r.index, Op.FLUSH, m.role());
+            Member rep = core.replacements[(int) r.cursor];
+            // Members being rebuilt take the flush too: a write acknowledged to the client must
+            // be durable on them by the time they are promoted.
+            if (!room((m.writable() ? 1 : 0) + (rep != null && rep.writable() ? 1 : 0))) {
+                return false;
+            }
+            if (m.writable()) {
+                int leg = legs.acquire(r.index, Op.FLUSH, (int) r.cursor);
                 engine.prepFsync(m.device(), true, leg, 0);
                 m.pending++;
+                r.outstanding++;
+            }
+            if (rep != null && rep.writable()) {
+                int leg = legs.acquire(r.index, Op.FLUSH, (int) r.cursor + members.length);
+                engine.prepFsync(rep.device(), true, leg, 0);
+                rep.pending++;
                 r.outstanding++;
             }
             r.cursor++;
@@ -142,7 +151,7 @@ final class LegIssuer {
             return false; // waits (stalled) for its bitmap bits or a sync window
         }
         while (r.cursor < r.length) {
-            if (!room(copies)) {
+            if (!room(copies + core.replacementCount)) {
                 return false;
             }
             long arrayOffset = r.offset + r.cursor;
@@ -168,6 +177,10 @@ final class LegIssuer {
                 m.pending++;
                 r.outstanding++;
                 written++;
+                Member rep = core.replacements[role];
+                if (rep != null && rep.writable()) {
+                    issueToReplacement(r, rep, role + core.members.length, c, arrayOffset, len, discard, engineFlags);
+                }
             }
             if (written == 0) {
                 r.fail(-Errno.EIO); // no working copy of this piece: the array has failed
@@ -175,6 +188,24 @@ final class LegIssuer {
             r.cursor += len;
         }
         return true;
+    }
+
+    /** The same write leg again, to the device replacing the member (it must miss no write). */
+    private void issueToReplacement(ArrayRequest r, Member rep, int slot, int c, long arrayOffset, long len,
+                                    boolean discard, int engineFlags) {
+        int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, slot);
+        legs.copy[leg] = c;
+        legs.arrayOffset[leg] = arrayOffset;
+        legs.address[leg] = r.address + r.cursor;
+        legs.length[leg] = (int) len;
+        long at = rep.dataOffset() + layout.memberOffset(arrayOffset, c);
+        if (discard) {
+            engine.prepDiscard(rep.device(), at, len, leg, 0);
+        } else {
+            engine.prepWrite(rep.device(), at, legs.address[leg], (int) len, leg, engineFlags);
+        }
+        rep.pending++;
+        r.outstanding++;
     }
 
     /** Rewrites a range that failed to read on {@code role} with the good copy just read. */

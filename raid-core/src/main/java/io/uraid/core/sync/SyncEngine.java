@@ -42,6 +42,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private int source;
     /** RECOVER: the role being rebuilt, its copy in the current window (-1: none there). */
     private int targetRole = -1;
+    /** The I/O slot of the device being rebuilt: the role, or role + raid disks for a replacement. */
+    private int targetSlot = -1;
+    private boolean replacing;
     private int targetCopy;
     private io.uraid.core.sb.MdSuperblock targetSuperblock;
     private int legsOutstanding;
@@ -114,6 +117,16 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      * missed just those writes). Returns false when a pass is already running.
      */
     public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly) {
+        return beginRecover(io, role, superblock, dirtyOnly, false);
+    }
+
+    /**
+     * {@link #beginRecover(ArrayIo, int, io.uraid.core.sb.MdSuperblock, boolean)}, or with
+     * {@code replacement} the copy onto the device installed as the role's replacement (the
+     * member stays in service until the copy is complete, then the replacement takes over).
+     */
+    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
+                                boolean replacement) {
         if (action != SyncAction.IDLE) {
             return false;
         }
@@ -130,6 +143,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             w.addAll();
         }
         targetRole = role;
+        targetSlot = replacement ? role + io.raidDisks() : role;
+        replacing = replacement;
         targetSuperblock = superblock;
         begin(SyncAction.RECOVER, w, io);
         return true;
@@ -228,7 +243,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             finish(io, !stopRequested);
             return true;
         }
-        if (action == SyncAction.RECOVER && !io.member(targetRole).writable()) {
+        if (action == SyncAction.RECOVER && !targetWritable(io)) {
             finish(io, false); // the member being rebuilt failed
             return true;
         }
@@ -273,8 +288,13 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         }
         state = S_FSYNC;
         legsOutstanding = 1;
-        io.fsync(this, 0, targetRole);
+        io.fsync(this, 0, targetSlot);
         return true;
+    }
+
+    private boolean targetWritable(ArrayIo io) {
+        var m = io.slot(targetSlot);
+        return m != null && m.writable() && (!replacing || m.role() == targetSlot);
     }
 
     private int copyOnTarget() {
@@ -325,8 +345,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (state == S_FSYNC) {
             legsOutstanding = 0;
             if (result < 0) {
-                io.failMember(targetRole, result);
+                io.failMember(targetSlot, result);
                 finish(io, false);
+            } else if (replacing) {
+                io.promoteReplacement(targetRole, targetSuperblock);
+                finish(io, true);
             } else {
                 io.promote(targetRole, targetSuperblock);
                 finish(io, true);
@@ -334,7 +357,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return;
         }
         if (result < 0 || (state == S_READ && result != len)) {
-            int role = layout.member(windowStart, token);
+            int role = state == S_WRITE && action == SyncAction.RECOVER ? targetSlot : layout.member(windowStart, token);
             boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
             if (state == S_READ) {
                 readErrors++;
@@ -369,8 +392,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         for (int c = 0; c < layout.copies(); c++) {
             int role = layout.member(windowStart, c);
             if (action == SyncAction.RECOVER) {
-                if (c == targetCopy && io.member(role).writable()
-                        && io.write(this, c, role, memberOffset(io, c), srcAddr, len, false)) {
+                long at = io.slot(targetSlot).dataOffset() + layout.memberOffset(windowStart, c);
+                if (c == targetCopy && targetWritable(io)
+                        && io.write(this, c, targetSlot, at, srcAddr, len, false)) {
                     legsOutstanding++;
                 }
                 continue;
@@ -410,6 +434,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 : ", mismatch_cnt " + mismatches));
         if (action == SyncAction.RESYNC && completed) {
             io.keepDirty(false);
+        }
+        if (action == SyncAction.RECOVER && replacing && !completed) {
+            io.dropReplacement(targetRole); // the member it was to replace stays in service
         }
         // A resync that did not complete keeps the bits of the chunks it never reached held.
         toIdle(completed);
