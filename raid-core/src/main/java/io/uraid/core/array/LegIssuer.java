@@ -163,23 +163,11 @@ final class LegIssuer {
                 if (!m.writable()) {
                     continue;
                 }
-                int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, role);
-                legs.copy[leg] = c;
-                legs.arrayOffset[leg] = arrayOffset;
-                legs.address[leg] = r.address + r.cursor;
-                legs.length[leg] = (int) len;
-                long at = m.dataOffset() + layout.memberOffset(arrayOffset, c);
-                if (discard) {
-                    engine.prepDiscard(m.device(), at, len, leg, 0);
-                } else {
-                    engine.prepWrite(m.device(), at, legs.address[leg], (int) len, leg, engineFlags);
-                }
-                m.pending++;
-                r.outstanding++;
+                prepWriteLeg(r, m, role, c, arrayOffset, len, discard, engineFlags);
                 written++;
                 Member rep = core.replacements[role];
-                if (rep != null && rep.writable()) {
-                    issueToReplacement(r, rep, role + core.members.length, c, arrayOffset, len, discard, engineFlags);
+                if (rep != null && rep.writable()) { // the device replacing it must miss no write
+                    prepWriteLeg(r, rep, role + core.members.length, c, arrayOffset, len, discard, engineFlags);
                 }
             }
             if (written == 0) {
@@ -190,21 +178,21 @@ final class LegIssuer {
         return true;
     }
 
-    /** The same write leg again, to the device replacing the member (it must miss no write). */
-    private void issueToReplacement(ArrayRequest r, Member rep, int slot, int c, long arrayOffset, long len,
-                                    boolean discard, int engineFlags) {
+    /** One write or discard leg of copy {@code c} to member {@code m} (leg slot {@code slot}). */
+    private void prepWriteLeg(ArrayRequest r, Member m, int slot, int c, long arrayOffset, long len,
+                              boolean discard, int engineFlags) {
         int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, slot);
         legs.copy[leg] = c;
         legs.arrayOffset[leg] = arrayOffset;
         legs.address[leg] = r.address + r.cursor;
         legs.length[leg] = (int) len;
-        long at = rep.dataOffset() + layout.memberOffset(arrayOffset, c);
+        long at = m.dataOffset() + layout.memberOffset(arrayOffset, c);
         if (discard) {
-            engine.prepDiscard(rep.device(), at, len, leg, 0);
+            engine.prepDiscard(m.device(), at, len, leg, 0);
         } else {
-            engine.prepWrite(rep.device(), at, legs.address[leg], (int) len, leg, engineFlags);
+            engine.prepWrite(m.device(), at, legs.address[leg], (int) len, leg, engineFlags);
         }
-        rep.pending++;
+        m.pending++;
         r.outstanding++;
     }
 
