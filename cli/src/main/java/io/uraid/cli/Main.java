@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
         description = {"uraid: a userspace software RAID controller, md-compatible on disk.",
             "Assembles member block devices into linear, RAID0, RAID1 and RAID10 arrays and "
                 + "does their I/O through io_uring."},
-        subcommands = {CommandLine.HelpCommand.class, io.uraid.cli.cmd.EngineBenchCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            io.uraid.cli.cmd.EngineBenchCommand.class,
+            io.uraid.cli.cmd.BenchCommand.class,
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,9 +1,13 @@
 package io.uraid.io;
 
+import io.uraid.io.aio.AioEngine;
+import io.uraid.io.portable.PortableEngine;
 import io.uraid.io.uring.IoUringEngine;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -43,12 +47,9 @@ public final class IoEngines {
             case IO_URING:
                 return IoUringEngine.probe();
             case LIBAIO:
-                // TODO(lead): io.uraid.io.aio.AioEngine was not in the tree when this was written;
-                // replace with `return AioEngine.probe();` once it exists.
-                return "not built yet (io.uraid.io.aio.AioEngine missing)";
+                return AioEngine.probe();
             case PORTABLE:
-                // TODO(lead): replace with `return PortableEngine.probe();` once it exists.
-                return "not built yet (io.uraid.io.portable.PortableEngine missing)";
+                return PortableEngine.probe();
             default:
                 throw new AssertionError(kind);
         }
@@ -59,11 +60,15 @@ public final class IoEngines {
             case IO_URING:
                 return new IoUringEngine(entries);
             case LIBAIO:
-                // TODO(lead): return new io.uraid.io.aio.AioEngine(entries);
+                try {
+                    return new AioEngine(entries);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
             case PORTABLE:
-                // TODO(lead): return new io.uraid.io.portable.PortableEngine(entries);
+                return new PortableEngine(entries);
             default:
-                throw new IOException(unavailabilityCause(kind));
+                throw new AssertionError(kind);
         }
     }
 
@@ -73,7 +78,12 @@ public final class IoEngines {
      * @throws IOException with a one-line reason, e.g. "io_uring unavailable: kernel.io_uring_disabled=2"
      */
     public static IoEngine open(EngineKind kind, int entries) throws IOException {
-        String cause = unavailabilityCause(kind);
+        return open(kind, entries, IoEngines::unavailabilityCause);
+    }
+
+    /** {@link #open(EngineKind, int)} with the probe given, so tests can play an unavailable engine. */
+    static IoEngine open(EngineKind kind, int entries, Function<EngineKind, String> probe) throws IOException {
+        String cause = probe.apply(kind);
         if (cause != null) {
             throw new IOException(kind.cliName() + " unavailable: " + cause);
         }
@@ -91,14 +101,18 @@ public final class IoEngines {
      * @throws IOException listing every engine's reason when none works
      */
     public static IoEngine openBest(int entries) throws IOException {
+        return openBest(entries, IoEngines::unavailabilityCause);
+    }
+
+    /** {@link #openBest(int)} with the probe given, so tests can play an unavailable engine. */
+    static IoEngine openBest(int entries, Function<EngineKind, String> probe) throws IOException {
         StringBuilder passedOver = new StringBuilder();
         for (EngineKind kind : EngineKind.values()) {
-            String cause = unavailabilityCause(kind);
+            String cause = probe.apply(kind);
             if (cause == null) {
                 try {
                     IoEngine engine = construct(kind, entries);
-                    LOG.info("I/O engine: " + kind.cliName()
-                            + (passedOver.length() == 0 ? "" : " (" + passedOver + ")"));
+                    LOG.info(chosenLine(kind, passedOver.toString()));
                     return engine;
                 } catch (IOException | RuntimeException e) {
                     cause = reason(kind, e);
@@ -108,6 +122,11 @@ public final class IoEngines {
                     .append(" unavailable: ").append(cause);
         }
         throw new IOException("no I/O engine works here: " + passedOver);
+    }
+
+    /** "I/O engine: libaio (io_uring unavailable: kernel.io_uring_disabled=2)". */
+    static String chosenLine(EngineKind chosen, String passedOver) {
+        return "I/O engine: " + chosen.cliName() + (passedOver.isEmpty() ? "" : " (" + passedOver + ")");
     }
 
     /** An exception's message without a leading "kind: " the engine may already have put there. */

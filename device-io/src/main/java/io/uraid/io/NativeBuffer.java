@@ -25,7 +25,10 @@ public final class NativeBuffer implements AutoCloseable {
         if (Integer.bitCount(alignment) != 1) {
             throw new IllegalArgumentException("alignment must be a power of two: " + alignment);
         }
-        this.owner = ByteBuffer.allocateDirect(capacity + alignment);
+        // alignedSlice also rounds the end down to the alignment, so over-allocate a whole
+        // number of alignment units plus one for the shift.
+        long rounded = ((long) capacity + alignment - 1) / alignment * alignment;
+        this.owner = ByteBuffer.allocateDirect(Math.toIntExact(rounded + alignment));
         this.aligned = owner.alignedSlice(alignment).limit(capacity).slice().order(ByteOrder.LITTLE_ENDIAN);
         this.address = UnsafeAccess.addressOf(aligned);
         this.capacity = capacity;

@@ -66,6 +66,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
         Pattern pattern = Pattern.parse(rw);
         int blockSize = Math.toIntExact(Sizes.parse(bs));
         long span = Sizes.parse(size);
+        EngineKind kind = engine == null ? null : EngineKind.parse(engine); // before any scratch file exists
         if (runtime <= 0 || ramp < 0) {
             throw new IllegalArgumentException("--runtime must be > 0 and --ramp >= 0");
         }
@@ -77,8 +78,8 @@ public final class EngineBenchCommand implements Callable<Integer> {
             target = scratchDir.resolve("scratch.img");
             createScratch(target, span);
         }
-        try (IoEngine eng = engine == null ? IoEngines.openBest(Math.max(64, iodepth * 2))
-                : IoEngines.open(EngineKind.parse(engine), Math.max(64, iodepth * 2));
+        try (IoEngine eng = kind == null ? IoEngines.openBest(Math.max(64, iodepth * 2))
+                : IoEngines.open(kind, Math.max(64, iodepth * 2));
              BlockDevice dev = eng.open(target, OpenOptions.DEFAULT)) {
             EngineBench bench = new EngineBench(eng, dev, pattern, blockSize, iodepth, span, 42);
             JobResult result;

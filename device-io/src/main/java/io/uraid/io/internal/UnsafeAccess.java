@@ -14,6 +14,10 @@ import sun.misc.Unsafe;
 public final class UnsafeAccess {
     private static final Unsafe UNSAFE;
     private static final long ADDRESS_OFFSET;
+    private static final long CAPACITY_OFFSET;
+    private static final long LIMIT_OFFSET;
+    private static final long POSITION_OFFSET;
+    private static final long MARK_OFFSET;
 
     static {
         try {
@@ -21,6 +25,10 @@ public final class UnsafeAccess {
             f.setAccessible(true);
             UNSAFE = (Unsafe) f.get(null);
             ADDRESS_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            CAPACITY_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("capacity"));
+            LIMIT_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("limit"));
+            POSITION_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("position"));
+            MARK_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("mark"));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -35,6 +43,20 @@ public final class UnsafeAccess {
             throw new IllegalArgumentException("buffer is not direct");
         }
         return UNSAFE.getLong(direct, ADDRESS_OFFSET);
+    }
+
+    /**
+     * Points a direct buffer at {@code length} bytes of native memory at {@code address}
+     * (position 0, limit = capacity = length), so one preallocated buffer object can carry any
+     * operation to a {@code FileChannel} without allocating. The buffer must be a duplicate or
+     * slice owned by the caller (never one whose memory a Cleaner frees), used by one thread.
+     */
+    public static void retarget(ByteBuffer direct, long address, int length) {
+        UNSAFE.putLong(direct, ADDRESS_OFFSET, address);
+        UNSAFE.putInt(direct, CAPACITY_OFFSET, length);
+        UNSAFE.putInt(direct, LIMIT_OFFSET, length);
+        UNSAFE.putInt(direct, POSITION_OFFSET, 0);
+        UNSAFE.putInt(direct, MARK_OFFSET, -1);
     }
 
     /** Frees a direct buffer created by {@link ByteBuffer#allocateDirect} (not a slice). */

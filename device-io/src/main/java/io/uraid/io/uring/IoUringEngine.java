@@ -68,6 +68,7 @@ public final class IoUringEngine implements IoEngine {
     private int cqHead;
     private boolean tailLinked;
     private long fixedBufferOps;
+    private long enterCalls;
     private boolean closed;
 
     /**
@@ -130,15 +131,33 @@ public final class IoUringEngine implements IoEngine {
             // Unreadable sysctl: let io_uring_setup decide.
         }
         if ("2".equals(disabled)) {
+            return probeCause(disabled, null);
+        }
+        String failure;
+        try (UringRings r = UringRings.create(4)) {
+            failure = r.missingOpcodes();
+            if (failure != null) {
+                return failure;
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = String.valueOf(e.getMessage());
+        }
+        return probeCause(disabled, failure);
+    }
+
+    /**
+     * The reason io_uring is unusable given the {@code kernel.io_uring_disabled} sysctl (null when
+     * unreadable) and the ring setup failure (null when setup worked); null when usable.
+     */
+    static String probeCause(String disabledSysctl, String setupFailure) {
+        if ("2".equals(disabledSysctl)) {
             return "kernel.io_uring_disabled=2";
         }
-        try (UringRings r = UringRings.create(4)) {
-            return r.missingOpcodes();
-        } catch (IOException | RuntimeException e) {
-            String why = String.valueOf(e.getMessage());
-            return "1".equals(disabled) ? "kernel.io_uring_disabled=1 and this process is not in "
-                    + "kernel.io_uring_group (" + why + ")" : why;
+        if (setupFailure == null) {
+            return null;
         }
+        return "1".equals(disabledSysctl) ? "kernel.io_uring_disabled=1 and this process is not in "
+                + "kernel.io_uring_group (" + setupFailure + ")" : setupFailure;
     }
 
     @Override
@@ -321,6 +340,7 @@ public final class IoUringEngine implements IoEngine {
             }
             // Release: the SQE stores above become visible before the kernel sees the new tail.
             UnsafeAccess.putIntRelease(sqTailAddr, sqTail);
+            enterCalls++;
             int r = LinuxNative.ioUringEnter(ringFd, toSubmit, min, min > 0 ? ENTER_GETEVENTS : 0);
             if (r < 0) {
                 if (r == -EINTR) {
@@ -382,6 +402,7 @@ public final class IoUringEngine implements IoEngine {
             int n = drain(handler);
             if (n == 0 && (UnsafeAccess.getIntAcquire(sqFlagsAddr) & SQ_TASKRUN) != 0) {
                 // COOP_TASKRUN: finished requests wait for us to enter the kernel to be posted.
+                enterCalls++;
                 LinuxNative.ioUringEnter(ringFd, 0, 0, ENTER_GETEVENTS);
                 n = drain(handler);
             }
@@ -481,6 +502,11 @@ public final class IoUringEngine implements IoEngine {
     /** How many SQEs were READ_FIXED/WRITE_FIXED (a diagnostic counter). */
     public long fixedBufferOps() {
         return fixedBufferOps;
+    }
+
+    /** How many io_uring_enter calls this engine made (a diagnostic counter: one per batch). */
+    public long enterCalls() {
+        return enterCalls;
     }
 
     /** Submission queue size (a power of two). */

@@ -113,7 +113,7 @@ final class UringRings implements AutoCloseable {
         return LinuxNative.ioUringSetup(entries, address);
     }
 
-    private static String setupFailure(int err) {
+    static String setupFailure(int err) {
         switch (-err) {
             case Errno.ENOSYS:
                 return "io_uring_setup: ENOSYS (kernel without io_uring)";

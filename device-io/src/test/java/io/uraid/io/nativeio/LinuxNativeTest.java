@@ -186,6 +186,33 @@ class LinuxNativeTest {
         }
     }
 
+    /**
+     * The five-parameter binding whose last parameter is a (null) pointer, used for
+     * io_uring_enter and io_getevents: kcmp(pid1, pid2, type, idx1, idx2) reads all five, and
+     * KCMP_FILE with idx2 = 0 compares against fd 0, so a garbage fifth argument shows as EBADF.
+     */
+    @Test
+    void fiveArgumentBindingPassesANullFifthArgument() throws IOException {
+        assumeTrue("amd64".equals(System.getProperty("os.arch")), "kcmp syscall number checked on x86_64 only");
+        assumeTrue(Files.exists(Path.of("/proc/self/fd/0")), "fd 0 is closed");
+        final int sysKcmp = 312;
+        final int kcmpFile = 0;
+        final int kcmpVm = 1;
+        int pid = LinuxNative.getpid();
+        long r = LinuxNative.syscall5Null(sysKcmp, pid, pid, kcmpFile, 0);
+        assumeTrue(r != -Errno.ENOSYS && r != -Errno.EPERM, "kcmp unavailable: " + Errno.name((int) r));
+        assertEquals(0, r, "fd 0 against fd 0 (the null fifth argument)");
+        int fd = LinuxNative.open(fileWith(new byte[16]).toString(), LinuxNative.O_RDONLY, 0);
+        try {
+            long other = LinuxNative.syscall5Null(sysKcmp, pid, pid, kcmpFile, fd);
+            assertTrue(other == 1 || other == 2, "a different file orders before or after fd 0: " + other);
+        } finally {
+            LinuxNative.close(fd);
+        }
+        assertEquals(0, LinuxNative.syscall5Null(sysKcmp, pid, pid, kcmpVm, 0xDEADBEEFL), "same mm");
+        assertEquals(-3 /* ESRCH */, LinuxNative.syscall5Null(sysKcmp, 0x3FFFFFFF, pid, kcmpVm, 0));
+    }
+
     @Test
     void ioctlOnRegularFileIsEnotty() throws IOException {
         Path f = fileWith(new byte[4096]);

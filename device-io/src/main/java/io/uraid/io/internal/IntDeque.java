@@ -1,30 +1,30 @@
-package io.uraid.io.aio;
+package io.uraid.io.internal;
 
 /**
  * A fixed-capacity double-ended queue of ints (slot indexes), preallocated so the hot path
  * never allocates. Not thread-safe: the engine's issuer thread owns it.
  */
-final class IntDeque {
+public final class IntDeque {
     private final int[] items;
     private final int mask;
     private int head;
     private int size;
 
-    IntDeque(int capacity) {
+    public IntDeque(int capacity) {
         int cap = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
         items = new int[cap];
         mask = cap - 1;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
-    void addLast(int v) {
+    public void addLast(int v) {
         if (size == items.length) {
             throw new IllegalStateException("queue full");
         }
@@ -32,7 +32,7 @@ final class IntDeque {
         size++;
     }
 
-    void addFirst(int v) {
+    public void addFirst(int v) {
         if (size == items.length) {
             throw new IllegalStateException("queue full");
         }
@@ -41,14 +41,18 @@ final class IntDeque {
         size++;
     }
 
-    int pollFirst() {
+    public int peekFirst() {
+        return items[head];
+    }
+
+    public int pollFirst() {
         int v = items[head];
         head = (head + 1) & mask;
         size--;
         return v;
     }
 
-    int pollLast() {
+    public int pollLast() {
         size--;
         return items[(head + size) & mask];
     }

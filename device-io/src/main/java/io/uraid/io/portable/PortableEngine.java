@@ -1,0 +1,378 @@
+package io.uraid.io.portable;
+
+import io.uraid.io.BlockDevice;
+import io.uraid.io.CompletionHandler;
+import io.uraid.io.Errno;
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.OpenOptions;
+import io.uraid.io.internal.IntDeque;
+import io.uraid.io.internal.UnsafeAccess;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An {@link IoEngine} in pure Java: positional {@link FileChannel} reads and writes (with
+ * {@code ExtendedOpenOption.DIRECT}) run by a small pool of worker threads, so uraid runs wherever
+ * Java runs, only slower.
+ *
+ * <p>The issuer prepares operations into preallocated slots; {@link #submit()} hands the ready
+ * ones to the workers through a bounded queue of slot indexes, and workers hand finished slots
+ * back the same way. A linked chain is held in user space, as in the libaio engine: a member is
+ * given to a worker only after its predecessor completed in full, and the rest of a chain whose
+ * member failed (an error or a short transfer) completes with {@code -ECANCELED}. Each worker
+ * carries operations in one direct buffer object re-pointed at the caller's memory, so no
+ * operation allocates. A lone operation submitted while nothing else runs is done on the issuer
+ * thread, as a synchronous pread would be. Discard completes with {@code -EOPNOTSUPP}: Java cannot punch holes.
+ */
+public final class PortableEngine implements IoEngine {
+    private static final byte OP_READ = 0;
+    private static final byte OP_WRITE = 1;
+    private static final byte OP_FSYNC = 2;
+    private static final byte OP_FDATASYNC = 3;
+    private static final byte OP_DISCARD = 4;
+    private static final int MAX_ENTRIES = 32768;
+    private static final int MAX_WORKERS = 4;
+    private static final int POISON = -1;
+
+    private final byte[] op;
+    private final PortableDevice[] dev;
+    private final long[] offset;
+    private final long[] address;
+    private final long[] length;
+    private final long[] userData;
+    private final int[] next;
+    private final boolean[] held;
+    /** Written by a worker before it queues the slot on {@link #done}, read by the issuer after. */
+    private final int[] result;
+    private final IntDeque free;
+    private final IntDeque prepared;
+    /** Slots the issuer completed itself (canceled chain members, inline runs), delivered before waiting. */
+    private final IntDeque local;
+    private final IntQueue work;
+    private final IntQueue done;
+    private final Thread[] workers;
+    private final ByteBuffer carrierMemory = ByteBuffer.allocateDirect(16);
+    private final ByteBuffer issuerCarrier = carrierMemory.duplicate();
+    private final AtomicInteger handles = new AtomicInteger();
+
+    private int chainTail = -1;
+    private int inFlight;
+    private long submitCalls;
+    private boolean closed;
+
+    /** An engine for {@code entries} concurrent operations, with up to four worker threads. */
+    public PortableEngine(int entries) {
+        if (entries < 1 || entries > MAX_ENTRIES) {
+            throw new IllegalArgumentException("entries must be in 1.." + MAX_ENTRIES + ": " + entries);
+        }
+        op = new byte[entries];
+        dev = new PortableDevice[entries];
+        offset = new long[entries];
+        address = new long[entries];
+        length = new long[entries];
+        userData = new long[entries];
+        next = new int[entries];
+        held = new boolean[entries];
+        result = new int[entries];
+        free = new IntDeque(entries);
+        prepared = new IntDeque(entries);
+        local = new IntDeque(entries);
+        for (int i = entries - 1; i >= 0; i--) {
+            free.addLast(i);
+        }
+        workers = new Thread[Math.min(entries, MAX_WORKERS)];
+        work = new IntQueue(entries + workers.length);
+        done = new IntQueue(entries);
+        for (int i = 0; i < workers.length; i++) {
+            ByteBuffer carrier = carrierMemory.duplicate();
+            workers[i] = new Thread(() -> workLoop(carrier), "uraid-portable-io-" + i);
+            workers[i].setDaemon(true);
+            workers[i].start();
+        }
+    }
+
+    /** Null: the portable engine runs wherever Java runs. */
+    public static String probe() {
+        return null;
+    }
+
+    @Override
+    public String name() {
+        return "portable";
+    }
+
+    @Override
+    public BlockDevice open(Path path, OpenOptions options) throws IOException {
+        if (closed) {
+            throw new IOException(path + ": cannot open: portable engine is closed");
+        }
+        return PortableDevice.open(path, options, handles.getAndIncrement());
+    }
+
+    @Override
+    public boolean prepRead(BlockDevice device, long off, long addr, int len, long ud, int fl) {
+        return enqueue(OP_READ, checkRw(device, off, addr, len, "read"), off, addr, len, ud, fl);
+    }
+
+    @Override
+    public boolean prepWrite(BlockDevice device, long off, long addr, int len, long ud, int fl) {
+        return enqueue(OP_WRITE, checkRw(device, off, addr, len, "write"), off, addr, len, ud, fl);
+    }
+
+    @Override
+    public boolean prepFsync(BlockDevice device, boolean dataOnly, long ud, int fl) {
+        return enqueue(dataOnly ? OP_FDATASYNC : OP_FSYNC, portable(device), 0, 0, 0, ud, fl);
+    }
+
+    @Override
+    public boolean prepDiscard(BlockDevice device, long off, long len, long ud, int fl) {
+        if (off < 0 || len < 0) {
+            throw new IllegalArgumentException(device + ": negative discard range: " + off + ", " + len);
+        }
+        return enqueue(OP_DISCARD, portable(device), off, 0, len, ud, fl);
+    }
+
+    private static PortableDevice portable(BlockDevice device) {
+        if (device instanceof PortableDevice) {
+            return (PortableDevice) device;
+        }
+        throw new IllegalArgumentException(device + ": not opened by the portable engine");
+    }
+
+    private static PortableDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
+        PortableDevice d = portable(device);
+        if (off < 0 || len < 0) {
+            throw new IllegalArgumentException(d + ": negative offset or length: " + off + ", " + len);
+        }
+        long mask = d.logicalBlockSize() - 1;
+        if (d.isDirect() && ((off | addr | len) & mask) != 0) {
+            throw new IllegalArgumentException(d + ": misaligned O_DIRECT " + what + ": offset " + off
+                    + ", address 0x" + Long.toHexString(addr) + " and length " + len + " must be multiples of "
+                    + d.logicalBlockSize());
+        }
+        return d;
+    }
+
+    private boolean enqueue(byte kind, PortableDevice d, long off, long addr, long len, long ud, int fl) {
+        if (closed) {
+            throw new IllegalStateException("portable engine is closed");
+        }
+        if (free.isEmpty()) {
+            return false;
+        }
+        int s = free.pollLast();
+        op[s] = kind;
+        dev[s] = d;
+        offset[s] = off;
+        address[s] = addr;
+        length[s] = len;
+        userData[s] = ud;
+        next[s] = -1;
+        held[s] = chainTail >= 0;
+        if (chainTail >= 0) {
+            next[chainTail] = s;
+        }
+        chainTail = (fl & LINK) != 0 ? s : -1;
+        prepared.addLast(s);
+        return true;
+    }
+
+    @Override
+    public int available() {
+        return free.size();
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight;
+    }
+
+    @Override
+    public int submit() {
+        if (closed) {
+            throw new IllegalStateException("portable engine is closed");
+        }
+        int n = prepared.size();
+        if (n == 0) {
+            return 0;
+        }
+        submitCalls++;
+        if (n == 1 && inFlight == 0 && !held[prepared.peekFirst()]) {
+            // A lone operation with nothing else running gains nothing from a worker: run it here,
+            // like a synchronous pread (two thread hand-offs cost more than the I/O on fast devices).
+            int s = prepared.pollFirst();
+            result[s] = execute(s, issuerCarrier);
+            local.addLast(s);
+            chainTail = -1;
+            inFlight = 1;
+            return 1;
+        }
+        while (!prepared.isEmpty()) {
+            int s = prepared.pollFirst();
+            if (!held[s]) {
+                work.put(s);
+            }
+        }
+        chainTail = -1; // like io_uring, a chain never spans two submissions
+        inFlight += n;
+        return n;
+    }
+
+    @Override
+    public int reap(int minComplete, CompletionHandler handler) {
+        int delivered = 0;
+        while (true) {
+            // What the caller or the handler prepared goes out as one batch, never between deliveries:
+            // an inline run would otherwise feed this loop forever.
+            submit();
+            for (int s = nextReady(); s >= 0; s = nextReady()) {
+                delivered += deliver(s, handler);
+            }
+            if (delivered >= minComplete || inFlight == 0) {
+                submit();
+                return delivered;
+            }
+            if (prepared.isEmpty()) {
+                delivered += deliver(done.take(), handler);
+            }
+        }
+    }
+
+    private int nextReady() {
+        return local.isEmpty() ? done.poll() : local.pollFirst();
+    }
+
+    /** Releases or cancels the rest of a finished slot's chain, then hands it to the caller. */
+    private int deliver(int s, CompletionHandler handler) {
+        int res = result[s];
+        int nx = next[s];
+        // A canceled member is still held; its successors were canceled with it.
+        if (nx >= 0 && !held[s]) {
+            boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
+            if (res >= 0 && (!rw || res == length[s])) {
+                held[nx] = false;
+                work.put(nx);
+            } else {
+                for (int c = nx; c >= 0; c = next[c]) {
+                    result[c] = -Errno.ECANCELED;
+                    local.addLast(c);
+                }
+            }
+        }
+        long ud = userData[s];
+        dev[s] = null;
+        result[s] = 0;
+        free.addLast(s);
+        inFlight--;
+        handler.onComplete(ud, res);
+        return 1;
+    }
+
+    private void workLoop(ByteBuffer carrier) {
+        while (true) {
+            int s = work.take();
+            if (s == POISON) {
+                return;
+            }
+            result[s] = execute(s, carrier);
+            done.put(s);
+        }
+    }
+
+    private int execute(int s, ByteBuffer carrier) {
+        FileChannel ch = dev[s].channel();
+        try {
+            switch (op[s]) {
+                case OP_READ:
+                case OP_WRITE:
+                    return transfer(ch, s, carrier);
+                case OP_FSYNC:
+                case OP_FDATASYNC:
+                    ch.force(op[s] == OP_FSYNC);
+                    return 0;
+                default:
+                    return -Errno.EOPNOTSUPP;
+            }
+        } catch (NonWritableChannelException | NonReadableChannelException | ClosedChannelException e) {
+            return -Errno.EBADF;
+        } catch (IOException | RuntimeException e) {
+            return errno(e);
+        }
+    }
+
+    /** Loops over short transfers; a read stops early only at the end of the file or device. */
+    private int transfer(FileChannel ch, int s, ByteBuffer carrier) throws IOException {
+        int len = (int) length[s];
+        UnsafeAccess.retarget(carrier, address[s], len);
+        try {
+            long pos = offset[s];
+            while (carrier.hasRemaining()) {
+                int n = op[s] == OP_READ ? ch.read(carrier, pos + carrier.position())
+                        : ch.write(carrier, pos + carrier.position());
+                if (n <= 0) {
+                    if (op[s] == OP_WRITE) {
+                        return -Errno.EIO;
+                    }
+                    break;
+                }
+            }
+            return carrier.position();
+        } finally {
+            UnsafeAccess.retarget(carrier, UnsafeAccess.addressOf(carrierMemory), 0);
+        }
+    }
+
+    /** Best-effort errno from the JDK's message ("Invalid argument", "No space left on device"). */
+    private static int errno(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("Invalid argument")) {
+            return -Errno.EINVAL;
+        }
+        if (m.contains("No space left")) {
+            return -Errno.ENOSPC;
+        }
+        return -Errno.EIO;
+    }
+
+    /** Accepted and ignored: FileChannel has no fixed buffers. */
+    @Override
+    public void registerBuffers(NativeBuffer region) {
+    }
+
+    /** How many {@link #submit()} calls handed operations to the workers (a diagnostic counter). */
+    public long submitCalls() {
+        return submitCalls;
+    }
+
+    /** Waits for operations still running, then stops the workers. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        // Let running operations finish so no worker touches memory the caller frees next.
+        while (inFlight > 0) {
+            reap(1, (u, r) -> { });
+        }
+        closed = true;
+        for (int i = 0; i < workers.length; i++) {
+            work.put(POISON);
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        UnsafeAccess.free(carrierMemory);
+    }
+}
