@@ -232,6 +232,20 @@ final class ArrayCore {
         return true;
     }
 
+    /**
+     * Takes a faulty member out of its slot (uraid remove). Returns its device, which the caller
+     * closes, or null when the member is not faulty or legs to it are still in flight.
+     */
+    io.uraid.io.BlockDevice removeMember(int role) {
+        Member m = members[role];
+        if (m.state() != MemberState.FAULTY || m.pending > 0) {
+            return null;
+        }
+        members[role] = new Member(role, null, 0, MemberState.MISSING);
+        LOG.info(name + ": " + describe(m) + " removed");
+        return m.device();
+    }
+
     static String describe(Member m) {
         return m.device() == null ? "role " + m.role() : m.device().path() + " (role " + m.role() + ")";
     }

@@ -50,7 +50,7 @@ final class LegCompleter implements CompletionHandler {
                 && result != legs.length[leg]) {
             result = -Errno.EIO; // members never end inside an array: a short transfer is an error
         }
-        count(m, kind, result, legs.length[leg]);
+        count(m, kind, result, legs.length[leg], System.nanoTime() - legs.issuedAt[leg]);
         ArrayRequest r = core.requests[legs.request[leg]];
         if (result < 0) {
             if (kind == Op.READ && retryRead(leg, r, result)) {
@@ -71,16 +71,18 @@ final class LegCompleter implements CompletionHandler {
         legs.release(leg);
     }
 
-    private static void count(Member m, byte kind, int result, int length) {
+    private static void count(Member m, byte kind, int result, int length, long nanos) {
         if (result < 0) {
             return;
         }
         if (kind == Op.READ) {
             m.reads++;
             m.readBytes += length;
+            m.readNanos += nanos;
         } else if (kind == Op.WRITE || kind == Op.REWRITE) {
             m.writes++;
             m.writtenBytes += length;
+            m.writeNanos += nanos;
         }
     }
 

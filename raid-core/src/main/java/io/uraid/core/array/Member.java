@@ -20,6 +20,9 @@ public final class Member {
     volatile long readBytes;
     volatile long writtenBytes;
     volatile long errors;
+    /** Total time legs spent in flight, issue to completion (metrics: latency). */
+    volatile long readNanos;
+    volatile long writeNanos;
     /** Read errors corrected from another copy (md's read_errors). */
     volatile long readErrors;
 
@@ -94,5 +97,15 @@ public final class Member {
 
     public long errors() {
         return errors;
+    }
+
+    /** Sum of completed read legs' time in flight, in nanoseconds. */
+    public long readNanos() {
+        return readNanos;
+    }
+
+    /** Sum of completed write legs' time in flight, in nanoseconds. */
+    public long writeNanos() {
+        return writeNanos;
     }
 }

@@ -298,6 +298,15 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         return onDispatcher(() -> core.failMemberOnRequest(role));
     }
 
+    /**
+     * Takes the faulty member in {@code role} out of the array, as `mdadm --remove` does; the
+     * slot becomes missing. Returns the member's device for the caller to close, or null when
+     * the member is not faulty or still has legs in flight (try again shortly).
+     */
+    public io.uraid.io.BlockDevice remove(int role) {
+        return onDispatcher(() -> core.removeMember(role));
+    }
+
     /** Runs a task on the dispatcher thread and waits for its answer. */
     private <T> T onDispatcher(java.util.function.Supplier<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();

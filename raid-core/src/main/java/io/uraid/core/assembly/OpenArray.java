@@ -30,7 +30,7 @@ public final class OpenArray implements AutoCloseable {
         this.redundancy = redundancy;
         this.array = array;
         this.engine = engine;
-        this.devices = List.copyOf(devices);
+        this.devices = new java.util.concurrent.CopyOnWriteArrayList<>(devices);
         this.superblocks = superblocks;
     }
 
@@ -43,9 +43,25 @@ public final class OpenArray implements AutoCloseable {
         return engine;
     }
 
-    /** The member devices assembled (not the missing roles). */
+    /** The member devices assembled and not removed since (not the missing roles). */
     public List<MemberDevice> devices() {
-        return devices;
+        return List.copyOf(devices);
+    }
+
+    /**
+     * Removes the faulty member in {@code role} from the running array (see
+     * {@link RaidArray#remove}) and closes its device.
+     *
+     * @return false when the member is not faulty or still busy
+     */
+    public boolean removeMember(int role) throws IOException {
+        io.uraid.io.BlockDevice d = array.remove(role);
+        if (d == null) {
+            return false;
+        }
+        devices.removeIf(m -> m.device() == d);
+        d.close();
+        return true;
     }
 
     /** The superblock most recently written (or read) for the device in {@code role}, or null. */
