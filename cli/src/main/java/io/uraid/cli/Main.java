@@ -16,8 +16,23 @@ import picocli.CommandLine.Command;
             io.uraid.cli.cmd.IoCommand.class,
             io.uraid.cli.cmd.DemoCommand.class,
             io.uraid.cli.cmd.EngineBenchCommand.class,
+            io.uraid.cli.cmd.BenchCommand.class,
+            io.uraid.cli.cmd.DaemonCommand.class,
+            io.uraid.cli.cmd.AssembleCommand.class,
+            io.uraid.cli.cmd.StopCommand.class,
+            io.uraid.cli.cmd.StatusCommand.class,
+            io.uraid.cli.cmd.DetailCommand.class,
+            io.uraid.cli.cmd.FailCommand.class,
+            io.uraid.cli.cmd.RemoveCommand.class,
+            io.uraid.cli.cmd.AddCommand.class,
         })
 public final class Main implements Runnable {
+    static {
+        // Must precede the first logger: keeps log records of the shutdown hook (see KeepLoggingManager).
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", "io.uraid.daemon.KeepLoggingManager");
+        }
+    }
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -31,10 +31,19 @@ public final class FioJson {
 
     /** A whole fio-style document around already rendered job objects. */
     public static String document(String... jobs) {
+        return documentWith(null, jobs);
+    }
+
+    /** A document with an extra top-level {@code "uraid"} object (already rendered JSON, or null). */
+    public static String documentWith(String uraid, String... jobs) {
         StringBuilder sb = new StringBuilder();
         long now = System.currentTimeMillis();
         sb.append("{\"fio version\":\"uraid\",\"timestamp\":").append(now / 1000)
-                .append(",\"timestamp_ms\":").append(now).append(",\"jobs\":[");
+                .append(",\"timestamp_ms\":").append(now);
+        if (uraid != null) {
+            sb.append(",\"uraid\":").append(uraid);
+        }
+        sb.append(",\"jobs\":[");
         for (int i = 0; i < jobs.length; i++) {
             if (i > 0) {
                 sb.append(',');

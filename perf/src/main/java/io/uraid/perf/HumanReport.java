@@ -22,7 +22,7 @@ public final class HumanReport {
                 h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 
-    static String count(double v) {
+    public static String count(double v) {
         if (v >= 1e6) {
             return String.format(Locale.ROOT, "%.2fM", v / 1e6);
         }
@@ -32,7 +32,7 @@ public final class HumanReport {
         return String.format(Locale.ROOT, "%.0f", v);
     }
 
-    static String bytes(long b) {
+    public static String bytes(long b) {
         if (b >= 1L << 30) {
             return String.format(Locale.ROOT, "%.2fGiB", b / (double) (1L << 30));
         }

@@ -20,6 +20,12 @@ final class ArrayCore {
     final Geometry geometry;
     final Layout layout;
     final Member[] members;
+    /**
+     * Per role, a device being copied in to replace the member while it stays in service
+     * (md's replacement), or null. Legs address it as slot {@code role + members.length}.
+     */
+    final Member[] replacements;
+    int replacementCount;
     final IoEngine engine;
     final ArrayOptions options;
     final LegTable legs;
@@ -28,12 +34,23 @@ final class ArrayCore {
     private int freeRequestCount;
     /** FIFO of request indexes waiting for engine room (resumed from their cursor). */
     private final int[] stalled;
+    private final int[] gated;
+    private int gatedCount;
     private int stalledHead;
     private int stalledCount;
     final MetadataUpdater metadata;
     volatile long events;
     /** Array-issued fsyncs in flight (see {@link Op#SYNC}). */
     int syncsOutstanding;
+    /** Background tasks (bitmap, sync) and write gates, fixed before the dispatcher starts. */
+    BackgroundTask[] tasks = new BackgroundTask[0];
+    WriteGate[] gates = new WriteGate[0];
+    ReadSteer readSteer;
+    final ArrayIo io = new ArrayIo(this);
+    /** A task says the members may disagree: do not record the array clean at stop. */
+    volatile boolean keepDirty;
+    /** Corrected read errors after which a member is failed (md's max_corr_read_errors). */
+    volatile int readErrorLimit = 20;
 
     ArrayCore(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
               ArrayOptions options, SuperblockWriter superblocks, long events, int engineEntries) {
@@ -42,6 +59,7 @@ final class ArrayCore {
         this.geometry = geometry;
         this.layout = level.layout(geometry);
         this.members = members;
+        this.replacements = new Member[members.length];
         this.engine = engine;
         this.options = options;
         this.legs = new LegTable(engineEntries);
@@ -53,8 +71,63 @@ final class ArrayCore {
         }
         this.freeRequestCount = requests.length;
         this.stalled = new int[options.ringSize()];
+        this.gated = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
+    }
+
+    int taskIndex(BackgroundTask task) {
+        for (int i = 0; i < tasks.length; i++) {
+            if (tasks[i] == task) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("task not registered with " + name);
+    }
+
+    /** Asks every gate to admit a write; all or none count it. */
+    boolean admitWrite(ArrayRequest r) {
+        for (int i = 0; i < gates.length; i++) {
+            if (!gates[i].admit(r.offset, r.length)) {
+                for (int j = 0; j < i; j++) {
+                    gates[j].release(r.offset, r.length);
+                }
+                return false;
+            }
+        }
+        r.admitted = true;
+        return true;
+    }
+
+    /**
+     * Parks a write that a gate held back before any of its legs went out. Unlike a stall for
+     * engine room, it does not stop the dispatcher from taking more requests: the writes behind
+     * it can ask for their bitmap bits too, and one bitmap update serves them all.
+     */
+    void park(ArrayRequest r) {
+        gated[gatedCount++] = r.index;
+    }
+
+    /** Retries the parked writes; returns how many went out. */
+    int resumeParked(LegIssuer issuer) {
+        int resumed = 0;
+        int kept = 0;
+        for (int i = 0; i < gatedCount; i++) {
+            ArrayRequest r = requests[gated[i]];
+            if (issuer.issue(r)) {
+                resumed++;
+                if (r.outstanding == 0) {
+                    finish(r);
+                }
+            } else if (r.admitted) {
+                stall(r); // admitted, then out of engine room: continues from its cursor
+                resumed++;
+            } else {
+                gated[kept++] = r.index;
+            }
+        }
+        gatedCount = kept;
+        return resumed;
     }
 
     ArrayRequest acquireRequest() {
@@ -108,15 +181,30 @@ final class ArrayCore {
      *
      * @return true when the failure is absorbed by redundancy
      */
+    /** The member a leg slot addresses: a role, or a role's replacement (slot = role + raid disks). */
+    Member slot(int s) {
+        if (s < members.length) {
+            return members[s];
+        }
+        Member rep = replacements[s - members.length];
+        return rep != null ? rep : members[s - members.length]; // promoted while its legs were in flight
+    }
+
     boolean failMember(int role, int errno) {
-        Member m = members[role];
+        Member m = slot(role);
         m.errors++;
         if (!level.redundant()) {
             return false;
         }
+        if (m.state() == MemberState.REBUILDING) {
+            m.setState(MemberState.FAULTY); // a copy still being built: nothing relied on it
+            LOG.warning(name + ": " + describe(m) + " failed while being rebuilt (" + Errno.name(errno) + ")");
+            return true;
+        }
         if (!m.inSync()) {
             return true; // already failed by an earlier leg; this leg's data was never relied on
         }
+        role = m.role();
         long without = workingRoles() & ~(1L << role);
         if (!level.canServe(geometry, without)) {
             LOG.warning(name + ": I/O error (" + Errno.name(errno) + ") on " + describe(m)
@@ -144,6 +232,20 @@ final class ArrayCore {
         return true;
     }
 
+    /**
+     * Takes a faulty member out of its slot (uraid remove). Returns its device, which the caller
+     * closes, or null when the member is not faulty or legs to it are still in flight.
+     */
+    io.uraid.io.BlockDevice removeMember(int role) {
+        Member m = members[role];
+        if (m.state() != MemberState.FAULTY || m.pending > 0) {
+            return null;
+        }
+        members[role] = new Member(role, null, 0, MemberState.MISSING);
+        LOG.info(name + ": " + describe(m) + " removed");
+        return m.device();
+    }
+
     static String describe(Member m) {
         return m.device() == null ? "role " + m.role() : m.device().path() + " (role " + m.role() + ")";
     }
@@ -158,6 +260,12 @@ final class ArrayCore {
     }
 
     void complete(ArrayRequest r) {
+        if (r.admitted) {
+            r.admitted = false;
+            for (WriteGate g : gates) {
+                g.release(r.offset, r.length);
+            }
+        }
         var cb = r.callback;
         long tag = r.tag;
         int status = r.status;

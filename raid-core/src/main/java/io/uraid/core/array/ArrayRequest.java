@@ -26,6 +26,8 @@ final class ArrayRequest {
     boolean needsMetadata;
     /** Waiting in the stalled queue for engine room. */
     boolean stalled;
+    /** Write or discard counted by the write gates (released at completion). */
+    boolean admitted;
 
     ArrayRequest(int index) {
         this.index = index;
@@ -44,6 +46,7 @@ final class ArrayRequest {
         status = 0;
         needsMetadata = false;
         stalled = false;
+        admitted = false;
     }
 
     boolean fullyIssued() {

@@ -86,12 +86,18 @@ final class Dispatcher implements Runnable {
     /** One turn of the loop; returns how much work it found. */
     private int turn() {
         int work = runControl();
+        work += core.resumeParked(issuer);
         work += resumeStalled();
         if (!core.hasStalled()) {
             work += pollRing();
         }
         if (core.metadata.pump()) {
             work++;
+        }
+        for (BackgroundTask t : core.tasks) {
+            if (t.pump(core.io)) {
+                work++;
+            }
         }
         work += engine.reap(0, completer);
         return work;
@@ -146,6 +152,10 @@ final class Dispatcher implements Runnable {
         slot.callback = null; // the slot is reused by producers once we move on
         batchTaken++;
         if (!issuer.issue(r)) {
+            if (!r.admitted && r.cursor == 0 && (r.op == Op.WRITE || r.op == Op.DISCARD)) {
+                core.park(r); // waits for its bitmap bits; later requests go on
+                return core.hasFreeRequest() && batchTaken < 256;
+            }
             core.stall(r);
             return false;
         }
@@ -203,16 +213,33 @@ final class Dispatcher implements Runnable {
                 engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
             }
         }
+        closeTasks();
         syncMembers();
         if (core.metadata.enabled()) {
-            core.metadata.requestState(true);
+            core.metadata.requestState(!core.keepDirty);
             while (!core.metadata.idle()) {
                 core.metadata.pump();
                 engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
             }
         }
+        closeTasks(); // the bitmap records the final events count
         while (engine.inFlight() > 0) {
             engine.reap(1, completer);
+        }
+    }
+
+    private void closeTasks() {
+        for (BackgroundTask t : core.tasks) {
+            while (!t.closing(core.io)) {
+                engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
+            }
+        }
+    }
+
+    /** Wakes the dispatcher so timed background work runs (called by the array's ticker). */
+    void tick() {
+        if (sleeping) {
+            wakeNow();
         }
     }
 

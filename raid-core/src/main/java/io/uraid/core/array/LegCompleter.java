@@ -24,11 +24,18 @@ final class LegCompleter implements CompletionHandler {
     public void onComplete(long userData, int result) {
         int leg = (int) userData;
         byte kind = legs.kind[leg];
-        Member m = core.members[legs.role[leg]];
+        Member m = core.slot(legs.role[leg]);
         m.pending--;
         if (kind == Op.META) {
             release(leg);
             core.metadata.onLegDone(m.role(), result);
+            return;
+        }
+        if (kind == Op.TASK) {
+            int task = legs.request[leg];
+            int token = legs.copy[leg];
+            release(leg);
+            core.tasks[task].onComplete(core.io, token, result);
             return;
         }
         if (kind == Op.SYNC) {
@@ -43,7 +50,7 @@ final class LegCompleter implements CompletionHandler {
                 && result != legs.length[leg]) {
             result = -Errno.EIO; // members never end inside an array: a short transfer is an error
         }
-        count(m, kind, result, legs.length[leg]);
+        count(m, kind, result, legs.length[leg], System.nanoTime() - legs.issuedAt[leg]);
         ArrayRequest r = core.requests[legs.request[leg]];
         if (result < 0) {
             if (kind == Op.READ && retryRead(leg, r, result)) {
@@ -64,16 +71,18 @@ final class LegCompleter implements CompletionHandler {
         legs.release(leg);
     }
 
-    private static void count(Member m, byte kind, int result, int length) {
+    private static void count(Member m, byte kind, int result, int length, long nanos) {
         if (result < 0) {
             return;
         }
         if (kind == Op.READ) {
             m.reads++;
             m.readBytes += length;
+            m.readNanos += nanos;
         } else if (kind == Op.WRITE || kind == Op.REWRITE) {
             m.writes++;
             m.writtenBytes += length;
+            m.writeNanos += nanos;
         }
     }
 
@@ -82,7 +91,11 @@ final class LegCompleter implements CompletionHandler {
         if (!core.level.redundant()) {
             return false;
         }
-        core.members[legs.role[leg]].errors++;
+        Member bad = core.members[legs.role[leg]];
+        bad.errors++;
+        if (++bad.readErrors > core.readErrorLimit && core.failMember(bad.role(), result)) {
+            r.needsMetadata = true; // a member that keeps failing reads is failed (md: max_corr_read_errors)
+        }
         int next = issuer.chooseReadCopy(legs.arrayOffset[leg], legs.tried[leg]);
         if (next < 0) {
             r.fail(result);

@@ -17,6 +17,8 @@ final class LegTable {
     final int[] tried;
     /** Reads: role whose copy failed and must be rewritten once a good copy is read, or -1. */
     final int[] badRole;
+    /** System.nanoTime() when the leg was taken (per-member latency for metrics). */
+    final long[] issuedAt;
     private final int[] free;
     private int freeCount;
 
@@ -30,6 +32,7 @@ final class LegTable {
         length = new int[capacity];
         tried = new int[capacity];
         badRole = new int[capacity];
+        issuedAt = new long[capacity];
         free = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             free[i] = capacity - 1 - i;
@@ -53,6 +56,7 @@ final class LegTable {
         copy[leg] = 0;
         tried[leg] = 0;
         badRole[leg] = -1;
+        issuedAt[leg] = System.nanoTime();
         return leg;
     }
 

@@ -8,7 +8,7 @@ import io.uraid.io.BlockDevice;
  * read a consistent-enough snapshot through the volatile field.
  */
 public final class Member {
-    private final int role;
+    private int role;
     private final BlockDevice device;
     private final long dataOffset;
     private volatile MemberState state;
@@ -20,6 +20,11 @@ public final class Member {
     volatile long readBytes;
     volatile long writtenBytes;
     volatile long errors;
+    /** Total time legs spent in flight, issue to completion (metrics: latency). */
+    volatile long readNanos;
+    volatile long writeNanos;
+    /** Read errors corrected from another copy (md's read_errors). */
+    volatile long readErrors;
 
     public Member(int role, BlockDevice device, long dataOffset, MemberState state) {
         this.role = role;
@@ -50,8 +55,24 @@ public final class Member {
         state = s;
     }
 
+    /** A replacement (addressed as a slot past the roles) becomes the member of {@code r}. */
+    void promoteTo(int r) {
+        role = r;
+    }
+
+    /** Legs in flight to this member. Dispatcher thread only. */
+    public int pendingLegs() {
+        return pending;
+    }
+
     public boolean inSync() {
         return state == MemberState.IN_SYNC;
+    }
+
+    /** Takes client writes: in sync, or being rebuilt (so the rebuilt copy misses no write). */
+    public boolean writable() {
+        MemberState s = state;
+        return s == MemberState.IN_SYNC || s == MemberState.REBUILDING;
     }
 
     public long reads() {
@@ -70,7 +91,21 @@ public final class Member {
         return writtenBytes;
     }
 
+    public long readErrors() {
+        return readErrors;
+    }
+
     public long errors() {
         return errors;
+    }
+
+    /** Sum of completed read legs' time in flight, in nanoseconds. */
+    public long readNanos() {
+        return readNanos;
+    }
+
+    /** Sum of completed write legs' time in flight, in nanoseconds. */
+    public long writeNanos() {
+        return writeNanos;
     }
 }

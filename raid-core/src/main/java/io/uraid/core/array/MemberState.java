@@ -7,7 +7,9 @@ public enum MemberState {
     /** Failed: takes no I/O; its superblock role becomes faulty. */
     FAULTY,
     /** No device in this slot (missing at assembly or removed). */
-    MISSING;
+    MISSING,
+    /** A spare (or re-added member) being rebuilt into the slot: takes writes, serves no reads. */
+    REBUILDING;
 
     /** md's mdstat letter: U for a working member, _ otherwise. */
     public char statusLetter() {

@@ -49,6 +49,12 @@ final class MetadataUpdater {
         return writer != null;
     }
 
+    void install(int role, io.uraid.core.sb.MdSuperblock sb) {
+        if (writer != null) {
+            writer.install(role, sb);
+        }
+    }
+
     /** A member's state changed: the superblocks must say so. */
     void markDirty() {
         dirty = true;

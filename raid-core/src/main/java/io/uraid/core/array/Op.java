@@ -12,6 +12,8 @@ final class Op {
     static final byte META = 5;
     /** Leg only: fsync of a member issued by the array itself (at stop, before going clean). */
     static final byte SYNC = 6;
+    /** Leg only: I/O of a {@link BackgroundTask} (request = task index, copy = its token). */
+    static final byte TASK = 7;
 
     private Op() {
     }

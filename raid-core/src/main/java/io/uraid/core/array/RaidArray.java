@@ -31,6 +31,8 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     private final long size;
     private final int blockSize;
     private volatile boolean closed;
+    private static final long TICK_MILLIS = 100;
+    private Thread ticker;
     /** Producers between their closed-check and their publish; close waits for them. */
     private final java.util.concurrent.atomic.AtomicInteger publishing = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -67,10 +69,92 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Starts the dispatcher thread. */
+    /** Starts the dispatcher thread (and, with background tasks, the ticker that wakes it). */
     public RaidArray start() {
         thread.start();
+        if (core.tasks.length > 0) {
+            ticker = new Thread(this::tickLoop, "uraid-" + core.name + "-tick");
+            ticker.setDaemon(true);
+            ticker.start();
+        }
         return this;
+    }
+
+    /**
+     * Adds background work (bitmap, resync...) run by the dispatcher; before {@link #start()}.
+     * Tasks run in the order added and close in that order at stop.
+     */
+    public void addTask(BackgroundTask task) {
+        requireNotStarted();
+        BackgroundTask[] t = java.util.Arrays.copyOf(core.tasks, core.tasks.length + 1);
+        t[t.length - 1] = task;
+        core.tasks = t;
+    }
+
+    /** Adds a gate every write must pass; before {@link #start()}. */
+    public void addGate(WriteGate gate) {
+        requireNotStarted();
+        WriteGate[] g = java.util.Arrays.copyOf(core.gates, core.gates.length + 1);
+        g[g.length - 1] = gate;
+        core.gates = g;
+    }
+
+    /** Sets the read steer (one per array); before {@link #start()}. */
+    public void setReadSteer(ReadSteer steer) {
+        requireNotStarted();
+        core.readSteer = steer;
+    }
+
+    /**
+     * Read errors a member may have corrected from another copy before it is failed (md's
+     * max_corr_read_errors, 20 by default).
+     */
+    public void setReadErrorLimit(int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("read error limit must not be negative");
+        }
+        core.readErrorLimit = limit;
+    }
+
+    /** Keeps the superblocks from saying clean at stop (a resync has not finished). Any thread. */
+    public void keepDirty(boolean dirty) {
+        core.keepDirty = dirty;
+    }
+
+    /** Runs {@code task} with the array's member I/O before {@link #start()} (on this thread). */
+    public void callBeforeStart(java.util.function.Consumer<ArrayIo> task) {
+        requireNotStarted();
+        task.accept(core.io);
+    }
+
+    /** Gives code running on the dispatcher thread (see {@link #callOnDispatcher}) the member I/O. */
+    public <T> T withIo(java.util.function.Function<ArrayIo, T> task) {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException(core.name + ": member I/O only on the dispatcher thread");
+        }
+        return task.apply(core.io);
+    }
+
+    private void requireNotStarted() {
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException(core.name + ": already started");
+        }
+    }
+
+    private void tickLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            dispatcher.tick();
+        }
+    }
+
+    /** Runs {@code task} on the dispatcher thread and returns its answer (control work, status). */
+    public <T> T callOnDispatcher(java.util.function.Supplier<T> task) {
+        return onDispatcher(task);
     }
 
     public String name() {
@@ -218,16 +302,36 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         return onDispatcher(() -> core.failMemberOnRequest(role));
     }
 
+    /**
+     * Takes the faulty member in {@code role} out of the array, as `mdadm --remove` does; the
+     * slot becomes missing. Returns the member's device for the caller to close, or null when
+     * the member is not faulty or still has legs in flight (try again shortly).
+     */
+    public io.uraid.io.BlockDevice remove(int role) {
+        return onDispatcher(() -> core.removeMember(role));
+    }
+
     /** Runs a task on the dispatcher thread and waits for its answer. */
     private <T> T onDispatcher(java.util.function.Supplier<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        dispatcher.execute(() -> f.complete(task.get()));
+        dispatcher.execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e); // the caller gets the task's own error
+            }
+        });
         try {
             return f.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(core.name + ": interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(core.name + ": dispatcher task failed", e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException(core.name + ": dispatcher did not answer", e);
         }
     }
@@ -251,6 +355,9 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
             thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ticker != null) {
+            ticker.interrupt();
         }
         core.metadata.close();
     }

@@ -24,4 +24,13 @@ public interface SuperblockWriter {
      * @param clean  true when no write is in flight and the members are known to agree
      */
     void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out);
+
+    /**
+     * A new device takes {@code role} (a rebuilt spare or a re-added member): from now on the
+     * role's metadata is based on {@code superblock} (the device's own, as read or prepared),
+     * and every member's table lists the device in that role and the previous one as faulty.
+     */
+    default void install(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        throw new UnsupportedOperationException("this array cannot take new members");
+    }
 }

@@ -1,5 +1,6 @@
 package io.uraid.core.assembly;
 
+import io.uraid.core.bitmap.BitmapImage;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
@@ -56,7 +57,9 @@ public final class ArrayCreator {
             SuperblockLayout sl;
             try {
                 sl = SuperblockLayout.forCreate(level.mdLevel(), layoutWord, spec.raidDisks(), chunkKiB,
-                        SuperblockLayout.Bitmap.NONE, true, sectors);
+                        spec.effectiveBitmap() == CreateSpec.BitmapMode.INTERNAL
+                                ? SuperblockLayout.Bitmap.INTERNAL : SuperblockLayout.Bitmap.NONE,
+                        spec.bitmapChunkBytes(), true, sectors);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot create: " + e.getMessage(), e);
             }
@@ -187,6 +190,9 @@ public final class ArrayCreator {
                         .dataSize(g.level() == 0 ? g.memberBytes(i) / SECTOR : devs[i].size() / SECTOR - sl.dataOffset())
                         .superOffset(sl.superOffset()).devNumber(i).deviceUuid(MdUuid.random())
                         .events(0).resyncOffset(MdConstants.RESYNC_DONE).maxDev(MAX_DEV);
+                if (sl.hasBitmap()) {
+                    b.featureMap(MdConstants.FEATURE_BITMAP_OFFSET).bitmapOffset(sl.bitmapOffset());
+                }
                 if (sl.bblogSize() > 0) {
                     b.badBlockLog(9, sl.bblogSize(), sl.bblogOffset());
                 }
@@ -194,10 +200,27 @@ public final class ArrayCreator {
                     b.devRole(slot, devs[slot] == null ? MdConstants.ROLE_SPARE : slot);
                 }
                 block.view().put(b.build().encode());
+                if (sl.hasBitmap()) {
+                    writeCleanBitmap(engine, devs[i], sl, uuid);
+                }
                 SyncIo.write(engine, devs[i], sl.superOffset() * SECTOR, block.address(),
                         MdConstants.SUPERBLOCK_BYTES, true);
                 Probe.wipeTailSuperblocks(engine, devs[i]);
             }
+        }
+    }
+
+    /**
+     * The bitmap goes down before the superblock that points at it. Its bits start clear: the
+     * members were just synced (or declared clean), so no region needs a resync.
+     */
+    private static void writeCleanBitmap(IoEngine engine, BlockDevice dev, SuperblockLayout sl, byte[] uuid)
+            throws IOException {
+        var header = sl.bitmapSuperblock(uuid);
+        int bytes = BitmapImage.areaBytes(header, 4096);
+        try (NativeBuffer area = NativeBuffer.allocate(bytes)) {
+            BitmapImage.clean(header).encode(header, area.view());
+            SyncIo.write(engine, dev, (sl.superOffset() + sl.bitmapOffset()) * SECTOR, area.address(), bytes, true);
         }
     }
 }

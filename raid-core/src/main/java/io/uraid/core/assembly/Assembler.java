@@ -9,6 +9,7 @@ import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.spi.RaidLevel;
+import io.uraid.core.sync.Redundancy;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
@@ -78,7 +79,8 @@ public final class Assembler {
             if (sb.superOffset() != 8) {
                 throw new IOException(dev.path() + ": superblock records offset " + sb.superOffset() + ", not 8 (1.2)");
             }
-            if (sb.featureMap() != 0 && (sb.featureMap() & ~MdConstants.FEATURE_RAID0_LAYOUT) != 0) {
+            int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET;
+            if ((sb.featureMap() & ~known) != 0) {
                 throw new IOException(dev.path() + ": md features 0x" + Integer.toHexString(sb.featureMap())
                         + " (bitmap, reshape, journal...) are not supported yet");
             }
@@ -102,7 +104,10 @@ public final class Assembler {
         for (MemberDevice m : found) {
             int role = newest.devRole(m.slot());
             String dev = m.device().path().toString();
-            if (m.superblock().events() < newest.events()) {
+            // One event behind is a superblock update cut short by a crash: md (kernel and mdadm)
+            // still takes such a member; its role comes from the newest superblock, so a member
+            // that update declared faulty stays out, and the resync evens out the rest.
+            if (m.superblock().events() + 1 < newest.events()) {
                 LOG.warning(dev + ": stale (events " + m.superblock().events() + " < " + newest.events()
                         + "), not assembled; add it back to resync it");
                 m.device().close();
@@ -137,8 +142,15 @@ public final class Assembler {
         MdSuperblockWriter writer = new MdSuperblockWriter(sbs);
         RaidArray array = new RaidArray(name, level, geometry, members, engine, ENGINE_ENTRIES,
                 options.options(), writer, newest.events());
+        Redundancy redundancy;
+        try {
+            redundancy = Redundancy.attach(array, engine, sbs, options.redundancy());
+        } catch (IOException | RuntimeException e) {
+            array.close();
+            throw e;
+        }
         array.start();
-        return new OpenArray(array, engine, used, writer);
+        return new OpenArray(array, engine, used, writer, redundancy);
     }
 
     private static void checkOneArray(List<MemberDevice> found) throws IOException {

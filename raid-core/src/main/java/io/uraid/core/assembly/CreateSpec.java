@@ -7,23 +7,60 @@ import java.util.List;
 /**
  * What {@code uraid create} was asked for.
  *
- * @param name        array name (stored as "homehost:name", as mdadm does)
- * @param homehost    host name part of the stored name
- * @param level       the RAID level
- * @param raidDisks   number of raid devices
- * @param chunkBytes  chunk size in bytes; 0 = mdadm's default (512 KiB for striped levels)
- * @param layout      md layout word; -1 = the level's default (raid10: n2)
- * @param devices     member paths in role order; {@link #MISSING} leaves a role empty (redundant levels)
- * @param force       overwrite devices that carry a superblock, file system or partition table
- * @param assumeClean skip the initial mirror sync (members are known to hold the same bytes)
+ * @param name             array name (stored as "homehost:name", as mdadm does)
+ * @param homehost         host name part of the stored name
+ * @param level            the RAID level
+ * @param raidDisks        number of raid devices
+ * @param chunkBytes       chunk size in bytes; 0 = mdadm's default (512 KiB for striped levels)
+ * @param layout           md layout word; -1 = the level's default (raid10: n2)
+ * @param devices          member paths in role order; {@link #MISSING} leaves a role empty (redundant levels)
+ * @param force            overwrite devices that carry a superblock, file system or partition table
+ * @param assumeClean      skip the initial mirror sync (members are known to hold the same bytes)
+ * @param bitmap           write-intent bitmap ({@code --bitmap internal|none}); null = the default:
+ *                         internal for redundant levels, none otherwise
+ * @param bitmapChunkBytes bytes per bitmap bit ({@code --bitmap-chunk}); 0 = mdadm's default (64 MiB)
  */
 public record CreateSpec(String name, String homehost, RaidLevel level, int raidDisks, int chunkBytes, int layout,
-                         List<Path> devices, boolean force, boolean assumeClean) {
+                         List<Path> devices, boolean force, boolean assumeClean, BitmapMode bitmap,
+                         int bitmapChunkBytes) {
 
     /** The device name that stands for an empty role, as in mdadm. */
     public static final Path MISSING = Path.of("missing");
 
+    /** {@code --bitmap}: an internal write-intent bitmap or none. */
+    public enum BitmapMode {
+        INTERNAL, NONE;
+
+        /** Parses "internal" or "none" (the CLI's spelling). */
+        public static BitmapMode parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "internal" -> INTERNAL;
+                case "none" -> NONE;
+                default -> throw new IllegalArgumentException("--bitmap must be internal or none, not '" + s + "'");
+            };
+        }
+    }
+
     public CreateSpec {
         devices = List.copyOf(devices);
+        if (bitmapChunkBytes < 0) {
+            throw new IllegalArgumentException("bitmap chunk must not be negative");
+        }
+    }
+
+    /** A spec with the default bitmap choice. */
+    public CreateSpec(String name, String homehost, RaidLevel level, int raidDisks, int chunkBytes, int layout,
+                      List<Path> devices, boolean force, boolean assumeClean) {
+        this(name, homehost, level, raidDisks, chunkBytes, layout, devices, force, assumeClean, null, 0);
+    }
+
+    /** The bitmap this array gets: the one asked for, else internal exactly for redundant levels. */
+    public BitmapMode effectiveBitmap() {
+        return bitmap != null ? bitmap : level.redundant() ? BitmapMode.INTERNAL : BitmapMode.NONE;
+    }
+
+    public CreateSpec withBitmap(BitmapMode mode, int chunk) {
+        return new CreateSpec(name, homehost, level, raidDisks, chunkBytes, layout, devices, force, assumeClean,
+                mode, chunk);
     }
 }

@@ -14,10 +14,23 @@ import java.time.Instant;
  */
 final class MdSuperblockWriter implements SuperblockWriter {
     private final MdSuperblock[] byRole;
+    /** dev_roles entries set by member changes after assembly: slot -> role (-1: none). */
+    private final int[] slotRoles = new int[MdConstants.V1_MAX_DEVS];
 
     /** @param byRole the current superblock of each role's device (null for missing roles) */
     MdSuperblockWriter(MdSuperblock[] byRole) {
         this.byRole = byRole.clone();
+        java.util.Arrays.fill(slotRoles, -1);
+    }
+
+    @Override
+    public synchronized void install(int role, MdSuperblock superblock) {
+        MdSuperblock old = byRole[role];
+        if (old != null && old.devNumber() != superblock.devNumber()) {
+            slotRoles[old.devNumber()] = MdConstants.ROLE_FAULTY;
+        }
+        slotRoles[superblock.devNumber()] = role;
+        byRole[role] = superblock;
     }
 
     @Override
@@ -33,12 +46,17 @@ final class MdSuperblockWriter implements SuperblockWriter {
     private static final long SECTOR = 512;
 
     @Override
-    public void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out) {
+    public synchronized void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out) {
         MdSuperblock base = byRole[role];
         MdSuperblock.Builder b = base.toBuilder()
                 .events(events)
                 .utime(Instant.now())
                 .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);
+        for (int slot = 0; slot < slotRoles.length; slot++) {
+            if (slotRoles[slot] >= 0) {
+                b.devRole(slot, slotRoles[slot]);
+            }
+        }
         for (int r = 0; r < states.length; r++) {
             if (states[r] == MemberState.FAULTY && byRole[r] != null) {
                 b.devRole(byRole[r].devNumber(), MdConstants.ROLE_FAULTY);
@@ -52,7 +70,7 @@ final class MdSuperblockWriter implements SuperblockWriter {
     }
 
     /** The superblock last written for {@code role} (for detail output). */
-    MdSuperblock current(int role) {
+    synchronized MdSuperblock current(int role) {
         return byRole[role];
     }
 }

@@ -3,6 +3,7 @@ package io.uraid.core.assembly;
 import io.uraid.core.array.Member;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sync.Redundancy;
 import io.uraid.io.IoEngine;
 import java.io.IOException;
 import java.util.List;
@@ -22,10 +23,14 @@ public final class OpenArray implements AutoCloseable {
     private final List<MemberDevice> devices;
     private final MdSuperblockWriter superblocks;
 
-    OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks) {
+    private final Redundancy redundancy;
+
+    OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks,
+              Redundancy redundancy) {
+        this.redundancy = redundancy;
         this.array = array;
         this.engine = engine;
-        this.devices = List.copyOf(devices);
+        this.devices = new java.util.concurrent.CopyOnWriteArrayList<>(devices);
         this.superblocks = superblocks;
     }
 
@@ -38,9 +43,25 @@ public final class OpenArray implements AutoCloseable {
         return engine;
     }
 
-    /** The member devices assembled (not the missing roles). */
+    /** The member devices assembled and not removed since (not the missing roles). */
     public List<MemberDevice> devices() {
-        return devices;
+        return List.copyOf(devices);
+    }
+
+    /**
+     * Removes the faulty member in {@code role} from the running array (see
+     * {@link RaidArray#remove}) and closes its device.
+     *
+     * @return false when the member is not faulty or still busy
+     */
+    public boolean removeMember(int role) throws IOException {
+        io.uraid.io.BlockDevice d = array.remove(role);
+        if (d == null) {
+            return false;
+        }
+        devices.removeIf(m -> m.device() == d);
+        d.close();
+        return true;
     }
 
     /** The superblock most recently written (or read) for the device in {@code role}, or null. */
@@ -54,9 +75,90 @@ public final class OpenArray implements AutoCloseable {
         return array.members()[role];
     }
 
+    private final List<io.uraid.io.BlockDevice> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<Integer> spareSlots = new java.util.HashSet<>();
+
+    /**
+     * Adds {@code path} as a hot spare ({@code uraid add}): writes its superblock (role spare,
+     * the first free slot) and a clean bitmap through {@code prepare}, an idle engine the caller
+     * owns, then opens it in the array. Refuses a device with a foreign signature unless
+     * {@code force}.
+     */
+    public synchronized void addSpare(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
+        Prepared p = prepareDevice(path, prepare, force);
+        redundancy.addSpare(p.device(), p.superblock().dataOffset() * 512, p.superblock());
+    }
+
+    /**
+     * {@code uraid replace NAME DEV --with SPARE}: copies the member of {@code role} onto
+     * {@code spare} (prepared as for {@link #addSpare}) while it stays in service; see
+     * {@link Redundancy#replace}. Returns false when the copy cannot start now.
+     */
+    public synchronized boolean replace(int role, java.nio.file.Path spare, IoEngine prepare, boolean force)
+            throws IOException {
+        Prepared p = prepareDevice(spare, prepare, force);
+        return redundancy.replace(role, p.device(), p.superblock().dataOffset() * 512, p.superblock());
+    }
+
+    private record Prepared(io.uraid.io.BlockDevice device, MdSuperblock superblock) {
+    }
+
+    private Prepared prepareDevice(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
+        MdSuperblock base = null;
+        java.util.Set<Integer> used = new java.util.HashSet<>(spareSlots);
+        for (int r = 0; r < array.members().length; r++) {
+            MdSuperblock sb = superblocks.current(r);
+            if (sb != null) {
+                used.add(sb.devNumber());
+                if (base == null || member(r).inSync()) {
+                    base = sb;
+                }
+            }
+        }
+        if (base == null) {
+            throw new IOException(array.name() + ": no member superblock to base a new member on");
+        }
+        var bitmap = redundancy.bitmap();
+        MdSuperblock sb = SparePreparer.prepare(prepare, path, base, used, bitmap == null ? null : bitmap.header(), force);
+        io.uraid.io.BlockDevice dev;
+        try {
+            // The dispatcher is the engine's only issuer: open the device there.
+            dev = array.callOnDispatcher(() -> {
+                try {
+                    return engine.open(path, io.uraid.io.OpenOptions.DEFAULT);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        added.add(dev);
+        spareSlots.add(sb.devNumber());
+        return new Prepared(dev, sb);
+    }
+
+    /** Re-adds the failed member of {@code role} ({@code mdadm --re-add}); see {@link Redundancy#reAdd}. */
+    public boolean reAdd(int role) {
+        return redundancy.reAdd(role, superblocks.current(role));
+    }
+
+    /** Bitmap, resync, check and repair of the array. */
+    public Redundancy redundancy() {
+        return redundancy;
+    }
+
     @Override
     public void close() {
         array.close();
+        redundancy.free();
+        for (io.uraid.io.BlockDevice d : added) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, d.path() + ": close failed", e);
+            }
+        }
         for (MemberDevice d : devices) {
             try {
                 d.device().close();

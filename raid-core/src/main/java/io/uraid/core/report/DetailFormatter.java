@@ -164,6 +164,7 @@ public final class DetailFormatter {
                 case IN_SYNC -> "active sync";
                 case FAULTY -> "faulty";
                 case MISSING -> "removed";
+                case REBUILDING -> "spare rebuilding";
             });
             d.put("errors", ms.errors());
             devices.add(d);

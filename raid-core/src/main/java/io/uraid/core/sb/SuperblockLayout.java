@@ -80,6 +80,16 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
      */
     public static SuperblockLayout forCreate(int level, int layout, int raidDisks, int chunkKiB, Bitmap bitmap,
                                              boolean badBlockLog, long... memberSectors) {
+        return forCreate(level, layout, raidDisks, chunkKiB, bitmap, 0, badBlockLog, memberSectors);
+    }
+
+    /**
+     * {@link #forCreate(int, int, int, int, Bitmap, boolean, long...)} with a bitmap chunk asked
+     * for ({@code mdadm --bitmap-chunk}); 0 = mdadm's default. The bitmap must then fit before
+     * the data.
+     */
+    public static SuperblockLayout forCreate(int level, int layout, int raidDisks, int chunkKiB, Bitmap bitmap,
+                                             int bitmapChunkBytes, boolean badBlockLog, long... memberSectors) {
         if (memberSectors.length == 0) {
             throw new IllegalArgumentException("no member sizes given");
         }
@@ -110,8 +120,20 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
         long syncSize = 0;
         if (withBitmap) {
             syncSize = bitmapSyncSize(level, layout, raidDisks, size);
-            bitmapChunk = defaultBitmapChunk(size, syncSize);
+            if (bitmapChunkBytes != 0) {
+                if (Integer.bitCount(bitmapChunkBytes) != 1 || bitmapChunkBytes < 4096) {
+                    throw new IllegalArgumentException("bitmap chunk must be a power of two of at least 4 KiB: "
+                            + bitmapChunkBytes);
+                }
+                bitmapChunk = bitmapChunkBytes;
+            } else {
+                bitmapChunk = defaultBitmapChunk(size, syncSize);
+            }
             bmSpace = BitmapSuperblock.onDiskBytes(syncSize, bitmapChunk, 4096) / 512;
+            if (SUPER_OFFSET_1_2 + bmOffset + bmSpace > dataOffset) {
+                throw new IllegalArgumentException("a bitmap of " + bitmapChunk + "-byte chunks does not fit before "
+                        + "the data; choose a larger bitmap chunk");
+            }
         } else {
             bmSpace = chooseBitmapSpace(size);
         }

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Turns the bench/arrays.sh results (JSON, tables, commands) into the BENCHMARKS.md "## Arrays"
+section. Usage: arrays_md.py OUT  (prints it)  |  arrays_md.py --splice BENCHMARKS.md OUT"""
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+PLOTS = ["r0-randread-qd128", "r1-randwrite-qd32", "r0-read-1m", "r0-write-1m", "r1-randread-qd1", "r0-steady"]
+
+
+def load(out, name):
+    with open(os.path.join(out, name + ".json")) as f:
+        return json.load(f)
+
+
+def medians(doc):
+    """label -> dict(iops, mbps, p99_us) medians over rounds (both directions summed for rates)."""
+    by = {}
+    for job in doc["jobs"]:
+        label = job["jobname"].rsplit(".r", 1)[0]
+        r, w = job["read"], job["write"]
+        main = r if r["total_ios"] >= w["total_ios"] else w
+        p99 = main.get("clat_ns", {}).get("percentile", {}).get("99.000000", 0) / 1e3
+        by.setdefault(label, []).append((r["iops"] + w["iops"], (r["bw_bytes"] + w["bw_bytes"]) / 1e6, p99))
+    return {k: {"iops": statistics.median(x[0] for x in v), "mbps": statistics.median(x[1] for x in v),
+                "p99": statistics.median(x[2] for x in v), "rounds": len(v)} for k, v in by.items()}
+
+
+def java_version():
+    p = subprocess.run(["java", "-version"], capture_output=True, text=True)
+    return (p.stderr.splitlines() or ["java ?"])[0].replace('"', "")
+
+
+def fmt_iops(v):
+    return "%.1fk" % (v / 1e3) if v >= 1e4 else "%.0f" % v
+
+
+def section(out):
+    cmds = {}
+    with open(os.path.join(out, "commands")) as f:
+        for line in f:
+            name, cmd = line.rstrip("\n").split(" ", 1)
+            cmds[name] = cmd
+    m = {name: medians(load(out, name)) for name in cmds}
+    fio = subprocess.run(["fio", "--version"], capture_output=True, text=True).stdout.strip()
+    L = ["## Arrays", ""]
+    L.append("RAID0 over 4 and RAID1 over 2 loop devices backed by /dev/shm files, against the same members "
+             "driven raw through the same engine (`raw`) and against fio on the members (`fio`, io_uring, "
+             "O_DIRECT, same total queue depth). Every workload runs as interleaved rounds "
+             "(raw, array, fio, raw, array, fio, ...) in one process so drift hits all sides alike; figures "
+             "are per-figure medians over the rounds. Reproduce with `sudo UPDATE=1 bench/arrays.sh` "
+             "(each command below is what it ran, from the repository root).")
+    L.append("")
+    L.append("**Noise warning:** this machine has 2 cores shared with several other busy agents while these "
+             "figures were taken (load average well above 2), so absolute numbers are low and noisy and "
+             "single ratios can swing by 10-20 %%; only the interleaved medians are worth quoting. "
+             "Kernel %s, %s, %s." % (platform.release(), fio, java_version()))
+    L.append("")
+    L.append("### Targets (issue 4)")
+    L.append("")
+    L.append("| target | measured | goal | met |")
+    L.append("|---|---|---|---|")
+
+    def row(what, measured, goal, ok):
+        L.append("| %s | %s | %s | %s |" % (what, measured, goal, "yes" if ok else "**no**"))
+
+    def ratio(name, a, b, key="iops"):
+        x = m.get(name, {})
+        return x[a][key] / x[b][key] if a in x and b in x and x[b][key] else float("nan")
+
+    r = ratio("r0-randread-qd128", "array", "fio")
+    row("RAID0x4 4k randread QD128 vs fio on the 4 raw members", "%.3f" % r, ">= 0.95", r >= 0.95)
+    r = 2 * ratio("r1-randwrite-qd32", "array", "raw")
+    row("RAID1x2 4k randwrite QD32 vs raw write IOPS / 2", "%.3f" % r, ">= 0.9", r >= 0.9)
+    for name, what in (("r0-read-1m", "read"), ("r0-write-1m", "write")):
+        r = ratio(name, "array", "raw", "mbps")
+        row("RAID0x4 1M sequential %s vs raw aggregate bandwidth" % what, "%.3f" % r, ">= 0.95", r >= 0.95)
+    q = m.get("r1-randread-qd1", {})
+    if "array" in q and "raw" in q:
+        d = q["array"]["p99"] - q["raw"]["p99"]
+        row("RAID1x2 4k randread QD1 p99, array minus raw", "%+.1f us (%.1f vs %.1f)" % (
+            d, q["array"]["p99"], q["raw"]["p99"]), "<= 15 us", d <= 15)
+    steady = load(out, "r0-steady")
+    cost = steady.get("uraid", {}).get("cost", {}).get("array", {})
+    gc, rss = cost.get("gc", -1), cost.get("peak_rss_bytes", -1)
+    row("RAID0x4 4k randread QD32 steady state (%s): GC count, peak RSS" % cmds["r0-steady"].split(
+        "--runtime ")[1].split()[0] + " s", "%d GC, %d MB, %s allocated" % (
+        gc, rss >> 20, "%.1f MB" % (cost.get("allocated_bytes", 0) / 1e6)), "0 GC, <= 256 MB",
+        gc == 0 and 0 < rss <= 256 << 20)
+    L.append("")
+    L.append("### All workloads (medians)")
+    L.append("")
+    L.append("| workload | array IOPS | raw IOPS | fio IOPS | array MB/s | array/raw | array/fio | p99 array / raw / fio (us) |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for name in cmds:
+        x = m[name]
+        a, rw, fi = x.get("array"), x.get("raw"), x.get("fio")
+        L.append("| %s | %s | %s | %s | %.1f | %s | %s | %s |" % (
+            name, fmt_iops(a["iops"]), fmt_iops(rw["iops"]) if rw else "-", fmt_iops(fi["iops"]) if fi else "-",
+            a["mbps"], "%.3f" % (a["iops"] / rw["iops"]) if rw else "-", "%.3f" % (a["iops"] / fi["iops"]) if fi else "-",
+            " / ".join("%.0f" % t["p99"] if t else "-" for t in (a, rw, fi))))
+    L.append("")
+    L.append("### Plots")
+    L.append("")
+    for p in PLOTS:
+        L.append("`%s` (left: latency percentiles, right: IOPS per second of each round)  " % p)
+        L.append("![%s](docs/bench/%s.png)" % (p, p))
+        L.append("")
+    L.append("### Commands and full tables")
+    L.append("")
+    for name, cmd in cmds.items():
+        L.append("```")
+        L.append("$ " + cmd)
+        with open(os.path.join(out, name + ".txt")) as f:
+            L.append(f.read().rstrip())
+        L.append("```")
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def splice(md_path, text):
+    old = open(md_path).read() if os.path.exists(md_path) else "# Benchmarks\n\n"
+    start = old.find("## Arrays\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + 1)
+        new = old[:start] + text + (old[end + 1:] if end >= 0 else "")
+    with open(md_path, "w") as f:
+        f.write(new)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--splice":
+        splice(sys.argv[2], section(sys.argv[3]))
+    else:
+        sys.stdout.write(section(sys.argv[1]))

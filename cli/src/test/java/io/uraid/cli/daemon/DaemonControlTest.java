@@ -1,0 +1,229 @@
+package io.uraid.cli.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uraid.cli.Main;
+import io.uraid.core.assembly.ArrayCreator;
+import io.uraid.core.assembly.CreateSpec;
+import io.uraid.core.spi.LevelRegistry;
+import io.uraid.daemon.Daemon;
+import io.uraid.daemon.nbd.Endpoint;
+import io.uraid.io.IoEngine;
+import io.uraid.io.uring.IoUringEngine;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The CLI's management verbs against a daemon running in this JVM, on RAID1 and RAID0 member files. */
+class DaemonControlTest {
+    private Path dir;
+    private final List<Path> mirror = new ArrayList<>();
+    private final List<Path> stripe = new ArrayList<>();
+    private Daemon daemon;
+    private Path control;
+
+    @BeforeEach
+    void start() throws Exception {
+        String why = IoUringEngine.probe();
+        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
+        Path base = Path.of(System.getProperty("user.dir"), "target", "daemon-control");
+        Files.createDirectories(base);
+        dir = Files.createTempDirectory(base, "c-");
+        for (int i = 0; i < 4; i++) {
+            Path p = dir.resolve("m" + i + ".img");
+            try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+                f.setLength(16L << 20);
+            }
+            (i < 2 ? mirror : stripe).add(p);
+        }
+        try (IoEngine e = new IoUringEngine(64)) {
+            ArrayCreator.create(new CreateSpec("mir", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, mirror,
+                    false, true), e);
+            ArrayCreator.create(new CreateSpec("str", "testhost", LevelRegistry.byName("raid0"), 2, 64 << 10, -1,
+                    stripe, false, true), e);
+        }
+        control = dir.resolve("ctl.sock");
+        daemon = Daemon.start(new Daemon.Options(null, control, List.of(Endpoint.unix(dir.resolve("nbd.sock"))),
+                new InetSocketAddress("127.0.0.1", 0)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (dir != null) {
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private String[] uraid(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--control");
+        all.add(control.toString());
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(all.toArray(new String[0]));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void controlSocketIsOwnerOnly() throws Exception {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(control)));
+    }
+
+    @Test
+    void assembleStatusDetailFailStop() throws Exception {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("mir has been started with 2 drive(s)"), r[1]);
+        r = uraid("assemble", "str", stripe.get(0).toString(), stripe.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+
+        r = uraid("status");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("Personalities : [raid0] [raid1]"), r[1]);
+        assertTrue(r[1].contains("mir : active raid1 m1.img[1] m0.img[0]"), r[1]);
+        assertTrue(r[1].contains("[2/2] [UU]"), r[1]);
+        assertTrue(r[1].contains("str : active raid0 m3.img[1] m2.img[0]"), r[1]);
+
+        r = uraid("detail", "mir");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("/dev/md/mir:"), r[1]);
+        assertTrue(r[1].matches("(?s).*State : (clean|active) \n.*"), r[1]);
+        r = uraid("detail", "mir", "--json");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].trim().startsWith("{") && r[1].contains("mir"), r[1]);
+
+        r = uraid("fail", "mir", mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        r = uraid("detail", "mir");
+        assertTrue(r[1].contains("degraded"), r[1]);
+        assertTrue(uraid("status")[1].contains("[2/1] [U_]"));
+        r = uraid("fail", "mir", mirror.get(0).toString());
+        assertEquals("1", r[0], "failing the last good copy is refused");
+        assertTrue(r[2].startsWith("uraid: refusing to fail"), r[2]);
+        r = uraid("fail", "str", stripe.get(0).toString());
+        assertEquals("1", r[0], "raid0 cannot lose a member");
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + daemon.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("node_md_state{device=\"mir\",state=\"active\"} 1"), metrics);
+        assertTrue(metrics.contains("node_md_disks{device=\"mir\",state=\"active\"} 1"), metrics);
+        assertTrue(metrics.contains("node_md_disks{device=\"mir\",state=\"failed\"} 1"), metrics);
+        assertTrue(metrics.contains("node_md_disks_required{device=\"str\"} 2"), metrics);
+        assertTrue(metrics.contains("# TYPE uraid_member_read_time_seconds_total counter"), metrics);
+
+        r = uraid("remove", "mir", mirror.get(0).toString());
+        assertEquals("1", r[0], "an active member cannot be removed");
+        assertTrue(r[2].contains("fail it first"), r[2]);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("hot removed"), r[1]);
+        r = uraid("status");
+        assertTrue(r[1].contains("mir : active raid1 m0.img[0]\n"), r[1]);
+        assertTrue(r[1].contains("[2/1] [U_]"), r[1]);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("1", r[0], "no longer a member");
+        Path spare = dir.resolve("spare.img");
+        try (RandomAccessFile f = new RandomAccessFile(spare.toFile(), "rw")) {
+            f.setLength(16L << 20);
+        }
+        r = uraid("add", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        r = uraid("status");
+        assertTrue(r[1].contains("mir : active raid1 spare.img[") && r[1].contains("[2/2] [UU]"),
+                "the spare took the empty role and was rebuilt: " + r[1]);
+
+        r = uraid("stop", "str");
+        assertEquals("0", r[0], r[2]);
+        r = uraid("detail", "str");
+        assertEquals("1", r[0]);
+        assertEquals("uraid: no array named str is running", r[2].trim());
+        r = uraid("assemble", "str", stripe.get(0).toString(), stripe.get(1).toString());
+        assertEquals("0", r[0], "a stopped array can be assembled again: " + r[2]);
+    }
+
+    @Test
+    void benchDrivesAnExportOfTheDaemon() {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("bench", "--nbd",
+                "nbd+unix:///mir?socket=" + dir.resolve("nbd.sock"), "--rw", "randrw", "--bs", "4k", "--iodepth", "16",
+                "--runtime", "0.5", "--ramp", "0", "--verify", "--json");
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("\"nbd\""), out.toString());
+    }
+
+    @Test
+    void badRequestsGetOneLineErrors() {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString());
+        assertEquals("1", r[0], "one of two mirror halves without --run");
+        assertTrue(r[2].contains("use --run"), r[2]);
+        r = uraid("assemble", "mir", mirror.get(0).toString(), "--run");
+        assertEquals("0", r[0], r[2]);
+        r = uraid("assemble", "mir", mirror.get(1).toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("already running"), r[2]);
+        r = uraid("assemble", "x", dir.resolve("nope.img").toString());
+        assertEquals("1", r[0]);
+        assertEquals(1, r[2].trim().split("\n").length, "one line: " + r[2]);
+        r = uraid("fail", "mir", stripe.get(0).toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("is not a member of mir"), r[2]);
+        r = uraid("add", "mir", mirror.get(0).toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("already an active member"), r[2]);
+        r = uraid("detail");
+        assertEquals("2", r[0], "missing NAME is bad usage");
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameControlSocketIsRefusedAndBadOptionsAreUsageErrors() throws Exception {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Daemon.start(new Daemon.Options(null, control, List.of(Endpoint.unix(dir.resolve("n2.sock"))),
+                        null)));
+        assertTrue(e.getMessage().contains("another server is already listening there"), e.getMessage());
+        assertEquals("0", uraid("status")[0], "the first daemon keeps running");
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err, true))
+                .execute("daemon", "--listen", "udp:1234", "--control", dir.resolve("c2.sock").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().startsWith("uraid: bad listen address 'udp:1234'"), err.toString());
+    }
+
+    @Test
+    void noDaemonIsAClearOneLineFailure() throws Exception {
+        daemon.close();
+        daemon = null;
+        String[] r = uraid("status");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].startsWith("uraid: no uraid daemon is running"), r[2]);
+        assertEquals(1, r[2].trim().split("\n").length);
+    }
+}

@@ -1,0 +1,87 @@
+package io.uraid.cli.daemon;
+
+import io.uraid.daemon.control.ControlClient;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code uraid daemon} in a child JVM (so SIGTERM and restarts are real), with its stderr in a file. */
+final class DaemonProcess implements AutoCloseable {
+    final Path dir;
+    final Path control;
+    final Path nbdSocket;
+    final int metricsPort;
+    final Path log;
+    private Process process;
+
+    DaemonProcess(Path dir) throws IOException {
+        this.dir = dir;
+        this.control = dir.resolve("control.sock");
+        this.nbdSocket = dir.resolve("nbd.sock");
+        this.log = dir.resolve("daemon.log");
+        try (ServerSocket s = new ServerSocket(0)) {
+            metricsPort = s.getLocalPort();
+        }
+    }
+
+    String uri(String export) {
+        return "nbd+unix:///" + export + "?socket=" + nbdSocket.toAbsolutePath();
+    }
+
+    /** Starts the daemon with {@code config} and waits until its control socket answers. */
+    void start(Path config) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main", "daemon",
+                "--config", config.toString(), "--control", control.toString(),
+                "--listen", "unix:" + nbdSocket, "--metrics", "127.0.0.1:" + metricsPort));
+        process = new ProcessBuilder(cmd).redirectErrorStream(false)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("daemon exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            try {
+                if (ControlClient.send(control, List.of("ping")).ok()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("daemon did not come up in 30 s: " + Files.readString(log));
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    int terminate() throws Exception {
+        process.destroy(); // SIGTERM
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("daemon ignored SIGTERM for 60 s");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    static boolean hasTool(String name) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

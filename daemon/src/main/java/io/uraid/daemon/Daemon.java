@@ -1,0 +1,219 @@
+package io.uraid.daemon;
+
+import io.uraid.core.assembly.AssembleOptions;
+import io.uraid.core.assembly.Assembler;
+import io.uraid.core.assembly.OpenArray;
+import io.uraid.core.sb.MdUuid;
+import io.uraid.daemon.control.ControlServer;
+import io.uraid.daemon.metrics.MetricsServer;
+import io.uraid.daemon.nbd.Endpoint;
+import io.uraid.daemon.nbd.NbdExport;
+import io.uraid.daemon.nbd.NbdServer;
+import io.uraid.io.IoEngines;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The storage-host daemon: assembles the configured arrays, exports each over NBD under its
+ * name, takes management commands on a control socket and serves metrics. {@link #close()}
+ * stops it cleanly: no new connections, in-flight requests answered, members flushed,
+ * superblocks marked clean.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+    /** How long shutdown waits for clients' in-flight requests. */
+    private static final long DRAIN_MILLIS = 30_000;
+
+    /**
+     * @param config   mdadm.conf-style file of arrays to assemble at start, or null
+     * @param control  control socket path
+     * @param listen   NBD endpoints (at least one)
+     * @param metrics  HTTP address for Prometheus metrics, or null
+     */
+    public record Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics) {
+        public static final Path DEFAULT_CONTROL = Path.of("/run/uraid/control.sock");
+        public static final Path DEFAULT_NBD_SOCKET = Path.of("/run/uraid/nbd.sock");
+    }
+
+    private final Map<String, ManagedArray> arrays = new LinkedHashMap<>();
+    private final NbdServer nbd = new NbdServer();
+    private final Operations operations = new Operations(this);
+    private ControlServer control;
+    private MetricsServer metrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
+
+    private Daemon() {
+    }
+
+    /**
+     * Starts a daemon. Arrays from the config that cannot be assembled are logged and skipped
+     * (one bad disk must not keep the others offline); a socket that cannot be bound is fatal.
+     */
+    public static Daemon start(Options o) throws IOException {
+        Daemon d = new Daemon();
+        try {
+            if (o.config() != null) {
+                for (DaemonConfig.ArrayEntry a : DaemonConfig.parse(o.config()).arrays()) {
+                    try {
+                        d.assemble(a.name(), a.devices(), true, a.uuid());
+                    } catch (IOException | RuntimeException e) {
+                        LOG.severe("array " + a.name() + " (" + o.config() + ":" + a.line() + ") not started: "
+                                + e.getMessage());
+                    }
+                }
+            }
+            for (Endpoint e : o.listen()) {
+                d.nbd.listen(e);
+            }
+            d.control = ControlServer.start(o.control(), d.operations);
+            if (o.metrics() != null) {
+                d.metrics = MetricsServer.start(o.metrics(), d::metricsView);
+            }
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        LOG.info("uraid daemon ready: " + d.arrays.size() + " array(s), control " + o.control());
+        return d;
+    }
+
+    /**
+     * Assembles {@code devices} and exports the array as {@code name}.
+     *
+     * @param uuid when not null, the members must carry this array UUID
+     */
+    public synchronized ManagedArray assemble(String name, List<Path> devices, boolean run, String uuid)
+            throws IOException {
+        if (closed) {
+            throw new IOException("daemon is shutting down");
+        }
+        if (arrays.containsKey(name)) {
+            throw new IOException("array " + name + " is already running");
+        }
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("no member devices given for " + name);
+        }
+        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run),
+                IoEngines.openBest(Assembler.ENGINE_ENTRIES));
+        try {
+            if (uuid != null) {
+                String found = MdUuid.format(open.superblock(firstRole(open)).setUuid());
+                if (!found.equals(MdUuid.format(MdUuid.parse(uuid)))) {
+                    throw new IOException(name + ": members carry array UUID " + found + ", config says " + uuid);
+                }
+            }
+            NbdExport export = new NbdExport(name, open.array(), false);
+            nbd.addExport(export);
+            ManagedArray m = new ManagedArray(name, open, export);
+            arrays.put(name, m);
+            LOG.info("array " + name + ": " + open.array().level().name() + ", " + open.array().size() + " bytes, "
+                    + open.array().workingCount() + "/" + open.array().members().length + " members"
+                    + (open.array().degraded() ? " (DEGRADED)" : ""));
+            return m;
+        } catch (IOException | RuntimeException e) {
+            open.close();
+            throw e;
+        }
+    }
+
+    private static int firstRole(OpenArray open) {
+        for (var m : open.array().members()) {
+            if (m.device() != null) {
+                return m.role();
+            }
+        }
+        throw new IllegalStateException("array without members");
+    }
+
+    /** Withdraws the export (its clients' in-flight requests are answered), then stops the array cleanly. */
+    public synchronized void stop(String name) throws IOException {
+        ManagedArray m = arrays.remove(name);
+        if (m == null) {
+            throw new IOException("no array named " + name + " is running");
+        }
+        nbd.removeExport(name, DRAIN_MILLIS);
+        m.open().close();
+        LOG.info("array " + name + " stopped (clean)");
+    }
+
+    /** The arrays running now, in assembly order. */
+    public synchronized List<ManagedArray> arrays() {
+        return new ArrayList<>(arrays.values());
+    }
+
+    synchronized ManagedArray get(String name) throws IOException {
+        ManagedArray m = arrays.get(name);
+        if (m == null) {
+            throw new IOException("no array named " + name + " is running");
+        }
+        return m;
+    }
+
+    private List<io.uraid.daemon.metrics.Prometheus.ArrayView> metricsView() {
+        List<io.uraid.daemon.metrics.Prometheus.ArrayView> out = new ArrayList<>();
+        for (ManagedArray m : arrays()) {
+            var redundancy = m.open().redundancy();
+            out.add(new io.uraid.daemon.metrics.Prometheus.ArrayView(m.name(), m.array(), redundancy.syncStatus(),
+                    redundancy.spareCount(), nbd.connectionCount(m.name())));
+        }
+        return out;
+    }
+
+    /** The metrics server's port, or -1 without one. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    public NbdServer nbd() {
+        return nbd;
+    }
+
+    /** The management commands the control socket offers. */
+    public Operations operations() {
+        return operations;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        List<ManagedArray> toStop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toStop = new ArrayList<>(arrays.values());
+            arrays.clear();
+        }
+        LOG.info("uraid daemon stopping");
+        if (control != null) {
+            control.close();
+        }
+        nbd.close(DRAIN_MILLIS); // stop accepting, answer in-flight requests
+        for (ManagedArray m : toStop) {
+            try {
+                m.open().close(); // flush members, superblocks marked clean
+                LOG.info("array " + m.name() + " stopped (clean)");
+            } catch (RuntimeException e) {
+                LOG.severe("array " + m.name() + ": stop failed: " + e);
+            }
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.info("uraid daemon stopped");
+        stopped.countDown();
+    }
+}

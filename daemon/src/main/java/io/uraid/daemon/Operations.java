@@ -1,0 +1,162 @@
+package io.uraid.daemon;
+
+import io.uraid.core.array.Member;
+import io.uraid.core.array.MemberState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The management verbs of the control socket. Each takes the words the CLI sent and returns
+ * the text to print; a failure is an exception whose message is the one-line error.
+ */
+public final class Operations {
+    private static final Logger LOG = Logger.getLogger(Operations.class.getName());
+    private final Daemon daemon;
+
+    Operations(Daemon daemon) {
+        this.daemon = daemon;
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @throws IllegalArgumentException for bad usage (unknown verb, missing arguments)
+     * @throws IOException              when the command fails
+     */
+    public String execute(List<String> words) throws IOException {
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        String verb = words.get(0);
+        List<String> args = words.subList(1, words.size());
+        switch (verb) {
+            case "ping":
+                return "uraid daemon running, " + daemon.arrays().size() + " array(s)\n";
+            case "assemble":
+                return assemble(args);
+            case "stop":
+                need(args, 1, "stop NAME");
+                daemon.stop(args.get(0));
+                return "stopped " + args.get(0) + "\n";
+            case "status":
+                return Reports.mdstat(daemon.arrays());
+            case "detail":
+                if (args.isEmpty() || args.size() > 2 || args.size() == 2 && !args.get(1).equals("--json")) {
+                    throw new IllegalArgumentException("usage: detail NAME [--json]");
+                }
+                ManagedArray m = daemon.get(args.get(0));
+                return args.size() == 2 ? Reports.detailJson(m) : Reports.detail(m);
+            case "fail":
+                return fail(args);
+            case "remove":
+                return remove(args);
+            case "add":
+                return add(args);
+            default:
+                throw new IllegalArgumentException("unknown command '" + verb + "'");
+        }
+    }
+
+    private String assemble(List<String> args) throws IOException {
+        boolean run = false;
+        List<String> rest = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--run") || a.equals("-R")) {
+                run = true;
+            } else {
+                rest.add(a);
+            }
+        }
+        if (rest.size() < 2) {
+            throw new IllegalArgumentException("usage: assemble NAME DEV... [--run]");
+        }
+        List<Path> devices = new ArrayList<>();
+        for (String d : rest.subList(1, rest.size())) {
+            devices.add(Path.of(d));
+        }
+        ManagedArray m = daemon.assemble(rest.get(0), devices, run, null);
+        return m.name() + " has been started with " + m.array().workingCount() + " drive(s) (out of "
+                + m.array().members().length + ")\n";
+    }
+
+    /** The running array named by {@code args[0]} and the role of member {@code args[1]}. */
+    private record Target(ManagedArray array, int role) {
+    }
+
+    private Target member(List<String> args, String usage) throws IOException {
+        need(args, 2, usage);
+        ManagedArray m = daemon.get(args.get(0));
+        int role = m.roleOf(Path.of(args.get(1)));
+        if (role < 0) {
+            throw new IOException(args.get(1) + " is not a member of " + m.name());
+        }
+        return new Target(m, role);
+    }
+
+    private String fail(List<String> args) throws IOException {
+        Target t = member(args, "fail NAME DEV");
+        ManagedArray m = t.array();
+        int role = t.role();
+        Member member = m.array().members()[role];
+        if (member.state() != MemberState.IN_SYNC) {
+            return "set " + args.get(1) + " faulty in " + m.name() + " (it already was)\n";
+        }
+        // RaidArray.fail only guards redundant levels; a striped array would lose data outright.
+        if (!m.array().level().redundant() || !m.array().fail(role)) {
+            throw new IOException("refusing to fail " + args.get(1) + ": " + m.name()
+                    + " would lose data without it");
+        }
+        LOG.warning("array " + m.name() + ": " + args.get(1) + " set faulty by request");
+        return "set " + args.get(1) + " faulty in " + m.name() + "\n";
+    }
+
+    private String remove(List<String> args) throws IOException {
+        Target t = member(args, "remove NAME DEV");
+        ManagedArray m = t.array();
+        int role = t.role();
+        if (m.array().members()[role].state() != MemberState.FAULTY) {
+            throw new IOException(args.get(1) + " is an active member of " + m.name() + "; fail it first");
+        }
+        if (!m.open().removeMember(role)) {
+            throw new IOException(args.get(1) + " is still busy; try again");
+        }
+        LOG.warning("array " + m.name() + ": " + args.get(1) + " removed by request");
+        return "hot removed " + args.get(1) + " from " + m.name() + "\n";
+    }
+
+    /**
+     * mdadm --add: the failed member itself is re-added (rebuilt from the other copies, only the
+     * chunks written meanwhile when there is a bitmap); any other device becomes a hot spare that
+     * takes a role without a working member and is rebuilt in the background.
+     */
+    private String add(List<String> args) throws IOException {
+        need(args, 2, "add NAME DEV");
+        ManagedArray m = daemon.get(args.get(0));
+        if (!m.array().level().redundant()) {
+            throw new IOException(m.name() + " is " + m.array().level().name() + ": it has no redundancy to rebuild");
+        }
+        Path dev = Path.of(args.get(1));
+        int role = m.roleOf(dev);
+        if (role >= 0) {
+            if (m.array().members()[role].state() != MemberState.FAULTY || !m.open().reAdd(role)) {
+                throw new IOException(args.get(1) + " is already an active member of " + m.name());
+            }
+            LOG.warning("array " + m.name() + ": " + args.get(1) + " re-added, rebuilding");
+            return "re-added " + args.get(1) + " to " + m.name() + "\n";
+        }
+        try (var prepare = io.uraid.io.IoEngines.openBest(8)) {
+            m.open().addSpare(dev, prepare, false);
+        }
+        LOG.warning("array " + m.name() + ": " + args.get(1) + " added as a spare");
+        return "added " + args.get(1) + " to " + m.name() + "\n";
+    }
+
+    private static void need(List<String> args, int n, String usage) {
+        if (args.size() != n) {
+            throw new IllegalArgumentException("usage: " + usage);
+        }
+    }
+}

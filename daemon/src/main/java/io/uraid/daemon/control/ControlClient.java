@@ -1,0 +1,61 @@
+package io.uraid.daemon.control;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Sends one command to a running daemon's control socket. */
+public final class ControlClient {
+    private ControlClient() {
+    }
+
+    /** The daemon's answer: its status ({@code ok}, {@code error}, {@code usage}), message and output. */
+    public record Reply(String status, String message, String body) {
+        public boolean ok() {
+            return ControlProtocol.OK.equals(status);
+        }
+    }
+
+    /** Thrown when no daemon answers at the socket; the message says so in one line. */
+    public static final class NoDaemonException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoDaemonException(String message) {
+            super(message);
+        }
+    }
+
+    public static Reply send(Path socket, List<String> words) throws IOException {
+        if (!Files.exists(socket)) {
+            throw new NoDaemonException("no uraid daemon is running (" + socket + " does not exist; start one with "
+                    + "'uraid daemon' or point to it with --control PATH)");
+        }
+        SocketChannel c;
+        try {
+            c = SocketChannel.open(StandardProtocolFamily.UNIX);
+            c.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new NoDaemonException("no uraid daemon is running at " + socket + " (" + e.getMessage() + ")");
+        }
+        try (c) {
+            c.write(java.nio.ByteBuffer.wrap((ControlProtocol.encode(words) + "\n").getBytes(StandardCharsets.UTF_8)));
+            InputStream in = Channels.newInputStream(c);
+            String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int nl = all.indexOf('\n');
+            if (nl < 0) {
+                throw new IOException("the daemon closed the control connection without answering");
+            }
+            String status = all.substring(0, nl);
+            int sp = status.indexOf(' ');
+            return new Reply(sp < 0 ? status : status.substring(0, sp), sp < 0 ? "" : status.substring(sp + 1),
+                    all.substring(nl + 1));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.uraid.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DaemonConfigTest {
+    @Test
+    void readsMdadmConfStyleArrayLines() throws IOException {
+        DaemonConfig c = DaemonConfig.parse("t.conf", List.of(
+                "# uraid arrays",
+                "DEVICE partitions",
+                "MAILADDR root",
+                "ARRAY /dev/md/data metadata=1.2 UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c name=host:data",
+                "   devices=/dev/sdb,/dev/sdc   # continuation line",
+                "",
+                "array scratch devices=/dev/sdd"));
+        assertEquals(2, c.arrays().size());
+        DaemonConfig.ArrayEntry a = c.arrays().get(0);
+        assertEquals("data", a.name());
+        assertEquals("77e61baf:c0b5d7d0:39cf575b:64d4878c", a.uuid());
+        assertEquals(List.of(Path.of("/dev/sdb"), Path.of("/dev/sdc")), a.devices());
+        assertEquals(4, a.line());
+        assertEquals("scratch", c.arrays().get(1).name());
+        assertNull(c.arrays().get(1).uuid());
+    }
+
+    @Test
+    void refusesBrokenLinesNamingTheLine() {
+        IOException e = assertThrows(IOException.class,
+                () -> DaemonConfig.parse("t.conf", List.of("", "ARRAY data UUID=xyz devices=/dev/a")));
+        assertTrue(e.getMessage().startsWith("t.conf:2: bad UUID"), e.getMessage());
+        e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf", List.of("ARRAY data")));
+        assertTrue(e.getMessage().contains("lists no devices="), e.getMessage());
+        e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf", List.of("ARRAY devices=/dev/a")));
+        assertTrue(e.getMessage().contains("needs a name"), e.getMessage());
+        e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf",
+                List.of("ARRAY a devices=/dev/a", "ARRAY a devices=/dev/b")));
+        assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
+    }
+}

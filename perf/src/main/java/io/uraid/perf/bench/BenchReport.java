@@ -1,0 +1,131 @@
+package io.uraid.perf.bench;
+
+import io.uraid.perf.FioJson;
+import io.uraid.perf.HumanReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The human table and the fio-style JSON of a bench (one or more targets, one or more rounds). */
+public final class BenchReport {
+    private BenchReport() {
+    }
+
+    /** The table of medians, the ratios to the baseline and fio, and the software's cost. */
+    public static String table(String title, Map<String, List<RunResult>> byLabel) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(title).append('\n');
+        sb.append(String.format(Locale.ROOT, "%-7s %-5s %6s %10s %9s %9s %9s %9s %9s %9s%n", "target", "dir", "rounds",
+                "IOPS", "MB/s", "p50(us)", "p90(us)", "p99(us)", "p99.9(us)", "max(us)"));
+        byLabel.forEach((label, rounds) -> {
+            for (boolean write : new boolean[] {false, true}) {
+                if (!Summary.active(rounds, write)) {
+                    continue;
+                }
+                double[] m = Summary.medians(rounds, write);
+                sb.append(String.format(Locale.ROOT, "%-7s %-5s %6d %10s %9.1f %9s %9s %9s %9s %9s%n", label,
+                        write ? "write" : "read", rounds.size(), HumanReport.count(m[0]), m[1], us(m[2]), us(m[3]),
+                        us(m[4]), us(m[5]), us(m[6])));
+            }
+        });
+        Map<String, double[]> totals = Summary.totals(byLabel);
+        double[] array = totals.get("array");
+        for (String base : new String[] {"raw", "fio"}) {
+            double[] b = totals.get(base);
+            if (array != null && b != null && b[0] > 0) {
+                sb.append(String.format(Locale.ROOT, "array / %s: IOPS %.3f, MB/s %.3f (medians)%n", base,
+                        array[0] / b[0], array[1] / b[1]));
+            }
+        }
+        for (var e : byLabel.entrySet()) {
+            RunResult worst = null;
+            long gc = 0;
+            long alloc = 0;
+            long ios = 0;
+            for (RunResult r : e.getValue()) {
+                if (r.gcCount() >= 0) {
+                    gc += r.gcCount();
+                    alloc += r.allocatedBytes();
+                    ios += r.totalIos();
+                    worst = worst == null || r.peakRss() > worst.peakRss() ? r : worst;
+                }
+            }
+            if (worst != null) {
+                sb.append(String.format(Locale.ROOT,
+                        "%s cost: %d GC, %s allocated on I/O threads (%.3f B/request), peak RSS %d MB%n", e.getKey(),
+                        gc, HumanReport.bytes(alloc), ios == 0 ? 0.0 : (double) alloc / ios,
+                        worst.peakRss() >> 20));
+            }
+            for (RunResult r : e.getValue()) {
+                if (r.verifiedBlocks() > 0) {
+                    sb.append(String.format(Locale.ROOT, "%s round %d: %d reads verified%n", r.label(), r.round(),
+                            r.verifiedBlocks()));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String us(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /**
+     * fio-style JSON: one job per target and round in the order they ran ({@code jobname}
+     * "raw.r1", "array.r1"...), with fio's
+     * field names, plus a {@code "uraid"} object with medians and ratios.
+     */
+    public static String json(Workload w, Map<String, List<RunResult>> byLabel) {
+        List<String> jobs = new ArrayList<>();
+        String options = String.format(Locale.ROOT,
+                "{\"rw\":\"%s\",\"bs\":\"%d\",\"iodepth\":\"%d\",\"numjobs\":\"%d\",\"rwmixread\":\"%d\"}",
+                w.mode().fioName(), w.blockSize(), w.iodepth(), w.numjobs(), w.rwmixread());
+        int most = byLabel.values().stream().mapToInt(List::size).max().orElse(0);
+        for (int i = 0; i < most; i++) { // in the order they ran: raw.r1, array.r1, raw.r2...
+            for (var e : byLabel.entrySet()) {
+                if (i < e.getValue().size()) {
+                    RunResult r = e.getValue().get(i);
+                    jobs.add(FioJson.job(e.getKey() + ".r" + r.round(), options, r.read(), r.write()));
+                }
+            }
+        }
+        StringBuilder extra = new StringBuilder("{\"medians\":{");
+        int n = 0;
+        for (var e : Summary.totals(byLabel).entrySet()) {
+            extra.append(n++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":{\"iops\":")
+                    .append(num(e.getValue()[0])).append(",\"bw_bytes\":").append(num(e.getValue()[1] * 1e6))
+                    .append('}');
+        }
+        extra.append("},\"ratios\":{");
+        Map<String, double[]> t = Summary.totals(byLabel);
+        n = 0;
+        for (String base : new String[] {"raw", "fio"}) {
+            if (t.containsKey("array") && t.containsKey(base) && t.get(base)[0] > 0) {
+                extra.append(n++ == 0 ? "" : ",").append("\"array/").append(base).append("\":")
+                        .append(num(t.get("array")[0] / t.get(base)[0]));
+            }
+        }
+        extra.append("},\"cost\":{");
+        n = 0;
+        for (var e : byLabel.entrySet()) {
+            long gc = 0;
+            long alloc = 0;
+            long rss = -1;
+            for (RunResult r : e.getValue()) {
+                gc += Math.max(0, r.gcCount());
+                alloc += Math.max(0, r.allocatedBytes());
+                rss = Math.max(rss, r.peakRss());
+            }
+            extra.append(n++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":{\"gc\":").append(gc)
+                    .append(",\"allocated_bytes\":").append(alloc).append(",\"peak_rss_bytes\":").append(rss)
+                    .append('}');
+        }
+        extra.append("}}");
+        return FioJson.documentWith(extra.toString(), jobs.toArray(new String[0]));
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+}

@@ -1,0 +1,77 @@
+package io.uraid.perf.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uraid.io.internal.UnsafeAccess;
+import org.junit.jupiter.api.Test;
+
+/** The runner's bookkeeping against a memory target (no devices): counts, sizes, verify. */
+class BenchRunTest {
+    private static final int BS = 4096;
+
+    @Test
+    void sizeBasedWriteDoesExactlyTheRequestedBytesAndVerifiesThemAfterwards() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(256 * BS)) {
+            Workload w = new Workload(RwMode.WRITE, 0, BS, 8, 2, 0, 256L * BS, 0, 1, true, 0);
+            RunResult r = new BenchRun("mem", 1, t, w, BenchRun.Sinks.NONE).run();
+            assertNull(r.failure());
+            assertEquals(256, r.write().ios(), "each of the 256 blocks written once");
+            assertEquals(256L * BS, r.write().bytes());
+            assertEquals(0, r.read().ios());
+            assertEquals(256, r.verifiedBlocks(), "every written block read back and checked");
+            assertEquals(256, r.write().latency().getTotalCount());
+        }
+    }
+
+    @Test
+    void randrwVerifiesInlineAndReportsBothDirections() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(512 * BS)) {
+            Workload w = new Workload(RwMode.RANDRW, 70, BS, 16, 2, 200_000_000L, 0, 0, 3, true, 0);
+            RunResult r = new BenchRun("mem", 1, t, w, BenchRun.Sinks.NONE).run();
+            assertNull(r.failure());
+            double share = r.read().ios() / (double) r.totalIos();
+            assertEquals(0.70, share, 0.05, "read share");
+            assertTrue(r.verifiedBlocks() >= r.read().ios(), "every measured read was checked");
+            assertEquals(2, w.numjobs());
+        }
+    }
+
+    @Test
+    void aCorruptedBlockFailsTheRunNamingItsOffset() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(64 * BS)) {
+            Workload write = new Workload(RwMode.WRITE, 0, BS, 4, 1, 0, 64L * BS, 0, 1, true, 0);
+            assertNull(new BenchRun("mem", 1, t, write, BenchRun.Sinks.NONE).run().failure());
+            long victim = 37L * BS;
+            UnsafeAccess.putByte(t.memory.address() + victim + 2000, (byte) 0x5a);
+            UnsafeAccess.putByte(t.memory.address() + victim + 2001, (byte) 0xa5);
+            Workload read = write.withMode(RwMode.READ);
+            RunResult r = new BenchRun("mem", 1, t, read, BenchRun.Sinks.NONE).run();
+            assertNotNull(r.failure(), "corruption must fail the run");
+            assertTrue(r.failure().contains("offset " + victim), r.failure());
+        }
+    }
+
+    @Test
+    void inlineIssueKeepsTheCountsRightEvenWhenTheTargetCompletesSynchronously() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(256 * BS)) {
+            Workload w = new Workload(RwMode.RANDRW, 50, BS, 8, 2, 0, 2048L * BS, 0, 1, false, 0, true);
+            RunResult r = new BenchRun("mem", 1, t, w, BenchRun.Sinks.NONE).run();
+            assertNull(r.failure());
+            assertEquals(2048, r.totalIos(), "exactly --size worth of requests");
+            assertEquals(t.reads, r.read().ios());
+            assertEquals(t.writes, r.write().ios());
+        }
+    }
+
+    @Test
+    void openLoopHoldsTheRate() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(256 * BS)) {
+            Workload w = new Workload(RwMode.RANDREAD, 0, BS, 4, 1, 500_000_000L, 0, 0, 1, false, 2000);
+            RunResult r = new BenchRun("mem", 1, t, w, BenchRun.Sinks.NONE).run();
+            assertEquals(2000, r.read().iops(), 200, "IOPS near --rate");
+        }
+    }
+}

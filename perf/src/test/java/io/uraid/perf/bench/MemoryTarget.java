@@ -1,0 +1,56 @@
+package io.uraid.perf.bench;
+
+import io.uraid.core.api.BlockTarget;
+import io.uraid.core.api.IoCallback;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.internal.UnsafeAccess;
+
+/** A memory-backed stand-in target for unit tests: completes every request at once, in order. */
+final class MemoryTarget implements BlockTarget, AutoCloseable {
+    final NativeBuffer memory;
+    volatile long reads;
+    volatile long writes;
+
+    MemoryTarget(int bytes) {
+        memory = NativeBuffer.allocate(bytes);
+    }
+
+    @Override
+    public long size() {
+        return memory.capacity();
+    }
+
+    @Override
+    public int blockSize() {
+        return 512;
+    }
+
+    @Override
+    public synchronized void read(long offset, int length, long address, IoCallback callback, long tag) {
+        UnsafeAccess.copyMemory(memory.address() + offset, address, length);
+        reads++;
+        callback.done(tag, 0);
+    }
+
+    @Override
+    public synchronized void write(long offset, int length, long address, int flags, IoCallback callback, long tag) {
+        UnsafeAccess.copyMemory(address, memory.address() + offset, length);
+        writes++;
+        callback.done(tag, 0);
+    }
+
+    @Override
+    public void flush(IoCallback callback, long tag) {
+        callback.done(tag, 0);
+    }
+
+    @Override
+    public void discard(long offset, long length, IoCallback callback, long tag) {
+        callback.done(tag, 0);
+    }
+
+    @Override
+    public void close() {
+        memory.close();
+    }
+}

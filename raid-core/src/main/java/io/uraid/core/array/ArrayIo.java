@@ -1,0 +1,170 @@
+package io.uraid.core.array;
+
+import io.uraid.core.spi.Layout;
+import io.uraid.io.IoEngine;
+
+/**
+ * What a {@link BackgroundTask} sees of its array: members, layout, events, and member I/O that
+ * shares the array's engine and leg table. Operations return false when there is no room (the
+ * task tries again on a later pump). Dispatcher thread only.
+ */
+public final class ArrayIo {
+    private final ArrayCore core;
+
+    ArrayIo(ArrayCore core) {
+        this.core = core;
+    }
+
+    public String name() {
+        return core.name;
+    }
+
+    public Layout layout() {
+        return core.layout;
+    }
+
+    public Member member(int role) {
+        return core.members[role];
+    }
+
+    /**
+     * The member of a slot: slots below {@link #raidDisks()} are roles, slot {@code role +
+     * raidDisks()} is the device replacing that role's member (null when none). I/O methods take
+     * slots.
+     */
+    public Member slot(int s) {
+        return core.slot(s);
+    }
+
+    public int raidDisks() {
+        return core.members.length;
+    }
+
+    /** The events count of the last superblock update. */
+    public long events() {
+        return core.events;
+    }
+
+    /** Operations that can be issued now. */
+    public int room() {
+        return Math.min(core.engine.available(), core.legs.available());
+    }
+
+    /** Monotonic clock of the dispatcher (nanoseconds). */
+    public long now() {
+        return System.nanoTime();
+    }
+
+    /** Reads {@code length} bytes at absolute byte {@code offset} of the member in {@code role}. */
+    public boolean read(BackgroundTask task, int token, int role, long offset, long address, int length) {
+        int leg = acquire(task, token, role);
+        if (leg < 0) {
+            return false;
+        }
+        core.engine.prepRead(core.slot(role).device(), offset, address, length, leg, 0);
+        return true;
+    }
+
+    /** Writes at absolute byte {@code offset} of a member; {@code fua}: durable at completion. */
+    public boolean write(BackgroundTask task, int token, int role, long offset, long address, int length,
+                         boolean fua) {
+        int leg = acquire(task, token, role);
+        if (leg < 0) {
+            return false;
+        }
+        core.engine.prepWrite(core.slot(role).device(), offset, address, length, leg, fua ? IoEngine.FUA : 0);
+        return true;
+    }
+
+    /** Makes every completed write of a member durable. */
+    public boolean fsync(BackgroundTask task, int token, int role) {
+        int leg = acquire(task, token, role);
+        if (leg < 0) {
+            return false;
+        }
+        core.engine.prepFsync(core.slot(role).device(), true, leg, 0);
+        return true;
+    }
+
+    private int acquire(BackgroundTask task, int token, int role) {
+        if (room() < 1) {
+            return -1;
+        }
+        int index = core.taskIndex(task);
+        int leg = core.legs.acquire(index, Op.TASK, role);
+        core.legs.copy[leg] = token;
+        core.slot(role).pending++;
+        return leg;
+    }
+
+    /**
+     * An I/O error on a member during background work: the member is failed when redundancy
+     * allows (returns true), as for a client leg; the superblocks are updated.
+     */
+    public boolean failMember(int role, int errno) {
+        return core.failMember(role, errno);
+    }
+
+    /** Client requests in flight (a sync throttles to its minimum speed while there are any). */
+    public int activeRequests() {
+        return core.activeRequests();
+    }
+
+    /** Keeps the superblocks from saying clean at stop while the copies may disagree. */
+    public void keepDirty(boolean dirty) {
+        core.keepDirty = dirty;
+    }
+
+    /**
+     * Puts {@code device} into {@code role} as a member being rebuilt: it takes client writes
+     * from now on and no reads. Its metadata is {@code superblock} once it is promoted.
+     */
+    public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset) {
+        Member m = new Member(role, device, dataOffset, MemberState.REBUILDING);
+        core.members[role] = m;
+        return m;
+    }
+
+    /**
+     * Starts copying {@code role} onto {@code device} while the member stays in service: every
+     * client write also goes to the device (slot {@code role + raidDisks()}).
+     */
+    public Member installReplacement(int role, io.uraid.io.BlockDevice device, long dataOffset) {
+        Member m = new Member(role + core.members.length, device, dataOffset, MemberState.REBUILDING);
+        core.replacements[role] = m;
+        core.replacementCount++;
+        return m;
+    }
+
+    /** The replacement of {@code role} is a full copy: it takes the role; the old member is failed. */
+    public void promoteReplacement(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        Member rep = core.replacements[role];
+        dropReplacement(role);
+        core.members[role].setState(MemberState.FAULTY);
+        rep.promoteTo(role);
+        rep.setState(MemberState.IN_SYNC);
+        core.members[role] = rep;
+        core.metadata.install(role, superblock);
+        core.metadata.markDirty();
+    }
+
+    /** Forgets the replacement of {@code role} (it failed, or the copy was abandoned). */
+    public void dropReplacement(int role) {
+        if (core.replacements[role] != null) {
+            core.replacements[role] = null;
+            core.replacementCount--;
+        }
+    }
+
+    /** The rebuilt member of {@code role} holds every byte: it serves reads and the superblocks say so. */
+    public void promote(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        core.metadata.install(role, superblock);
+        core.members[role].setState(MemberState.IN_SYNC);
+        core.metadata.markDirty();
+    }
+
+    /** Asks for a superblock update (state change). */
+    public void markMetadataDirty() {
+        core.metadata.markDirty();
+    }
+}

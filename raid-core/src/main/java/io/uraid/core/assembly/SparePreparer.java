@@ -1,0 +1,70 @@
+package io.uraid.core.assembly;
+
+import io.uraid.core.bitmap.BitmapImage;
+import io.uraid.core.sb.BitmapSuperblock;
+import io.uraid.core.sb.MdConstants;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.MdUuid;
+import io.uraid.io.BlockDevice;
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.OpenOptions;
+import io.uraid.io.SyncIo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Writes what a device needs before it joins a running array as a spare: a clean bitmap (so a
+ * power cut after it was promoted still finds a valid one) and its superblock, a copy of a
+ * member's with its own slot, device uuid and size, in the role "spare".
+ */
+final class SparePreparer {
+    private static final long SECTOR = 512;
+
+    private SparePreparer() {
+    }
+
+    static MdSuperblock prepare(IoEngine engine, Path path, MdSuperblock base, Set<Integer> usedSlots,
+                                BitmapSuperblock bitmap, boolean force) throws IOException {
+        try (BlockDevice d = engine.open(path, OpenOptions.DEFAULT)) {
+            if (!force) {
+                String found = Probe.foreignSignature(engine, d);
+                if (found != null) {
+                    throw new IOException(path + " holds " + found + "; refusing to overwrite it (use --force)");
+                }
+            }
+            long sectors = d.size() / SECTOR;
+            if (sectors - base.dataOffset() < base.size()) {
+                throw new IOException(path + " is too small to be a spare: it needs " + (base.dataOffset() + base.size())
+                        * SECTOR + " bytes, it has " + d.size());
+            }
+            int slot = freeSlot(base, usedSlots);
+            MdSuperblock sb = base.toBuilder().devNumber(slot).deviceUuid(MdUuid.random())
+                    .dataSize(sectors - base.dataOffset()).devRole(slot, MdConstants.ROLE_SPARE).build();
+            if (bitmap != null) {
+                int bytes = BitmapImage.areaBytes(bitmap, 4096);
+                try (NativeBuffer area = NativeBuffer.allocate(bytes)) {
+                    BitmapImage.clean(bitmap).encode(bitmap, area.view());
+                    SyncIo.write(engine, d, (sb.superOffset() + sb.bitmapOffset()) * SECTOR, area.address(), bytes, true);
+                }
+            }
+            try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
+                block.view().put(sb.encode());
+                SyncIo.write(engine, d, sb.superOffset() * SECTOR, block.address(), MdConstants.SUPERBLOCK_BYTES, true);
+            }
+            return sb;
+        }
+    }
+
+    /** The first slot no member or spare uses (mdadm's choice for a new device). */
+    private static int freeSlot(MdSuperblock base, Set<Integer> used) throws IOException {
+        int max = Math.min(base.maxDev(), MdConstants.V1_MAX_DEVS);
+        for (int s = 0; s < max; s++) {
+            if (base.devRole(s) == MdConstants.ROLE_SPARE && !used.contains(s)) {
+                return s;
+            }
+        }
+        throw new IOException("no free device slot left in the superblock (max_dev " + max + ")");
+    }
+}

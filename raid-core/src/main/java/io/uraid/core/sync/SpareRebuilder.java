@@ -1,0 +1,71 @@
+package io.uraid.core.sync;
+
+import io.uraid.core.array.ArrayIo;
+import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.array.Member;
+import io.uraid.core.array.MemberState;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.io.BlockDevice;
+import java.util.ArrayDeque;
+import java.util.logging.Logger;
+
+/**
+ * Hot spares: when a role has no working member and no pass is running, the first spare
+ * takes the role and is rebuilt by the sync engine (md's recovery). Dispatcher thread only.
+ */
+final class SpareRebuilder implements BackgroundTask {
+    private static final Logger LOG = Logger.getLogger(SpareRebuilder.class.getName());
+
+    /** A prepared spare: open device, data offset, its superblock (role spare). */
+    record Spare(BlockDevice device, long dataOffset, MdSuperblock superblock) {
+    }
+
+    private final SyncEngine sync;
+    private final ArrayDeque<Spare> spares = new ArrayDeque<>();
+    private volatile int spareCount;
+
+    SpareRebuilder(SyncEngine sync) {
+        this.sync = sync;
+    }
+
+    void add(Spare s) {
+        spares.add(s);
+        spareCount = spares.size();
+    }
+
+    int spareCount() {
+        return spareCount;
+    }
+
+    @Override
+    public boolean pump(ArrayIo io) {
+        if (spares.isEmpty() || sync.status().running()) {
+            return false;
+        }
+        for (int r = 0; r < io.raidDisks(); r++) {
+            MemberState st = io.member(r).state();
+            // Wait until the failed member's last legs are back: their errors belong to it.
+            if ((st == MemberState.FAULTY || st == MemberState.MISSING) && io.member(r).pendingLegs() == 0) {
+                Spare s = spares.poll();
+                spareCount = spares.size();
+                Member old = io.member(r);
+                io.installRebuilding(r, s.device(), s.dataOffset());
+                LOG.info(io.name() + ": spare " + s.device().path() + " takes role " + r + " of "
+                        + (old.device() == null ? "a missing member" : old.device().path()) + "; rebuilding");
+                sync.beginRecover(io, r, s.superblock(), false);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void onComplete(ArrayIo io, int token, int result) {
+        // issues no I/O of its own
+    }
+
+    @Override
+    public boolean closing(ArrayIo io) {
+        return true;
+    }
+}

@@ -1,0 +1,500 @@
+package io.uraid.core.sync;
+
+import io.uraid.core.array.ArrayIo;
+import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.array.ReadSteer;
+import io.uraid.core.array.WriteGate;
+import io.uraid.core.bitmap.WriteIntentBitmap;
+import io.uraid.core.spi.Layout;
+import io.uraid.io.Errno;
+import java.util.logging.Logger;
+
+/**
+ * Resync, check, repair and rebuild of a mirrored array, in the background while it serves
+ * I/O. Work goes window by window (at most {@link #WINDOW} bytes, inside one layout piece),
+ * several windows at once ({@link SyncLane}): a window first waits until no client write
+ * overlaps it and holds new ones back (they wait parked), then reads, then writes, then lets
+ * the held writes go. Reads of regions a resync still owes go to the copy it copies from, so
+ * readers never see copies disagree.
+ *
+ * <p>Dispatcher thread only, except {@link #status()} (volatile snapshot fields).
+ */
+public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
+    private static final Logger LOG = Logger.getLogger(SyncEngine.class.getName());
+    /** Largest window. */
+    public static final int WINDOW = 1 << 20;
+    /** Granularity of the client-write tracking (a window never crosses one of these). */
+    private static final int GATE_SHIFT = 20;
+    /** Windows in flight at once (reads of one overlap writes of another). */
+    private static final int LANES = 4;
+    /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
+    private static final int FSYNC_TOKEN = -1;
+
+    private final Layout layout;
+    private final long arraySize;
+    private final WriteIntentBitmap bitmap;
+    private final Throttle throttle;
+    private final int[] writesInFlight;
+    private final SyncLane[] lanes = new SyncLane[LANES];
+    private SyncWork work;
+    private SyncAction action = SyncAction.IDLE;
+    private boolean fsyncing;
+    /** RECOVER: the role being rebuilt, its copy in the current window (-1: none there). */
+    private int targetRole = -1;
+    /** The I/O slot of the device being rebuilt: the role, or role + raid disks for a replacement. */
+    private int targetSlot = -1;
+    private boolean replacing;
+    private io.uraid.core.sb.MdSuperblock targetSuperblock;
+    private volatile long unreadable;
+    private boolean stopRequested;
+    /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
+    private boolean failedTarget;
+    private long startedNanos;
+    private long finishedNanos;
+    private volatile SyncStatus status;
+    private volatile long mismatches;
+    private SyncAction lastAction = SyncAction.IDLE;
+    private boolean lastCompleted = true;
+
+    /**
+     * @param bitmap the array's bitmap, or null: a bitmap resync owes only dirty chunks and
+     *               keeps their bits set until they are done
+     */
+    public SyncEngine(Layout layout, WriteIntentBitmap bitmap, Throttle throttle) {
+        this.layout = layout;
+        this.arraySize = layout.arraySize();
+        this.bitmap = bitmap;
+        this.throttle = throttle;
+        this.writesInFlight = new int[(int) ((arraySize + (1L << GATE_SHIFT) - 1) >>> GATE_SHIFT)];
+        for (int i = 0; i < LANES; i++) {
+            lanes[i] = new SyncLane(i, layout.copies());
+        }
+        publish();
+    }
+
+    /**
+     * Starts a resync of the regions an unclean stop may have left differing: the chunks set in
+     * the bitmap, or the whole array without one. Before the array starts, or on its dispatcher.
+     */
+    public void beginResync(ArrayIo io) {
+        int shift = bitmap != null ? Integer.numberOfTrailingZeros(bitmap.chunkBytes()) : GATE_SHIFT;
+        SyncWork w = new SyncWork(arraySize, shift);
+        if (bitmap == null) {
+            w.addAll();
+        } else {
+            for (long c = 0; c < w.regions(); c++) {
+                if (bitmap.isDirty(c)) {
+                    w.add(c);
+                    bitmap.hold(c);
+                }
+            }
+        }
+        if (w.total() > 0) {
+            begin(SyncAction.RESYNC, w, io);
+        }
+    }
+
+    /** Starts a check or repair of the whole array; false when a pass is already running. */
+    public boolean begin(SyncAction a, ArrayIo io) {
+        if (a != SyncAction.CHECK && a != SyncAction.REPAIR) {
+            throw new IllegalArgumentException("only check and repair can be asked for, not " + a);
+        }
+        if (action != SyncAction.IDLE) {
+            return false;
+        }
+        SyncWork w = new SyncWork(arraySize, GATE_SHIFT);
+        w.addAll();
+        mismatches = 0;
+        begin(a, w, io);
+        return true;
+    }
+
+    /**
+     * Rebuilds {@code role}, which must hold a member in state REBUILDING, from the in-sync
+     * copies; when done the member is fsynced and promoted with {@code superblock} as its
+     * metadata. {@code dirtyOnly}: only the chunks set in the bitmap (a re-added member that
+     * missed just those writes). Returns false when a pass is already running.
+     */
+    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly) {
+        return beginRecover(io, role, superblock, dirtyOnly, false);
+    }
+
+    /**
+     * {@link #beginRecover(ArrayIo, int, io.uraid.core.sb.MdSuperblock, boolean)}, or with
+     * {@code replacement} the copy onto the device installed as the role's replacement (the
+     * member stays in service until the copy is complete, then the replacement takes over).
+     */
+    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
+                                boolean replacement) {
+        if (action != SyncAction.IDLE) {
+            return false;
+        }
+        SyncWork w;
+        if (dirtyOnly && bitmap != null) {
+            w = new SyncWork(arraySize, Integer.numberOfTrailingZeros(bitmap.chunkBytes()));
+            for (long c = 0; c < w.regions(); c++) {
+                if (bitmap.isDirty(c)) {
+                    w.add(c);
+                }
+            }
+        } else {
+            w = new SyncWork(arraySize, GATE_SHIFT);
+            w.addAll();
+        }
+        targetRole = role;
+        targetSlot = replacement ? role + io.raidDisks() : role;
+        replacing = replacement;
+        targetSuperblock = superblock;
+        begin(SyncAction.RECOVER, w, io);
+        return true;
+    }
+
+    private void begin(SyncAction a, SyncWork w, ArrayIo io) {
+        work = w;
+        action = a;
+        stopRequested = false;
+        startedNanos = System.nanoTime();
+        throttle.reset(startedNanos);
+        if (a == SyncAction.RESYNC) {
+            io.keepDirty(true);
+        }
+        LOG.info(io.name() + ": " + a.mdName() + " of " + w.total() + " bytes started");
+        publish();
+    }
+
+    /** Asks a running check or repair to stop after its current window (md's sync_action=idle). */
+    public void stop() {
+        if (action == SyncAction.CHECK || action == SyncAction.REPAIR) {
+            stopRequested = true;
+        }
+    }
+
+    public SyncStatus status() {
+        return status;
+    }
+
+    private void publish() {
+        long total = work == null ? 0 : work.total();
+        long done = work == null ? 0 : work.done();
+        long end = action == SyncAction.IDLE ? finishedNanos : System.nanoTime();
+        long speed = work == null ? 0 : (long) (done * 1e9 / Math.max(1, end - startedNanos));
+        long eta = action == SyncAction.IDLE ? 0 : speed > 0 ? (total - done) / speed : -1;
+        status = new SyncStatus(action, done, total, speed, eta, mismatches, lastAction, lastCompleted);
+    }
+
+    // ---- gate and steer ----
+
+    @Override
+    public boolean admit(long offset, long length) {
+        long first = offset >>> GATE_SHIFT;
+        long last = Math.min(writesInFlight.length - 1, (offset + Math.max(1, length) - 1) >>> GATE_SHIFT);
+        for (SyncLane l : lanes) {
+            if (l.gate >= first && l.gate <= last) {
+                return false;
+            }
+        }
+        for (long g = first; g <= last; g++) {
+            writesInFlight[(int) g]++;
+        }
+        return true;
+    }
+
+    @Override
+    public void release(long offset, long length) {
+        long first = offset >>> GATE_SHIFT;
+        long last = Math.min(writesInFlight.length - 1, (offset + Math.max(1, length) - 1) >>> GATE_SHIFT);
+        for (long g = first; g <= last; g++) {
+            writesInFlight[(int) g]--;
+        }
+    }
+
+    @Override
+    public int copyFor(long offset, long length) {
+        if (action != SyncAction.RESYNC || !work.pending(offset, length)) {
+            return -1;
+        }
+        return firstInSyncCopy(null, offset);
+    }
+
+    // ---- the windows ----
+
+    @Override
+    public boolean pump(ArrayIo io) {
+        if (action == SyncAction.IDLE || fsyncing) {
+            return false;
+        }
+        boolean worked = false;
+        for (SyncLane l : lanes) {
+            if (l.state == SyncLane.HOLD && writesInFlight[(int) l.gate] == 0) {
+                worked |= issueReads(io, l);
+            }
+        }
+        for (SyncLane l : lanes) {
+            if (!l.busy()) {
+                if (!nextWindow(io, l)) {
+                    break;
+                }
+                worked = true;
+            }
+        }
+        if (!anyBusy() && (stopRequested || !work.seek())) {
+            if (action == SyncAction.RECOVER && !stopRequested) {
+                return finalFsync(io);
+            }
+            finish(io, !stopRequested);
+            return true;
+        }
+        return worked;
+    }
+
+    private boolean anyBusy() {
+        for (SyncLane l : lanes) {
+            if (l.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives lane {@code l} the next window; false when there is none now (done, stopped, throttled). */
+    private boolean nextWindow(ArrayIo io, SyncLane l) {
+        if (stopRequested || !work.seek()) {
+            return false;
+        }
+        if (action == SyncAction.RECOVER && !targetWritable(io)) {
+            stopRequested = true; // the member being rebuilt failed: finish once the lanes drain
+            failedTarget = true;
+            return false;
+        }
+        long start = work.position();
+        long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
+        end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
+        end = Math.min(end, start + layout.bytesToBoundary(start));
+        if (!throttle.allow(System.nanoTime(), end - start, io.activeRequests() > 0)) {
+            return false;
+        }
+        l.assign(start, end, work.region(), start >>> GATE_SHIFT);
+        work.take(end);
+        return true;
+    }
+
+    private int firstInSyncCopy(ArrayIo io, long offset) {
+        for (int c = 0; c < layout.copies(); c++) {
+            if (io == null || io.member(layout.member(offset, c)).inSync()) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private long memberOffset(ArrayIo io, SyncLane l, int copy) {
+        return io.member(layout.member(l.start, copy)).dataOffset() + layout.memberOffset(l.start, copy);
+    }
+
+    private boolean finalFsync(ArrayIo io) {
+        if (io.room() < 1) {
+            return false;
+        }
+        fsyncing = true;
+        io.fsync(this, FSYNC_TOKEN, targetSlot);
+        return true;
+    }
+
+    private boolean targetWritable(ArrayIo io) {
+        var m = io.slot(targetSlot);
+        return m != null && m.writable() && (!replacing || m.role() == targetSlot);
+    }
+
+    private int copyOnTarget(long at) {
+        for (int c = 0; c < layout.copies(); c++) {
+            if (layout.member(at, c) == targetRole) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private boolean issueReads(ArrayIo io, SyncLane l) {
+        if (action == SyncAction.RECOVER) {
+            l.targetCopy = copyOnTarget(l.start);
+            if (l.targetCopy < 0) {
+                windowDone(l); // the rebuilt member holds no copy of this window
+                return true;
+            }
+        }
+        l.source = firstInSyncCopy(io, l.start);
+        if (l.source < 0) {
+            stopRequested = true; // no copy left to read: the array has failed
+            l.release();
+            return true;
+        }
+        boolean all = action == SyncAction.CHECK || action == SyncAction.REPAIR;
+        if (io.room() < (all ? layout.copies() : 1)) {
+            return false;
+        }
+        l.state = SyncLane.READ;
+        l.legsOutstanding = 0;
+        l.readErrors = 0;
+        l.lost = false;
+        for (int c = 0; c < layout.copies(); c++) {
+            int role = layout.member(l.start, c);
+            if ((c == l.source || all) && io.member(role).inSync()) {
+                io.read(this, l.index << 8 | c, role, memberOffset(io, l, c), l.buffer(c).address(), l.length());
+                l.legsOutstanding++;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void onComplete(ArrayIo io, int token, int result) {
+        if (token == FSYNC_TOKEN) {
+            fsyncing = false;
+            if (result < 0) {
+                io.failMember(targetSlot, result);
+                finish(io, false);
+            } else if (replacing) {
+                io.promoteReplacement(targetRole, targetSuperblock);
+                finish(io, true);
+            } else {
+                io.promote(targetRole, targetSuperblock);
+                finish(io, true);
+            }
+            return;
+        }
+        SyncLane l = lanes[token >>> 8];
+        int copy = token & 0xff;
+        if (result < 0 || (l.state == SyncLane.READ && result != l.length())) {
+            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? targetSlot
+                    : layout.member(l.start, copy);
+            boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
+            if (l.state == SyncLane.READ) {
+                l.readErrors++;
+                l.lost |= !failed; // the last copy cannot be read: nothing to copy from
+            }
+        }
+        if (--l.legsOutstanding > 0) {
+            return;
+        }
+        if (l.state == SyncLane.READ) {
+            if (l.lost) {
+                unreadable += l.length();
+                LOG.warning(io.name() + ": " + action.mdName() + " cannot read [" + l.start + ", " + l.end
+                        + ") from any copy; skipped");
+                windowDone(l);
+            } else if (l.readErrors > 0) {
+                l.state = SyncLane.HOLD; // read again from the copies still in sync
+            } else {
+                issueWrites(io, l);
+            }
+        } else {
+            windowDone(l);
+        }
+    }
+
+    private void issueWrites(ArrayIo io, SyncLane l) {
+        l.state = SyncLane.WRITE;
+        l.legsOutstanding = 0;
+        int len = l.length();
+        long srcAddr = l.buffer(l.source).address();
+        for (int c = 0; c < layout.copies(); c++) {
+            int role = layout.member(l.start, c);
+            if (action == SyncAction.RECOVER) {
+                long at = io.slot(targetSlot).dataOffset() + layout.memberOffset(l.start, c);
+                if (c == l.targetCopy && targetWritable(io)
+                        && io.write(this, l.index << 8 | c, targetSlot, at, srcAddr, len, false)) {
+                    l.legsOutstanding++;
+                }
+                continue;
+            }
+            if (c == l.source || !io.member(role).inSync()) {
+                continue;
+            }
+            boolean write = action == SyncAction.RESYNC;
+            if (action != SyncAction.RESYNC) {
+                long differing = BufferCompare.differingBlocks(l.buffer(l.source), l.buffer(c), len, 4096);
+                mismatches += differing * 8;
+                write = action == SyncAction.REPAIR && differing > 0;
+            }
+            // Room was checked for reads of every copy; writes never need more legs than that.
+            if (write && io.write(this, l.index << 8 | c, role, memberOffset(io, l, c), srcAddr, len, false)) {
+                l.legsOutstanding++;
+            }
+        }
+        if (l.legsOutstanding == 0) {
+            windowDone(l);
+        }
+    }
+
+    private void windowDone(SyncLane l) {
+        long region = l.region;
+        work.finished(l.length());
+        l.release();
+        if (work.allTaken(region) && !regionBusy(region)) {
+            work.clear(region);
+            if (action == SyncAction.RESYNC && bitmap != null) {
+                bitmap.unhold(region);
+            }
+        }
+        publish();
+    }
+
+    private boolean regionBusy(long region) {
+        for (SyncLane l : lanes) {
+            if (l.busy() && l.region == region) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void finish(ArrayIo io, boolean completed) {
+        completed &= !failedTarget;
+        LOG.info(io.name() + ": " + action.mdName() + (completed ? " finished" : " stopped") + " after "
+                + work.done() + " of " + work.total() + " bytes" + (action == SyncAction.CHECK
+                || action == SyncAction.REPAIR ? ", mismatch_cnt " + mismatches : ""));
+        if (action == SyncAction.RESYNC && completed) {
+            io.keepDirty(false);
+        }
+        if (action == SyncAction.RECOVER && replacing && !completed) {
+            io.dropReplacement(targetRole); // the member it was to replace stays in service
+        }
+        // A resync that did not complete keeps the bits of the chunks it never reached held.
+        toIdle(completed);
+    }
+
+    private void toIdle(boolean completed) {
+        finishedNanos = System.nanoTime();
+        lastAction = action;
+        lastCompleted = completed;
+        action = SyncAction.IDLE;
+        failedTarget = false;
+        for (SyncLane l : lanes) {
+            l.release();
+        }
+        publish();
+    }
+
+    @Override
+    public boolean closing(ArrayIo io) {
+        if (fsyncing) {
+            return false;
+        }
+        for (SyncLane l : lanes) {
+            if (l.ioInFlight()) {
+                return false; // the windows in flight finish first
+            }
+        }
+        if (action != SyncAction.IDLE) {
+            toIdle(false);
+        }
+        return true;
+    }
+
+    /** Releases the buffers; after the array stopped. */
+    public void free() {
+        for (SyncLane l : lanes) {
+            l.free();
+        }
+    }
+}
