@@ -8,6 +8,44 @@ import statistics
 import subprocess
 import sys
 
+NOTES = """### What limits these figures
+
+- **A shared, overloaded host.** 2 cores, load average 7 to 12 while this ran, with other agents
+  running their own loop-device and NBD benchmarks. Single rounds swing by 2x; ratios above 1 for
+  the array over its own members (several rows) are noise, not an effect. Interleaving rounds and
+  quoting medians is what keeps the comparison fair; the absolute numbers mean little.
+- **Busy-polling while I/O is in flight.** Loop devices do their I/O in kernel worker threads that
+  need a core. The array's dispatcher (and the raw baseline, built the same way on purpose)
+  spins in `reap(0)` whenever requests are in flight, because the io_uring engine has no wake-up
+  yet (`IoUringEngine.supportsWakeup()` is false, so `Dispatcher.idle()` must not block in
+  `io_uring_enter`). On 2 cores that spinning takes CPU from the loop workers; fio instead sleeps
+  in `io_uring_enter(GETEVENTS)`. This is the main reason the array/fio ratios (and QD1 latency)
+  miss, and it is outside the bench: device-io needs a wake-up (an eventfd registered with the
+  ring, or `IORING_OP_MSG_RING`) so raid-core's dispatcher can sleep in the kernel.
+- **Hand-off per request.** By default each bench job's completion wakes its producer thread;
+  `--inline` lets the completion thread issue the next request, as fio's loop does. The
+  `r0-randread-qd128-producer` row shows the default mode for contrast.
+- **Request-path overhead.** JMH (see Bench runner) puts the ring alone at ~52 ns per request,
+  while a whole request through a started array over an instant engine costs microseconds on this
+  host: the time goes to two spinning threads handing work across cores, not to the mapping
+  (6-39 ns). JFR also shows Disruptor's default `BlockingWaitStrategy.signalAllWhenBlocking`
+  (a monitor and `notifyAll` on every publish) although the dispatcher only polls with an
+  `EventPoller`; raid-core's `RaidArray` could create its ring with a non-blocking strategy.
+- **Allocation.** This bench's allocation counter and JFR found jnr-ffi's generic seven-parameter
+  `syscall` path allocating ~72-120 B per `io_uring_enter` (a `HeapInvocationBuffer` in
+  `LinuxNative.syscall6`): ~5 B/request at QD128, ~120 B/request at QD1. h-io's five-parameter
+  binding, merged before this run, brings it to ~0 B/request (see the cost lines below).
+- **QD1.** The medians of p50 agree (about 10 us for raw and array in a focused 5-round run),
+  so the request path adds little to a single request; the p99 gap is made of host stalls of
+  milliseconds. RAID1 at QD1 did trail its raw members in every run (p90 ~460 us against ~30 us
+  in that focused run), while RAID0 at QD1 did not (it beat raw there); one RAID1 difference is
+  that with both mirrors idle every read goes to the first copy (least-busy tie), so all reads
+  land on one loop device. The cause was not pinned down in the time available.
+- **Stalls.** Maximum latencies of tens to hundreds of milliseconds appear on every side,
+  fio included: scheduling stalls of the host.
+
+"""
+
 PLOTS = ["r0-randread-qd128", "r1-randwrite-qd32", "r0-read-1m", "r0-write-1m", "r1-randread-qd1", "r0-steady"]
 
 
@@ -91,6 +129,10 @@ def section(out):
         gc, rss >> 20, "%.1f MB" % (cost.get("allocated_bytes", 0) / 1e6)), "0 GC, <= 256 MB",
         gc == 0 and 0 < rss <= 256 << 20)
     L.append("")
+    L.append("The RAID1 write target compares the array with the two members written raw (each request "
+             "to one member), halved: the array writes every block twice.")
+    L.append("")
+    L.append(NOTES)
     L.append("### All workloads (medians)")
     L.append("")
     L.append("| workload | array IOPS | raw IOPS | fio IOPS | array MB/s | array/raw | array/fio | p99 array / raw / fio (us) |")
