@@ -81,7 +81,7 @@ def section(out):
     with open(os.path.join(out, "commands")) as f:
         for line in f:
             name, cmd = line.rstrip("\n").split(" ", 1)
-            cmds[name] = cmd
+            cmds[name] = cmd.replace(os.path.abspath(out) + "/", "$OUT/")
     m = {name: medians(load(out, name)) for name in cmds}
     fio = subprocess.run(["fio", "--version"], capture_output=True, text=True).stdout.strip()
     L = ["## Arrays", ""]
@@ -90,7 +90,9 @@ def section(out):
              "O_DIRECT, same total queue depth). Every workload runs as interleaved rounds "
              "(raw, array, fio, raw, array, fio, ...) in one process so drift hits all sides alike; figures "
              "are per-figure medians over the rounds. Reproduce with `sudo UPDATE=1 bench/arrays.sh` "
-             "(each command below is what it ran, from the repository root).")
+             "(each command below is what it ran from the repository root, with `URAID_JAVA_OPTS='-Xms128m -Xmx128m "
+             "-Xmn96m'`; the script adds `--json-out` and `--plot` and keeps everything in `$OUT`, by default "
+             "`bench-out/arrays`).")
     L.append("")
     L.append("**Noise warning:** this machine has 2 cores shared with several other busy agents while these "
              "figures were taken (load average well above 2), so absolute numbers are low and noisy and "
