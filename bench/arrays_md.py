@@ -8,19 +8,37 @@ import statistics
 import subprocess
 import sys
 
-NOTES = """### What limits these figures
+# Hand-written analysis of the runs recorded in BENCHMARKS.md: revise it after a new run.
+NOTES = """### The same set, three times
 
-- **A shared, overloaded host.** 2 cores, load average 7 to 12 while this ran, with other agents
-  running their own loop-device and NBD benchmarks. Single rounds swing by 2x; ratios above 1 for
-  the array over its own members (several rows) are noise, not an effect. Interleaving rounds and
-  quoting medians is what keeps the comparison fair; the absolute numbers mean little.
+The set ran three times this afternoon with the same commands; the targets moved with the load
+of the host far more than with the code (the last run is the one tabled above and below):
+
+| run | host load | QD128 vs fio | RAID1 write vs raw/2 | 1M read | 1M write | QD1 p99 diff | steady GC / RSS |
+|---|---|---|---|---|---|---|---|
+| 1: 3 rounds x 5 s, before h-io's allocation fix | 10-12 | 0.595 | 0.592 | 1.048 | 0.948 | +4119 us | 0 / 118 MB |
+| 2: 5 rounds x 3 s | 10-12 | 0.814 | 0.699 | 1.273 | 1.066 | +1056 us | 0 / 79 MB |
+| 3: 5 rounds x 3 s (tabled) | 7-9 | 1.438 | 1.100 | 1.027 | 0.677 | -491 us | 0 / 91 MB |
+
+So 1M sequential read and the steady state met their targets every time; every other target
+was met in at least one run and missed in another. Ratios above 1 for the array over its own members (several rows) are noise, not an
+effect. With this much noise the honest reading is: no systematic gap between array and raw
+is visible above the host's noise, except where the array must do more work (RAID1 writes
+twice, so its write IOPS sit near half of raw's, which is what the target allows for).
+
+### What limits these figures
+
+- **A shared, overloaded host.** 2 cores, load average 7 to 12 while these ran, with other
+  agents running their own loop-device and NBD benchmarks. Single rounds swing by 2x.
+  Interleaving rounds and quoting medians is what keeps the comparison fair; the absolute
+  numbers mean little.
 - **Busy-polling while I/O is in flight.** Loop devices do their I/O in kernel worker threads that
   need a core. The array's dispatcher (and the raw baseline, built the same way on purpose)
   spins in `reap(0)` whenever requests are in flight, because the io_uring engine has no wake-up
   yet (`IoUringEngine.supportsWakeup()` is false, so `Dispatcher.idle()` must not block in
   `io_uring_enter`). On 2 cores that spinning takes CPU from the loop workers; fio instead sleeps
-  in `io_uring_enter(GETEVENTS)`. This is the main reason the array/fio ratios (and QD1 latency)
-  miss, and it is outside the bench: device-io needs a wake-up (an eventfd registered with the
+  in `io_uring_enter(GETEVENTS)`. This is the likeliest reason for the runs where the array/fio
+  ratios and QD1 latency miss, and it is outside the bench: device-io needs a wake-up (an eventfd registered with the
   ring, or `IORING_OP_MSG_RING`) so raid-core's dispatcher can sleep in the kernel.
 - **Hand-off per request.** By default each bench job's completion wakes its producer thread;
   `--inline` lets the completion thread issue the next request, as fio's loop does. The
@@ -40,10 +58,13 @@ NOTES = """### What limits these figures
   milliseconds and follow the load. Two focused re-runs a little later, when the host was
   calmer, on two fresh /dev/shm loop devices A and B (`./uraid bench --level raid1 --force
   --compare --rounds 5 --runtime 1 --ramp 0.3 --iodepth 1 --inline A B`, then with `B A`),
-  gave array vs raw p99 517 vs 602 us and 313 vs 366 us (IOPS ratio 0.886 and 0.862): the array
-  within 15 us of raw, indeed below it, while the run above shows +1 ms. The target is
-  therefore met only when the host lets it be measured; with both mirrors idle every read goes
-  to the first copy (least-busy tie), which did not matter here.
+  gave array vs raw p99 517 vs 602 us and 313 vs 366 us (IOPS ratio 0.886 and 0.862), like
+  run 3: the array within 15 us of raw, indeed below it, while runs 1 and 2 show +1 to +4 ms.
+  The target can only be judged when the host lets it be measured; with both mirrors idle every
+  read goes to the first copy (least-busy tie), which did not matter here.
+- **1M sequential write (run 3).** RAID0 splits each 1M write into two 512K legs on two members
+  (chunk 512K) where raw sends the whole 1M to one member; the runs gave 0.948, 1.066 and 0.677,
+  so no steady gap is visible either way.
 - **Stalls.** Maximum latencies of tens to hundreds of milliseconds appear on every side,
   fio included: scheduling stalls of the host.
 
