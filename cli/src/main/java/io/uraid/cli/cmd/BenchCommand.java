@@ -52,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
     private String chunk;
     @Option(names = "--force", description = "Create or write even where a superblock or file system is found.")
     private boolean force;
-    @Option(names = "--assemble", description = "Use the existing array on DEV....")
+    @Option(names = "--assemble", description = "Use the existing array on DEV.")
     private boolean assemble;
     @Option(names = "--raw", description = "Drive DEV... directly (requests spread over them).")
     private boolean raw;

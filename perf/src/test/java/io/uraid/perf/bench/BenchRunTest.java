@@ -67,6 +67,32 @@ class BenchRunTest {
     }
 
     @Test
+    void theIntervalLogHoldsEveryMeasuredRequest() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        RunResult r;
+        try (MemoryTarget t = new MemoryTarget(256 * BS);
+             java.io.PrintStream ps = new java.io.PrintStream(bytes, true)) {
+            org.HdrHistogram.HistogramLogWriter log = new org.HdrHistogram.HistogramLogWriter(ps);
+            log.outputLogFormatVersion();
+            log.outputLegend();
+            Workload w = new Workload(RwMode.RANDREAD, 0, BS, 4, 1, 300_000_000L, 0, 0, 1, false, 0);
+            r = new BenchRun("mem", 1, t, w, new BenchRun.Sinks(null, log, 50_000_000L)).run();
+        }
+        var reader = new org.HdrHistogram.HistogramLogReader(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        long total = 0;
+        int intervals = 0;
+        org.HdrHistogram.EncodableHistogram h;
+        while ((h = reader.nextIntervalHistogram()) != null) {
+            assertEquals("mem-r1-read", h.getTag());
+            total += ((org.HdrHistogram.Histogram) h).getTotalCount();
+            intervals++;
+        }
+        assertTrue(intervals >= 4, "about one interval per 50 ms: " + intervals);
+        assertEquals(r.read().ios(), total, "the log's intervals add up to the measured requests");
+        assertEquals(intervals, r.timeline().size());
+    }
+
+    @Test
     void openLoopHoldsTheRate() throws Exception {
         try (MemoryTarget t = new MemoryTarget(256 * BS)) {
             Workload w = new Workload(RwMode.RANDREAD, 0, BS, 4, 1, 500_000_000L, 0, 0, 1, false, 2000);
