@@ -20,6 +20,7 @@ import io.uraid.core.sync.SyncAction;
 import io.uraid.core.sync.SyncStatus;
 import io.uraid.io.IoEngine;
 import io.uraid.io.testing.FaultRule;
+import io.uraid.io.nativeio.LoopDevice;
 import io.uraid.io.testing.MemoryEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,6 +147,56 @@ class SpareRebuildTest {
             assertEquals(MemberState.FAULTY, open.member(1).state());
             assertEquals(1, array.workingCount());
             assertArrayEquals(data, Redundant.read(array, 0, data.length));
+        }
+    }
+
+    @Test
+    void replaceKeepsTheOldMemberInServiceUntilTheCopyIsCompleteOnLoopDevices() throws Exception {
+        LoopDevice.assumeAvailable();
+        try (Members files = new Members("repl", 3, MEMBER);
+             LoopDevice l0 = LoopDevice.attach(files.get(0), 0);
+             LoopDevice l1 = LoopDevice.attach(files.get(1), 0);
+             LoopDevice l2 = LoopDevice.attach(files.get(2), 0)) {
+            List<Path> members = List.of(l0.path(), l1.path());
+            var spec = new io.uraid.core.assembly.CreateSpec("repl", "testhost",
+                    io.uraid.core.spi.LevelRegistry.byName("raid1"), 2, 0, -1, members, false, false,
+                    BitmapMode.INTERNAL, MIB);
+            try (IoEngine eng = ArrayEndToEndTest.engine()) {
+                io.uraid.core.assembly.ArrayCreator.create(spec, eng);
+            }
+            RedundancyOptions slow = RedundancyOptions.DEFAULT.withSyncSpeed(8L * MIB, 12L * MIB);
+            byte[] reference;
+            Layout layout;
+            long dataOffset;
+            try (OpenArray open = Assembler.assemble(members, AssembleOptions.DEFAULT.withRedundancy(slow),
+                    ArrayEndToEndTest.engine())) {
+                RaidArray array = open.array();
+                layout = array.layout();
+                dataOffset = open.member(0).dataOffset();
+                reference = new byte[(int) array.size()];
+                ArrayEndToEndTest.writeRandomly(array, reference, 2, 20, 11);
+                try (IoEngine prep = ArrayEndToEndTest.engine()) {
+                    assertTrue(open.replace(1, l2.path(), prep, false));
+                }
+                Redundancy red = open.redundancy();
+                assertEquals(SyncAction.RECOVER, red.syncStatus().action());
+                ArrayEndToEndTest.writeRandomly(array, reference, 2, 20, 12); // reach both old and new
+                assertTrue(red.syncStatus().running());
+                assertEquals(l1.path(), open.member(1).device().path(), "the old member serves until the copy is done");
+                assertFalse(array.degraded(), "replace never degrades the array");
+                assertTrue(red.awaitSyncIdle(60_000));
+                assertTrue(red.syncStatus().lastCompleted());
+                assertEquals(l2.path(), open.member(1).device().path());
+                assertEquals(MemberState.IN_SYNC, open.member(1).state());
+                assertFalse(array.degraded());
+                ArrayEndToEndTest.verifyThroughArray(array, reference);
+            }
+            assertEquals(0, Redundant.differingBytes(List.of(files.get(0), files.get(2)), layout, dataOffset));
+            try (OpenArray again = Redundant.assemble(List.of(l0.path(), l1.path(), l2.path()), 60_000)) {
+                assertEquals(2, again.array().workingCount());
+                assertEquals(l2.path(), again.member(1).device().path(), "the replaced member is left out as faulty");
+                ArrayEndToEndTest.verifyThroughArray(again.array(), reference);
+            }
         }
     }
 }

@@ -20,6 +20,12 @@ final class ArrayCore {
     final Geometry geometry;
     final Layout layout;
     final Member[] members;
+    /**
+     * Per role, a device being copied in to replace the member while it stays in service
+     * (md's replacement), or null. Legs address it as slot {@code role + members.length}.
+     */
+    final Member[] replacements;
+    int replacementCount;
     final IoEngine engine;
     final ArrayOptions options;
     final LegTable legs;
@@ -53,6 +59,7 @@ final class ArrayCore {
         this.geometry = geometry;
         this.layout = level.layout(geometry);
         this.members = members;
+        this.replacements = new Member[members.length];
         this.engine = engine;
         this.options = options;
         this.legs = new LegTable(engineEntries);
@@ -174,8 +181,17 @@ final class ArrayCore {
      *
      * @return true when the failure is absorbed by redundancy
      */
+    /** The member a leg slot addresses: a role, or a role's replacement (slot = role + raid disks). */
+    Member slot(int s) {
+        if (s < members.length) {
+            return members[s];
+        }
+        Member rep = replacements[s - members.length];
+        return rep != null ? rep : members[s - members.length]; // promoted while its legs were in flight
+    }
+
     boolean failMember(int role, int errno) {
-        Member m = members[role];
+        Member m = slot(role);
         m.errors++;
         if (!level.redundant()) {
             return false;
@@ -188,6 +204,7 @@ final class ArrayCore {
         if (!m.inSync()) {
             return true; // already failed by an earlier leg; this leg's data was never relied on
         }
+        role = m.role();
         long without = workingRoles() & ~(1L << role);
         if (!level.canServe(geometry, without)) {
             LOG.warning(name + ": I/O error (" + Errno.name(errno) + ") on " + describe(m)

@@ -27,6 +27,15 @@ public final class ArrayIo {
         return core.members[role];
     }
 
+    /**
+     * The member of a slot: slots below {@link #raidDisks()} are roles, slot {@code role +
+     * raidDisks()} is the device replacing that role's member (null when none). I/O methods take
+     * slots.
+     */
+    public Member slot(int s) {
+        return core.slot(s);
+    }
+
     public int raidDisks() {
         return core.members.length;
     }
@@ -52,7 +61,7 @@ public final class ArrayIo {
         if (leg < 0) {
             return false;
         }
-        core.engine.prepRead(core.members[role].device(), offset, address, length, leg, 0);
+        core.engine.prepRead(core.slot(role).device(), offset, address, length, leg, 0);
         return true;
     }
 
@@ -63,7 +72,7 @@ public final class ArrayIo {
         if (leg < 0) {
             return false;
         }
-        core.engine.prepWrite(core.members[role].device(), offset, address, length, leg, fua ? IoEngine.FUA : 0);
+        core.engine.prepWrite(core.slot(role).device(), offset, address, length, leg, fua ? IoEngine.FUA : 0);
         return true;
     }
 
@@ -73,7 +82,7 @@ public final class ArrayIo {
         if (leg < 0) {
             return false;
         }
-        core.engine.prepFsync(core.members[role].device(), true, leg, 0);
+        core.engine.prepFsync(core.slot(role).device(), true, leg, 0);
         return true;
     }
 
@@ -84,7 +93,7 @@ public final class ArrayIo {
         int index = core.taskIndex(task);
         int leg = core.legs.acquire(index, Op.TASK, role);
         core.legs.copy[leg] = token;
-        core.members[role].pending++;
+        core.slot(role).pending++;
         return leg;
     }
 
@@ -114,6 +123,37 @@ public final class ArrayIo {
         Member m = new Member(role, device, dataOffset, MemberState.REBUILDING);
         core.members[role] = m;
         return m;
+    }
+
+    /**
+     * Starts copying {@code role} onto {@code device} while the member stays in service: every
+     * client write also goes to the device (slot {@code role + raidDisks()}).
+     */
+    public Member installReplacement(int role, io.uraid.io.BlockDevice device, long dataOffset) {
+        Member m = new Member(role + core.members.length, device, dataOffset, MemberState.REBUILDING);
+        core.replacements[role] = m;
+        core.replacementCount++;
+        return m;
+    }
+
+    /** The replacement of {@code role} is a full copy: it takes the role; the old member is failed. */
+    public void promoteReplacement(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        Member rep = core.replacements[role];
+        dropReplacement(role);
+        core.members[role].setState(MemberState.FAULTY);
+        rep.promoteTo(role);
+        rep.setState(MemberState.IN_SYNC);
+        core.members[role] = rep;
+        core.metadata.install(role, superblock);
+        core.metadata.markDirty();
+    }
+
+    /** Forgets the replacement of {@code role} (it failed, or the copy was abandoned). */
+    public void dropReplacement(int role) {
+        if (core.replacements[role] != null) {
+            core.replacements[role] = null;
+            core.replacementCount--;
+        }
     }
 
     /** The rebuilt member of {@code role} holds every byte: it serves reads and the superblocks say so. */

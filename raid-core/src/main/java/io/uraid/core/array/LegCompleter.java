@@ -24,7 +24,7 @@ final class LegCompleter implements CompletionHandler {
     public void onComplete(long userData, int result) {
         int leg = (int) userData;
         byte kind = legs.kind[leg];
-        Member m = core.members[legs.role[leg]];
+        Member m = core.slot(legs.role[leg]);
         m.pending--;
         if (kind == Op.META) {
             release(leg);

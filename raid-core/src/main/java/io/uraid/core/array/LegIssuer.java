@@ -47,13 +47,22 @@ final class LegIssuer {
         // cursor = next role to flush
         while (r.cursor < members.length) {
             Member m = members[(int) r.cursor];
-            if (m.inSync()) {
-                if (!room(1)) {
-                    return false;
-                }
-                int leg = legs.acquire(r.index, Op.FLUSH, m.role());
+            Member rep = core.replacements[(int) r.cursor];
+            // Members being rebuilt take the flush too: a write acknowledged to the client must
+            // be durable on them by the time they are promoted.
+            if (!room((m.writable() ? 1 : 0) + (rep != null && rep.writable() ? 1 : 0))) {
+                return false;
+            }
+            if (m.writable()) {
+                int leg = legs.acquire(r.index, Op.FLUSH, (int) r.cursor);
                 engine.prepFsync(m.device(), true, leg, 0);
                 m.pending++;
+                r.outstanding++;
+            }
+            if (rep != null && rep.writable()) {
+                int leg = legs.acquire(r.index, Op.FLUSH, (int) r.cursor + members.length);
+                engine.prepFsync(rep.device(), true, leg, 0);
+                rep.pending++;
                 r.outstanding++;
             }
             r.cursor++;
@@ -142,7 +151,7 @@ final class LegIssuer {
             return false; // waits (stalled) for its bitmap bits or a sync window
         }
         while (r.cursor < r.length) {
-            if (!room(copies)) {
+            if (!room(copies + core.replacementCount)) {
                 return false;
             }
             long arrayOffset = r.offset + r.cursor;
@@ -154,20 +163,12 @@ final class LegIssuer {
                 if (!m.writable()) {
                     continue;
                 }
-                int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, role);
-                legs.copy[leg] = c;
-                legs.arrayOffset[leg] = arrayOffset;
-                legs.address[leg] = r.address + r.cursor;
-                legs.length[leg] = (int) len;
-                long at = m.dataOffset() + layout.memberOffset(arrayOffset, c);
-                if (discard) {
-                    engine.prepDiscard(m.device(), at, len, leg, 0);
-                } else {
-                    engine.prepWrite(m.device(), at, legs.address[leg], (int) len, leg, engineFlags);
-                }
-                m.pending++;
-                r.outstanding++;
+                prepWriteLeg(r, m, role, c, arrayOffset, len, discard, engineFlags);
                 written++;
+                Member rep = core.replacements[role];
+                if (rep != null && rep.writable()) { // the device replacing it must miss no write
+                    prepWriteLeg(r, rep, role + core.members.length, c, arrayOffset, len, discard, engineFlags);
+                }
             }
             if (written == 0) {
                 r.fail(-Errno.EIO); // no working copy of this piece: the array has failed
@@ -175,6 +176,24 @@ final class LegIssuer {
             r.cursor += len;
         }
         return true;
+    }
+
+    /** One write or discard leg of copy {@code c} to member {@code m} (leg slot {@code slot}). */
+    private void prepWriteLeg(ArrayRequest r, Member m, int slot, int c, long arrayOffset, long len,
+                              boolean discard, int engineFlags) {
+        int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, slot);
+        legs.copy[leg] = c;
+        legs.arrayOffset[leg] = arrayOffset;
+        legs.address[leg] = r.address + r.cursor;
+        legs.length[leg] = (int) len;
+        long at = m.dataOffset() + layout.memberOffset(arrayOffset, c);
+        if (discard) {
+            engine.prepDiscard(m.device(), at, len, leg, 0);
+        } else {
+            engine.prepWrite(m.device(), at, legs.address[leg], (int) len, leg, engineFlags);
+        }
+        m.pending++;
+        r.outstanding++;
     }
 
     /** Rewrites a range that failed to read on {@code role} with the good copy just read. */

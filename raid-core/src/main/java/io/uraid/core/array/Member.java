@@ -8,7 +8,7 @@ import io.uraid.io.BlockDevice;
  * read a consistent-enough snapshot through the volatile field.
  */
 public final class Member {
-    private final int role;
+    private int role;
     private final BlockDevice device;
     private final long dataOffset;
     private volatile MemberState state;
@@ -53,6 +53,16 @@ public final class Member {
 
     void setState(MemberState s) {
         state = s;
+    }
+
+    /** A replacement (addressed as a slot past the roles) becomes the member of {@code r}. */
+    void promoteTo(int r) {
+        role = r;
+    }
+
+    /** Legs in flight to this member. Dispatcher thread only. */
+    public int pendingLegs() {
+        return pending;
     }
 
     public boolean inSync() {

@@ -310,13 +310,24 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     /** Runs a task on the dispatcher thread and waits for its answer. */
     private <T> T onDispatcher(java.util.function.Supplier<T> task) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        dispatcher.execute(() -> f.complete(task.get()));
+        dispatcher.execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e); // the caller gets the task's own error
+            }
+        });
         try {
             return f.get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(core.name + ": interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(core.name + ": dispatcher task failed", e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException(core.name + ": dispatcher did not answer", e);
         }
     }

@@ -85,6 +85,25 @@ public final class OpenArray implements AutoCloseable {
      * {@code force}.
      */
     public synchronized void addSpare(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
+        Prepared p = prepareDevice(path, prepare, force);
+        redundancy.addSpare(p.device(), p.superblock().dataOffset() * 512, p.superblock());
+    }
+
+    /**
+     * {@code uraid replace NAME DEV --with SPARE}: copies the member of {@code role} onto
+     * {@code spare} (prepared as for {@link #addSpare}) while it stays in service; see
+     * {@link Redundancy#replace}. Returns false when the copy cannot start now.
+     */
+    public synchronized boolean replace(int role, java.nio.file.Path spare, IoEngine prepare, boolean force)
+            throws IOException {
+        Prepared p = prepareDevice(spare, prepare, force);
+        return redundancy.replace(role, p.device(), p.superblock().dataOffset() * 512, p.superblock());
+    }
+
+    private record Prepared(io.uraid.io.BlockDevice device, MdSuperblock superblock) {
+    }
+
+    private Prepared prepareDevice(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
         MdSuperblock base = null;
         java.util.Set<Integer> used = new java.util.HashSet<>(spareSlots);
         for (int r = 0; r < array.members().length; r++) {
@@ -97,20 +116,26 @@ public final class OpenArray implements AutoCloseable {
             }
         }
         if (base == null) {
-            throw new IOException(array.name() + ": no member superblock to base a spare on");
+            throw new IOException(array.name() + ": no member superblock to base a new member on");
         }
         var bitmap = redundancy.bitmap();
         MdSuperblock sb = SparePreparer.prepare(prepare, path, base, used, bitmap == null ? null : bitmap.header(), force);
-        io.uraid.io.BlockDevice dev = array.callOnDispatcher(() -> {
-            try {
-                return engine.open(path, io.uraid.io.OpenOptions.DEFAULT);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        io.uraid.io.BlockDevice dev;
+        try {
+            // The dispatcher is the engine's only issuer: open the device there.
+            dev = array.callOnDispatcher(() -> {
+                try {
+                    return engine.open(path, io.uraid.io.OpenOptions.DEFAULT);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
         added.add(dev);
         spareSlots.add(sb.devNumber());
-        redundancy.addSpare(dev, sb.dataOffset() * 512, sb);
+        return new Prepared(dev, sb);
     }
 
     /** Re-adds the failed member of {@code role} ({@code mdadm --re-add}); see {@link Redundancy#reAdd}. */

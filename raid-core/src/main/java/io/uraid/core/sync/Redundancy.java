@@ -180,11 +180,30 @@ public final class Redundancy {
         requireRedundant("re-add a member");
         return array.callOnDispatcher(() -> array.withIo(io -> {
             Member m = io.member(role);
-            if (m.state() != MemberState.FAULTY || m.device() == null || sync.status().running()) {
+            if (m.state() != MemberState.FAULTY || m.device() == null || m.pendingLegs() > 0
+                    || sync.status().running()) {
                 return false;
             }
             io.installRebuilding(role, m.device(), m.dataOffset());
             return sync.beginRecover(io, role, superblock, true);
+        }));
+    }
+
+    /**
+     * Copies the member of {@code role} onto {@code device} (prepared like a spare) while the
+     * member stays in service ({@code mdadm --replace}); when the copy is complete the device
+     * takes the role and the old member is marked faulty. Returns false when a pass is running
+     * or the role has no working member.
+     */
+    public boolean replace(int role, BlockDevice device, long dataOffset, MdSuperblock superblock) {
+        requireRedundant("replace a member");
+        return array.callOnDispatcher(() -> array.withIo(io -> {
+            if (!io.member(role).inSync() || io.slot(role + io.raidDisks()) != io.member(role)
+                    || sync.status().running()) {
+                return false;
+            }
+            io.installReplacement(role, device, dataOffset);
+            return sync.beginRecover(io, role, superblock, false, true);
         }));
     }
 

@@ -44,7 +44,8 @@ final class SpareRebuilder implements BackgroundTask {
         }
         for (int r = 0; r < io.raidDisks(); r++) {
             MemberState st = io.member(r).state();
-            if (st == MemberState.FAULTY || st == MemberState.MISSING) {
+            // Wait until the failed member's last legs are back: their errors belong to it.
+            if ((st == MemberState.FAULTY || st == MemberState.MISSING) && io.member(r).pendingLegs() == 0) {
                 Spare s = spares.poll();
                 spareCount = spares.size();
                 Member old = io.member(r);

@@ -7,15 +7,15 @@ import io.uraid.core.array.WriteGate;
 import io.uraid.core.bitmap.WriteIntentBitmap;
 import io.uraid.core.spi.Layout;
 import io.uraid.io.Errno;
-import io.uraid.io.NativeBuffer;
 import java.util.logging.Logger;
 
 /**
- * Resync, check and repair of a mirrored array, in the background while it serves I/O. Work
- * goes window by window (at most {@link #WINDOW} bytes, inside one layout piece): a window
- * first waits until no client write overlaps it and holds new ones back (they wait as
- * stalled requests), then reads, then writes, then lets the held writes go. Reads of regions
- * a resync still owes go to the copy it copies from, so readers never see copies disagree.
+ * Resync, check, repair and rebuild of a mirrored array, in the background while it serves
+ * I/O. Work goes window by window (at most {@link #WINDOW} bytes, inside one layout piece),
+ * several windows at once ({@link SyncLane}): a window first waits until no client write
+ * overlaps it and holds new ones back (they wait parked), then reads, then writes, then lets
+ * the held writes go. Reads of regions a resync still owes go to the copy it copies from, so
+ * readers never see copies disagree.
  *
  * <p>Dispatcher thread only, except {@link #status()} (volatile snapshot fields).
  */
@@ -25,30 +25,30 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     public static final int WINDOW = 1 << 20;
     /** Granularity of the client-write tracking (a window never crosses one of these). */
     private static final int GATE_SHIFT = 20;
-    private static final int S_NONE = 0, S_HOLD = 1, S_READ = 2, S_WRITE = 3, S_FSYNC = 4;
+    /** Windows in flight at once (reads of one overlap writes of another). */
+    private static final int LANES = 4;
+    /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
+    private static final int FSYNC_TOKEN = -1;
 
     private final Layout layout;
     private final long arraySize;
     private final WriteIntentBitmap bitmap;
     private final Throttle throttle;
     private final int[] writesInFlight;
-    private final NativeBuffer[] buffers;
+    private final SyncLane[] lanes = new SyncLane[LANES];
     private SyncWork work;
     private SyncAction action = SyncAction.IDLE;
-    private int state = S_NONE;
-    private long windowStart;
-    private long windowEnd;
-    private long heldGate = -1;
-    private int source;
+    private boolean fsyncing;
     /** RECOVER: the role being rebuilt, its copy in the current window (-1: none there). */
     private int targetRole = -1;
-    private int targetCopy;
+    /** The I/O slot of the device being rebuilt: the role, or role + raid disks for a replacement. */
+    private int targetSlot = -1;
+    private boolean replacing;
     private io.uraid.core.sb.MdSuperblock targetSuperblock;
-    private int legsOutstanding;
-    private int readErrors;
-    private boolean windowLost;
     private volatile long unreadable;
     private boolean stopRequested;
+    /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
+    private boolean failedTarget;
     private long startedNanos;
     private long finishedNanos;
     private volatile SyncStatus status;
@@ -66,7 +66,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         this.bitmap = bitmap;
         this.throttle = throttle;
         this.writesInFlight = new int[(int) ((arraySize + (1L << GATE_SHIFT) - 1) >>> GATE_SHIFT)];
-        this.buffers = new NativeBuffer[layout.copies()];
+        for (int i = 0; i < LANES; i++) {
+            lanes[i] = new SyncLane(i, layout.copies());
+        }
         publish();
     }
 
@@ -114,6 +116,16 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      * missed just those writes). Returns false when a pass is already running.
      */
     public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly) {
+        return beginRecover(io, role, superblock, dirtyOnly, false);
+    }
+
+    /**
+     * {@link #beginRecover(ArrayIo, int, io.uraid.core.sb.MdSuperblock, boolean)}, or with
+     * {@code replacement} the copy onto the device installed as the role's replacement (the
+     * member stays in service until the copy is complete, then the replacement takes over).
+     */
+    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
+                                boolean replacement) {
         if (action != SyncAction.IDLE) {
             return false;
         }
@@ -130,6 +142,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             w.addAll();
         }
         targetRole = role;
+        targetSlot = replacement ? role + io.raidDisks() : role;
+        replacing = replacement;
         targetSuperblock = superblock;
         begin(SyncAction.RECOVER, w, io);
         return true;
@@ -174,8 +188,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     public boolean admit(long offset, long length) {
         long first = offset >>> GATE_SHIFT;
         long last = Math.min(writesInFlight.length - 1, (offset + Math.max(1, length) - 1) >>> GATE_SHIFT);
-        if (heldGate >= first && heldGate <= last) {
-            return false;
+        for (SyncLane l : lanes) {
+            if (l.gate >= first && l.gate <= last) {
+                return false;
+            }
         }
         for (long g = first; g <= last; g++) {
             writesInFlight[(int) g]++;
@@ -200,50 +216,65 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         return firstInSyncCopy(null, offset);
     }
 
-    // ---- the window state machine ----
+    // ---- the windows ----
 
     @Override
     public boolean pump(ArrayIo io) {
-        switch (state) {
-            case S_NONE:
-                return nextWindow(io);
-            case S_HOLD:
-                if (writesInFlight[(int) heldGate] == 0) {
-                    return issueReads(io);
-                }
-                return false;
-            default:
-                return false; // legs in flight
-        }
-    }
-
-    private boolean nextWindow(ArrayIo io) {
-        if (action == SyncAction.IDLE) {
+        if (action == SyncAction.IDLE || fsyncing) {
             return false;
         }
-        if (stopRequested || !work.seek()) {
+        boolean worked = false;
+        for (SyncLane l : lanes) {
+            if (l.state == SyncLane.HOLD && writesInFlight[(int) l.gate] == 0) {
+                worked |= issueReads(io, l);
+            }
+        }
+        for (SyncLane l : lanes) {
+            if (!l.busy()) {
+                if (!nextWindow(io, l)) {
+                    break;
+                }
+                worked = true;
+            }
+        }
+        if (!anyBusy() && (stopRequested || !work.seek())) {
             if (action == SyncAction.RECOVER && !stopRequested) {
                 return finalFsync(io);
             }
             finish(io, !stopRequested);
             return true;
         }
-        if (action == SyncAction.RECOVER && !io.member(targetRole).writable()) {
-            finish(io, false); // the member being rebuilt failed
-            return true;
+        return worked;
+    }
+
+    private boolean anyBusy() {
+        for (SyncLane l : lanes) {
+            if (l.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Gives lane {@code l} the next window; false when there is none now (done, stopped, throttled). */
+    private boolean nextWindow(ArrayIo io, SyncLane l) {
+        if (stopRequested || !work.seek()) {
+            return false;
+        }
+        if (action == SyncAction.RECOVER && !targetWritable(io)) {
+            stopRequested = true; // the member being rebuilt failed: finish once the lanes drain
+            failedTarget = true;
+            return false;
         }
         long start = work.position();
         long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
         end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
         end = Math.min(end, start + layout.bytesToBoundary(start));
-        long now = System.nanoTime();
-        if (!throttle.allow(now, end - start, io.activeRequests() > 0)) {
+        if (!throttle.allow(System.nanoTime(), end - start, io.activeRequests() > 0)) {
             return false;
         }
-        windowStart = start;
-        windowEnd = end;
-        heldGate = start >>> GATE_SHIFT;
-        state = S_HOLD;
+        l.assign(start, end, work.region(), start >>> GATE_SHIFT);
+        work.take(end);
         return true;
     }
 
@@ -256,64 +287,60 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         return -1;
     }
 
-    private long memberOffset(ArrayIo io, int copy) {
-        return io.member(layout.member(windowStart, copy)).dataOffset() + layout.memberOffset(windowStart, copy);
-    }
-
-    private NativeBuffer buffer(int copy) {
-        if (buffers[copy] == null) {
-            buffers[copy] = NativeBuffer.allocate(WINDOW);
-        }
-        return buffers[copy];
+    private long memberOffset(ArrayIo io, SyncLane l, int copy) {
+        return io.member(layout.member(l.start, copy)).dataOffset() + layout.memberOffset(l.start, copy);
     }
 
     private boolean finalFsync(ArrayIo io) {
         if (io.room() < 1) {
             return false;
         }
-        state = S_FSYNC;
-        legsOutstanding = 1;
-        io.fsync(this, 0, targetRole);
+        fsyncing = true;
+        io.fsync(this, FSYNC_TOKEN, targetSlot);
         return true;
     }
 
-    private int copyOnTarget() {
+    private boolean targetWritable(ArrayIo io) {
+        var m = io.slot(targetSlot);
+        return m != null && m.writable() && (!replacing || m.role() == targetSlot);
+    }
+
+    private int copyOnTarget(long at) {
         for (int c = 0; c < layout.copies(); c++) {
-            if (layout.member(windowStart, c) == targetRole) {
+            if (layout.member(at, c) == targetRole) {
                 return c;
             }
         }
         return -1;
     }
 
-    private boolean issueReads(ArrayIo io) {
+    private boolean issueReads(ArrayIo io, SyncLane l) {
         if (action == SyncAction.RECOVER) {
-            targetCopy = copyOnTarget();
-            if (targetCopy < 0) {
-                windowDone(); // the rebuilt member holds no copy of this window
+            l.targetCopy = copyOnTarget(l.start);
+            if (l.targetCopy < 0) {
+                windowDone(l); // the rebuilt member holds no copy of this window
                 return true;
             }
         }
-        source = firstInSyncCopy(io, windowStart);
-        if (source < 0) {
-            finish(io, false);
+        l.source = firstInSyncCopy(io, l.start);
+        if (l.source < 0) {
+            stopRequested = true; // no copy left to read: the array has failed
+            l.release();
             return true;
         }
-        int len = (int) (windowEnd - windowStart);
         boolean all = action == SyncAction.CHECK || action == SyncAction.REPAIR;
-        int need = all ? layout.copies() : 1;
-        if (io.room() < need) {
+        if (io.room() < (all ? layout.copies() : 1)) {
             return false;
         }
-        state = S_READ;
-        legsOutstanding = 0;
-        readErrors = 0;
-        windowLost = false;
+        l.state = SyncLane.READ;
+        l.legsOutstanding = 0;
+        l.readErrors = 0;
+        l.lost = false;
         for (int c = 0; c < layout.copies(); c++) {
-            int role = layout.member(windowStart, c);
-            if ((c == source || all) && io.member(role).inSync()) {
-                io.read(this, c, role, memberOffset(io, c), buffer(c).address(), len);
-                legsOutstanding++;
+            int role = layout.member(l.start, c);
+            if ((c == l.source || all) && io.member(role).inSync()) {
+                io.read(this, l.index << 8 | c, role, memberOffset(io, l, c), l.buffer(c).address(), l.length());
+                l.legsOutstanding++;
             }
         }
         return true;
@@ -321,95 +348,116 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public void onComplete(ArrayIo io, int token, int result) {
-        int len = (int) (windowEnd - windowStart);
-        if (state == S_FSYNC) {
-            legsOutstanding = 0;
+        if (token == FSYNC_TOKEN) {
+            fsyncing = false;
             if (result < 0) {
-                io.failMember(targetRole, result);
+                io.failMember(targetSlot, result);
                 finish(io, false);
+            } else if (replacing) {
+                io.promoteReplacement(targetRole, targetSuperblock);
+                finish(io, true);
             } else {
                 io.promote(targetRole, targetSuperblock);
                 finish(io, true);
             }
             return;
         }
-        if (result < 0 || (state == S_READ && result != len)) {
-            int role = layout.member(windowStart, token);
+        SyncLane l = lanes[token >>> 8];
+        int copy = token & 0xff;
+        if (result < 0 || (l.state == SyncLane.READ && result != l.length())) {
+            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? targetSlot
+                    : layout.member(l.start, copy);
             boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
-            if (state == S_READ) {
-                readErrors++;
-                windowLost |= !failed; // the last copy cannot be read: nothing to copy from
+            if (l.state == SyncLane.READ) {
+                l.readErrors++;
+                l.lost |= !failed; // the last copy cannot be read: nothing to copy from
             }
         }
-        if (--legsOutstanding > 0) {
+        if (--l.legsOutstanding > 0) {
             return;
         }
-        if (state == S_READ) {
-            if (windowLost) {
-                unreadable += len;
-                LOG.warning(io.name() + ": " + action.mdName() + " cannot read [" + windowStart + ", " + windowEnd
+        if (l.state == SyncLane.READ) {
+            if (l.lost) {
+                unreadable += l.length();
+                LOG.warning(io.name() + ": " + action.mdName() + " cannot read [" + l.start + ", " + l.end
                         + ") from any copy; skipped");
-                windowDone();
-                return;
+                windowDone(l);
+            } else if (l.readErrors > 0) {
+                l.state = SyncLane.HOLD; // read again from the copies still in sync
+            } else {
+                issueWrites(io, l);
             }
-            if (readErrors > 0) {
-                state = S_HOLD; // read again from the copies still in sync
-                return;
-            }
-            issueWrites(io, len);
         } else {
-            windowDone();
+            windowDone(l);
         }
     }
 
-    private void issueWrites(ArrayIo io, int len) {
-        state = S_WRITE;
-        legsOutstanding = 0;
-        long srcAddr = buffers[source].address();
+    private void issueWrites(ArrayIo io, SyncLane l) {
+        l.state = SyncLane.WRITE;
+        l.legsOutstanding = 0;
+        int len = l.length();
+        long srcAddr = l.buffer(l.source).address();
         for (int c = 0; c < layout.copies(); c++) {
-            int role = layout.member(windowStart, c);
+            int role = layout.member(l.start, c);
             if (action == SyncAction.RECOVER) {
-                if (c == targetCopy && io.member(role).writable()
-                        && io.write(this, c, role, memberOffset(io, c), srcAddr, len, false)) {
-                    legsOutstanding++;
+                long at = io.slot(targetSlot).dataOffset() + layout.memberOffset(l.start, c);
+                if (c == l.targetCopy && targetWritable(io)
+                        && io.write(this, l.index << 8 | c, targetSlot, at, srcAddr, len, false)) {
+                    l.legsOutstanding++;
                 }
                 continue;
             }
-            if (c == source || !io.member(role).inSync()) {
+            if (c == l.source || !io.member(role).inSync()) {
                 continue;
             }
             boolean write = action == SyncAction.RESYNC;
             if (action != SyncAction.RESYNC) {
-                long differing = BufferCompare.differingBlocks(buffers[source], buffers[c], len, 4096);
+                long differing = BufferCompare.differingBlocks(l.buffer(l.source), l.buffer(c), len, 4096);
                 mismatches += differing * 8;
                 write = action == SyncAction.REPAIR && differing > 0;
             }
             // Room was checked for reads of every copy; writes never need more legs than that.
-            if (write && io.write(this, c, role, memberOffset(io, c), srcAddr, len, false)) {
-                legsOutstanding++;
+            if (write && io.write(this, l.index << 8 | c, role, memberOffset(io, l, c), srcAddr, len, false)) {
+                l.legsOutstanding++;
             }
         }
-        if (legsOutstanding == 0) {
-            windowDone();
+        if (l.legsOutstanding == 0) {
+            windowDone(l);
         }
     }
 
-    private void windowDone() {
-        state = S_NONE;
-        heldGate = -1;
-        long finished = work.advance(windowEnd);
-        if (finished >= 0 && action == SyncAction.RESYNC && bitmap != null) {
-            bitmap.unhold(finished);
+    private void windowDone(SyncLane l) {
+        long region = l.region;
+        work.finished(l.length());
+        l.release();
+        if (work.allTaken(region) && !regionBusy(region)) {
+            work.clear(region);
+            if (action == SyncAction.RESYNC && bitmap != null) {
+                bitmap.unhold(region);
+            }
         }
         publish();
     }
 
+    private boolean regionBusy(long region) {
+        for (SyncLane l : lanes) {
+            if (l.busy() && l.region == region) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void finish(ArrayIo io, boolean completed) {
+        completed &= !failedTarget;
         LOG.info(io.name() + ": " + action.mdName() + (completed ? " finished" : " stopped") + " after "
-                + work.done() + " of " + work.total() + " bytes" + (action == SyncAction.RESYNC ? ""
-                : ", mismatch_cnt " + mismatches));
+                + work.done() + " of " + work.total() + " bytes" + (action == SyncAction.CHECK
+                || action == SyncAction.REPAIR ? ", mismatch_cnt " + mismatches : ""));
         if (action == SyncAction.RESYNC && completed) {
             io.keepDirty(false);
+        }
+        if (action == SyncAction.RECOVER && replacing && !completed) {
+            io.dropReplacement(targetRole); // the member it was to replace stays in service
         }
         // A resync that did not complete keeps the bits of the chunks it never reached held.
         toIdle(completed);
@@ -420,15 +468,22 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         lastAction = action;
         lastCompleted = completed;
         action = SyncAction.IDLE;
-        state = S_NONE;
-        heldGate = -1;
+        failedTarget = false;
+        for (SyncLane l : lanes) {
+            l.release();
+        }
         publish();
     }
 
     @Override
     public boolean closing(ArrayIo io) {
-        if (state == S_READ || state == S_WRITE || state == S_FSYNC) {
-            return false; // the window in flight finishes first
+        if (fsyncing) {
+            return false;
+        }
+        for (SyncLane l : lanes) {
+            if (l.ioInFlight()) {
+                return false; // the windows in flight finish first
+            }
         }
         if (action != SyncAction.IDLE) {
             toIdle(false);
@@ -438,10 +493,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     /** Releases the buffers; after the array stopped. */
     public void free() {
-        for (NativeBuffer b : buffers) {
-            if (b != null) {
-                b.close();
-            }
+        for (SyncLane l : lanes) {
+            l.free();
         }
     }
 }

@@ -59,7 +59,7 @@ final class SyncWork {
         return false;
     }
 
-    /** Moves to the first region still to do at or after the current one; false when none is left. */
+    /** Moves to the first region with windows not yet taken; false when none is left. */
     boolean seek() {
         while (region < regions && !has(region)) {
             region++;
@@ -83,21 +83,28 @@ final class SyncWork {
         return Math.min(arraySize, (r + 1) << shift);
     }
 
-    /**
-     * The window [position, result) was done. Returns the region it finished, or -1 when the
-     * region still has bytes to do.
-     */
-    long advance(long end) {
-        done += end - position;
+    /** The window [position, end) was taken by a lane; the next window starts at {@code end}. */
+    void take(long end) {
         position = end;
         if (position >= regionEnd(region)) {
-            long finished = region;
-            todo[(int) (region >>> 6)] &= ~(1L << region);
             region++;
             position = region << shift;
-            return finished;
         }
-        return -1;
+    }
+
+    /** True when every window of region {@code r} has been taken. */
+    boolean allTaken(long r) {
+        return region > r;
+    }
+
+    /** {@code length} bytes of windows finished. */
+    void finished(long length) {
+        done += length;
+    }
+
+    /** Region {@code r} is done: reads of it need no steering any more. */
+    void clear(long r) {
+        todo[(int) (r >>> 6)] &= ~(1L << r);
     }
 
     long total() {
