@@ -69,6 +69,14 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL (kill -9), and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
