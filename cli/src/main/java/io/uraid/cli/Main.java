@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
                 + "does their I/O through io_uring."},
         subcommands = {
             CommandLine.HelpCommand.class,
+            io.uraid.cli.cmd.CreateCommand.class,
+            io.uraid.cli.cmd.ExamineCommand.class,
+            io.uraid.cli.cmd.IoCommand.class,
+            io.uraid.cli.cmd.DemoCommand.class,
             io.uraid.cli.cmd.EngineBenchCommand.class,
             io.uraid.cli.cmd.BenchCommand.class,
             io.uraid.cli.cmd.DaemonCommand.class,
@@ -51,6 +55,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            // One line per log record, like the CLI's own messages (not JUL's two-line default).
+            System.setProperty("java.util.logging.SimpleFormatter.format", "uraid: %4$s: %5$s%6$s%n");
+        }
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = commandLine(out, err).execute(args);

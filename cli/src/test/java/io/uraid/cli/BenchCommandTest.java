@@ -127,7 +127,9 @@ class BenchCommandTest {
     void badTargetsGetClearErrors() throws IOException {
         assertEquals(2, run(members(1), "--runtime", "0.1"));
         assertTrue(err.toString().contains("choose one target"), err.toString());
-        assertEquals(1, run(List.of(), "--nbd", "nbd://localhost/x"));
-        assertTrue(err.toString().contains("not yet available"), err.toString());
+        assertEquals(1, run(List.of(), "--nbd", "nbd+unix:///x?socket=/nonexistent/nbd.sock"));
+        assertTrue(err.toString().startsWith("uraid: cannot connect to nbd+unix:///x"), err.toString());
+        assertEquals(2, run(members(1), "--nbd", "nbd://localhost/x"));
+        assertTrue(err.toString().contains("--nbd takes no devices"), err.toString());
     }
 }

@@ -11,7 +11,6 @@ import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.array.RaidArray;
-import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.Layout;
 import io.uraid.core.spi.LevelRegistry;
@@ -74,9 +73,9 @@ class ArrayEndToEndTest {
                 dataOffset = open.member(0).dataOffset();
                 layoutMath = array.layout();
             }
-            verifyMemberBytes(files, layoutMath, dataOffset, reference);
+            verifyMemberBytes(files.paths, layoutMath, dataOffset, reference);
             if (Mdadm.installed()) {
-                checkMdadmAgrees(files, level.name(), disks, chunkKiB);
+                checkMdadmAgrees(files.paths, level.name(), disks, chunkKiB);
             }
             List<Path> shuffled = new ArrayList<>(files.paths);
             Collections.shuffle(shuffled, new Random(7));
@@ -89,6 +88,12 @@ class ArrayEndToEndTest {
     /** Each thread writes random runs (crossing chunk boundaries) to its own stripe of offsets. */
     static void writeRandomly(RaidArray array, byte[] reference, int threads, int writesPerThread, long seed)
             throws Exception {
+        writeRandomly(array, reference, threads, writesPerThread, seed, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** As above, counting acknowledged writes in {@code acked} (so a test can act mid-run). */
+    static void writeRandomly(RaidArray array, byte[] reference, int threads, int writesPerThread, long seed,
+                              java.util.concurrent.atomic.AtomicInteger acked) throws Exception {
         int bs = array.blockSize();
         long blocks = array.size() / bs;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -108,6 +113,7 @@ class ArrayEndToEndTest {
                             buf.view().put(data);
                             BlockingIo.write(array, start, len, buf.address(), 0);
                             System.arraycopy(data, 0, reference, (int) start, len);
+                            acked.incrementAndGet();
                         }
                     }
                     return null;
@@ -136,7 +142,7 @@ class ArrayEndToEndTest {
     }
 
     /** Every copy of every 4 KiB block sits on the member and offset md's layout gives. */
-    static void verifyMemberBytes(Members files, Layout layout, long dataOffset, byte[] reference) throws IOException {
+    static void verifyMemberBytes(List<Path> files, Layout layout, long dataOffset, byte[] reference) throws IOException {
         RandomAccessFile[] raf = new RandomAccessFile[layout.raidDisks()];
         try {
             for (int i = 0; i < raf.length; i++) {
@@ -165,7 +171,7 @@ class ArrayEndToEndTest {
         }
     }
 
-    static void checkMdadmAgrees(Members files, String level, int disks, int chunkKiB) throws Exception {
+    static void checkMdadmAgrees(List<Path> files, String level, int disks, int chunkKiB) throws Exception {
         String uuid = null;
         for (int i = 0; i < disks; i++) {
             Map<String, String> f = Mdadm.examine(files.get(i));
@@ -184,7 +190,6 @@ class ArrayEndToEndTest {
             assertEquals(uuid, f.get("Array UUID"), "every member carries the same array UUID");
             assertEquals("clean", f.get("State"), f.get("_raw"));
         }
-        MdSuperblock unused = null;
         assertTrue(uuid != null && uuid.matches("[0-9a-f]{8}(:[0-9a-f]{8}){3}"), uuid);
     }
 }

@@ -56,7 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean assemble;
     @Option(names = "--raw", description = "Drive DEV... directly (requests spread over them).")
     private boolean raw;
-    @Option(names = "--nbd", paramLabel = "URI", description = "An NBD export (not yet available).")
+    @Option(names = "--nbd", paramLabel = "URI",
+            description = "An NBD export: nbd+unix:///NAME?socket=PATH or nbd://HOST:PORT/NAME (one connection).")
     private String nbd;
 
     @Option(names = "--rw", defaultValue = "randread", description = "read, write, randread, randwrite or randrw (default: ${DEFAULT-VALUE}).")
@@ -163,8 +164,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "or --nbd URI");
         }
         if (nbd != null) {
-            throw new ExitCodes.CliException(ExitCodes.FAILURE,
-                    "--nbd: benchmarking an NBD export is not yet available (it needs the uraid daemon)");
+            if (compare || vsFio || !devices.isEmpty()) {
+                throw new IllegalArgumentException("--nbd takes no devices, --compare or --vs-fio");
+            }
+            factories.add(nbdExport(nbd));
+            return null;
         }
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("no devices given");
@@ -186,6 +190,22 @@ public final class BenchCommand implements Callable<Integer> {
         }
         factories.add(Targets.array(devices));
         return regions;
+    }
+
+    /** An NBD export through {@link io.uraid.daemon.nbd.NbdClient}, one connection per round. */
+    private static Targets.Factory nbdExport(String uri) {
+        return new Targets.Factory() {
+            @Override
+            public String label() {
+                return "nbd";
+            }
+
+            @Override
+            public Targets.Opened open() throws IOException {
+                io.uraid.daemon.nbd.NbdClient c = io.uraid.daemon.nbd.NbdClient.connect(uri);
+                return new Targets.Opened(c, c);
+            }
+        };
     }
 
     /** The raw baseline's spreading unit: the array's chunk, at least one request. */

@@ -168,6 +168,19 @@ class DaemonControlTest {
     }
 
     @Test
+    void benchDrivesAnExportOfTheDaemon() {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("bench", "--nbd",
+                "nbd+unix:///mir?socket=" + dir.resolve("nbd.sock"), "--rw", "randrw", "--bs", "4k", "--iodepth", "16",
+                "--runtime", "0.5", "--ramp", "0", "--verify", "--json");
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("\"nbd\""), out.toString());
+    }
+
+    @Test
     void badRequestsGetOneLineErrors() {
         String[] r = uraid("assemble", "mir", mirror.get(0).toString());
         assertEquals("1", r[0], "one of two mirror halves without --run");

@@ -4,6 +4,7 @@ import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.assembly.OpenArray;
+import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.Geometry;
@@ -29,11 +30,13 @@ import java.util.function.IntFunction;
  * @param created      creation time, or null
  * @param updated      last superblock update, or null
  * @param clean        the superblocks say clean (no write in flight)
+ * @param running      the dispatcher runs
+ * @param bitmap       the members carry an internal write-intent bitmap
  */
 public record ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
                           long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
                           long events, String setName, String uuid, Instant created, Instant updated,
-                          boolean clean, boolean running) {
+                          boolean clean, boolean running, boolean bitmap) {
 
     public ArrayStatus {
         members = List.copyOf(members);
@@ -69,7 +72,8 @@ public record ArrayStatus(String device, int level, String levelName, int layout
                 identity == null ? null : MdUuid.format(identity.setUuid()),
                 identity == null ? null : identity.creationTime(),
                 identity == null ? null : identity.updateTime(),
-                array.clean(), array.running());
+                array.clean(), array.running(),
+                identity != null && identity.hasFeature(MdConstants.FEATURE_BITMAP_OFFSET));
     }
 
     /** Major and minor numbers of a block device node (0, 0 for anything else). */

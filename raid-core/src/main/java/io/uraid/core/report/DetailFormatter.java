@@ -40,6 +40,10 @@ public final class DetailFormatter {
         field(o, "Total Devices", Integer.toString(s.total()));
         field(o, "Persistence", s.uuid() == null ? "Superblock is not persistent" : "Superblock is persistent");
         o.append('\n');
+        if (s.bitmap()) {
+            field(o, "Intent Bitmap", "Internal");
+            o.append('\n');
+        }
         if (s.updated() != null) {
             field(o, "Update Time", MdTime.ctime(s.updated().getEpochSecond(), zone));
         }
@@ -59,7 +63,7 @@ public final class DetailFormatter {
             field(o, "Rounding", s.chunkBytes() / 1024 + "K");
             o.append('\n');
         }
-        field(o, "Consistency Policy", s.level() >= 1 ? "resync" : "none");
+        field(o, "Consistency Policy", s.bitmap() ? "bitmap" : s.level() >= 1 ? "resync" : "none");
         o.append('\n');
         boolean local = homehost != null && !homehost.isEmpty() && s.setName().startsWith(homehost + ":");
         field(o, "Name", s.setName() + (local ? "  (local to host " + homehost + ")" : ""));
@@ -92,8 +96,11 @@ public final class DetailFormatter {
             if (m.state() == MemberState.IN_SYNC) {
                 row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
                         "active sync", m.path());
-            } else {
+            } else if (m.path() == null || m.state() == MemberState.FAULTY) {
                 row(o, "-", 0, 0, Integer.toString(m.role()), "removed", null);
+            } else { // present but not yet in sync: a spare taking this role
+                row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
+                        "spare rebuilding", m.path());
             }
         }
         boolean first = true;
@@ -143,6 +150,7 @@ public final class DetailFormatter {
         m.put("failed_devices", s.failed());
         m.put("state", state(s));
         m.put("degraded", s.degraded());
+        m.put("bitmap", s.bitmap() ? "internal" : null);
         m.put("events", s.events());
         m.put("creation_time", s.created() == null ? null : s.created().getEpochSecond());
         m.put("update_time", s.updated() == null ? null : s.updated().getEpochSecond());

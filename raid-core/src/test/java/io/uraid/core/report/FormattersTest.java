@@ -19,7 +19,7 @@ class FormattersTest {
                 new MemberStatus(2, 2, "/dev/loop2", 7, 2, MemberState.IN_SYNC, 0),
                 new MemberStatus(3, 3, "/dev/loop3", 7, 3, MemberState.IN_SYNC, 0));
         return new ArrayStatus("/dev/md/demo", 10, "raid10", 0x102, 512 * 1024, 2093056L * 1024, 1046528L * 1024, 4,
-                members, 19, "host:demo", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, true, true);
+                members, 19, "host:demo", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, true, true, false);
     }
 
     @Test
@@ -68,7 +68,7 @@ class FormattersTest {
         assertEquals("{\"device\":\"/dev/md/demo\",\"name\":\"host:demo\",\"uuid\":\"3aaa0122:29827cfa:5331ad66:ca767371\","
                 + "\"level\":\"raid10\",\"level_number\":10,\"layout\":\"near=2\",\"chunk_bytes\":524288,"
                 + "\"array_bytes\":2143289344,\"member_bytes\":1071644672,\"raid_devices\":4,\"total_devices\":4,"
-                + "\"active_devices\":3,\"failed_devices\":1,\"state\":\"clean, degraded\",\"degraded\":true,"
+                + "\"active_devices\":3,\"failed_devices\":1,\"state\":\"clean, degraded\",\"degraded\":true,\"bitmap\":null,"
                 + "\"events\":19,\"creation_time\":1700000000,\"update_time\":1700000600,\"devices\":["
                 + "{\"role\":0,\"number\":0,\"device\":\"/dev/loop0\",\"state\":\"active sync\",\"errors\":0},"
                 + "{\"role\":1,\"number\":1,\"device\":\"/dev/loop1\",\"state\":\"faulty\",\"errors\":3},"
@@ -82,7 +82,7 @@ class FormattersTest {
                 new MemberStatus(0, 0, "/dev/sda1", 8, 1, MemberState.IN_SYNC, 0),
                 new MemberStatus(1, 1, "/dev/sdb1", 8, 17, MemberState.IN_SYNC, 0));
         ArrayStatus raid1 = new ArrayStatus("md0", 1, "raid1", 0, 0, 1048512L * 1024, 1048512L * 1024, 2, mirror,
-                5, "host:0", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, false, true);
+                5, "host:0", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, false, true, false);
         String expected = String.join("\n",
                 "Personalities : [raid1] [raid10] ",
                 "md0 : active raid1 sdb1[1] sda1[0]",
@@ -97,14 +97,27 @@ class FormattersTest {
     }
 
     @Test
+    void anInternalBitmapShowsAsMdadmPrintsIt() {
+        ArrayStatus d = raid10Degraded();
+        ArrayStatus withBitmap = new ArrayStatus(d.device(), d.level(), d.levelName(), d.layout(), d.chunkBytes(),
+                d.arrayBytes(), d.memberBytes(), d.raidDevices(), d.members(), d.events(), d.setName(), d.uuid(),
+                d.created(), d.updated(), d.clean(), d.running(), true);
+        String text = DetailFormatter.format(withBitmap, "host", ZoneOffset.UTC);
+        assertEquals(true, text.contains("Superblock is persistent\n\n     Intent Bitmap : Internal\n\n"
+                + "       Update Time : "), text);
+        assertEquals(true, text.contains("\nConsistency Policy : bitmap\n"), text);
+        assertEquals(true, DetailFormatter.json(withBitmap).contains("\"bitmap\":\"internal\""));
+    }
+
+    @Test
     void stripedLevelsPrintTheirChunkOrRounding() {
         List<MemberStatus> two = List.of(
                 new MemberStatus(0, 0, "/dev/loop0", 7, 0, MemberState.IN_SYNC, 0),
                 new MemberStatus(1, 1, "/dev/loop1", 7, 1, MemberState.IN_SYNC, 0));
         ArrayStatus r0 = new ArrayStatus("md1", 0, "raid0", 0, 65536, 4L << 30, 2L << 30, 2, two, 0, "h:r0", null,
-                null, null, true, true);
+                null, null, true, true, false);
         ArrayStatus lin = new ArrayStatus("md2", -1, "linear", 0, 0, 4L << 30, 2L << 30, 2, two, 0, "h:l", null,
-                null, null, true, true);
+                null, null, true, true, false);
         assertEquals(" 64k chunks", MdstatFormatter.levelStatus(r0));
         assertEquals(" 0k rounding", MdstatFormatter.levelStatus(lin));
         String detail = DetailFormatter.format(r0, null, ZoneOffset.UTC);

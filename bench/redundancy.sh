@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The BENCHMARKS.md "Redundancy" figures (issue 6): RAID1 over 2 loop devices backed by
+# /dev/shm files plus a third as the spare. 4k random-write IOPS with --bitmap none against an
+# internal bitmap (mdadm's 64 MiB chunk, and 1 MiB) in interleaved rounds (order rotated per
+# round), medians; idle rebuild speed against the spare's sequential write speed; client IOPS
+# during a rebuild throttled by md's default limits against the same array idle (3 rounds).
+# Needs root (loop devices). Loop devices and files are removed on exit, even on failure.
+#
+#   sudo bench/redundancy.sh           # SIZE per member (512M), RUNTIME seconds per run (3), ROUNDS (5)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SIZE="${SIZE:-512M}"
+RUNTIME="${RUNTIME:-3}"
+ROUNDS="${ROUNDS:-5}"
+[ "$(id -u)" = 0 ] || { echo "redundancy.sh: needs root for loop devices" >&2; exit 2; }
+LOOPS=()
+FILES=()
+cleanup() {
+  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
+  rm -f "${FILES[@]}"
+}
+trap cleanup EXIT
+for i in 0 1 2; do
+  f="$(mktemp /dev/shm/uraid-redundancy.XXXXXX)"
+  FILES+=("$f")
+  truncate -s "$SIZE" "$f"
+  LOOPS+=("$(losetup -f --show "$f")")
+done
+(cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+cmd=(java -Xms128m -Xmx128m -cp "$ROOT/cli/target/uraid.jar" io.uraid.perf.RedundancyBench "${LOOPS[@]}"
+     "$RUNTIME" "$ROUNDS")
+echo "== ${cmd[*]}" >&2
+"${cmd[@]}" 2> >(grep -v -e '^INFO' -e '^[A-Z][a-z][a-z] [0-9]' >&2)

@@ -1,0 +1,52 @@
+package io.uraid.cli.cmd;
+
+import java.util.Locale;
+
+/** Parsing of mdadm-style create arguments: chunk sizes and raid10 layouts. */
+final class CreateArgs {
+    private CreateArgs() {
+    }
+
+    /** mdadm's --chunk: a plain number is KiB; K/M/G suffixes allowed. Returns bytes. */
+    static int chunkBytes(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        long mult = 1024;
+        if (t.endsWith("K")) {
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("M")) {
+            mult = 1L << 20;
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("G")) {
+            mult = 1L << 30;
+            t = t.substring(0, t.length() - 1);
+        }
+        long bytes;
+        try {
+            bytes = Long.parseLong(t) * mult;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid --chunk '" + text + "' (examples: 64, 64K, 512K, 1M)");
+        }
+        if (bytes < 4096 || bytes > (1L << 30) || Long.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException("invalid --chunk '" + text
+                    + "': must be a power of two between 4K and 1G");
+        }
+        return (int) bytes;
+    }
+
+    /** raid10 layout names n2, f2, o2 (any copy count 2..9) as md's layout word. */
+    static int raid10Layout(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.length() == 2 && "nfo".indexOf(t.charAt(0)) >= 0 && t.charAt(1) >= '2' && t.charAt(1) <= '9') {
+            int copies = t.charAt(1) - '0';
+            switch (t.charAt(0)) {
+                case 'n':
+                    return 0x100 | copies;
+                case 'f':
+                    return (copies << 8) | 1;
+                default:
+                    return 0x10000 | (copies << 8) | 1;
+            }
+        }
+        throw new IllegalArgumentException("invalid --layout '" + text + "' for raid10 (use n2, f2 or o2)");
+    }
+}

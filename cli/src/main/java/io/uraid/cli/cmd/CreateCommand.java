@@ -1,0 +1,107 @@
+package io.uraid.cli.cmd;
+
+import io.uraid.core.assembly.ArrayCreator;
+import io.uraid.core.assembly.CreateSpec;
+import io.uraid.core.report.MemberExaminer;
+import io.uraid.core.sb.MdNames;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.MdUuid;
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.LevelRegistry;
+import io.uraid.core.spi.RaidLevel;
+import io.uraid.io.IoEngine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code uraid create}: writes md v1.2 superblocks that make the devices one array (mdadm --create). */
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Create an array: write md v1.2 metadata on every member (as mdadm --create does).",
+            "Refuses devices that carry a file system, partition table or another array unless --force.",
+            "The word 'missing' leaves a raid1/raid10 slot empty."})
+public final class CreateCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Array name (stored as HOMEHOST:NAME).")
+    private String name;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEV", description = "Member devices, in role order.")
+    private List<Path> devices;
+
+    @Option(names = {"-l", "--level"}, required = true, description = "linear, 0, 1 or 10 (raid0, raid1, raid10).")
+    private String level;
+
+    @Option(names = {"-n", "--raid-devices"}, required = true, paramLabel = "N", description = "Number of members.")
+    private int raidDevices;
+
+    @Option(names = {"-c", "--chunk"}, paramLabel = "SIZE",
+            description = "Chunk size for raid0/raid10 (a plain number is KiB; default 512K).")
+    private String chunk;
+
+    @Option(names = {"-p", "--layout"}, paramLabel = "LAYOUT", description = "raid10 layout: n2 (default), f2 or o2.")
+    private String layout;
+
+    @Option(names = "--homehost", paramLabel = "HOST", description = "Host part of the stored name (default: this host).")
+    private String homehost;
+
+    @Option(names = {"-f", "--force"}, description = "Overwrite devices that carry other data or metadata.")
+    private boolean force;
+
+    @Option(names = "--assume-clean", description = "Skip the initial mirror sync (members already hold equal bytes).")
+    private boolean assumeClean;
+
+    @Mixin
+    private EngineChoice engine;
+
+    @Override
+    public Integer call() throws IOException {
+        RaidLevel lvl = LevelRegistry.byName(level);
+        int chunkBytes = 0;
+        if (chunk != null) {
+            if (lvl.mdLevel() == 1) {
+                throw new IllegalArgumentException("--chunk is not allowed for raid1 (mirrors have no chunks)");
+            }
+            chunkBytes = CreateArgs.chunkBytes(chunk);
+        }
+        int layoutWord = -1;
+        if (layout != null) {
+            if (lvl.mdLevel() != 10) {
+                throw new IllegalArgumentException("--layout applies to raid10 only, not " + lvl.name());
+            }
+            layoutWord = CreateArgs.raid10Layout(layout);
+        }
+        String host = homehost != null ? homehost : Hosts.homehost();
+        CreateSpec create = new CreateSpec(name, host, lvl, raidDevices, chunkBytes, layoutWord, devices, force,
+                assumeClean);
+        Geometry g;
+        long arrayBytes;
+        try (IoEngine e = engine.open(64)) {
+            g = ArrayCreator.create(create, e);
+            arrayBytes = lvl.layout(g).arraySize();
+        }
+        MdSuperblock sb = null;
+        for (Path p : devices) {
+            if (!CreateSpec.MISSING.equals(p)) {
+                sb = MemberExaminer.readV1(p);
+                break;
+            }
+        }
+        var out = spec.commandLine().getOut();
+        out.printf("uraid: array %s created: %s, %d devices%s, %d KiB%s%n", name, lvl.name(), raidDevices,
+                g.level() == 1 ? "" : ", " + g.chunkBytes() / 1024 + "K chunks"
+                        + (g.level() == 10 ? "," + MdNames.raid10Layout(g.layout()) : ""),
+                arrayBytes >> 10, MdNames.humanSize(arrayBytes));
+        if (sb != null) {
+            out.printf("uraid: UUID %s, name %s%n", MdUuid.format(sb.setUuid()), sb.setName());
+        }
+        return 0;
+    }
+}
