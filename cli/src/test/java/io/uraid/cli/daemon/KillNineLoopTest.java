@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uraid.cli.Main;
 import io.uraid.core.assembly.ArrayCreator;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
@@ -12,13 +11,11 @@ import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.LevelRegistry;
+import io.uraid.daemon.nbd.NbdClient;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.uring.IoUringEngine;
-import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,31 +27,29 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * ZFS zloop style: a bounded number of rounds, each killing the daemon with SIGKILL while fio
- * writes through its NBD export, restarting it from its config, letting the bitmap-guided resync
- * finish and checking that every write fio saw acknowledged reads back (fio's saved verify state)
- * and that the mirrors agree ({@code uraid check}: mismatch_cnt 0).
+ * ZFS zloop style: a bounded number of rounds, each killing the daemon with SIGKILL while fio and
+ * an {@link AckedWriter} write through its NBD export, restarting it from its config, letting the
+ * bitmap-guided resync finish and checking that every write acknowledged before the last completed
+ * flush (indeed every acknowledged write: kill -9 is no power cut) reads back, and that the
+ * mirrors agree ({@code uraid check}: mismatch_cnt 0).
  */
 class KillNineLoopTest {
     private static final int ROUNDS = 3;
     private static final long MEMBER_BYTES = 64L << 20;
     private static final int BITMAP_CHUNK = 1 << 20;
+    private static final long WRITER_BASE = 32L << 20;
+    private static final int WRITER_BLOCKS = (16 << 20) / AckedWriter.BLOCK;
 
     @Test
     void everyAcknowledgedWriteSurvivesKillNineAndTheMirrorsAgree() throws Exception {
         String why = IoUringEngine.probe();
         Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
         Assumptions.assumeTrue(DaemonProcess.hasTool("fio"), "fio is not installed (apt-get install fio)");
-        Path base = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "daemon-kill9"));
-        Path dir = Files.createTempDirectory(base, "k-");
+        Path dir = TestFiles.scratch("daemon-kill9", "k-");
         try (DaemonProcess daemon = new DaemonProcess(dir)) {
             List<Path> members = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                Path p = dir.resolve("m" + i + ".img");
-                try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-                    f.setLength(MEMBER_BYTES);
-                }
-                members.add(p);
+                members.add(TestFiles.sized(dir, "m" + i + ".img", MEMBER_BYTES));
             }
             long arrayBytes;
             String uuid;
@@ -72,6 +67,10 @@ class KillNineLoopTest {
             Files.writeString(cfg, "ARRAY r1 UUID=" + uuid + " devices=" + members.get(0) + "," + members.get(1)
                     + "\n");
 
+            long[] floor = new long[WRITER_BLOCKS]; // what each block held at the last verification
+            java.util.Arrays.fill(floor, -1);
+            AckedWriter last = null;
+            long promisesChecked = 0;
             for (int round = 0; round <= ROUNDS; round++) {
                 daemon.start(cfg);
                 if (round > 0) {
@@ -79,7 +78,19 @@ class KillNineLoopTest {
                     long resynced = lastResyncBytes(daemon, round);
                     assertTrue(resynced > 0 && resynced < arrayBytes, "round " + round + ": the unclean stop "
                             + "resynced only the dirty bitmap chunks (" + resynced + " of " + arrayBytes + " bytes)");
-                    fio(daemon, dir, round - 1, true);
+                    long[] now = AckedWriter.readBack(daemon.uri("r1"), WRITER_BASE, WRITER_BLOCKS);
+                    long[] durable = last.durable();
+                    long[] acked = last.acked();
+                    for (int b = 0; b < WRITER_BLOCKS; b++) {
+                        String where = "round " + round + ", block " + b + ": holds write " + now[b];
+                        assertTrue(now[b] >= durable[b], where + ", older than " + durable[b]
+                                + ", acknowledged before a completed flush");
+                        assertTrue(now[b] >= acked[b], where + ", older than acknowledged write " + acked[b]
+                                + " (kill -9 loses no acknowledged write)");
+                        assertTrue(now[b] >= floor[b], where + ", older than " + floor[b] + " read before");
+                        promisesChecked += durable[b] >= 0 ? 1 : 0;
+                    }
+                    floor = now;
                     String[] check = uraid(daemon, "check", "r1", "--wait");
                     assertEquals("check of r1 complete: mismatch_cnt 0", check[1].trim(),
                             "round " + round + ": mirrors agree after resync " + check[2]);
@@ -87,20 +98,9 @@ class KillNineLoopTest {
                 if (round == ROUNDS) {
                     break;
                 }
-                Process load = fio(daemon, dir, round, false);
-                try {
-                    new Metrics(daemon.metricsPort, "r1").awaitMemberBytes("uraid_member_written_bytes_total", 1,
-                            (3L + round) << 20);
-                    assertTrue(load.isAlive(), "fio was still writing when the daemon was killed");
-                    daemon.kill();
-                    assertTrue(load.waitFor(60, TimeUnit.SECONDS), "fio gave up after the daemon died");
-                    assertNotEquals(0, load.exitValue(), "fio saw its server die");
-                } finally {
-                    load.destroyForcibly();
-                }
-                assertTrue(Files.exists(dir.resolve("local-kill" + round + "-0-verify.state")),
-                        "fio saved what it had acknowledged");
+                last = loadAndKill(daemon, dir, round);
             }
+            assertTrue(promisesChecked >= ROUNDS * 100L, "flushed writes were checked: " + promisesChecked);
             assertEquals(143, daemon.terminate());
             try (IoEngine e = new IoUringEngine(8)) {
                 for (Path m : members) {
@@ -111,41 +111,39 @@ class KillNineLoopTest {
                 }
             }
         } finally {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TestFiles.delete(dir);
         }
     }
 
     /**
-     * fio's round {@code round}: random 4 KiB writes of a seeded, checksummed pattern with an fsync
-     * every 16 writes, rate-limited so the kill lands mid-run; with {@code verifyOnly}, waits for
-     * and checks the read-back of every write the killed run had acknowledged.
+     * Round {@code round}'s load: fio random writes with an fsync every 16 (load only) on one
+     * region, an {@link AckedWriter} on another; the daemon is killed with SIGKILL once the writer
+     * has seen a few flushes complete. Returns the writer, which knows what was promised.
      */
-    private static Process fio(DaemonProcess daemon, Path dir, int round, boolean verifyOnly) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--name=kill" + round, "--ioengine=nbd",
-                "--uri=" + daemon.uri("r1"), "--rw=randwrite", "--bs=4k", "--iodepth=8", "--size=16M",
-                "--offset=" + (round % 3) * (16 << 20), "--randseed=" + (1000 + round), "--verify=crc32c",
-                "--output-format=json"));
-        if (verifyOnly) {
-            cmd.addAll(List.of("--verify_only=1", "--verify_state_load=1", "--verify_fatal=1"));
-        } else {
-            cmd.addAll(List.of("--do_verify=0", "--verify_state_save=1", "--fsync=16", "--rate=8m"));
+    private static AckedWriter loadAndKill(DaemonProcess daemon, Path dir, int round) throws Exception {
+        Process fio = new ProcessBuilder("fio", "--name=load" + round, "--ioengine=nbd", "--uri=" + daemon.uri("r1"),
+                "--rw=randwrite", "--bs=4k", "--iodepth=8", "--size=16M", "--fsync=16", "--time_based",
+                "--runtime=60", "--output-format=json").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("fio-" + round + ".json").toFile()).start();
+        try (NbdClient client = NbdClient.connect(daemon.uri("r1"))) {
+            AckedWriter writer = new AckedWriter(client, WRITER_BASE, WRITER_BLOCKS, (round + 1L) << 32);
+            Thread t = new Thread(writer, "acked-writer");
+            t.start();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (writer.flushesDone() < 4 + 2L * round || writer.writesAcked() < 200) {
+                assertTrue(System.currentTimeMillis() < deadline, "the writer got no flushes done");
+                Thread.sleep(5);
+            }
+            assertTrue(fio.isAlive(), "fio was still writing when the daemon was killed");
+            daemon.kill();
+            t.join(30_000);
+            assertTrue(!t.isAlive(), "the writer stopped when the connection broke");
+            assertTrue(fio.waitFor(60, TimeUnit.SECONDS), "fio gave up after the daemon died");
+            assertNotEquals(0, fio.exitValue(), "fio saw its server die");
+            return writer;
+        } finally {
+            fio.destroyForcibly();
         }
-        Path out = dir.resolve("fio-" + round + (verifyOnly ? "-verify" : "-load") + ".json");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
-        if (verifyOnly) {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fio verify finished");
-            String text = Files.readString(out);
-            assertEquals(0, p.exitValue(), "round " + round + " verify: " + text);
-            Matcher read = Pattern.compile("\"read\"\\s*:\\s*\\{\\s*\"io_bytes\"\\s*:\\s*(\\d+)").matcher(text);
-            assertTrue(read.find() && Long.parseLong(read.group(1)) >= 2L << 20,
-                    "fio verified the acknowledged writes (at least 2 MiB): " + text);
-        }
-        return p;
     }
 
     private static void awaitIdle(DaemonProcess daemon) throws Exception {
@@ -170,13 +168,6 @@ class KillNineLoopTest {
     }
 
     private static String[] uraid(DaemonProcess daemon, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--control");
-        all.add(daemon.control.toString());
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(all.toArray(new String[0]));
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        return TestFiles.uraid(daemon.control, args);
     }
 }

@@ -40,16 +40,12 @@ class MemberEioUnderFioTest {
         Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
         why = RealDevices.unavailable();
         Assumptions.assumeTrue(why == null, "real-device fault test skipped: " + why);
-        Path base = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "daemon-eio"));
-        Path dir = Files.createTempDirectory(base, "e-");
+        Path dir = TestFiles.scratch("daemon-eio", "e-");
         Path trigger = dir.resolve("fail-now");
         try (RealDevices devices = new RealDevices(); DaemonProcess daemon = new DaemonProcess(dir)) {
             List<Path> members = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Path file = dir.resolve("m" + i + ".img");
-                try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-                    f.setLength(MEMBER_BYTES);
-                }
+                Path file = TestFiles.sized(dir, "m" + i + ".img", MEMBER_BYTES);
                 members.add(i < 2 ? devices.loop(file) : devices.failingLoop(file, trigger, dir));
             }
             Path failing = members.get(2);
@@ -93,7 +89,9 @@ class MemberEioUnderFioTest {
             assertEquals(2, jobs, "both fio jobs reported: " + out);
             assertTrue(!out.contains("verify:") && !out.contains("bad magic"), "no verify failure: " + out);
 
-            String detail = Cmd.run(30, uraidCli(daemon, "detail", "r1")).ok("uraid detail").output();
+            String[] r = TestFiles.uraid(daemon.control, "detail", "r1");
+            assertEquals("0", r[0], r[2]);
+            String detail = r[1];
             assertTrue(detail.contains("State : active, degraded") || detail.contains("State : clean, degraded"),
                     detail);
             assertTrue(detail.contains("faulty   " + failing), "the EIO member is faulty: " + detail);
@@ -115,21 +113,7 @@ class MemberEioUnderFioTest {
             }
             assertEquals(143, daemon.terminate(), "orderly stop after the failure");
         } finally {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TestFiles.delete(dir);
         }
-    }
-
-    /** The uraid CLI in a child JVM, talking to {@code daemon}. */
-    static String[] uraidCli(DaemonProcess daemon, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main"));
-        cmd.addAll(List.of(args));
-        cmd.add("--control");
-        cmd.add(daemon.control.toString());
-        return cmd.toArray(new String[0]);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uraid.cli.Main;
 import io.uraid.core.assembly.ArrayCreator;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
@@ -17,9 +16,7 @@ import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.uring.IoUringEngine;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,20 +52,10 @@ class ScrubAndReplaceControlTest {
     void start() throws Exception {
         String why = IoUringEngine.probe();
         Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
-        Path base = Path.of(System.getProperty("user.dir"), "target", "daemon-scrub");
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "s-");
-        for (int i = 0; i < 3; i++) {
-            Path p = dir.resolve(i < 2 ? "m" + i + ".img" : "spare.img");
-            try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-                f.setLength(MEMBER_BYTES);
-            }
-            if (i < 2) {
-                mirror.add(p);
-            } else {
-                spare = p;
-            }
-        }
+        dir = TestFiles.scratch("daemon-scrub", "s-");
+        mirror.add(TestFiles.sized(dir, "m0.img", MEMBER_BYTES));
+        mirror.add(TestFiles.sized(dir, "m1.img", MEMBER_BYTES));
+        spare = TestFiles.sized(dir, "spare.img", MEMBER_BYTES);
         try (IoEngine e = new IoUringEngine(64)) {
             ArrayCreator.create(new CreateSpec("mir", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, mirror,
                     false, true), e);
@@ -90,13 +77,7 @@ class ScrubAndReplaceControlTest {
         if (daemon != null) {
             daemon.close();
         }
-        if (dir != null) {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestFiles.delete(dir);
     }
 
     @Test
@@ -191,14 +172,7 @@ class ScrubAndReplaceControlTest {
     }
 
     private String[] uraid(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--control");
-        all.add(control.toString());
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(all.toArray(new String[0]));
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        return TestFiles.uraid(control, args);
     }
 
     private String metrics() throws Exception {
