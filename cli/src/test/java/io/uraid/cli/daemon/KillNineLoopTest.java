@@ -110,6 +110,9 @@ class KillNineLoopTest {
                     }
                 }
             }
+        } catch (Throwable t) {
+            TestFiles.attachLog(t, dir.resolve("daemon.log"));
+            throw t;
         } finally {
             TestFiles.delete(dir);
         }

@@ -112,6 +112,9 @@ class MemberEioUnderFioTest {
                         survivor + " marks slot " + failingSlot + " faulty");
             }
             assertEquals(143, daemon.terminate(), "orderly stop after the failure");
+        } catch (Throwable t) {
+            TestFiles.attachLog(t, dir.resolve("daemon.log"));
+            throw t;
         } finally {
             TestFiles.delete(dir);
         }

@@ -42,6 +42,17 @@ final class TestFiles {
         }
     }
 
+    /** Adds the tail of {@code log} to a failure, so a CI report shows what the daemon said. */
+    static void attachLog(Throwable failure, Path log) {
+        try {
+            String text = Files.readString(log);
+            failure.addSuppressed(new AssertionError("daemon log (tail):\n"
+                    + text.substring(Math.max(0, text.length() - 8000))));
+        } catch (java.io.IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     /** Runs {@code uraid ARGS --control CONTROL} in this JVM; returns {exit code, stdout, stderr}. */
     static String[] uraid(Path control, String... args) {
         StringWriter out = new StringWriter();
