@@ -103,6 +103,10 @@ PY
   done
 done
 
+# The same export measured by uraid's own bench runner over its NBD client (one connection).
+BENCH_OUT=$(java -jar "$JAR" bench --nbd "nbd+unix:///r1?socket=$W/uraid.sock" --rw randread --bs 4k --iodepth 64 \
+  --runtime "$SECS" --ramp 1 2>&1) || { echo "uraid bench --nbd failed: $BENCH_OUT" >&2; exit 1; }
+
 echo "fio $(fio --version), $ROUNDS rounds x ${SECS}s, medians (IOPS, MiB/s); numjobs=1, one connection"
 python3 - "$RES" "${ORDER[@]}" <<'PY'
 import sys, statistics, collections
@@ -122,3 +126,6 @@ for t in sys.argv[2:]:
         cells.append("%.0f MiB/s" % mib if "1M" in w else "%.0f IOPS" % iops)
     print("| %s | %s |" % (t, " | ".join(cells)))
 PY
+echo
+echo "uraid bench --nbd (uraid-raid1, randread 4k QD64, ${SECS}s):"
+echo "$BENCH_OUT"

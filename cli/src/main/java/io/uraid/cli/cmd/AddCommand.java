@@ -2,7 +2,7 @@ package io.uraid.cli.cmd;
 
 import picocli.CommandLine.Command;
 
-/** {@code uraid add NAME DEV}: Add a device to a running array as a member. */
-@Command(name = "add", mixinStandardHelpOptions = true, description = "Add a device to a running array as a member.")
+/** {@code uraid add NAME DEV}: Re-add a failed member, or add a hot spare that is rebuilt into an empty role. */
+@Command(name = "add", mixinStandardHelpOptions = true, description = "Re-add a failed member, or add a hot spare that is rebuilt into an empty role.")
 public final class AddCommand extends MemberCommand {
 }

@@ -9,6 +9,11 @@ final class CreateArgs {
 
     /** mdadm's --chunk: a plain number is KiB; K/M/G suffixes allowed. Returns bytes. */
     static int chunkBytes(String text) {
+        return sizeBytes(text, "--chunk");
+    }
+
+    /** A power-of-two size between 4K and 1G given to {@code option}, mdadm-style (plain number = KiB). */
+    static int sizeBytes(String text, String option) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         long mult = 1024;
         if (t.endsWith("K")) {
@@ -24,10 +29,10 @@ final class CreateArgs {
         try {
             bytes = Long.parseLong(t) * mult;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid --chunk '" + text + "' (examples: 64, 64K, 512K, 1M)");
+            throw new IllegalArgumentException("invalid " + option + " '" + text + "' (examples: 64, 64K, 512K, 1M)");
         }
         if (bytes < 4096 || bytes > (1L << 30) || Long.bitCount(bytes) != 1) {
-            throw new IllegalArgumentException("invalid --chunk '" + text
+            throw new IllegalArgumentException("invalid " + option + " '" + text
                     + "': must be a power of two between 4K and 1G");
         }
         return (int) bytes;

@@ -58,6 +58,14 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = "--assume-clean", description = "Skip the initial mirror sync (members already hold equal bytes).")
     private boolean assumeClean;
 
+    @Option(names = {"-b", "--bitmap"}, paramLabel = "internal|none",
+            description = "Write-intent bitmap: internal (default for raid1/raid10) or none (default for raid0/linear).")
+    private String bitmap;
+
+    @Option(names = "--bitmap-chunk", paramLabel = "SIZE",
+            description = "Bytes of data per bitmap bit (a plain number is KiB; default 64M, as mdadm).")
+    private String bitmapChunk;
+
     @Mixin
     private EngineChoice engine;
 
@@ -79,8 +87,10 @@ public final class CreateCommand implements Callable<Integer> {
             layoutWord = CreateArgs.raid10Layout(layout);
         }
         String host = homehost != null ? homehost : Hosts.homehost();
+        CreateSpec.BitmapMode bitmapMode = bitmap == null ? null : CreateSpec.BitmapMode.parse(bitmap);
+        int bitmapChunkBytes = bitmapChunk == null ? 0 : CreateArgs.sizeBytes(bitmapChunk, "--bitmap-chunk");
         CreateSpec create = new CreateSpec(name, host, lvl, raidDevices, chunkBytes, layoutWord, devices, force,
-                assumeClean);
+                assumeClean, bitmapMode, bitmapChunkBytes);
         Geometry g;
         long arrayBytes;
         try (IoEngine e = engine.open(64)) {

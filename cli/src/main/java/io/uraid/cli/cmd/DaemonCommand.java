@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 
 /** {@code uraid daemon}: run the storage-host daemon in the foreground until SIGTERM/SIGINT. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"Run the uraid daemon: assemble the arrays listed in the config file, export each over NBD "
-            + "under its name, and take management commands (uraid assemble/stop/status/detail/fail) on the "
-            + "control socket. Logs one line per event on stderr. SIGTERM stops it cleanly: no new connections, "
-            + "in-flight requests answered, members flushed, superblocks marked clean."})
+        description = {"Run the storage-host daemon: arrays exported over NBD, managed through a control socket.",
+            "Assembles the arrays listed in the config file, exports each over NBD under its name and takes "
+                + "management commands (uraid assemble/stop/status/detail/fail/remove/add) on the control socket. "
+                + "Logs one line per event on stderr. SIGTERM stops it cleanly: no new connections, in-flight "
+                + "requests answered, members flushed, superblocks marked clean."})
 public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
             description = "mdadm.conf-style file: ARRAY NAME UUID=... devices=/dev/a,/dev/b")

@@ -137,8 +137,9 @@ class DaemonWithRealClientsTest {
         // fio with verify on 4 connections; a member fails in the middle of it.
         List<String> fio = new ArrayList<>(List.of("fio", "--name=verify", "--ioengine=nbd", "--uri=" + uri,
                 "--rw=randwrite", "--bs=4k", "--iodepth=64", "--numjobs=4", "--size=6M", "--offset_increment=6M",
-                "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--loops=3", "--output-format=json"));
-        Process fioRun = new ProcessBuilder(fio).redirectErrorStream(true)
+                "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0", "--loops=3",
+                "--output-format=json"));
+        Process fioRun = new ProcessBuilder(fio).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("fio.json").toFile()).start();
         long before = waitForWrites(1, 8L << 20);
         Object[] failed = uraid("fail", "r1", members.get(1).toString());
@@ -164,6 +165,9 @@ class DaemonWithRealClientsTest {
         String metrics = metrics();
         assertTrue(metrics.contains("node_md_disks{device=\"r1\",state=\"failed\"} 1"), metrics);
         assertTrue(metrics.contains("node_md_degraded{device=\"r1\"} 1"), metrics);
+        Matcher latency = Pattern.compile("(?m)^uraid_member_write_time_seconds_total\\{device=\"r1\",[^}]*role=\"0\"} "
+                + "([0-9.eE+-]+)$").matcher(metrics);
+        assertTrue(latency.find() && Double.parseDouble(latency.group(1)) > 0, "write latency counted: " + metrics);
 
         Path snapshot = dir.resolve("snap.img");
         Cmd.run(60, "nbdcopy", uri, snapshot.toString()).ok("nbdcopy snapshot");
