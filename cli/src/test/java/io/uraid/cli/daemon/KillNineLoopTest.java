@@ -126,7 +126,8 @@ class KillNineLoopTest {
     private static AckedWriter loadAndKill(DaemonProcess daemon, Path dir, int round) throws Exception {
         Process fio = new ProcessBuilder("fio", "--name=load" + round, "--ioengine=nbd", "--uri=" + daemon.uri("r1"),
                 "--rw=randwrite", "--bs=4k", "--iodepth=8", "--size=16M", "--fsync=16", "--time_based",
-                "--runtime=60", "--output-format=json").directory(dir.toFile()).redirectErrorStream(true)
+                "--runtime=60", "--verify_state_save=0", "--output-format=json").directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("fio-" + round + ".json").toFile()).start();
         try (NbdClient client = NbdClient.connect(daemon.uri("r1"))) {
             AckedWriter writer = new AckedWriter(client, WRITER_BASE, WRITER_BLOCKS, (round + 1L) << 32);
