@@ -70,7 +70,8 @@ class MemberEioUnderFioTest {
             Process fio = new ProcessBuilder("fio", "--name=eio", "--ioengine=nbd", "--uri=" + daemon.uri("r1"),
                     "--rw=randwrite", "--bs=4k", "--iodepth=16", "--numjobs=2", "--size=8M", "--offset_increment=8M",
                     "--verify=crc32c", "--do_verify=1", "--verify_fatal=1", "--verify_state_save=0", "--loops=3",
-                    "--output-format=json").directory(dir.toFile()).redirectErrorStream(true).redirectOutput(fioOut.toFile()).start();
+                    "--output-format=json").directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(fioOut.toFile()).start();
             try {
                 metrics.awaitMemberBytes("uraid_member_written_bytes_total", 2, 4L << 20);
                 Files.createFile(trigger); // from now on every request to the third member fails with EIO
