@@ -23,18 +23,24 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null || true; done
+  for l in "${LOOPS[@]}"; do
+    # a server that just exited may still hold the device for a moment: retry, then say so
+    for _ in $(seq 20); do losetup -d "$l" 2>/dev/null && break; sleep 0.25; done
+    losetup -l -n -O NAME | grep -qx "$l" && echo "nbd.sh: could not detach $l" >&2
+  done
   rm -rf "$W"
 }
 trap cleanup EXIT
 
-loop() { # NAME SIZE -> device
+loop() { # NAME SIZE -> sets DEV (not via $(...): the subshell would lose LOOPS and leak the device)
   truncate -s "$2" "$W/$1.img"
-  local d; d=$(losetup -f --show "$W/$1.img"); LOOPS+=("$d"); echo "$d"
+  DEV=$(losetup -f --show "$W/$1.img")
+  LOOPS+=("$DEV")
 }
-R1A=$(loop r1a 512M); R1B=$(loop r1b 512M)
-R0=(); for i in 0 1 2 3; do R0+=("$(loop r0$i 256M)"); done
-REF=$(loop ref 512M)
+loop r1a 512M; R1A=$DEV
+loop r1b 512M; R1B=$DEV
+R0=(); for i in 0 1 2 3; do loop r0$i 256M; R0+=("$DEV"); done
+loop ref 512M; REF=$DEV
 
 CP="$JAR:$(ls "$ROOT"/cli/target/lib/*.jar | tr '\n' ':')"
 jshell --class-path "$CP" -q - <<JSH >/dev/null
