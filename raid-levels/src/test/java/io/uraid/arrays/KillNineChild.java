@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * writes until killed, printing every event before or after it happens (never claiming more
  * than happened): "W seq offset length" before a write is submitted, "A seq" after it was
  * acknowledged, "F seq" after a flush issued once writes up to seq were acknowledged completed.
+ * Every line ends in " ." so the reader can tell a whole line from one the kill cut short.
  * Write data is {@link Redundant#pattern} of (offset, seq).
  */
 public final class KillNineChild {
@@ -58,10 +59,10 @@ public final class KillNineChild {
                     int s = ++seq;
                     last = s;
                     buf.view(i * 65536, len).put(Redundant.pattern(start, len, s));
-                    out.println("W " + s + " " + start + " " + len);
+                    out.println("W " + s + " " + start + " " + len + " .");
                     array.write(start, len, buf.address() + i * 65536L, 0, (tag, r) -> {
                         if (r >= 0) {
-                            out.println("A " + s);
+                            out.println("A " + s + " .");
                         }
                         done.countDown();
                     }, i);
@@ -72,7 +73,7 @@ public final class KillNineChild {
                     CountDownLatch f = new CountDownLatch(1);
                     array.flush((tag, r) -> {
                         if (r >= 0) {
-                            out.println("F " + upTo);
+                            out.println("F " + upTo + " .");
                         }
                         f.countDown();
                     }, 0);

@@ -56,6 +56,9 @@ class KillNineTest {
                 Set<Integer> acked = new HashSet<>();
                 int promisedUpTo = 0;
                 for (String l : lines) {
+                    if (!l.endsWith(" .")) {
+                        continue; // READY, or the last line, cut short by the kill
+                    }
                     String[] f = l.split(" ");
                     switch (f[0]) {
                         case "W" -> writes.put(Integer.parseInt(f[1]),
@@ -125,6 +128,17 @@ class KillNineTest {
         }
     }
 
+    /** Which write's pattern {@code b} (at array offset {@code block}) holds, as far as its first word says. */
+    private static String describe(byte[] b, long block) {
+        long v = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (v == 0 && Arrays.equals(b, new byte[BLOCK])) {
+            return "zeroes";
+        }
+        long seed = (v - block * 31) / 1_000_003L;
+        boolean whole = Arrays.equals(b, Redundant.pattern(block, BLOCK, (int) seed));
+        return "write " + seed + (whole ? "" : " (torn or foreign)");
+    }
+
     /** Checks every block of the area; returns the number of promised writes found intact. */
     private static int verify(byte[] got, Map<Integer, Write> writes, Set<Integer> acked, int promisedUpTo,
                               Map<Long, byte[]> baseline, int round) {
@@ -156,7 +170,9 @@ class KillNineTest {
                 ok = Arrays.equals(actual, version);
             }
             assertTrue(ok, "round " + round + ": block " + block + " holds no allowed version (promised write "
-                    + (promised < 0 ? "none" : ws.get(promised).seq()) + ", flushed up to " + promisedUpTo + ")");
+                    + (promised < 0 ? "none" : ws.get(promised).seq()) + ", flushed up to " + promisedUpTo
+                    + "; it holds " + describe(actual, block) + "; writes to it: "
+                    + ws.stream().map(w -> w.seq() + (acked.contains(w.seq()) ? "a" : "")).toList() + ")");
             if (promised >= 0) {
                 promisedSeen.add(ws.get(promised).seq());
             }
