@@ -55,6 +55,12 @@ public final class Operations {
                 return remove(args);
             case "add":
                 return add(args);
+            case "check":
+                return new SyncVerbs(daemon).scrub(io.uraid.core.sync.SyncAction.CHECK, args);
+            case "repair":
+                return new SyncVerbs(daemon).scrub(io.uraid.core.sync.SyncAction.REPAIR, args);
+            case "replace":
+                return new SyncVerbs(daemon).replace(args);
             default:
                 throw new IllegalArgumentException("unknown command '" + verb + "'");
         }

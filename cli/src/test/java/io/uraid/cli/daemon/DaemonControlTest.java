@@ -77,14 +77,7 @@ class DaemonControlTest {
     }
 
     private String[] uraid(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--control");
-        all.add(control.toString());
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(all.toArray(new String[0]));
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        return TestFiles.uraid(control, args);
     }
 
     @Test

@@ -35,6 +35,7 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon with {@code config} and waits until its control socket answers. */
     void start(Path config) throws Exception {
+        long ready = readyLines();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main", "daemon",
@@ -49,14 +50,20 @@ final class DaemonProcess implements AutoCloseable {
                 throw new IOException("daemon exited with " + process.exitValue() + ": " + Files.readString(log));
             }
             try {
-                if (ControlClient.send(control, List.of("ping")).ok()) {
-                    return;
+                if (ControlClient.send(control, List.of("ping")).ok() && readyLines() > ready) {
+                    return; // the control socket answers before the metrics server is up: wait for "ready"
                 }
+                Thread.sleep(20);
             } catch (IOException notYet) {
                 Thread.sleep(100);
             }
         }
         throw new IOException("daemon did not come up in 30 s: " + Files.readString(log));
+    }
+
+    private long readyLines() throws IOException {
+        return Files.exists(log) ? Files.readString(log).lines().filter(l -> l.contains("uraid daemon ready")).count()
+                : 0;
     }
 
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
@@ -67,6 +74,14 @@ final class DaemonProcess implements AutoCloseable {
             throw new IOException("daemon ignored SIGTERM for 60 s");
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL (kill -9), and waits until the process is gone. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
     }
 
     @Override

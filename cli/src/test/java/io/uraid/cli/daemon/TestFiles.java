@@ -1,0 +1,67 @@
+package io.uraid.cli.daemon;
+
+import io.uraid.cli.Main;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** Scratch directories and member files under the module's target directory, and the CLI run in this JVM. */
+final class TestFiles {
+    private TestFiles() {
+    }
+
+    /** A fresh directory {@code target/GROUP/PREFIX...}. */
+    static Path scratch(String group, String prefix) throws Exception {
+        Path base = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", group));
+        return Files.createTempDirectory(base, prefix);
+    }
+
+    /** A sparse file of {@code bytes} in {@code dir}. */
+    static Path sized(Path dir, String name, long bytes) throws Exception {
+        Path p = dir.resolve(name);
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+        return p;
+    }
+
+    /** Deletes {@code dir} and everything below it (nothing when null). */
+    static void delete(Path dir) throws Exception {
+        if (dir == null) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Adds the tail of {@code log} to a failure, so a CI report shows what the daemon said. */
+    static void attachLog(Throwable failure, Path log) {
+        try {
+            String text = Files.readString(log);
+            failure.addSuppressed(new AssertionError("daemon log (tail):\n"
+                    + text.substring(Math.max(0, text.length() - 8000))));
+        } catch (java.io.IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Runs {@code uraid ARGS --control CONTROL} in this JVM; returns {exit code, stdout, stderr}. */
+    static String[] uraid(Path control, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--control");
+        all.add(control.toString());
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
+                .execute(all.toArray(new String[0]));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+}

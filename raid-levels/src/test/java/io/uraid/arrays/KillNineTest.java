@@ -1,0 +1,183 @@
+package io.uraid.arrays;
+
+import static io.uraid.arrays.Redundant.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uraid.core.assembly.CreateSpec.BitmapMode;
+import io.uraid.core.assembly.OpenArray;
+import io.uraid.core.spi.Layout;
+import io.uraid.core.sync.SyncAction;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * ZFS zloop style: a child process runs the array under write load and is killed with SIGKILL
+ * at a random moment; the array is then assembled again (a resync evens out what the kill left
+ * half done) and checked: every write acknowledged before a completed flush reads back intact,
+ * every block holds one whole version written to it, and the mirrors agree. A bounded number
+ * of rounds on the same members.
+ */
+@Timeout(300)
+class KillNineTest {
+    private static final long AREA = 8L * MIB;
+    private static final int BLOCK = 4096;
+    private static final int ROUNDS = 4;
+
+    /** A write the child announced. */
+    private record Write(int seq, long offset, int length) {
+    }
+
+    @Test
+    void killedArrayProcessLosesNoPromisedWrite() throws Exception {
+        ArrayEndToEndTest.engine().close(); // skips without io_uring
+        try (Members files = new Members("kill9", 2, 34L * MIB)) {
+            Redundant.create(files, "raid1", 2, BitmapMode.INTERNAL, MIB);
+            Map<Long, byte[]> baseline = new HashMap<>(); // block -> content now (absent: zeroes)
+            Random rnd = new Random(9);
+            int seq = 0;
+            int checkedWrites = 0;
+            int resyncs = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                List<String> lines = runAndKill(files.paths, round, seq, 300 + rnd.nextInt(600));
+                Map<Integer, Write> writes = new HashMap<>();
+                Set<Integer> acked = new HashSet<>();
+                int promisedUpTo = 0;
+                for (String l : lines) {
+                    if (!l.endsWith(" .")) {
+                        continue; // READY, or the last line, cut short by the kill
+                    }
+                    String[] f = l.split(" ");
+                    switch (f[0]) {
+                        case "W" -> writes.put(Integer.parseInt(f[1]),
+                                new Write(Integer.parseInt(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3])));
+                        case "A" -> acked.add(Integer.parseInt(f[1]));
+                        case "F" -> promisedUpTo = Math.max(promisedUpTo, Integer.parseInt(f[1]));
+                        default -> { }
+                    }
+                }
+                assertTrue(!writes.isEmpty(), "round " + round + ": the child wrote nothing before it was killed");
+                Layout layout;
+                long dataOffset;
+                try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
+                    layout = open.array().layout();
+                    dataOffset = open.member(0).dataOffset();
+                    assertEquals(2, open.array().workingCount());
+                    assertTrue(open.redundancy().awaitSyncIdle(60_000));
+                    if (open.redundancy().syncStatus().lastAction() == SyncAction.RESYNC) {
+                        resyncs++; // bits were set at the kill (else every chunk was idle and clean)
+                    }
+                    byte[] got = Redundant.read(open.array(), 0, (int) AREA);
+                    checkedWrites += verify(got, writes, acked, promisedUpTo, baseline, round);
+                }
+                assertEquals(0, Redundant.differingBytes(files.paths, layout, dataOffset),
+                        "round " + round + ": mirrors agree after the resync");
+                seq = writes.keySet().stream().mapToInt(Integer::intValue).max().orElse(seq) + 1000;
+            }
+            System.out.println("kill -9 rounds: " + ROUNDS + ", resyncs after the kill: " + resyncs
+                    + ", promised writes checked: " + checkedWrites + ", losses 0");
+        }
+    }
+
+    private static List<String> runAndKill(List<Path> members, int round, int firstSeq, long runMillis)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), KillNineChild.class.getName(),
+                Long.toString(100 + round), Integer.toString(firstSeq), Long.toString(AREA)));
+        members.forEach(p -> cmd.add(p.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    synchronized (lines) {
+                        lines.add(l);
+                        lines.notifyAll();
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the pipe closes when the child dies
+            }
+        });
+        reader.start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        synchronized (lines) {
+            while (!lines.contains("READY") && System.nanoTime() < until && p.isAlive()) {
+                lines.wait(100);
+            }
+        }
+        assertTrue(p.isAlive(), "the child died by itself (exit " + (p.isAlive() ? "" : p.exitValue()) + ")");
+        Thread.sleep(runMillis);
+        p.destroyForcibly(); // SIGKILL: no orderly stop, nothing flushed by the process
+        p.waitFor(30, TimeUnit.SECONDS);
+        reader.join(10_000);
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    /** Which write's pattern {@code b} (at array offset {@code block}) holds, as far as its first word says. */
+    private static String describe(byte[] b, long block) {
+        long v = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (v == 0 && Arrays.equals(b, new byte[BLOCK])) {
+            return "zeroes";
+        }
+        long seed = (v - block * 31) / 1_000_003L;
+        boolean whole = Arrays.equals(b, Redundant.pattern(block, BLOCK, (int) seed));
+        return "write " + seed + (whole ? "" : " (torn or foreign)");
+    }
+
+    /** Checks every block of the area; returns the number of promised writes found intact. */
+    private static int verify(byte[] got, Map<Integer, Write> writes, Set<Integer> acked, int promisedUpTo,
+                              Map<Long, byte[]> baseline, int round) {
+        Map<Long, List<Write>> byBlock = new HashMap<>();
+        writes.values().stream().sorted((a, b) -> Integer.compare(a.seq(), b.seq())).forEach(w -> {
+            for (long b = w.offset(); b < w.offset() + w.length(); b += BLOCK) {
+                byBlock.computeIfAbsent(b, k -> new ArrayList<>()).add(w);
+            }
+        });
+        Set<Integer> promisedSeen = new HashSet<>();
+        for (Map.Entry<Long, List<Write>> e : byBlock.entrySet()) {
+            long block = e.getKey();
+            List<Write> ws = e.getValue();
+            int promised = -1;
+            for (int i = 0; i < ws.size(); i++) {
+                if (ws.get(i).seq() <= promisedUpTo && acked.contains(ws.get(i).seq())) {
+                    promised = i;
+                }
+            }
+            byte[] actual = Arrays.copyOfRange(got, (int) block, (int) block + BLOCK);
+            boolean ok = false;
+            if (promised < 0) {
+                byte[] base = baseline.get(block);
+                ok = base == null ? Arrays.equals(actual, new byte[BLOCK]) : Arrays.equals(actual, base);
+            }
+            for (int i = Math.max(0, promised); i < ws.size() && !ok; i++) {
+                Write w = ws.get(i);
+                byte[] version = Redundant.pattern(block, BLOCK, w.seq());
+                ok = Arrays.equals(actual, version);
+            }
+            assertTrue(ok, "round " + round + ": block " + block + " holds no allowed version (promised write "
+                    + (promised < 0 ? "none" : ws.get(promised).seq()) + ", flushed up to " + promisedUpTo
+                    + "; it holds " + describe(actual, block) + "; writes to it: "
+                    + ws.stream().map(w -> w.seq() + (acked.contains(w.seq()) ? "a" : "")).toList() + ")");
+            if (promised >= 0) {
+                promisedSeen.add(ws.get(promised).seq());
+            }
+            baseline.put(block, actual);
+        }
+        return promisedSeen.size();
+    }
+}
