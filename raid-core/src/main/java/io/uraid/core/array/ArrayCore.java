@@ -87,6 +87,9 @@ final class ArrayCore {
 
     /** Asks every gate to admit a write; all or none count it. */
     boolean admitWrite(ArrayRequest r) {
+        if (!metadata.activeOnDisk()) {
+            return false; // parked until the superblocks say active (the first update after start)
+        }
         for (int i = 0; i < gates.length; i++) {
             if (!gates[i].admit(r.offset, r.length)) {
                 for (int j = 0; j < i; j++) {

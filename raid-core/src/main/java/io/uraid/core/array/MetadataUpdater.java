@@ -30,6 +30,8 @@ final class MetadataUpdater {
     /** The clean mark of the update in flight, and of the last one completed (status). */
     private boolean updatingClean;
     private volatile boolean recordedClean;
+    /** An update since start recorded the array active: writes may go out. */
+    private boolean activeOnDisk;
 
     MetadataUpdater(ArrayCore core, SuperblockWriter writer) {
         this.core = core;
@@ -148,12 +150,22 @@ final class MetadataUpdater {
     }
 
     /** True when the superblocks last written say the array is clean (no write may be in flight). */
+    /**
+     * True once the superblocks say "active": md writes that mark before the first write after
+     * a clean state, so a crash never leaves written data behind a "clean" mark (which would
+     * skip the resync). Always true without superblocks.
+     */
+    boolean activeOnDisk() {
+        return writer == null || activeOnDisk;
+    }
+
     boolean recordedClean() {
         return recordedClean;
     }
 
     private void finishUpdate() {
         recordedClean = updatingClean;
+        activeOnDisk = !updatingClean;
         updating = false;
         updates++;
         releaseWaiting(waitingCurrent, waitingCurrentCount);
