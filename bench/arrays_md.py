@@ -9,64 +9,61 @@ import subprocess
 import sys
 
 # Hand-written analysis of the runs recorded in BENCHMARKS.md: revise it after a new run.
-NOTES = """### The same set, three times
+NOTES = """### The same set, four times
 
-The set ran three times this afternoon with the same commands; the targets moved with the load
-of the host far more than with the code (the last run is the one tabled above and below):
+The set ran four times this afternoon with the same commands. Runs 1-3 were taken while the
+io_uring engine had no wake-up (the dispatcher spun while I/O was in flight) and while other
+agents loaded the host; run 4 is the one tabled above and below, after the wake-up landed
+(`sudo UPDATE=1 ROUNDS=3 RUNTIME=2 RAMP=0.5 bench/arrays.sh`, host load 6-8, then falling):
 
 | run | host load | QD128 vs fio | RAID1 write vs raw/2 | 1M read | 1M write | QD1 p99 diff | steady GC / RSS |
 |---|---|---|---|---|---|---|---|
 | 1: 3 rounds x 5 s, before h-io's allocation fix | 10-12 | 0.595 | 0.592 | 1.048 | 0.948 | +4119 us | 0 / 118 MB |
 | 2: 5 rounds x 3 s | 10-12 | 0.814 | 0.699 | 1.273 | 1.066 | +1056 us | 0 / 79 MB |
-| 3: 5 rounds x 3 s (tabled) | 7-9 | 1.438 | 1.100 | 1.027 | 0.677 | -491 us | 0 / 91 MB |
+| 3: 5 rounds x 3 s | 7-9 | 1.438 | 1.100 | 1.027 | 0.677 | -491 us | 0 / 91 MB |
+| 4: 3 rounds x 2 s, io_uring wake-up (tabled) | 6-8 | 1.427 | 1.274 | 0.922 | 1.163 | +0.6 us | 0 / 95 MB |
 
-So 1M sequential read and the steady state met their targets every time; every other target
-was met in at least one run and missed in another. Ratios above 1 for the array over its own members (several rows) are noise, not an
-effect. With this much noise the honest reading is: no systematic gap between array and raw
-is visible above the host's noise, except where the array must do more work (RAID1 writes
-twice, so its write IOPS sit near half of raw's, which is what the target allows for).
+What changed with the wake-up is clearest at QD1: RAID1 4k random read went from 9.1k IOPS
+(raw 18.2k; p99 2154 vs 1099 us) in run 2 to 56.0k (raw 56.7k; p99 68.6 vs 68.0 us) in run 4.
+The one miss of run 4, 1M sequential read at 0.922, is within the swing this host shows between
+rounds (the same row gave 1.048-1.273 in runs 1-3). Ratios above 1 for the array over its own
+members are noise, not an effect; where the array must do more work (RAID1 writes twice) its
+write IOPS sit near half of raw's, which is what the target allows for.
 
 ### What limits these figures
 
-- **A shared, overloaded host.** 2 cores, load average 7 to 12 while these ran, with other
-  agents running their own loop-device and NBD benchmarks. Single rounds swing by 2x.
-  Interleaving rounds and quoting medians is what keeps the comparison fair; the absolute
+- **A shared, overloaded host.** 2 cores, load average 6 to 12 while these ran, with other
+  agents running their own loop-device and NBD benchmarks in runs 1-3. Single rounds swing by
+  2x. Interleaving rounds and quoting medians is what keeps the comparison fair; the absolute
   numbers mean little.
-- **Busy-polling while I/O is in flight.** Loop devices do their I/O in kernel worker threads that
-  need a core. The array's dispatcher (and the raw baseline, built the same way on purpose)
-  spins in `reap(0)` whenever requests are in flight, because the io_uring engine has no wake-up
-  yet (`IoUringEngine.supportsWakeup()` is false, so `Dispatcher.idle()` must not block in
-  `io_uring_enter`). On 2 cores that spinning takes CPU from the loop workers; fio instead sleeps
-  in `io_uring_enter(GETEVENTS)`. This is the likeliest reason for the runs where the array/fio
-  ratios and QD1 latency miss, and it is outside the bench: device-io needs a wake-up (an eventfd registered with the
-  ring, or `IORING_OP_MSG_RING`) so raid-core's dispatcher can sleep in the kernel.
+- **Busy-polling while I/O was in flight (fixed before run 4).** Loop devices do their I/O in
+  kernel worker threads that need a core. Until run 4 the array's dispatcher (and the raw
+  baseline, built the same way on purpose) spun in `reap(0)` whenever requests were in flight,
+  because the io_uring engine had no wake-up; on 2 cores that spinning took CPU from the loop
+  workers, while fio sleeps in `io_uring_enter(GETEVENTS)`. The engine now keeps a read of an
+  eventfd in the ring whenever its issuer is about to block (`uring/WakeEvent`), so the
+  dispatcher sleeps in `io_uring_enter` and a producer with new work wakes it with one
+  `write(2)`, only when it is asleep.
 - **Hand-off per request.** By default each bench job's completion wakes its producer thread;
   `--inline` lets the completion thread issue the next request, as fio's loop does. The
   `r0-randread-qd128-producer` row shows the default mode for contrast.
-- **Request-path overhead.** JMH (see Bench runner) puts the ring alone at ~52 ns per request,
-  while a whole request through a started array over an instant engine costs microseconds on this
-  host: the time goes to two spinning threads handing work across cores, not to the mapping
-  (6-39 ns). JFR also shows Disruptor's default `BlockingWaitStrategy.signalAllWhenBlocking`
-  (a monitor and `notifyAll` on every publish) although the dispatcher only polls with an
-  `EventPoller`; raid-core's `RaidArray` could create its ring with a non-blocking strategy.
+- **Request-path overhead.** JMH (see Bench runner) puts the ring alone at ~52 ns per request
+  and the mapping at 6-39 ns. JFR showed Disruptor's default `BlockingWaitStrategy` taking a
+  monitor and calling `notifyAll` on every publish although the dispatcher only polls with an
+  `EventPoller`; the request ring now uses a strategy whose publish-side signal is a no-op.
 - **Allocation.** This bench's allocation counter and JFR found jnr-ffi's generic seven-parameter
-  `syscall` path allocating ~72-120 B per `io_uring_enter` (a `HeapInvocationBuffer` in
-  `LinuxNative.syscall6`): ~5 B/request at QD128, ~120 B/request at QD1. h-io's five-parameter
-  binding, merged before this run, brings it to ~0 B/request (see the cost lines below).
-- **QD1.** The p50s agree (about 10 us for raw and array), so the request path adds little to
-  a single request; the p99s are made of host stalls of hundreds of microseconds to
-  milliseconds and follow the load. Two focused re-runs a little later, when the host was
-  calmer, on two fresh /dev/shm loop devices A and B (`./uraid bench --level raid1 --force
-  --compare --rounds 5 --runtime 1 --ramp 0.3 --iodepth 1 --inline A B`, then with `B A`),
-  gave array vs raw p99 517 vs 602 us and 313 vs 366 us (IOPS ratio 0.886 and 0.862), like
-  run 3: the array within 15 us of raw, indeed below it, while runs 1 and 2 show +1 to +4 ms.
-  The target can only be judged when the host lets it be measured; with both mirrors idle every
-  read goes to the first copy (least-busy tie), which did not matter here.
-- **1M sequential write (run 3).** RAID0 splits each 1M write into two 512K legs on two members
-  (chunk 512K) where raw sends the whole 1M to one member; the runs gave 0.948, 1.066 and 0.677,
-  so no steady gap is visible either way.
+  `syscall` path allocating ~72-120 B per `io_uring_enter`; the five-parameter binding brings it
+  to ~0 B/request (see the cost lines below).
+- **QD1 before the wake-up.** Two focused re-runs in the spinning days, on a calmer host, on two
+  fresh /dev/shm loop devices A and B (`./uraid bench --level raid1 --force --compare --rounds 5
+  --runtime 1 --ramp 0.3 --iodepth 1 --inline A B`, then with `B A`), gave array vs raw p99 517
+  vs 602 us and 313 vs 366 us: the QD1 figures of runs 1-3 were made of host stalls.
+- **1M sequential.** RAID0 splits each 1M request into two 512K legs on two members (chunk 512K)
+  where raw sends the whole 1M to one member; over four runs read gave 0.922-1.273 and write
+  0.677-1.163, so no steady gap is visible either way.
 - **Stalls.** Maximum latencies of tens to hundreds of milliseconds appear on every side,
   fio included: scheduling stalls of the host.
+
 
 """
 
