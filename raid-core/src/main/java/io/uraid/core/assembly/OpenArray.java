@@ -89,6 +89,13 @@ public final class OpenArray implements AutoCloseable {
         redundancy.addSpare(p.device(), p.superblock().dataOffset() * 512, p.superblock());
     }
 
+    /** Hands a spare found at assembly to the array, which must not have started yet. */
+    synchronized void adoptSpare(MemberDevice spare) {
+        redundancy.addSpareBeforeStart(spare.device(), spare.superblock().dataOffset() * 512, spare.superblock());
+        added.add(spare.device());
+        spareSlots.add(spare.slot());
+    }
+
     /**
      * {@code uraid replace NAME DEV --with SPARE}: copies the member of {@code role} onto
      * {@code spare} (prepared as for {@link #addSpare}) while it stays in service; see
