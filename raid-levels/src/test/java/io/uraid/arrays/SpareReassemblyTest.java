@@ -16,12 +16,15 @@ import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.report.ArrayStatus;
 import io.uraid.core.report.DetailFormatter;
 import io.uraid.core.report.MdstatFormatter;
+import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.spi.Layout;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.sync.Redundancy;
 import io.uraid.core.sync.SyncAction;
 import io.uraid.io.IoEngine;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +62,9 @@ class SpareReassemblyTest {
                 assertTrue(m0.get("Array State").startsWith("AA "), m0.get("_raw"));
                 assertEquals(m0.get("Array State"), m1.get("Array State"));
                 assertEquals(m0.get("Events"), m1.get("Events"), "the survivors agree");
+                assertEquals(m0.get("Events"), sp.get("Events"), "the spare's superblock was refreshed on stop");
+                assertEquals(m0.get("Array State"), sp.get("Array State"));
+                assertEquals("clean", sp.get("State"), sp.get("_raw"));
             }
 
             // Stop done; reassemble from all three, the spare in the middle and the members reversed.
@@ -102,6 +108,32 @@ class SpareReassemblyTest {
                 assertEquals(2, again.array().workingCount());
                 assertEquals(0, again.redundancy().spareCount());
                 ArrayEndToEndTest.verifyThroughArray(again.array(), reference);
+            }
+        }
+    }
+
+    @Test
+    void aSpareWhoseSuperblockLagsBehindIsStillTakenBack() throws Exception {
+        try (Members files = new Members("src", 2, MEMBER); Members spare = new Members("src-spare", 1, MEMBER)) {
+            Redundant.create(files, "raid1", 2, BitmapMode.INTERNAL, MIB);
+            try (OpenArray open = Assembler.assemble(files.paths, AssembleOptions.DEFAULT, ArrayEndToEndTest.engine());
+                 IoEngine prep = ArrayEndToEndTest.engine()) {
+                open.addSpare(spare.get(0), prep, false);
+            }
+            // A stop cut short before the spare's superblock was refreshed: its events lag.
+            try (RandomAccessFile f = new RandomAccessFile(spare.get(0).toFile(), "rw")) {
+                byte[] block = new byte[4096];
+                f.seek(4096);
+                f.readFully(block);
+                MdSuperblock sb = MdSuperblock.decode(ByteBuffer.wrap(block));
+                assertTrue(sb.events() > 1);
+                f.seek(4096);
+                f.write(sb.toBuilder().events(1).build().encode());
+            }
+            try (OpenArray open = Assembler.assemble(List.of(spare.get(0), files.get(0), files.get(1)),
+                    AssembleOptions.DEFAULT, ArrayEndToEndTest.engine())) {
+                assertEquals(1, open.redundancy().spareCount());
+                assertEquals(2, open.array().workingCount());
             }
         }
     }

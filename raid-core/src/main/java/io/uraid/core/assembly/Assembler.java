@@ -106,8 +106,9 @@ public final class Assembler {
             int role = newest.devRole(m.slot());
             String dev = m.device().path().toString();
             if (isSpare(m, role)) {
-                // A spare holds no data, so its events may lag (md only bumps the working
-                // members' superblocks on a stop); the newest table must still call it spare.
+                // A spare holds no data, so its events may lag (a stop cut short before its
+                // superblock was refreshed), as the kernel allows; the newest table must still
+                // call its slot spare.
                 MemberDevice other = spares.put(m.slot(), m);
                 if (other != null) {
                     throw new IOException(dev + " and " + other.device().path() + " both claim spare slot " + m.slot());
