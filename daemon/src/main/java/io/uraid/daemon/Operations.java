@@ -84,8 +84,9 @@ public final class Operations {
             devices.add(Path.of(d));
         }
         ManagedArray m = daemon.assemble(rest.get(0), devices, run, null);
+        int spares = m.open().redundancy().spareCount();
         return m.name() + " has been started with " + m.array().workingCount() + " drive(s) (out of "
-                + m.array().members().length + ")\n";
+                + m.array().members().length + ")" + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n";
     }
 
     /** The running array named by {@code args[0]} and the role of member {@code args[1]}. */

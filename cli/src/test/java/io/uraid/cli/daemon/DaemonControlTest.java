@@ -161,6 +161,41 @@ class DaemonControlTest {
     }
 
     @Test
+    void aHotSpareSurvivesStopAndAssemble() throws Exception {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        Path spare = dir.resolve("spare.img");
+        try (RandomAccessFile f = new RandomAccessFile(spare.toFile(), "rw")) {
+            f.setLength(16L << 20);
+        }
+        r = uraid("add", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        r = uraid("add", "mir", spare.toString());
+        assertEquals("1", r[0], "a waiting spare is not added twice");
+        assertTrue(r[2].contains("is already a spare of mir"), r[2]);
+        assertEquals("0", uraid("stop", "mir")[0]);
+
+        r = uraid("assemble", "mir", spare.toString(), mirror.get(1).toString(), mirror.get(0).toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("started with 2 drive(s) (out of 2) and 1 spare(s)"), r[1]);
+        r = uraid("detail", "mir");
+        assertTrue(r[1].contains("     Spare Devices : 1\n"), r[1]);
+        assertTrue(r[1].contains("-      spare   " + spare), r[1]);
+        r = uraid("status");
+        assertTrue(r[1].contains("mir : active raid1 spare.img[2](S) m1.img[1] m0.img[0]\n"), r[1]);
+        r = uraid("fail", "mir", mirror.get(0).toString());
+        assertEquals("0", r[0], r[2]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        r = uraid("detail", "mir");
+        assertTrue(r[1].matches("(?s).*\\n\\s+2\\s+0\\s+0\\s+0\\s+active sync   " + spare + "\\n.*"),
+                "the spare was rebuilt into role 0: " + r[1]);
+        assertTrue(r[1].contains("     Spare Devices : 0\n"), r[1]);
+    }
+
+    @Test
     void benchDrivesAnExportOfTheDaemon() {
         String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
         assertEquals("0", r[0], r[2]);

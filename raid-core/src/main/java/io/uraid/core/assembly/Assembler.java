@@ -101,9 +101,20 @@ public final class Assembler {
         int disks = newest.raidDisks();
         MemberDevice[] byRole = new MemberDevice[disks];
         List<MemberDevice> used = new ArrayList<>();
+        Map<Integer, MemberDevice> spares = new java.util.TreeMap<>();
         for (MemberDevice m : found) {
             int role = newest.devRole(m.slot());
             String dev = m.device().path().toString();
+            if (isSpare(m, role)) {
+                // A spare holds no data, so its events may lag (a stop cut short before its
+                // superblock was refreshed), as the kernel allows; the newest table must still
+                // call its slot spare.
+                MemberDevice other = spares.put(m.slot(), m);
+                if (other != null) {
+                    throw new IOException(dev + " and " + other.device().path() + " both claim spare slot " + m.slot());
+                }
+                continue;
+            }
             // One event behind is a superblock update cut short by a crash: md (kernel and mdadm)
             // still takes such a member; its role comes from the newest superblock, so a member
             // that update declared faulty stays out, and the resync evens out the rest.
@@ -122,6 +133,12 @@ public final class Assembler {
             } else {
                 byRole[role] = m;
                 used.add(m);
+            }
+        }
+        for (MemberDevice m : used) {
+            if (spares.containsKey(m.slot())) {
+                throw new IOException(spares.get(m.slot()).device().path() + " claims slot " + m.slot()
+                        + " of active member " + m.device().path());
             }
         }
         Geometry geometry = geometry(newest, level, byRole);
@@ -149,8 +166,24 @@ public final class Assembler {
             array.close();
             throw e;
         }
+        OpenArray open = new OpenArray(array, engine, used, writer, redundancy);
+        for (MemberDevice m : spares.values()) {
+            if (redundancy.sync() == null) {
+                LOG.warning(m.device().path() + ": a spare of " + level.name() + " " + name
+                        + ", which cannot rebuild; not assembled");
+                m.device().close();
+            } else {
+                open.adoptSpare(m);
+            }
+        }
         array.start();
-        return new OpenArray(array, engine, used, writer, redundancy);
+        return open;
+    }
+
+    /** Both the newest table and the device's own superblock call its slot a spare. */
+    private static boolean isSpare(MemberDevice m, int newestRole) {
+        return newestRole == MdConstants.ROLE_SPARE && m.superblock().devRole(m.slot()) == MdConstants.ROLE_SPARE
+                && m.slot() < Math.min(m.superblock().maxDev(), MdConstants.V1_MAX_DEVS);
     }
 
     private static void checkOneArray(List<MemberDevice> found) throws IOException {

@@ -89,6 +89,13 @@ public final class OpenArray implements AutoCloseable {
         redundancy.addSpare(p.device(), p.superblock().dataOffset() * 512, p.superblock());
     }
 
+    /** Hands a spare found at assembly to the array, which must not have started yet. */
+    synchronized void adoptSpare(MemberDevice spare) {
+        redundancy.addSpareBeforeStart(spare.device(), spare.superblock().dataOffset() * 512, spare.superblock());
+        added.add(spare.device());
+        spareSlots.add(spare.slot());
+    }
+
     /**
      * {@code uraid replace NAME DEV --with SPARE}: copies the member of {@code role} onto
      * {@code spare} (prepared as for {@link #addSpare}) while it stays in service; see
@@ -104,6 +111,11 @@ public final class OpenArray implements AutoCloseable {
     }
 
     private Prepared prepareDevice(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
+        for (Redundancy.WaitingSpare w : redundancy.waitingSpares()) {
+            if (samePath(w.device().path(), path)) {
+                throw new IOException(path + " is already a spare of " + array.name());
+            }
+        }
         MdSuperblock base = null;
         java.util.Set<Integer> used = new java.util.HashSet<>(spareSlots);
         for (int r = 0; r < array.members().length; r++) {
@@ -138,6 +150,36 @@ public final class OpenArray implements AutoCloseable {
         return new Prepared(dev, sb);
     }
 
+    private static boolean samePath(java.nio.file.Path a, java.nio.file.Path b) {
+        try {
+            return a.toRealPath().equals(b.toRealPath());
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /** After the stop: the waiting spares' superblocks follow the members' last one (md does the same). */
+    private void refreshSpareSuperblocks() {
+        MdSuperblock newest = null;
+        for (int r = 0; r < array.members().length; r++) {
+            MdSuperblock sb = superblocks.current(r);
+            if (sb != null && member(r).inSync() && (newest == null || sb.events() > newest.events())) {
+                newest = sb;
+            }
+        }
+        if (newest == null) {
+            return;
+        }
+        for (Redundancy.WaitingSpare w : redundancy.waitingSpares()) {
+            try {
+                SparePreparer.refresh(engine, w.device(), w.superblock(), newest);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, w.device().path() + ": spare superblock not updated; it is still taken "
+                        + "back as a spare", e);
+            }
+        }
+    }
+
     /** Re-adds the failed member of {@code role} ({@code mdadm --re-add}); see {@link Redundancy#reAdd}. */
     public boolean reAdd(int role) {
         return redundancy.reAdd(role, superblocks.current(role));
@@ -151,6 +193,7 @@ public final class OpenArray implements AutoCloseable {
     @Override
     public void close() {
         array.close();
+        refreshSpareSuperblocks();
         redundancy.free();
         for (io.uraid.io.BlockDevice d : added) {
             try {

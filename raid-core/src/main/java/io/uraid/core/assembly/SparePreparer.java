@@ -57,6 +57,25 @@ final class SparePreparer {
         }
     }
 
+    /**
+     * Brings a waiting spare's superblock up to {@code newest} (a member's, as last written):
+     * events, update time, clean mark and the dev_roles table, keeping the spare's own identity
+     * and its role spare. md writes every device's superblock on a state change, spares
+     * included, so {@code mdadm --examine} and assembly see the spare as current.
+     */
+    static void refresh(IoEngine engine, BlockDevice d, MdSuperblock spare, MdSuperblock newest) throws IOException {
+        MdSuperblock.Builder b = spare.toBuilder().events(newest.events()).utime(newest.utime())
+                .resyncOffset(newest.resyncOffset());
+        int max = Math.min(Math.min(newest.maxDev(), spare.maxDev()), MdConstants.V1_MAX_DEVS);
+        for (int slot = 0; slot < max; slot++) {
+            b.devRole(slot, slot == spare.devNumber() ? MdConstants.ROLE_SPARE : newest.devRole(slot));
+        }
+        try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
+            block.view().put(b.build().encode());
+            SyncIo.write(engine, d, spare.superOffset() * SECTOR, block.address(), MdConstants.SUPERBLOCK_BYTES, true);
+        }
+    }
+
     /** The first slot no member or spare uses (mdadm's choice for a new device). */
     private static int freeSlot(MdSuperblock base, Set<Integer> used) throws IOException {
         int max = Math.min(base.maxDev(), MdConstants.V1_MAX_DEVS);

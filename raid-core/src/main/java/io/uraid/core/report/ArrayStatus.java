@@ -36,15 +36,38 @@ import java.util.function.IntFunction;
 public record ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
                           long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
                           long events, String setName, String uuid, Instant created, Instant updated,
-                          boolean clean, boolean running, boolean bitmap) {
+                          boolean clean, boolean running, boolean bitmap, List<SpareStatus> spares) {
 
     public ArrayStatus {
         members = List.copyOf(members);
+        spares = List.copyOf(spares);
     }
 
-    /** Snapshot of an assembled array with its superblocks. */
+    /** An array without hot spares. */
+    public ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
+                       long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
+                       long events, String setName, String uuid, Instant created, Instant updated,
+                       boolean clean, boolean running, boolean bitmap) {
+        this(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices, members, events,
+                setName, uuid, created, updated, clean, running, bitmap, List.of());
+    }
+
+    /** Snapshot of an assembled array with its superblocks and its waiting hot spares. */
     public static ArrayStatus of(String device, OpenArray open) {
-        return of(device, open.array(), open::superblock);
+        ArrayStatus s = of(device, open.array(), open::superblock);
+        List<SpareStatus> spares = new ArrayList<>();
+        for (var w : open.redundancy().waitingSpares()) {
+            int[] majMin = majorMinor(w.device().path());
+            spares.add(new SpareStatus(w.superblock().devNumber(), w.device().path().toString(), majMin[0],
+                    majMin[1]));
+        }
+        return s.withSpares(spares);
+    }
+
+    /** This snapshot with {@code spares} as its waiting hot spares. */
+    public ArrayStatus withSpares(List<SpareStatus> spares) {
+        return new ArrayStatus(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices,
+                members, events, setName, uuid, created, updated, clean, running, bitmap, spares);
     }
 
     /**
@@ -100,9 +123,9 @@ public record ArrayStatus(String device, int level, String levelName, int layout
         return (int) members.stream().filter(m -> m.state() == MemberState.FAULTY).count();
     }
 
-    /** Members present (in sync or faulty), md's "Total Devices". */
+    /** Devices present (members in sync or faulty, and spares), md's "Total Devices". */
     public int total() {
-        return (int) members.stream().filter(m -> m.path() != null).count();
+        return (int) members.stream().filter(m -> m.path() != null).count() + spares.size();
     }
 
     public boolean degraded() {

@@ -49,9 +49,9 @@ public final class DetailFormatter {
         }
         field(o, "State", state(s) + " ");
         field(o, "Active Devices", Integer.toString(s.working()));
-        field(o, "Working Devices", Integer.toString(s.working()));
+        field(o, "Working Devices", Integer.toString(s.working() + s.spares().size()));
         field(o, "Failed Devices", Integer.toString(s.failed()));
-        field(o, "Spare Devices", "0");
+        field(o, "Spare Devices", Integer.toString(s.spares().size()));
         o.append('\n');
         if (s.level() == 10) {
             field(o, "Layout", MdNames.raid10Layout(s.layout()).trim());
@@ -72,7 +72,7 @@ public final class DetailFormatter {
         }
         field(o, "Events", Long.toUnsignedString(s.events()));
         o.append('\n');
-        table(o, s.members());
+        table(o, s.members(), s.spares());
         return o.toString();
     }
 
@@ -90,7 +90,7 @@ public final class DetailFormatter {
         return b.toString();
     }
 
-    private static void table(StringBuilder o, List<MemberStatus> members) {
+    private static void table(StringBuilder o, List<MemberStatus> members, List<SpareStatus> spares) {
         o.append("    Number   Major   Minor   RaidDevice State\n");
         for (MemberStatus m : members) {
             if (m.state() == MemberState.IN_SYNC) {
@@ -104,6 +104,13 @@ public final class DetailFormatter {
             }
         }
         boolean first = true;
+        for (SpareStatus sp : spares) {
+            if (first) {
+                o.append('\n');
+                first = false;
+            }
+            row(o, Integer.toString(sp.number()), sp.major(), sp.minor(), "-", "spare", sp.path());
+        }
         for (MemberStatus m : members) {
             if (m.state() == MemberState.FAULTY) {
                 if (first) {
@@ -148,6 +155,7 @@ public final class DetailFormatter {
         m.put("total_devices", s.total());
         m.put("active_devices", s.working());
         m.put("failed_devices", s.failed());
+        m.put("spare_devices", s.spares().size());
         m.put("state", state(s));
         m.put("degraded", s.degraded());
         m.put("bitmap", s.bitmap() ? "internal" : null);
@@ -167,6 +175,15 @@ public final class DetailFormatter {
                 case REBUILDING -> "spare rebuilding";
             });
             d.put("errors", ms.errors());
+            devices.add(d);
+        }
+        for (SpareStatus sp : s.spares()) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("role", null);
+            d.put("number", sp.number());
+            d.put("device", sp.path());
+            d.put("state", "spare");
+            d.put("errors", 0L);
             devices.add(d);
         }
         m.put("devices", devices);

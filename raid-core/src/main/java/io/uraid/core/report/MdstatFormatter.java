@@ -31,6 +31,11 @@ public final class MdstatFormatter {
     private static void stanza(StringBuilder o, ArrayStatus a) {
         o.append(a.device()).append(" : ").append(a.running() ? "active" : "inactive").append(' ')
                 .append(a.levelName());
+        for (int i = a.spares().size() - 1; i >= 0; i--) { // added after the members: listed first
+            SpareStatus sp = a.spares().get(i);
+            Path p = Path.of(sp.path()).getFileName();
+            o.append(' ').append(p == null ? sp.path() : p.toString()).append('[').append(sp.number()).append("](S)");
+        }
         List<MemberStatus> ms = a.members();
         for (int i = ms.size() - 1; i >= 0; i--) { // md lists the most recently added first
             MemberStatus m = ms.get(i);

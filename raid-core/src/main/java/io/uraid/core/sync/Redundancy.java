@@ -166,6 +166,25 @@ public final class Redundancy {
         });
     }
 
+    /**
+     * Takes back a spare found at assembly (its own superblock says spare, like the newest
+     * member's table): as {@link #addSpare}, before the array starts.
+     */
+    public void addSpareBeforeStart(BlockDevice device, long dataOffset, MdSuperblock superblock) {
+        requireRedundant("add a spare");
+        array.callBeforeStart(io -> spares.add(new SpareRebuilder.Spare(device, dataOffset, superblock)));
+    }
+
+    /** A hot spare waiting for a role: its device and its superblock (role spare). */
+    public record WaitingSpare(BlockDevice device, MdSuperblock superblock) {
+    }
+
+    /** The spares waiting for a role, in the order they will be taken (md's "spare" rows). */
+    public java.util.List<WaitingSpare> waitingSpares() {
+        return spares == null ? java.util.List.of()
+                : spares.waiting().stream().map(s -> new WaitingSpare(s.device(), s.superblock())).toList();
+    }
+
     /** Spares waiting for a role. */
     public int spareCount() {
         return spares == null ? 0 : spares.spareCount();

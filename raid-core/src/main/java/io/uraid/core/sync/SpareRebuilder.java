@@ -22,7 +22,8 @@ final class SpareRebuilder implements BackgroundTask {
 
     private final SyncEngine sync;
     private final ArrayDeque<Spare> spares = new ArrayDeque<>();
-    private volatile int spareCount;
+    /** Snapshot of the waiting spares for status readers on other threads. */
+    private volatile java.util.List<Spare> waiting = java.util.List.of();
 
     SpareRebuilder(SyncEngine sync) {
         this.sync = sync;
@@ -30,11 +31,16 @@ final class SpareRebuilder implements BackgroundTask {
 
     void add(Spare s) {
         spares.add(s);
-        spareCount = spares.size();
+        waiting = java.util.List.copyOf(spares);
     }
 
     int spareCount() {
-        return spareCount;
+        return waiting.size();
+    }
+
+    /** The spares waiting for a role, in the order they will be taken. */
+    java.util.List<Spare> waiting() {
+        return waiting;
     }
 
     @Override
@@ -47,7 +53,7 @@ final class SpareRebuilder implements BackgroundTask {
             // Wait until the failed member's last legs are back: their errors belong to it.
             if ((st == MemberState.FAULTY || st == MemberState.MISSING) && io.member(r).pendingLegs() == 0) {
                 Spare s = spares.poll();
-                spareCount = spares.size();
+                waiting = java.util.List.copyOf(spares);
                 Member old = io.member(r);
                 io.installRebuilding(r, s.device(), s.dataOffset());
                 LOG.info(io.name() + ": spare " + s.device().path() + " takes role " + r + " of "

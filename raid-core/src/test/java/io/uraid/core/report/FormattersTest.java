@@ -68,7 +68,7 @@ class FormattersTest {
         assertEquals("{\"device\":\"/dev/md/demo\",\"name\":\"host:demo\",\"uuid\":\"3aaa0122:29827cfa:5331ad66:ca767371\","
                 + "\"level\":\"raid10\",\"level_number\":10,\"layout\":\"near=2\",\"chunk_bytes\":524288,"
                 + "\"array_bytes\":2143289344,\"member_bytes\":1071644672,\"raid_devices\":4,\"total_devices\":4,"
-                + "\"active_devices\":3,\"failed_devices\":1,\"state\":\"clean, degraded\",\"degraded\":true,\"bitmap\":null,"
+                + "\"active_devices\":3,\"failed_devices\":1,\"spare_devices\":0,\"state\":\"clean, degraded\",\"degraded\":true,\"bitmap\":null,"
                 + "\"events\":19,\"creation_time\":1700000000,\"update_time\":1700000600,\"devices\":["
                 + "{\"role\":0,\"number\":0,\"device\":\"/dev/loop0\",\"state\":\"active sync\",\"errors\":0},"
                 + "{\"role\":1,\"number\":1,\"device\":\"/dev/loop1\",\"state\":\"faulty\",\"errors\":3},"
@@ -107,6 +107,27 @@ class FormattersTest {
                 + "       Update Time : "), text);
         assertEquals(true, text.contains("\nConsistency Policy : bitmap\n"), text);
         assertEquals(true, DetailFormatter.json(withBitmap).contains("\"bitmap\":\"internal\""));
+    }
+
+    @Test
+    void hotSparesAreListedAsMdadmAndTheKernelShowThem() {
+        List<MemberStatus> mirror = List.of(
+                new MemberStatus(0, 0, "/dev/loop0", 7, 0, MemberState.IN_SYNC, 0),
+                new MemberStatus(1, 1, "/dev/loop1", 7, 1, MemberState.IN_SYNC, 0));
+        ArrayStatus raid1 = new ArrayStatus("md0", 1, "raid1", 0, 0, 1048512L * 1024, 1048512L * 1024, 2, mirror,
+                5, "host:0", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, true, true, false)
+                .withSpares(List.of(new SpareStatus(2, "/dev/loop2", 7, 2)));
+        String detail = DetailFormatter.format(raid1, "host", ZoneOffset.UTC);
+        assertEquals(true, detail.contains("     Total Devices : 3\n"), detail);
+        assertEquals(true, detail.contains("    Active Devices : 2\n   Working Devices : 3\n    Failed Devices : 0\n"
+                + "     Spare Devices : 1\n"), detail);
+        assertEquals(true, detail.endsWith("       1       7        1        1      active sync   /dev/loop1\n\n"
+                + "       2       7        2        -      spare   /dev/loop2\n"), detail);
+        assertEquals(true, DetailFormatter.json(raid1).contains("\"spare_devices\":1,")
+                && DetailFormatter.json(raid1).contains("{\"role\":null,\"number\":2,\"device\":\"/dev/loop2\","
+                + "\"state\":\"spare\",\"errors\":0}"), DetailFormatter.json(raid1));
+        assertEquals(true, MdstatFormatter.format(List.of(raid1)).contains("md0 : active raid1 loop2[2](S) loop1[1] loop0[0]\n"),
+                MdstatFormatter.format(List.of(raid1)));
     }
 
     @Test
