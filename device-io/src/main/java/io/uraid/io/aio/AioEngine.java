@@ -7,6 +7,7 @@ import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
+import io.uraid.io.internal.LinkChains;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -74,16 +75,13 @@ public final class AioEngine implements IoEngine {
     private final int[] done;
     private final long[] userData;
     private final int[] flags;
-    private final int[] next;
-    private final boolean[] held;
     private final int[] result;
     private final int[] batch;
     private final IntDeque free;
-    private final IntDeque prepared;
+    private final LinkChains chains;
     private final IntDeque ready;
     private final IntDeque completed;
 
-    private int chainTail = -1;
     private int inFlight;
     private int inKernel;
     private boolean kernelFsync = true;
@@ -123,14 +121,23 @@ public final class AioEngine implements IoEngine {
         done = new int[entries];
         userData = new long[entries];
         flags = new int[entries];
-        next = new int[entries];
-        held = new boolean[entries];
         result = new int[entries];
         batch = new int[entries];
         free = new IntDeque(entries);
-        prepared = new IntDeque(entries);
         ready = new IntDeque(entries);
         completed = new IntDeque(entries);
+        chains = new LinkChains(entries, new LinkChains.Sink() {
+            @Override
+            public void start(int slot) {
+                ready.addLast(slot);
+            }
+
+            @Override
+            public void cancel(int slot) {
+                result[slot] = -Errno.ECANCELED;
+                completed.addLast(slot);
+            }
+        });
         for (int i = entries - 1; i >= 0; i--) {
             free.addLast(i);
         }
@@ -226,14 +233,7 @@ public final class AioEngine implements IoEngine {
         done[s] = 0;
         userData[s] = ud;
         flags[s] = fl;
-        next[s] = -1;
-        held[s] = false;
-        if (chainTail >= 0) {
-            next[chainTail] = s;
-            held[s] = true;
-        }
-        chainTail = (fl & LINK) != 0 ? s : -1;
-        prepared.addLast(s);
+        chains.prepare(s, (fl & LINK) != 0);
         return true;
     }
 
@@ -249,15 +249,7 @@ public final class AioEngine implements IoEngine {
 
     @Override
     public int submit() {
-        int n = prepared.size();
-        while (!prepared.isEmpty()) {
-            int s = prepared.pollFirst();
-            if (!held[s]) {
-                ready.addLast(s);
-            }
-        }
-        // Like io_uring, a chain never spans two submissions.
-        chainTail = -1;
+        int n = chains.submit();
         inFlight += n;
         pushReady();
         return n;
@@ -372,20 +364,8 @@ public final class AioEngine implements IoEngine {
     private void finish(int s, int res) {
         result[s] = res;
         completed.addLast(s);
-        int nx = next[s];
-        if (nx < 0) {
-            return;
-        }
         boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
-        if (res >= 0 && (!rw || res == length[s])) {
-            held[nx] = false;
-            ready.addLast(nx);
-            return;
-        }
-        for (int c = nx; c >= 0; c = next[c]) {
-            result[c] = -Errno.ECANCELED;
-            completed.addLast(c);
-        }
+        chains.finished(s, res >= 0 && (!rw || res == length[s]));
     }
 
     @Override
@@ -401,7 +381,7 @@ public final class AioEngine implements IoEngine {
                 break;
             }
             if (inKernel == 0) {
-                if (!prepared.isEmpty() || !completed.isEmpty()) {
+                if (chains.preparedCount() > 0 || !completed.isEmpty()) {
                     continue;
                 }
                 if (!block || ready.isEmpty()) {

@@ -7,6 +7,7 @@ import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
+import io.uraid.io.internal.LinkChains;
 import io.uraid.io.internal.UnsafeAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -49,12 +50,10 @@ public final class PortableEngine implements IoEngine {
     private final long[] userData;
     /** The caller's flags ({@link #FUA} matters to a worker). */
     private final int[] flags;
-    private final int[] next;
-    private final boolean[] held;
     /** Written by a worker before it queues the slot on {@link #done}, read by the issuer after. */
     private final int[] result;
     private final IntDeque free;
-    private final IntDeque prepared;
+    private final LinkChains chains;
     /** Slots the issuer completed itself (canceled chain members, inline runs), delivered before waiting. */
     private final IntDeque local;
     private final IntQueue work;
@@ -64,7 +63,6 @@ public final class PortableEngine implements IoEngine {
     private final ByteBuffer issuerCarrier = carrierMemory.duplicate();
     private final AtomicInteger handles = new AtomicInteger();
 
-    private int chainTail = -1;
     private int inFlight;
     private long submitCalls;
     private boolean closed;
@@ -81,11 +79,20 @@ public final class PortableEngine implements IoEngine {
         length = new long[entries];
         userData = new long[entries];
         flags = new int[entries];
-        next = new int[entries];
-        held = new boolean[entries];
         result = new int[entries];
         free = new IntDeque(entries);
-        prepared = new IntDeque(entries);
+        chains = new LinkChains(entries, new LinkChains.Sink() {
+            @Override
+            public void start(int slot) {
+                work.put(slot);
+            }
+
+            @Override
+            public void cancel(int slot) {
+                result[slot] = -Errno.ECANCELED;
+                local.addLast(slot);
+            }
+        });
         local = new IntDeque(entries);
         for (int i = entries - 1; i >= 0; i--) {
             free.addLast(i);
@@ -178,13 +185,7 @@ public final class PortableEngine implements IoEngine {
         length[s] = len;
         userData[s] = ud;
         flags[s] = fl;
-        next[s] = -1;
-        held[s] = chainTail >= 0;
-        if (chainTail >= 0) {
-            next[chainTail] = s;
-        }
-        chainTail = (fl & LINK) != 0 ? s : -1;
-        prepared.addLast(s);
+        chains.prepare(s, (fl & LINK) != 0);
         return true;
     }
 
@@ -203,28 +204,20 @@ public final class PortableEngine implements IoEngine {
         if (closed) {
             throw new IllegalStateException("portable engine is closed");
         }
-        int n = prepared.size();
-        if (n == 0) {
+        if (chains.preparedCount() == 0) {
             return 0;
         }
         submitCalls++;
-        if (n == 1 && inFlight == 0 && !held[prepared.peekFirst()]) {
-            // A lone operation with nothing else running gains nothing from a worker: run it here,
-            // like a synchronous pread (two thread hand-offs cost more than the I/O on fast devices).
-            int s = prepared.pollFirst();
+        // A lone operation with nothing else running gains nothing from a worker: run it here,
+        // like a synchronous pread (two thread hand-offs cost more than the I/O on fast devices).
+        int s = inFlight == 0 ? chains.takeSole() : -1;
+        if (s >= 0) {
             result[s] = execute(s, issuerCarrier);
             local.addLast(s);
-            chainTail = -1;
             inFlight = 1;
             return 1;
         }
-        while (!prepared.isEmpty()) {
-            int s = prepared.pollFirst();
-            if (!held[s]) {
-                work.put(s);
-            }
-        }
-        chainTail = -1; // like io_uring, a chain never spans two submissions
+        int n = chains.submit();
         inFlight += n;
         return n;
     }
@@ -243,7 +236,7 @@ public final class PortableEngine implements IoEngine {
                 submit();
                 return delivered;
             }
-            if (prepared.isEmpty()) {
+            if (chains.preparedCount() == 0) {
                 delivered += deliver(done.take(), handler);
             }
         }
@@ -256,20 +249,8 @@ public final class PortableEngine implements IoEngine {
     /** Releases or cancels the rest of a finished slot's chain, then hands it to the caller. */
     private int deliver(int s, CompletionHandler handler) {
         int res = result[s];
-        int nx = next[s];
-        // A canceled member is still held; its successors were canceled with it.
-        if (nx >= 0 && !held[s]) {
-            boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
-            if (res >= 0 && (!rw || res == length[s])) {
-                held[nx] = false;
-                work.put(nx);
-            } else {
-                for (int c = nx; c >= 0; c = next[c]) {
-                    result[c] = -Errno.ECANCELED;
-                    local.addLast(c);
-                }
-            }
-        }
+        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
+        chains.finished(s, res >= 0 && (!rw || res == length[s]));
         long ud = userData[s];
         dev[s] = null;
         result[s] = 0;
