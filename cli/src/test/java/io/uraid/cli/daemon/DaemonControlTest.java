@@ -12,7 +12,6 @@ import io.uraid.daemon.nbd.Endpoint;
 import io.uraid.io.IoEngine;
 import io.uraid.io.uring.IoUringEngine;
 import java.io.PrintWriter;
-import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,17 +37,10 @@ class DaemonControlTest {
 
     @BeforeEach
     void start() throws Exception {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
-        Path base = Path.of(System.getProperty("user.dir"), "target", "daemon-control");
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "c-");
+        TestFiles.assumeIoUring();
+        dir = TestFiles.scratch("daemon-control", "c-");
         for (int i = 0; i < 4; i++) {
-            Path p = dir.resolve("m" + i + ".img");
-            try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-                f.setLength(16L << 20);
-            }
-            (i < 2 ? mirror : stripe).add(p);
+            (i < 2 ? mirror : stripe).add(TestFiles.sized(dir, "m" + i + ".img", 16L << 20));
         }
         try (IoEngine e = new IoUringEngine(64)) {
             ArrayCreator.create(new CreateSpec("mir", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, mirror,
@@ -67,13 +58,7 @@ class DaemonControlTest {
         if (daemon != null) {
             daemon.close();
         }
-        if (dir != null) {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestFiles.delete(dir);
     }
 
     private String[] uraid(String... args) {
@@ -137,10 +122,7 @@ class DaemonControlTest {
         assertTrue(r[1].contains("[2/1] [U_]"), r[1]);
         r = uraid("remove", "mir", mirror.get(1).toString());
         assertEquals("1", r[0], "no longer a member");
-        Path spare = dir.resolve("spare.img");
-        try (RandomAccessFile f = new RandomAccessFile(spare.toFile(), "rw")) {
-            f.setLength(16L << 20);
-        }
+        Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
         r = uraid("add", "mir", spare.toString());
         assertEquals("0", r[0], r[2]);
         long deadline = System.currentTimeMillis() + 30_000;

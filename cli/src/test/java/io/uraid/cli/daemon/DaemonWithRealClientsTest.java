@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uraid.cli.Main;
 import io.uraid.core.assembly.ArrayCreator;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
@@ -16,9 +15,6 @@ import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.uring.IoUringEngine;
-import java.io.PrintWriter;
-import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,17 +43,10 @@ class DaemonWithRealClientsTest {
 
     @BeforeEach
     void createArray() throws Exception {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
-        Path base = Path.of(System.getProperty("user.dir"), "target", "daemon-e2e");
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "d-");
+        TestFiles.assumeIoUring();
+        dir = TestFiles.scratch("daemon-e2e", "d-");
         for (int i = 0; i < 2; i++) {
-            Path p = dir.resolve("m" + i + ".img");
-            try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-                f.setLength(MEMBER_BYTES);
-            }
-            members.add(p);
+            members.add(TestFiles.sized(dir, "m" + i + ".img", MEMBER_BYTES));
         }
         try (IoEngine e = new IoUringEngine(64)) {
             ArrayCreator.create(new CreateSpec("r1", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, members,
@@ -71,13 +60,7 @@ class DaemonWithRealClientsTest {
         if (daemon != null) {
             daemon.close();
         }
-        if (dir != null) {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        TestFiles.delete(dir);
     }
 
     private Path config() throws Exception {
@@ -93,13 +76,8 @@ class DaemonWithRealClientsTest {
 
     /** Runs a uraid CLI command in this JVM; returns {exit code, stdout, stderr}. */
     private Object[] uraid(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add("--control");
-        all.add(daemon.control.toString());
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(all.toArray(new String[0]));
-        return new Object[] {code, out.toString(), err.toString()};
+        String[] r = TestFiles.uraid(daemon.control, args);
+        return new Object[] {Integer.parseInt(r[0]), r[1], r[2]};
     }
 
     @Test

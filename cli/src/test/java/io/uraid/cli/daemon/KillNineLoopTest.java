@@ -42,8 +42,7 @@ class KillNineLoopTest {
 
     @Test
     void everyAcknowledgedWriteSurvivesKillNineAndTheMirrorsAgree() throws Exception {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
+        TestFiles.assumeIoUring();
         Assumptions.assumeTrue(DaemonProcess.hasTool("fio"), "fio is not installed (apt-get install fio)");
         Path dir = TestFiles.scratch("daemon-kill9", "k-");
         try (DaemonProcess daemon = new DaemonProcess(dir)) {

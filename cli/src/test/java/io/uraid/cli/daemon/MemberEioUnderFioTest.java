@@ -36,9 +36,8 @@ class MemberEioUnderFioTest {
 
     @Test
     void aMemberThatStartsFailingIsFailedWhileFioSeesNoError() throws Exception {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
-        why = RealDevices.unavailable();
+        TestFiles.assumeIoUring();
+        String why = RealDevices.unavailable();
         Assumptions.assumeTrue(why == null, "real-device fault test skipped: " + why);
         Path dir = TestFiles.scratch("daemon-eio", "e-");
         Path trigger = dir.resolve("fail-now");

@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,8 +49,7 @@ class ScrubAndReplaceControlTest {
 
     @BeforeEach
     void start() throws Exception {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
+        TestFiles.assumeIoUring();
         dir = TestFiles.scratch("daemon-scrub", "s-");
         mirror.add(TestFiles.sized(dir, "m0.img", MEMBER_BYTES));
         mirror.add(TestFiles.sized(dir, "m1.img", MEMBER_BYTES));

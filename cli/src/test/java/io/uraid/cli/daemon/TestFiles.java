@@ -1,6 +1,7 @@
 package io.uraid.cli.daemon;
 
 import io.uraid.cli.Main;
+import io.uraid.io.uring.IoUringEngine;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;
@@ -9,10 +10,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /** Scratch directories and member files under the module's target directory, and the CLI run in this JVM. */
 final class TestFiles {
     private TestFiles() {
+    }
+
+    /** Skips the calling test, saying why, when this process cannot use io_uring. */
+    static void assumeIoUring() {
+        String why = IoUringEngine.probe();
+        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
     }
 
     /** A fresh directory {@code target/GROUP/PREFIX...}. */

@@ -1,5 +1,7 @@
 package io.uraid.io.aio;
 
+import static io.uraid.io.internal.OpSlots.*;
+
 import io.uraid.io.BlockDevice;
 import io.uraid.io.CompletionHandler;
 import io.uraid.io.Errno;
@@ -7,6 +9,8 @@ import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
+import io.uraid.io.internal.LinkChains;
+import io.uraid.io.internal.OpSlots;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -39,25 +43,12 @@ import java.util.concurrent.locks.LockSupport;
  * not allocate. Not thread-safe: one issuer thread, as the interface says.
  */
 public final class AioEngine implements IoEngine {
-    // struct iocb (linux/aio_abi.h, x86_64/arm64): 64 bytes
-    private static final int IOCB_SIZE = 64;
-    private static final int EVENT_SIZE = 32;
-    private static final short CMD_PREAD = 0;
-    private static final short CMD_PWRITE = 1;
-    private static final short CMD_FSYNC = 2;
-    private static final short CMD_FDSYNC = 3;
-    private static final int RWF_DSYNC = 2;
     private static final int FALLOC_FL_KEEP_SIZE = 1;
     private static final int FALLOC_FL_PUNCH_HOLE = 2;
     private static final int EINTR = 4;
     /** One process-wide pool, fs.aio-max-nr (65536 by default), caps every io_setup. */
     private static final int MAX_ENTRIES = 32768;
 
-    private static final byte OP_READ = 0;
-    private static final byte OP_WRITE = 1;
-    private static final byte OP_FSYNC = 2;
-    private static final byte OP_FDATASYNC = 3;
-    private static final byte OP_DISCARD = 4;
 
     private final int entries;
     private final NativeBuffer mem;
@@ -66,24 +57,15 @@ public final class AioEngine implements IoEngine {
     private final long events;
     private final long ctx;
 
-    private final byte[] op;
+    private final OpSlots slots;
     private final NativeDevice[] dev;
-    private final long[] offset;
-    private final long[] address;
-    private final long[] length;
     private final int[] done;
-    private final long[] userData;
-    private final int[] flags;
-    private final int[] next;
-    private final boolean[] held;
     private final int[] result;
     private final int[] batch;
-    private final IntDeque free;
-    private final IntDeque prepared;
+    private final LinkChains chains;
     private final IntDeque ready;
     private final IntDeque completed;
 
-    private int chainTail = -1;
     private int inFlight;
     private int inKernel;
     private boolean kernelFsync = true;
@@ -100,9 +82,9 @@ public final class AioEngine implements IoEngine {
             throw new IllegalArgumentException("entries must be in 1.." + MAX_ENTRIES + ": " + entries);
         }
         this.entries = entries;
-        long iocbBytes = (long) entries * IOCB_SIZE;
+        long iocbBytes = (long) entries * Iocb.SIZE;
         long ptrBytes = (long) entries * 8;
-        long eventBytes = (long) entries * EVENT_SIZE;
+        long eventBytes = (long) entries * Iocb.EVENT_SIZE;
         mem = NativeBuffer.allocate((int) (iocbBytes + ptrBytes + eventBytes + 8));
         iocbs = mem.address();
         iocbPtrs = iocbs + iocbBytes;
@@ -115,45 +97,30 @@ public final class AioEngine implements IoEngine {
                     + Errno.describe(r) + (r == -Errno.EAGAIN ? " (fs.aio-max-nr exhausted)" : "")));
         }
         ctx = UnsafeAccess.getLong(ctxAddress);
-        op = new byte[entries];
+        slots = new OpSlots(entries);
         dev = new NativeDevice[entries];
-        offset = new long[entries];
-        address = new long[entries];
-        length = new long[entries];
         done = new int[entries];
-        userData = new long[entries];
-        flags = new int[entries];
-        next = new int[entries];
-        held = new boolean[entries];
         result = new int[entries];
         batch = new int[entries];
-        free = new IntDeque(entries);
-        prepared = new IntDeque(entries);
         ready = new IntDeque(entries);
         completed = new IntDeque(entries);
-        for (int i = entries - 1; i >= 0; i--) {
-            free.addLast(i);
-        }
+        chains = new LinkChains(entries, new LinkChains.Sink() {
+            @Override
+            public void start(int slot) {
+                ready.addLast(slot);
+            }
+
+            @Override
+            public void cancel(int slot) {
+                result[slot] = -Errno.ECANCELED;
+                completed.addLast(slot);
+            }
+        });
     }
 
     /** Null when kernel AIO can be used here, else a one-line reason. */
     public static String probe() {
-        if (!LinuxNative.isAvailable()) {
-            return "native calls unavailable: " + LinuxNative.unavailabilityCause();
-        }
-        try (NativeBuffer b = NativeBuffer.allocate(8, 8)) {
-            int r = LinuxNative.ioSetup(1, b.address());
-            if (r == -Errno.ENOSYS) {
-                return "kernel AIO not available (io_setup: ENOSYS, kernel built without CONFIG_AIO?)";
-            }
-            if (r < 0) {
-                return "io_setup failed: " + Errno.describe(r) + (r == -Errno.EAGAIN ? " (fs.aio-max-nr exhausted)" : "");
-            }
-            LinuxNative.ioDestroy(b.view().getLong(0));
-            return null;
-        } catch (RuntimeException | LinkageError e) {
-            return "kernel AIO unusable: " + e;
-        }
+        return AioProbe.probe();
     }
 
     @Override
@@ -214,32 +181,19 @@ public final class AioEngine implements IoEngine {
         if (closed) {
             throw new IllegalStateException("engine closed");
         }
-        if (free.isEmpty()) {
+        int s = slots.take(kind, off, addr, len, ud, fl);
+        if (s < 0) {
             return false;
         }
-        int s = free.pollLast();
-        op[s] = kind;
         dev[s] = d;
-        offset[s] = off;
-        address[s] = addr;
-        length[s] = len;
         done[s] = 0;
-        userData[s] = ud;
-        flags[s] = fl;
-        next[s] = -1;
-        held[s] = false;
-        if (chainTail >= 0) {
-            next[chainTail] = s;
-            held[s] = true;
-        }
-        chainTail = (fl & LINK) != 0 ? s : -1;
-        prepared.addLast(s);
+        chains.prepare(s, (fl & LINK) != 0);
         return true;
     }
 
     @Override
     public int available() {
-        return free.size();
+        return slots.available();
     }
 
     @Override
@@ -249,15 +203,7 @@ public final class AioEngine implements IoEngine {
 
     @Override
     public int submit() {
-        int n = prepared.size();
-        while (!prepared.isEmpty()) {
-            int s = prepared.pollFirst();
-            if (!held[s]) {
-                ready.addLast(s);
-            }
-        }
-        // Like io_uring, a chain never spans two submissions.
-        chainTail = -1;
+        int n = chains.submit();
         inFlight += n;
         pushReady();
         return n;
@@ -269,12 +215,13 @@ public final class AioEngine implements IoEngine {
             int k = 0;
             for (int rounds = ready.size(); rounds > 0; rounds--) {
                 int s = ready.pollFirst();
-                if (op[s] == OP_DISCARD || (!kernelFsync && (op[s] == OP_FSYNC || op[s] == OP_FDATASYNC))) {
+                byte op = slots.op[s];
+                if (op == OP_DISCARD || (!kernelFsync && (op == OP_FSYNC || op == OP_FDATASYNC))) {
                     finish(s, runInline(s));
                     continue;
                 }
                 writeIocb(s);
-                UnsafeAccess.putLong(iocbPtrs + 8L * k, iocbs + (long) IOCB_SIZE * s);
+                UnsafeAccess.putLong(iocbPtrs + 8L * k, iocbs + (long) Iocb.SIZE * s);
                 batch[k++] = s;
             }
             if (k == 0) {
@@ -295,7 +242,7 @@ public final class AioEngine implements IoEngine {
             // The first iocb was refused outright; it gets the error, the rest are offered again.
             int bad = batch[0];
             requeueFront(1, k);
-            if (r == -Errno.EINVAL && kernelFsync && (op[bad] == OP_FSYNC || op[bad] == OP_FDATASYNC)) {
+            if (r == -Errno.EINVAL && kernelFsync && (slots.op[bad] == OP_FSYNC || slots.op[bad] == OP_FDATASYNC)) {
                 kernelFsync = false;
                 ready.addFirst(bad);
             } else {
@@ -312,56 +259,39 @@ public final class AioEngine implements IoEngine {
 
     private int runInline(int s) {
         int fd = dev[s].fd();
-        if (op[s] == OP_DISCARD) {
-            int r = LinuxNative.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset[s], length[s]);
+        if (slots.op[s] == OP_DISCARD) {
+            int r = LinuxNative.fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, slots.offset[s],
+                    slots.length[s]);
             return Math.min(r, 0);
         }
-        return Math.min(LinuxNative.fsync(fd, op[s] == OP_FDATASYNC), 0);
+        return Math.min(LinuxNative.fsync(fd, slots.op[s] == OP_FDATASYNC), 0);
     }
 
-    /** Rewrites every field: slots are reused and the kernel rejects stale reserved bits. */
     private void writeIocb(int s) {
-        long a = iocbs + (long) IOCB_SIZE * s;
-        short cmd;
-        switch (op[s]) {
-            case OP_READ: cmd = CMD_PREAD; break;
-            case OP_WRITE: cmd = CMD_PWRITE; break;
-            case OP_FSYNC: cmd = CMD_FSYNC; break;
-            default: cmd = CMD_FDSYNC; break;
-        }
-        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
-        UnsafeAccess.putLong(a, s);
-        UnsafeAccess.putInt(a + 8, 0);
-        UnsafeAccess.putInt(a + 12, op[s] == OP_WRITE && (flags[s] & FUA) != 0 ? RWF_DSYNC : 0);
-        UnsafeAccess.putShort(a + 16, cmd);
-        UnsafeAccess.putShort(a + 18, (short) 0);
-        UnsafeAccess.putInt(a + 20, dev[s].fd());
-        UnsafeAccess.putLong(a + 24, rw ? address[s] + done[s] : 0);
-        UnsafeAccess.putLong(a + 32, rw ? length[s] - done[s] : 0);
-        UnsafeAccess.putLong(a + 40, rw ? offset[s] + done[s] : 0);
-        UnsafeAccess.putLong(a + 48, 0);
-        UnsafeAccess.putInt(a + 56, 0);
-        UnsafeAccess.putInt(a + 60, 0);
+        boolean rw = slots.isTransfer(s);
+        Iocb.write(iocbs + (long) Iocb.SIZE * s, s, slots.op[s], (slots.flags[s] & FUA) != 0, dev[s].fd(),
+                rw ? slots.address[s] + done[s] : 0, rw ? slots.length[s] - done[s] : 0,
+                rw ? slots.offset[s] + done[s] : 0);
     }
 
     /** A kernel completion: resubmit the rest of a short transfer, or finish the operation. */
     private void onKernelResult(int s, long res) {
-        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
+        boolean rw = slots.isTransfer(s);
         if (!rw || res < 0) {
             finish(s, (int) res);
             return;
         }
         int total = done[s] + (int) res;
-        if (res > 0 && total < length[s]) {
+        if (res > 0 && total < slots.length[s]) {
             done[s] = total;
             // A direct read that stops off a block boundary hit the end of a file: nothing more to read.
-            boolean eofTail = op[s] == OP_READ && dev[s].isDirect() && total % dev[s].logicalBlockSize() != 0;
+            boolean eofTail = slots.op[s] == OP_READ && dev[s].isDirect() && total % dev[s].logicalBlockSize() != 0;
             if (!eofTail) {
                 ready.addLast(s);
                 return;
             }
         }
-        if (res == 0 && op[s] == OP_WRITE && total < length[s]) {
+        if (res == 0 && slots.op[s] == OP_WRITE && total < slots.length[s]) {
             finish(s, -Errno.EIO);
             return;
         }
@@ -372,20 +302,7 @@ public final class AioEngine implements IoEngine {
     private void finish(int s, int res) {
         result[s] = res;
         completed.addLast(s);
-        int nx = next[s];
-        if (nx < 0) {
-            return;
-        }
-        boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
-        if (res >= 0 && (!rw || res == length[s])) {
-            held[nx] = false;
-            ready.addLast(nx);
-            return;
-        }
-        for (int c = nx; c >= 0; c = next[c]) {
-            result[c] = -Errno.ECANCELED;
-            completed.addLast(c);
-        }
+        chains.finished(s, slots.complete(s, res));
     }
 
     @Override
@@ -401,7 +318,7 @@ public final class AioEngine implements IoEngine {
                 break;
             }
             if (inKernel == 0) {
-                if (!prepared.isEmpty() || !completed.isEmpty()) {
+                if (chains.preparedCount() > 0 || !completed.isEmpty()) {
                     continue;
                 }
                 if (!block || ready.isEmpty()) {
@@ -428,10 +345,9 @@ public final class AioEngine implements IoEngine {
             throw new IllegalStateException("io_getevents failed: " + Errno.describe(n));
         }
         for (int i = 0; i < n; i++) {
-            long e = events + (long) EVENT_SIZE * i;
-            int s = (int) UnsafeAccess.getLong(e);
+            long e = events + (long) Iocb.EVENT_SIZE * i;
             inKernel--;
-            onKernelResult(s, UnsafeAccess.getLong(e + 16));
+            onKernelResult((int) Iocb.eventData(e), Iocb.eventResult(e));
         }
         return n;
     }
@@ -440,10 +356,10 @@ public final class AioEngine implements IoEngine {
         int n = 0;
         while (!completed.isEmpty()) {
             int s = completed.pollFirst();
-            long ud = userData[s];
+            long ud = slots.userData[s];
             int r = result[s];
             dev[s] = null;
-            free.addLast(s);
+            slots.release(s);
             inFlight--;
             n++;
             handler.onComplete(ud, r);

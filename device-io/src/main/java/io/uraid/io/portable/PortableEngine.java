@@ -1,5 +1,7 @@
 package io.uraid.io.portable;
 
+import static io.uraid.io.internal.OpSlots.*;
+
 import io.uraid.io.BlockDevice;
 import io.uraid.io.CompletionHandler;
 import io.uraid.io.Errno;
@@ -7,6 +9,8 @@ import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
+import io.uraid.io.internal.LinkChains;
+import io.uraid.io.internal.OpSlots;
 import io.uraid.io.internal.UnsafeAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,29 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread, as a synchronous pread would be. Discard completes with {@code -EOPNOTSUPP}: Java cannot punch holes.
  */
 public final class PortableEngine implements IoEngine {
-    private static final byte OP_READ = 0;
-    private static final byte OP_WRITE = 1;
-    private static final byte OP_FSYNC = 2;
-    private static final byte OP_FDATASYNC = 3;
-    private static final byte OP_DISCARD = 4;
     private static final int MAX_ENTRIES = 32768;
     private static final int MAX_WORKERS = 4;
     private static final int POISON = -1;
 
-    private final byte[] op;
+    private final OpSlots slots;
     private final PortableDevice[] dev;
-    private final long[] offset;
-    private final long[] address;
-    private final long[] length;
-    private final long[] userData;
-    /** The caller's flags ({@link #FUA} matters to a worker). */
-    private final int[] flags;
-    private final int[] next;
-    private final boolean[] held;
     /** Written by a worker before it queues the slot on {@link #done}, read by the issuer after. */
     private final int[] result;
-    private final IntDeque free;
-    private final IntDeque prepared;
+    private final LinkChains chains;
     /** Slots the issuer completed itself (canceled chain members, inline runs), delivered before waiting. */
     private final IntDeque local;
     private final IntQueue work;
@@ -64,7 +54,6 @@ public final class PortableEngine implements IoEngine {
     private final ByteBuffer issuerCarrier = carrierMemory.duplicate();
     private final AtomicInteger handles = new AtomicInteger();
 
-    private int chainTail = -1;
     private int inFlight;
     private long submitCalls;
     private boolean closed;
@@ -74,22 +63,22 @@ public final class PortableEngine implements IoEngine {
         if (entries < 1 || entries > MAX_ENTRIES) {
             throw new IllegalArgumentException("entries must be in 1.." + MAX_ENTRIES + ": " + entries);
         }
-        op = new byte[entries];
+        slots = new OpSlots(entries);
         dev = new PortableDevice[entries];
-        offset = new long[entries];
-        address = new long[entries];
-        length = new long[entries];
-        userData = new long[entries];
-        flags = new int[entries];
-        next = new int[entries];
-        held = new boolean[entries];
         result = new int[entries];
-        free = new IntDeque(entries);
-        prepared = new IntDeque(entries);
+        chains = new LinkChains(entries, new LinkChains.Sink() {
+            @Override
+            public void start(int slot) {
+                work.put(slot);
+            }
+
+            @Override
+            public void cancel(int slot) {
+                result[slot] = -Errno.ECANCELED;
+                local.addLast(slot);
+            }
+        });
         local = new IntDeque(entries);
-        for (int i = entries - 1; i >= 0; i--) {
-            free.addLast(i);
-        }
         workers = new Thread[Math.min(entries, MAX_WORKERS)];
         work = new IntQueue(entries + workers.length);
         done = new IntQueue(entries);
@@ -167,30 +156,18 @@ public final class PortableEngine implements IoEngine {
         if (closed) {
             throw new IllegalStateException("portable engine is closed");
         }
-        if (free.isEmpty()) {
+        int s = slots.take(kind, off, addr, len, ud, fl);
+        if (s < 0) {
             return false;
         }
-        int s = free.pollLast();
-        op[s] = kind;
         dev[s] = d;
-        offset[s] = off;
-        address[s] = addr;
-        length[s] = len;
-        userData[s] = ud;
-        flags[s] = fl;
-        next[s] = -1;
-        held[s] = chainTail >= 0;
-        if (chainTail >= 0) {
-            next[chainTail] = s;
-        }
-        chainTail = (fl & LINK) != 0 ? s : -1;
-        prepared.addLast(s);
+        chains.prepare(s, (fl & LINK) != 0);
         return true;
     }
 
     @Override
     public int available() {
-        return free.size();
+        return slots.available();
     }
 
     @Override
@@ -203,28 +180,20 @@ public final class PortableEngine implements IoEngine {
         if (closed) {
             throw new IllegalStateException("portable engine is closed");
         }
-        int n = prepared.size();
-        if (n == 0) {
+        if (chains.preparedCount() == 0) {
             return 0;
         }
         submitCalls++;
-        if (n == 1 && inFlight == 0 && !held[prepared.peekFirst()]) {
-            // A lone operation with nothing else running gains nothing from a worker: run it here,
-            // like a synchronous pread (two thread hand-offs cost more than the I/O on fast devices).
-            int s = prepared.pollFirst();
+        // A lone operation with nothing else running gains nothing from a worker: run it here,
+        // like a synchronous pread (two thread hand-offs cost more than the I/O on fast devices).
+        int s = inFlight == 0 ? chains.takeSole() : -1;
+        if (s >= 0) {
             result[s] = execute(s, issuerCarrier);
             local.addLast(s);
-            chainTail = -1;
             inFlight = 1;
             return 1;
         }
-        while (!prepared.isEmpty()) {
-            int s = prepared.pollFirst();
-            if (!held[s]) {
-                work.put(s);
-            }
-        }
-        chainTail = -1; // like io_uring, a chain never spans two submissions
+        int n = chains.submit();
         inFlight += n;
         return n;
     }
@@ -243,7 +212,7 @@ public final class PortableEngine implements IoEngine {
                 submit();
                 return delivered;
             }
-            if (prepared.isEmpty()) {
+            if (chains.preparedCount() == 0) {
                 delivered += deliver(done.take(), handler);
             }
         }
@@ -256,24 +225,11 @@ public final class PortableEngine implements IoEngine {
     /** Releases or cancels the rest of a finished slot's chain, then hands it to the caller. */
     private int deliver(int s, CompletionHandler handler) {
         int res = result[s];
-        int nx = next[s];
-        // A canceled member is still held; its successors were canceled with it.
-        if (nx >= 0 && !held[s]) {
-            boolean rw = op[s] == OP_READ || op[s] == OP_WRITE;
-            if (res >= 0 && (!rw || res == length[s])) {
-                held[nx] = false;
-                work.put(nx);
-            } else {
-                for (int c = nx; c >= 0; c = next[c]) {
-                    result[c] = -Errno.ECANCELED;
-                    local.addLast(c);
-                }
-            }
-        }
-        long ud = userData[s];
+        chains.finished(s, slots.complete(s, res));
+        long ud = slots.userData[s];
         dev[s] = null;
         result[s] = 0;
-        free.addLast(s);
+        slots.release(s);
         inFlight--;
         handler.onComplete(ud, res);
         return 1;
@@ -293,13 +249,13 @@ public final class PortableEngine implements IoEngine {
     private int execute(int s, ByteBuffer carrier) {
         FileChannel ch = dev[s].channel();
         try {
-            switch (op[s]) {
+            switch (slots.op[s]) {
                 case OP_READ:
                 case OP_WRITE:
                     return transfer(ch, s, carrier);
                 case OP_FSYNC:
                 case OP_FDATASYNC:
-                    ch.force(op[s] == OP_FSYNC);
+                    ch.force(slots.op[s] == OP_FSYNC);
                     return 0;
                 default:
                     return -Errno.EOPNOTSUPP;
@@ -313,24 +269,25 @@ public final class PortableEngine implements IoEngine {
 
     /** Loops over short transfers; a read stops early only at the end of the file or device. */
     private int transfer(FileChannel ch, int s, ByteBuffer carrier) throws IOException {
-        int len = (int) length[s];
-        UnsafeAccess.retarget(carrier, address[s], len);
+        int len = (int) slots.length[s];
+        UnsafeAccess.retarget(carrier, slots.address[s], len);
         try {
-            long pos = offset[s];
+            long pos = slots.offset[s];
             while (carrier.hasRemaining()) {
-                int n = op[s] == OP_READ ? ch.read(carrier, pos + carrier.position())
+                int n = slots.op[s] == OP_READ ? ch.read(carrier, pos + carrier.position())
                         : ch.write(carrier, pos + carrier.position());
                 if (n <= 0) {
-                    if (op[s] == OP_WRITE) {
+                    if (slots.op[s] == OP_WRITE) {
                         return -Errno.EIO;
                     }
                     break;
                 }
-                if (op[s] == OP_READ && dev[s].isDirect() && carrier.position() % dev[s].logicalBlockSize() != 0) {
+                if (slots.op[s] == OP_READ && dev[s].isDirect()
+                        && carrier.position() % dev[s].logicalBlockSize() != 0) {
                     break; // a direct read that stops off a block boundary hit the end of the file
                 }
             }
-            if (op[s] == OP_WRITE && (flags[s] & FUA) != 0) {
+            if (slots.op[s] == OP_WRITE && (slots.flags[s] & FUA) != 0) {
                 ch.force(false); // FileChannel has no RWF_DSYNC: make the write durable before completing
             }
             return carrier.position();

@@ -5,9 +5,6 @@ import io.uraid.io.CompletionHandler;
 import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
-import io.uraid.io.OpenOptions;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -28,8 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Rules, latency and the power cut may be changed from any thread while the engine runs.
  */
-public final class FaultyEngine implements IoEngine {
-    private final IoEngine inner;
+public final class FaultyEngine extends ForwardingEngine {
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
     private final NativeBuffer scratch = NativeBuffer.allocate(4096);
     private volatile long latencyNanos;
@@ -51,7 +47,7 @@ public final class FaultyEngine implements IoEngine {
     /** @param inner   the engine to decorate (owned: closed with this one)
      *  @param entries the most operations in flight at once (at least the inner engine's depth) */
     public FaultyEngine(IoEngine inner, int entries) {
-        this.inner = inner;
+        super(inner);
         int n = Math.max(entries, 1) * 2;
         callerData = new long[n];
         forced = new int[n];
@@ -97,19 +93,9 @@ public final class FaultyEngine implements IoEngine {
         return powerLost;
     }
 
-    /** The decorated engine. */
-    public IoEngine inner() {
-        return inner;
-    }
-
     @Override
     public String name() {
         return "faulty(" + inner.name() + ")";
-    }
-
-    @Override
-    public BlockDevice open(Path path, OpenOptions options) throws IOException {
-        return inner.open(path, options);
     }
 
     @Override
@@ -209,11 +195,6 @@ public final class FaultyEngine implements IoEngine {
         return inner.inFlight() + heldCount;
     }
 
-    @Override
-    public int submit() {
-        return inner.submit();
-    }
-
     private void hold(long slot, int result) {
         int tail = (heldHead + heldCount) % held.length;
         held[tail] = (int) slot;
@@ -270,23 +251,8 @@ public final class FaultyEngine implements IoEngine {
     }
 
     @Override
-    public void registerBuffers(NativeBuffer region) throws IOException {
-        inner.registerBuffers(region);
-    }
-
-    @Override
-    public void wakeup() {
-        inner.wakeup();
-    }
-
-    @Override
-    public boolean supportsWakeup() {
-        return inner.supportsWakeup();
-    }
-
-    @Override
     public void close() {
-        inner.close();
+        super.close();
         scratch.close();
     }
 }

@@ -3,10 +3,7 @@ package io.uraid.io.testing;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.CompletionHandler;
 import io.uraid.io.IoEngine;
-import io.uraid.io.NativeBuffer;
-import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.UnsafeAccess;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>For tests: it copies the data of every write.
  */
-public final class RecordingEngine implements IoEngine {
+public final class RecordingEngine extends ForwardingEngine {
 
     /** One logged operation; {@link #completed} is {@link Long#MAX_VALUE} until it completes. */
     public static final class Entry {
@@ -62,7 +59,6 @@ public final class RecordingEngine implements IoEngine {
     /** Logged operation kinds. */
     public enum Kind { WRITE, DISCARD, FSYNC }
 
-    private final IoEngine inner;
     private final AtomicLong clock;
     private final List<Entry> log = new ArrayList<>();
     private final Map<Long, Entry> pending = new HashMap<>();
@@ -70,7 +66,7 @@ public final class RecordingEngine implements IoEngine {
 
     /** @param clock the shared clock (each event takes the next tick) */
     public RecordingEngine(IoEngine inner, AtomicLong clock) {
-        this.inner = inner;
+        super(inner);
         this.clock = clock;
     }
 
@@ -94,16 +90,6 @@ public final class RecordingEngine implements IoEngine {
     @Override
     public String name() {
         return "recording(" + inner.name() + ")";
-    }
-
-    @Override
-    public BlockDevice open(Path path, OpenOptions options) throws IOException {
-        return inner.open(path, options);
-    }
-
-    @Override
-    public boolean prepRead(BlockDevice device, long offset, long address, int length, long userData, int flags) {
-        return inner.prepRead(device, offset, address, length, userData, flags);
     }
 
     @Override
@@ -139,21 +125,6 @@ public final class RecordingEngine implements IoEngine {
     }
 
     @Override
-    public int available() {
-        return inner.available();
-    }
-
-    @Override
-    public int inFlight() {
-        return inner.inFlight();
-    }
-
-    @Override
-    public int submit() {
-        return inner.submit();
-    }
-
-    @Override
     public int reap(int minComplete, CompletionHandler handler) {
         return inner.reap(minComplete, (userData, result) -> {
             Entry e;
@@ -166,25 +137,5 @@ public final class RecordingEngine implements IoEngine {
             }
             handler.onComplete(userData, result);
         });
-    }
-
-    @Override
-    public void registerBuffers(NativeBuffer region) throws IOException {
-        inner.registerBuffers(region);
-    }
-
-    @Override
-    public void wakeup() {
-        inner.wakeup();
-    }
-
-    @Override
-    public boolean supportsWakeup() {
-        return inner.supportsWakeup();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

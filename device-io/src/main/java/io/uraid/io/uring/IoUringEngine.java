@@ -12,7 +12,6 @@ import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -37,37 +36,21 @@ public final class IoUringEngine implements IoEngine {
     /** Registered-file slots reserved at setup; devices beyond that use plain descriptors. */
     static final int FILE_SLOTS = 64;
     private static final int EINTR = 4;
-    private static final Path IO_URING_DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
 
     private final UringRings rings;
     private final OpTable ops;
+    private final SubmitQueue sq;
     private final FileTable files;
     private final FixedBuffers buffers;
     // Ring fields copied into finals of this class so the JIT keeps them in registers.
     private final int ringFd;
-    private final int sqEntries;
-    private final int sqMask;
     private final int cqMask;
-    private final long sqTailAddr;
     private final long sqFlagsAddr;
-    private final long sqes;
     private final long cqHeadAddr;
     private final long cqTailAddr;
     private final long cqes;
-    /** Per SQ position: true for a caller's operation, false for a resubmitted remainder. */
-    private final boolean[] callerSqe;
-    /** FIFO of slots whose remainder waits for SQ room (a short transfer seen while reaping). */
-    private final int[] pending;
-    private int pendingHead;
-    private int pendingCount;
-
-    private int sqTail;       // SQEs written
-    private int sqHead;       // SQEs consumed by the kernel
-    private int callerQueued; // caller operations written but not yet consumed
     private int inKernel;     // SQEs consumed whose CQE has not been reaped
     private int cqHead;
-    private boolean tailLinked;
-    private long fixedBufferOps;
     private long enterCalls;
     private boolean closed;
     /** Ends a blocking reap from another thread; null when the kernel gave no eventfd. */
@@ -91,21 +74,14 @@ public final class IoUringEngine implements IoEngine {
         }
         this.rings = checkedRings(entries);
         this.ringFd = rings.ringFd;
-        this.sqEntries = rings.sqEntries;
-        this.sqMask = rings.sqMask;
         this.cqMask = rings.cqMask;
-        this.sqTailAddr = rings.sqTail;
         this.sqFlagsAddr = rings.sqFlags;
-        this.sqes = rings.sqes;
         this.cqHeadAddr = rings.cqHead;
         this.cqTailAddr = rings.cqTail;
         this.cqes = rings.cqes;
-        this.sqHead = UnsafeAccess.getIntAcquire(rings.sqHead);
-        this.sqTail = sqHead;
         this.cqHead = UnsafeAccess.getIntAcquire(cqHeadAddr);
-        this.callerSqe = new boolean[sqEntries];
         this.ops = new OpTable(rings.cqEntries);
-        this.pending = new int[rings.cqEntries];
+        this.sq = new SubmitQueue(rings, ops);
         this.files = new FileTable(ringFd, FILE_SLOTS);
         this.buffers = new FixedBuffers(ringFd);
         this.wake = WakeEvent.createOrNull();
@@ -130,45 +106,7 @@ public final class IoUringEngine implements IoEngine {
      * reason (kernel too old, blocked by seccomp, {@code kernel.io_uring_disabled}...).
      */
     public static String probe() {
-        if (!LinuxNative.isAvailable()) {
-            return "native calls unavailable: " + LinuxNative.unavailabilityCause();
-        }
-        String disabled = null;
-        try {
-            if (Files.isReadable(IO_URING_DISABLED)) {
-                disabled = Files.readString(IO_URING_DISABLED).trim();
-            }
-        } catch (IOException e) {
-            // Unreadable sysctl: let io_uring_setup decide.
-        }
-        if ("2".equals(disabled)) {
-            return probeCause(disabled, null);
-        }
-        String failure;
-        try (UringRings r = UringRings.create(4)) {
-            failure = r.missingOpcodes();
-            if (failure != null) {
-                return failure;
-            }
-        } catch (IOException | RuntimeException e) {
-            failure = String.valueOf(e.getMessage());
-        }
-        return probeCause(disabled, failure);
-    }
-
-    /**
-     * The reason io_uring is unusable given the {@code kernel.io_uring_disabled} sysctl (null when
-     * unreadable) and the ring setup failure (null when setup worked); null when usable.
-     */
-    static String probeCause(String disabledSysctl, String setupFailure) {
-        if ("2".equals(disabledSysctl)) {
-            return "kernel.io_uring_disabled=2";
-        }
-        if (setupFailure == null) {
-            return null;
-        }
-        return "1".equals(disabledSysctl) ? "kernel.io_uring_disabled=1 and this process is not in "
-                + "kernel.io_uring_group (" + setupFailure + ")" : setupFailure;
+        return UringProbe.probe();
     }
 
     @Override
@@ -221,7 +159,7 @@ public final class IoUringEngine implements IoEngine {
         }
         ops.set(slot, op, sqeFlags(d, flags), fileRef(d), offset, address, length, rwFlags, userData,
                 buffers.indexOf(address, length));
-        push(slot, true);
+        sq.push(slot, true);
         return true;
     }
 
@@ -234,7 +172,7 @@ public final class IoUringEngine implements IoEngine {
         }
         ops.set(slot, OP_FSYNC, sqeFlags(d, flags), fileRef(d), 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0,
                 userData, -1);
-        push(slot, true);
+        sq.push(slot, true);
         return true;
     }
 
@@ -255,7 +193,7 @@ public final class IoUringEngine implements IoEngine {
         // FALLOCATE takes the mode in len and the byte count in addr: stored the same way here.
         ops.set(slot, OP_FALLOCATE, sqeFlags(d, flags), fileRef(d), offset, length, FALLOC_PUNCH_HOLE_KEEP_SIZE,
                 0, userData, -1);
-        push(slot, true);
+        sq.push(slot, true);
         return true;
     }
 
@@ -279,49 +217,17 @@ public final class IoUringEngine implements IoEngine {
         if (closed) {
             throw new IllegalStateException("io_uring engine is closed");
         }
-        return sqTail - sqHead == sqEntries ? -1 : ops.alloc();
-    }
-
-    /** Writes the SQE for a slot's (remaining) operation at the SQ tail. */
-    private void push(int slot, boolean callerOp) {
-        int pos = sqTail & sqMask;
-        long sqe = sqes + ((long) pos << SQE_SHIFT);
-        int op = ops.opcode[slot];
-        int flags = ops.sqeFlags[slot];
-        int done = ops.done[slot];
-        if (done > 0) {
-            flags &= ~IOSQE_IO_LINK; // the kernel already ended the chain at the short transfer
-        }
-        int fd = ops.fd[slot];
-        if (op == OP_READ || op == OP_WRITE) {
-            int buf = ops.bufIndex[slot];
-            int opcode = op;
-            if (buf >= 0) {
-                opcode = op == OP_READ ? OP_READ_FIXED : OP_WRITE_FIXED;
-                fixedBufferOps++;
-            }
-            SqeWriter.write(sqe, opcode, flags, fd, ops.offset[slot] + done, ops.address[slot] + done,
-                    ops.length[slot] - done, ops.opFlags[slot], slot, Math.max(buf, 0));
-        } else {
-            SqeWriter.write(sqe, op, flags, fd, ops.offset[slot], ops.address[slot], ops.length[slot],
-                    ops.opFlags[slot], slot, 0);
-        }
-        callerSqe[pos] = callerOp;
-        if (callerOp) {
-            callerQueued++;
-        }
-        tailLinked = (flags & IOSQE_IO_LINK) != 0;
-        sqTail++;
+        return sq.full() ? -1 : ops.alloc();
     }
 
     @Override
     public int available() {
-        return Math.min(sqEntries - (sqTail - sqHead), ops.free());
+        return Math.min(sqEntries() - sq.queued(), ops.free());
     }
 
     @Override
     public int inFlight() {
-        return ops.inUse() - callerQueued - reservedSlots();
+        return ops.inUse() - sq.callerQueued() - reservedSlots();
     }
 
     private int reservedSlots() {
@@ -330,7 +236,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** Caller operations queued, in the kernel or waiting to resubmit a remainder. */
     private int callerOutstanding() {
-        return inKernel + (sqTail - sqHead) + pendingCount - (wakeArmed ? 1 : 0);
+        return inKernel + sq.queued() + sq.pendingCount() - (wakeArmed ? 1 : 0);
     }
 
     /**
@@ -373,14 +279,13 @@ public final class IoUringEngine implements IoEngine {
         int total = 0;
         boolean waited = wantComplete <= 0;
         while (true) {
-            placePending();
-            int toSubmit = sqTail - sqHead;
+            sq.placePending();
+            int toSubmit = sq.queued();
             int min = waited ? 0 : Math.min(wantComplete, inKernel + toSubmit);
             if (toSubmit == 0 && min == 0) {
                 return total;
             }
-            // Release: the SQE stores above become visible before the kernel sees the new tail.
-            UnsafeAccess.putIntRelease(sqTailAddr, sqTail);
+            sq.publish();
             enterCalls++;
             int r = LinuxNative.ioUringEnter(ringFd, toSubmit, min, min > 0 ? ENTER_GETEVENTS : 0);
             if (r < 0) {
@@ -392,7 +297,8 @@ public final class IoUringEngine implements IoEngine {
                 }
                 throw new IllegalStateException("io_uring_enter failed: " + Errno.describe(r));
             }
-            consumed(r);
+            sq.consumed(r);
+            inKernel += r;
             total += r;
             if (r < toSubmit) {
                 // Without SUBMIT_ALL the kernel stops after an SQE that fails inline (its CQE
@@ -403,33 +309,9 @@ public final class IoUringEngine implements IoEngine {
                 continue;
             }
             waited = true;
-            if (pendingCount == 0) {
+            if (sq.pendingCount() == 0) {
                 return total;
             }
-        }
-    }
-
-    private void consumed(int n) {
-        int newHead = sqHead + n;
-        for (int i = sqHead; i != newHead; i++) {
-            if (callerSqe[i & sqMask]) {
-                callerQueued--;
-            }
-        }
-        sqHead = newHead;
-        inKernel += n;
-        if (sqHead == sqTail) {
-            tailLinked = false;
-        }
-    }
-
-    private void placePending() {
-        // Never behind an open chain: the remainder would become part of the caller's chain.
-        while (pendingCount > 0 && !tailLinked && sqTail - sqHead < sqEntries) {
-            int slot = pending[pendingHead];
-            pendingHead = (pendingHead + 1) % pending.length;
-            pendingCount--;
-            push(slot, false);
         }
     }
 
@@ -461,10 +343,10 @@ public final class IoUringEngine implements IoEngine {
             }
             int need = canArrive == 0 ? 1 : Math.min(minComplete - delivered, canArrive);
             int ready = UnsafeAccess.getIntAcquire(cqTailAddr) - cqHead;
-            if (ready < need && wake != null && !wakeArmed && !tailLinked && sqTail - sqHead < sqEntries) {
+            if (ready < need && wake != null && !wakeArmed && !sq.tailLinked() && !sq.full()) {
                 // About to block: keep the wake read in the ring so a producer with new work
                 // need not wait for a completion (or, when idle, for anything at all).
-                push(wakeSlot, false);
+                sq.push(wakeSlot, false);
                 wakeArmed = true;
             }
             enter(ready >= need ? 0 : need);
@@ -514,8 +396,7 @@ public final class IoUringEngine implements IoEngine {
             result = done;
             if (done < ops.length[slot]) {
                 if (res > 0) {
-                    pending[(pendingHead + pendingCount) % pending.length] = slot;
-                    pendingCount++;
+                    sq.addRemainder(slot);
                     return false;
                 }
                 // 0 bytes: a read hit the end of the file/device; a write cannot progress.
@@ -562,7 +443,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** How many SQEs were READ_FIXED/WRITE_FIXED (a diagnostic counter). */
     public long fixedBufferOps() {
-        return fixedBufferOps;
+        return sq.fixedBufferOps();
     }
 
     /** How many io_uring_enter calls this engine made (a diagnostic counter: one per batch). */
@@ -572,7 +453,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** Submission queue size (a power of two). */
     public int sqEntries() {
-        return sqEntries;
+        return rings.sqEntries;
     }
 
     /** Completion queue size, which is also the maximum number of operations in flight. */

@@ -11,7 +11,7 @@ class IoUringProbeTest {
 
     @Test
     void sysctlTwoDisablesIoUringForEveryone() {
-        assertEquals("kernel.io_uring_disabled=2", IoUringEngine.probeCause("2", null));
+        assertEquals("kernel.io_uring_disabled=2", UringProbe.cause("2", null));
     }
 
     @Test
@@ -19,14 +19,14 @@ class IoUringProbeTest {
         assertEquals("kernel.io_uring_disabled=1 and this process is not in kernel.io_uring_group "
                 + "(io_uring_setup: EPERM (blocked by seccomp, e.g. a container's default profile, or by "
                 + "kernel.io_uring_disabled))",
-                IoUringEngine.probeCause("1", UringRings.setupFailure(-Errno.EPERM)));
+                UringProbe.cause("1", UringRings.setupFailure(-Errno.EPERM)));
     }
 
     @Test
     void workingSetupIsAvailableWhateverTheSysctl() {
-        assertNull(IoUringEngine.probeCause("0", null));
-        assertNull(IoUringEngine.probeCause("1", null));
-        assertNull(IoUringEngine.probeCause(null, null));
+        assertNull(UringProbe.cause("0", null));
+        assertNull(UringProbe.cause("1", null));
+        assertNull(UringProbe.cause(null, null));
     }
 
     @Test
@@ -36,6 +36,6 @@ class IoUringProbeTest {
         assertEquals("io_uring_setup: ENOMEM (out of memory or RLIMIT_MEMLOCK too low)",
                 UringRings.setupFailure(-Errno.ENOMEM));
         assertEquals("io_uring_setup: EPERM (blocked by seccomp, e.g. a container's default profile, or by "
-                + "kernel.io_uring_disabled)", IoUringEngine.probeCause("0", UringRings.setupFailure(-Errno.EPERM)));
+                + "kernel.io_uring_disabled)", UringProbe.cause("0", UringRings.setupFailure(-Errno.EPERM)));
     }
 }

@@ -23,8 +23,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private static final Logger LOG = Logger.getLogger(SyncEngine.class.getName());
     /** Largest window. */
     public static final int WINDOW = 1 << 20;
-    /** Granularity of the client-write tracking (a window never crosses one of these). */
-    private static final int GATE_SHIFT = 20;
+    private static final int GATE_SHIFT = WriteGates.SHIFT;
     /** Windows in flight at once (reads of one overlap writes of another). */
     private static final int LANES = 4;
     /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
@@ -34,17 +33,13 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private final long arraySize;
     private final WriteIntentBitmap bitmap;
     private final Throttle throttle;
-    private final int[] writesInFlight;
     private final SyncLane[] lanes = new SyncLane[LANES];
+    private final WriteGates gates;
     private SyncWork work;
     private SyncAction action = SyncAction.IDLE;
     private boolean fsyncing;
-    /** RECOVER: the role being rebuilt, its copy in the current window (-1: none there). */
-    private int targetRole = -1;
-    /** The I/O slot of the device being rebuilt: the role, or role + raid disks for a replacement. */
-    private int targetSlot = -1;
-    private boolean replacing;
-    private io.uraid.core.sb.MdSuperblock targetSuperblock;
+    /** RECOVER: what is being rebuilt (null before the first recovery). */
+    private RecoverTarget target;
     private volatile long unreadable;
     private boolean stopRequested;
     /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
@@ -65,10 +60,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         this.arraySize = layout.arraySize();
         this.bitmap = bitmap;
         this.throttle = throttle;
-        this.writesInFlight = new int[(int) ((arraySize + (1L << GATE_SHIFT) - 1) >>> GATE_SHIFT)];
         for (int i = 0; i < LANES; i++) {
             lanes[i] = new SyncLane(i, layout.copies());
         }
+        this.gates = new WriteGates(arraySize, lanes);
         publish();
     }
 
@@ -77,18 +72,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      * the bitmap, or the whole array without one. Before the array starts, or on its dispatcher.
      */
     public void beginResync(ArrayIo io) {
-        int shift = bitmap != null ? Integer.numberOfTrailingZeros(bitmap.chunkBytes()) : GATE_SHIFT;
-        SyncWork w = new SyncWork(arraySize, shift);
-        if (bitmap == null) {
-            w.addAll();
-        } else {
-            for (long c = 0; c < w.regions(); c++) {
-                if (bitmap.isDirty(c)) {
-                    w.add(c);
-                    bitmap.hold(c);
-                }
-            }
-        }
+        SyncWork w = bitmap == null ? SyncWork.whole(arraySize, GATE_SHIFT) : SyncWork.dirty(arraySize, bitmap, true);
         if (w.total() > 0) {
             begin(SyncAction.RESYNC, w, io);
         }
@@ -102,10 +86,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action != SyncAction.IDLE) {
             return false;
         }
-        SyncWork w = new SyncWork(arraySize, GATE_SHIFT);
-        w.addAll();
         mismatches = 0;
-        begin(a, w, io);
+        begin(a, SyncWork.whole(arraySize, GATE_SHIFT), io);
         return true;
     }
 
@@ -129,22 +111,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action != SyncAction.IDLE) {
             return false;
         }
-        SyncWork w;
-        if (dirtyOnly && bitmap != null) {
-            w = new SyncWork(arraySize, Integer.numberOfTrailingZeros(bitmap.chunkBytes()));
-            for (long c = 0; c < w.regions(); c++) {
-                if (bitmap.isDirty(c)) {
-                    w.add(c);
-                }
-            }
-        } else {
-            w = new SyncWork(arraySize, GATE_SHIFT);
-            w.addAll();
-        }
-        targetRole = role;
-        targetSlot = replacement ? role + io.raidDisks() : role;
-        replacing = replacement;
-        targetSuperblock = superblock;
+        SyncWork w = dirtyOnly && bitmap != null ? SyncWork.dirty(arraySize, bitmap, false)
+                : SyncWork.whole(arraySize, GATE_SHIFT);
+        target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
         begin(SyncAction.RECOVER, w, io);
         return true;
     }
@@ -186,26 +155,12 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public boolean admit(long offset, long length) {
-        long first = offset >>> GATE_SHIFT;
-        long last = Math.min(writesInFlight.length - 1, (offset + Math.max(1, length) - 1) >>> GATE_SHIFT);
-        for (SyncLane l : lanes) {
-            if (l.gate >= first && l.gate <= last) {
-                return false;
-            }
-        }
-        for (long g = first; g <= last; g++) {
-            writesInFlight[(int) g]++;
-        }
-        return true;
+        return gates.admit(offset, length);
     }
 
     @Override
     public void release(long offset, long length) {
-        long first = offset >>> GATE_SHIFT;
-        long last = Math.min(writesInFlight.length - 1, (offset + Math.max(1, length) - 1) >>> GATE_SHIFT);
-        for (long g = first; g <= last; g++) {
-            writesInFlight[(int) g]--;
-        }
+        gates.release(offset, length);
     }
 
     @Override
@@ -225,7 +180,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         }
         boolean worked = false;
         for (SyncLane l : lanes) {
-            if (l.state == SyncLane.HOLD && writesInFlight[(int) l.gate] == 0) {
+            if (l.state == SyncLane.HOLD && gates.idle(l.gate)) {
                 worked |= issueReads(io, l);
             }
         }
@@ -261,7 +216,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (stopRequested || !work.seek()) {
             return false;
         }
-        if (action == SyncAction.RECOVER && !targetWritable(io)) {
+        if (action == SyncAction.RECOVER && !target.writable(io)) {
             stopRequested = true; // the member being rebuilt failed: finish once the lanes drain
             failedTarget = true;
             return false;
@@ -296,27 +251,13 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         fsyncing = true;
-        io.fsync(this, FSYNC_TOKEN, targetSlot);
+        io.fsync(this, FSYNC_TOKEN, target.slot);
         return true;
-    }
-
-    private boolean targetWritable(ArrayIo io) {
-        var m = io.slot(targetSlot);
-        return m != null && m.writable() && (!replacing || m.role() == targetSlot);
-    }
-
-    private int copyOnTarget(long at) {
-        for (int c = 0; c < layout.copies(); c++) {
-            if (layout.member(at, c) == targetRole) {
-                return c;
-            }
-        }
-        return -1;
     }
 
     private boolean issueReads(ArrayIo io, SyncLane l) {
         if (action == SyncAction.RECOVER) {
-            l.targetCopy = copyOnTarget(l.start);
+            l.targetCopy = target.copyAt(layout, l.start);
             if (l.targetCopy < 0) {
                 windowDone(l); // the rebuilt member holds no copy of this window
                 return true;
@@ -351,13 +292,13 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (token == FSYNC_TOKEN) {
             fsyncing = false;
             if (result < 0) {
-                io.failMember(targetSlot, result);
+                io.failMember(target.slot, result);
                 finish(io, false);
-            } else if (replacing) {
-                io.promoteReplacement(targetRole, targetSuperblock);
+            } else if (target.replacing) {
+                io.promoteReplacement(target.role, target.superblock);
                 finish(io, true);
             } else {
-                io.promote(targetRole, targetSuperblock);
+                io.promote(target.role, target.superblock);
                 finish(io, true);
             }
             return;
@@ -365,7 +306,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         SyncLane l = lanes[token >>> 8];
         int copy = token & 0xff;
         if (result < 0 || (l.state == SyncLane.READ && result != l.length())) {
-            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? targetSlot
+            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? target.slot
                     : layout.member(l.start, copy);
             boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
             if (l.state == SyncLane.READ) {
@@ -400,9 +341,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         for (int c = 0; c < layout.copies(); c++) {
             int role = layout.member(l.start, c);
             if (action == SyncAction.RECOVER) {
-                long at = io.slot(targetSlot).dataOffset() + layout.memberOffset(l.start, c);
-                if (c == l.targetCopy && targetWritable(io)
-                        && io.write(this, l.index << 8 | c, targetSlot, at, srcAddr, len, false)) {
+                long at = io.slot(target.slot).dataOffset() + layout.memberOffset(l.start, c);
+                if (c == l.targetCopy && target.writable(io)
+                        && io.write(this, l.index << 8 | c, target.slot, at, srcAddr, len, false)) {
                     l.legsOutstanding++;
                 }
                 continue;
@@ -456,8 +397,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action == SyncAction.RESYNC && completed) {
             io.keepDirty(false);
         }
-        if (action == SyncAction.RECOVER && replacing && !completed) {
-            io.dropReplacement(targetRole); // the member it was to replace stays in service
+        if (action == SyncAction.RECOVER && target.replacing && !completed) {
+            io.dropReplacement(target.role); // the member it was to replace stays in service
         }
         // A resync that did not complete keeps the bits of the chunks it never reached held.
         toIdle(completed);

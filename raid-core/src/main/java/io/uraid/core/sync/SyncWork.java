@@ -1,5 +1,7 @@
 package io.uraid.core.sync;
 
+import io.uraid.core.bitmap.WriteIntentBitmap;
+
 /**
  * The regions a sync pass still owes, one bit per region of {@code 1 << shift} bytes, walked
  * in order. Pure bookkeeping: the engine asks for the next window and reports it done.
@@ -20,6 +22,30 @@ final class SyncWork {
         this.shift = shift;
         this.regions = (arraySize + (1L << shift) - 1) >>> shift;
         this.todo = new long[(int) ((regions + 63) / 64)];
+    }
+
+    /** Every region of the array, in regions of {@code 1 << shift} bytes. */
+    static SyncWork whole(long arraySize, int shift) {
+        SyncWork w = new SyncWork(arraySize, shift);
+        w.addAll();
+        return w;
+    }
+
+    /**
+     * The chunks set in {@code bitmap}, one region per chunk; {@code hold}: keep their bits set
+     * until the pass has done them.
+     */
+    static SyncWork dirty(long arraySize, WriteIntentBitmap bitmap, boolean hold) {
+        SyncWork w = new SyncWork(arraySize, Integer.numberOfTrailingZeros(bitmap.chunkBytes()));
+        for (long c = 0; c < w.regions(); c++) {
+            if (bitmap.isDirty(c)) {
+                w.add(c);
+                if (hold) {
+                    bitmap.hold(c);
+                }
+            }
+        }
+        return w;
     }
 
     int shift() {

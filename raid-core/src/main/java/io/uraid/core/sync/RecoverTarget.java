@@ -1,0 +1,38 @@
+package io.uraid.core.sync;
+
+import io.uraid.core.array.ArrayIo;
+import io.uraid.core.array.Member;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.spi.Layout;
+
+/** What a RECOVER pass rebuilds: the role, the I/O slot it writes, and the metadata it gets when done. */
+final class RecoverTarget {
+    final int role;
+    /** The I/O slot of the device being rebuilt: the role, or role + raid disks for a replacement. */
+    final int slot;
+    final boolean replacing;
+    final MdSuperblock superblock;
+
+    RecoverTarget(int role, int raidDisks, boolean replacement, MdSuperblock superblock) {
+        this.role = role;
+        this.slot = replacement ? role + raidDisks : role;
+        this.replacing = replacement;
+        this.superblock = superblock;
+    }
+
+    /** False once the device being rebuilt failed (or, for a replacement, was removed). */
+    boolean writable(ArrayIo io) {
+        Member m = io.slot(slot);
+        return m != null && m.writable() && (!replacing || m.role() == slot);
+    }
+
+    /** The copy of array byte {@code at} that lives on the rebuilt role, or -1 when it holds none. */
+    int copyAt(Layout layout, long at) {
+        for (int c = 0; c < layout.copies(); c++) {
+            if (layout.member(at, c) == role) {
+                return c;
+            }
+        }
+        return -1;
+    }
+}
