@@ -121,8 +121,11 @@ class KillNineTest {
         assertTrue(p.isAlive(), "the child died by itself (exit " + (p.isAlive() ? "" : p.exitValue()) + ")");
         Thread.sleep(runMillis);
         p.destroyForcibly(); // SIGKILL: no orderly stop, nothing flushed by the process
-        p.waitFor(30, TimeUnit.SECONDS);
-        reader.join(10_000);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the killed child did not exit within 60 s");
+        // Every line the child wrote before it died is still in the pipe: read to the end, or the
+        // verification would meet data of writes it was never told about.
+        reader.join(60_000);
+        assertTrue(!reader.isAlive(), "the child's log was not read to its end within 60 s");
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
@@ -137,6 +140,13 @@ class KillNineTest {
         long seed = (v - block * 31) / 1_000_003L;
         boolean whole = Arrays.equals(b, Redundant.pattern(block, BLOCK, (int) seed));
         return "write " + seed + (whole ? "" : " (torn or foreign)");
+    }
+
+    /** The logged write whose pattern {@code b} carries (for failure messages), or "none logged". */
+    private static String writeOf(byte[] b, long block, Map<Integer, Write> writes) {
+        long v = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+        Write w = writes.get((int) ((v - block * 31) / 1_000_003L));
+        return w == null ? "none logged" : w.toString();
     }
 
     /** Checks every block of the area; returns the number of promised writes found intact. */
@@ -172,7 +182,8 @@ class KillNineTest {
             assertTrue(ok, "round " + round + ": block " + block + " holds no allowed version (promised write "
                     + (promised < 0 ? "none" : ws.get(promised).seq()) + ", flushed up to " + promisedUpTo
                     + "; it holds " + describe(actual, block) + "; writes to it: "
-                    + ws.stream().map(w -> w.seq() + (acked.contains(w.seq()) ? "a" : "")).toList() + ")");
+                    + ws.stream().map(w -> w.seq() + (acked.contains(w.seq()) ? "a" : "")).toList()
+                    + "; the child's record of the write it holds: " + writeOf(actual, block, writes) + ")");
             if (promised >= 0) {
                 promisedSeen.add(ws.get(promised).seq());
             }
