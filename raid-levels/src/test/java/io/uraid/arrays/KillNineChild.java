@@ -58,8 +58,8 @@ public final class KillNineChild {
                     taken.add(new long[] {start, start + len});
                     int s = ++seq;
                     last = s;
-                    buf.view(i * 65536, len).put(Redundant.pattern(start, len, s));
                     out.println("W " + s + " " + start + " " + len + " .");
+                    buf.view(i * 65536, len).put(Redundant.pattern(start, len, s));
                     array.write(start, len, buf.address() + i * 65536L, 0, (tag, r) -> {
                         if (r >= 0) {
                             out.println("A " + s + " .");
