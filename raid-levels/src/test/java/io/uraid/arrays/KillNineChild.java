@@ -31,11 +31,12 @@ public final class KillNineChild {
         long seed = Long.parseLong(args[0]);
         int firstSeq = Integer.parseInt(args[1]);
         long area = Long.parseLong(args[2]);
+        // Unbuffered file, autoflush: every record is one write(2) that a SIGKILL cannot take back.
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(args[3]), true, "ISO-8859-1");
         List<Path> members = new ArrayList<>();
-        for (int i = 3; i < args.length; i++) {
+        for (int i = 4; i < args.length; i++) {
             members.add(Path.of(args[i]));
         }
-        PrintStream out = new PrintStream(System.out, true);
         AssembleOptions o = AssembleOptions.DEFAULT.withRun(true)
                 .withRedundancy(RedundancyOptions.DEFAULT.withBitmapClearDelayMillis(20));
         OpenArray open = Assembler.assemble(members, o, new IoUringEngine(256));
