@@ -146,10 +146,7 @@ class DaemonControlTest {
     void aHotSpareSurvivesStopAndAssemble() throws Exception {
         String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
         assertEquals("0", r[0], r[2]);
-        Path spare = dir.resolve("spare.img");
-        try (RandomAccessFile f = new RandomAccessFile(spare.toFile(), "rw")) {
-            f.setLength(16L << 20);
-        }
+        Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
         r = uraid("add", "mir", spare.toString());
         assertEquals("0", r[0], r[2]);
         r = uraid("add", "mir", spare.toString());
