@@ -212,13 +212,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
         if (closed) {
             return -Errno.ESHUTDOWN;
         }
-        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
-            return -Errno.EINVAL;
-        }
-        if (offset + length > size) {
-            return write ? -Errno.ENOSPC : -Errno.EINVAL;
-        }
-        return 0;
+        return BlockTarget.rangeError(offset, length, write, size, blockSize);
     }
 
     private void send(int type, int cmdFlags, long offset, int length, long address, boolean isRead,

@@ -1,5 +1,7 @@
 package io.uraid.core.api;
 
+import io.uraid.io.Errno;
+
 /**
  * Something that serves block requests asynchronously: an assembled array, or in tests a
  * memory-backed stand-in. Front ends (NBD connections, bench workers, the CLI) talk to this.
@@ -37,4 +39,20 @@ public interface BlockTarget {
 
     /** Discards a range; afterwards it reads back as zeroes. */
     void discard(long offset, long length, IoCallback callback, long tag);
+
+    /**
+     * The error this contract gives a request before it touches anything: 0 when
+     * {@code [offset, offset + length)} is block-aligned and inside {@code size}, else
+     * {@code -EINVAL} (misaligned, negative, or a read past the end) or {@code -ENOSPC} (a write
+     * past the end). One place, so every target answers bad input alike.
+     */
+    static int rangeError(long offset, long length, boolean write, long size, int blockSize) {
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
+            return -Errno.EINVAL;
+        }
+        if (offset > size || length > size - offset) { // no overflow of offset + length
+            return write ? -Errno.ENOSPC : -Errno.EINVAL;
+        }
+        return 0;
+    }
 }

@@ -258,13 +258,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         if (closed) {
             return -Errno.ESHUTDOWN;
         }
-        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
-            return -Errno.EINVAL;
-        }
-        if (offset + length > size || offset + length < 0) {
-            return write ? -Errno.ENOSPC : -Errno.EINVAL;
-        }
-        return 0;
+        return BlockTarget.rangeError(offset, length, write, size, blockSize);
     }
 
     private void publish(byte op, int flags, long offset, long length, long address, IoCallback cb, long tag) {
