@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NBD benchmark: fio's nbd engine against the uraid daemon (RAID1 over 2 and RAID0 over 4
-# /dev/shm-backed loop members), nbdkit's file plugin and qemu-nbd (both serving a spare loop
-# device of the same kind), and fio straight on the raw loop devices (io_uring, O_DIRECT).
+# /dev/shm-backed loop members, each once without and once with the daemon's read cache),
+# nbdkit's file plugin and qemu-nbd (both serving a spare loop device of the same kind), and fio
+# straight on the raw loop devices (io_uring, O_DIRECT).
 # Same client settings for every target; rounds interleave the targets; medians of the rounds.
 #
 # Usage (root; needs fio with the nbd engine, nbdkit, qemu-nbd, losetup, jshell):
@@ -41,6 +42,9 @@ loop r1a 512M; R1A=$DEV
 loop r1b 512M; R1B=$DEV
 R0=(); for i in 0 1 2 3; do loop r0$i 256M; R0+=("$DEV"); done
 loop ref 512M; REF=$DEV
+loop r1ca 512M; R1CA=$DEV
+loop r1cb 512M; R1CB=$DEV
+R0C=(); for i in 0 1 2 3; do loop r0c$i 256M; R0C+=("$DEV"); done
 
 CP="$JAR:$(ls "$ROOT"/cli/target/lib/*.jar | tr '\n' ':')"
 jshell --class-path "$CP" -q - <<JSH >/dev/null
@@ -51,12 +55,16 @@ import java.util.*;
 var e = io.uraid.io.IoEngines.openBest(64);
 ArrayCreator.create(new CreateSpec("r1", "bench", LevelRegistry.byName("raid1"), 2, 0, -1, List.of(Path.of("$R1A"), Path.of("$R1B")), false, true), e);
 ArrayCreator.create(new CreateSpec("r0", "bench", LevelRegistry.byName("raid0"), 4, 512 * 1024, -1, List.of(Path.of("${R0[0]}"), Path.of("${R0[1]}"), Path.of("${R0[2]}"), Path.of("${R0[3]}")), false, true), e);
+ArrayCreator.create(new CreateSpec("r1c", "bench", LevelRegistry.byName("raid1"), 2, 0, -1, List.of(Path.of("$R1CA"), Path.of("$R1CB")), false, true), e);
+ArrayCreator.create(new CreateSpec("r0c", "bench", LevelRegistry.byName("raid0"), 4, 512 * 1024, -1, List.of(Path.of("${R0C[0]}"), Path.of("${R0C[1]}"), Path.of("${R0C[2]}"), Path.of("${R0C[3]}")), false, true), e);
 e.close();
 /exit
 JSH
 cat > "$W/uraid.conf" <<CONF
 ARRAY r1 devices=$R1A,$R1B
 ARRAY r0 devices=$(IFS=,; echo "${R0[*]}")
+ARRAY r1c devices=$R1CA,$R1CB read-cache=512M
+ARRAY r0c devices=$(IFS=,; echo "${R0C[*]}") read-cache=512M
 CONF
 
 java -jar "$JAR" daemon --config "$W/uraid.conf" --control "$W/ctl.sock" --listen "unix:$W/uraid.sock" 2>"$W/daemon.log" &
@@ -74,11 +82,13 @@ grep -q "daemon ready" "$W/daemon.log" || { cat "$W/daemon.log" >&2; exit 1; }
 declare -A TARGET=(
   [uraid-raid1]="--ioengine=nbd --uri=nbd+unix:///r1?socket=$W/uraid.sock"
   [uraid-raid0]="--ioengine=nbd --uri=nbd+unix:///r0?socket=$W/uraid.sock"
+  [uraid-raid1-cache]="--ioengine=nbd --uri=nbd+unix:///r1c?socket=$W/uraid.sock"
+  [uraid-raid0-cache]="--ioengine=nbd --uri=nbd+unix:///r0c?socket=$W/uraid.sock"
   [nbdkit-file]="--ioengine=nbd --uri=nbd+unix:///?socket=$W/nbdkit.sock"
   [qemu-nbd]="--ioengine=nbd --uri=nbd+unix:///ref?socket=$W/qemu.sock"
   [raw-loop]="--ioengine=io_uring --direct=1 --filename=$REF"
 )
-ORDER=(uraid-raid1 uraid-raid0 nbdkit-file qemu-nbd raw-loop)
+ORDER=(uraid-raid1 uraid-raid0 uraid-raid1-cache uraid-raid0-cache nbdkit-file qemu-nbd raw-loop)
 declare -A WORK=(
   [write-1M-qd8]="--rw=write --bs=1M --iodepth=8"
   [read-1M-qd8]="--rw=read --bs=1M --iodepth=8"
@@ -112,6 +122,8 @@ done
 # The same export measured by uraid's own bench runner over its NBD client (one connection).
 BENCH_OUT=$(java -jar "$JAR" bench --nbd "nbd+unix:///r1?socket=$W/uraid.sock" --rw randread --bs 4k --iodepth 64 \
   --runtime "$SECS" --ramp 1 2>&1) || { echo "uraid bench --nbd failed: $BENCH_OUT" >&2; exit 1; }
+BENCH_CACHE_OUT=$(java -jar "$JAR" bench --nbd "nbd+unix:///r1c?socket=$W/uraid.sock" --rw randread --bs 4k --iodepth 64 \
+  --runtime "$SECS" --ramp 1 2>&1) || { echo "uraid bench --nbd failed: $BENCH_CACHE_OUT" >&2; exit 1; }
 
 echo "fio $(fio --version), $ROUNDS rounds x ${SECS}s, medians (IOPS, MiB/s); numjobs=1, one connection"
 python3 - "$RES" "${ORDER[@]}" <<'PY'
@@ -131,7 +143,21 @@ for t in sys.argv[2:]:
         mib = statistics.median(x[1] for x in v)
         cells.append("%.0f MiB/s" % mib if "1M" in w else "%.0f IOPS" % iops)
     print("| %s | %s |" % (t, " | ".join(cells)))
+print()
+print("Ratios of medians against nbdkit-file (bandwidth for 1M, IOPS for 4k):")
+for t in sys.argv[2:]:
+    if not t.startswith("uraid"):
+        continue
+    cells = []
+    for w in works:
+        k = 1 if "1M" in w else 0
+        ours = statistics.median(x[k] for x in rows[(t, w)])
+        ref = statistics.median(x[k] for x in rows[("nbdkit-file", w)])
+        cells.append("%s %.2f x" % (w, ours / ref))
+    print("  %-18s %s" % (t, ", ".join(cells)))
 PY
 echo
 echo "uraid bench --nbd (uraid-raid1, randread 4k QD64, ${SECS}s):"
 echo "$BENCH_OUT"
+echo "uraid bench --nbd (uraid-raid1-cache, randread 4k QD64, ${SECS}s):"
+echo "$BENCH_CACHE_OUT"

@@ -7,6 +7,7 @@ import io.uraid.core.sb.MdUuid;
 import io.uraid.daemon.control.ControlServer;
 import io.uraid.daemon.metrics.MetricsServer;
 import io.uraid.daemon.nbd.Endpoint;
+import io.uraid.daemon.cache.ReadCache;
 import io.uraid.daemon.nbd.NbdExport;
 import io.uraid.daemon.nbd.NbdServer;
 import io.uraid.io.IoEngines;
@@ -36,10 +37,24 @@ public final class Daemon implements AutoCloseable {
      * @param control  control socket path
      * @param listen   NBD endpoints (at least one)
      * @param metrics  HTTP address for Prometheus metrics, or null
+     * @param readCacheBytes memory for each export's read cache ({@link ReadCache}); 0 for none
      */
-    public record Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics) {
+    public record Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics,
+                          long readCacheBytes) {
         public static final Path DEFAULT_CONTROL = Path.of("/run/uraid/control.sock");
         public static final Path DEFAULT_NBD_SOCKET = Path.of("/run/uraid/nbd.sock");
+
+        public Options {
+            if (readCacheBytes != 0 && readCacheBytes < ReadCache.LINE_SIZE) {
+                throw new IllegalArgumentException("read cache must be 0 (none) or at least "
+                        + ReadCache.LINE_SIZE + " bytes: " + readCacheBytes);
+            }
+        }
+
+        /** Options without a read cache. */
+        public Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics) {
+            this(config, control, listen, metrics, 0);
+        }
     }
 
     private final Map<String, ManagedArray> arrays = new LinkedHashMap<>();
@@ -49,8 +64,10 @@ public final class Daemon implements AutoCloseable {
     private MetricsServer metrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
+    private final long readCacheBytes;
 
-    private Daemon() {
+    private Daemon(long readCacheBytes) {
+        this.readCacheBytes = readCacheBytes;
     }
 
     /**
@@ -58,12 +75,13 @@ public final class Daemon implements AutoCloseable {
      * (one bad disk must not keep the others offline); a socket that cannot be bound is fatal.
      */
     public static Daemon start(Options o) throws IOException {
-        Daemon d = new Daemon();
+        Daemon d = new Daemon(o.readCacheBytes());
         try {
             if (o.config() != null) {
                 for (DaemonConfig.ArrayEntry a : DaemonConfig.parse(o.config()).arrays()) {
                     try {
-                        d.assemble(a.name(), a.devices(), true, a.uuid());
+                        d.assemble(a.name(), a.devices(), true, a.uuid(),
+                                a.readCache() < 0 ? o.readCacheBytes() : a.readCache());
                     } catch (IOException | RuntimeException e) {
                         LOG.severe("array " + a.name() + " (" + o.config() + ":" + a.line() + ") not started: "
                                 + e.getMessage());
@@ -90,7 +108,12 @@ public final class Daemon implements AutoCloseable {
      *
      * @param uuid when not null, the members must carry this array UUID
      */
-    public synchronized ManagedArray assemble(String name, List<Path> devices, boolean run, String uuid)
+    public ManagedArray assemble(String name, List<Path> devices, boolean run, String uuid) throws IOException {
+        return assemble(name, devices, run, uuid, readCacheBytes);
+    }
+
+    /** As {@link #assemble(String, List, boolean, String)}, with a read cache of {@code cacheBytes} (0: none). */
+    synchronized ManagedArray assemble(String name, List<Path> devices, boolean run, String uuid, long cacheBytes)
             throws IOException {
         if (closed) {
             throw new IOException("daemon is shutting down");
@@ -110,13 +133,20 @@ public final class Daemon implements AutoCloseable {
                     throw new IOException(name + ": members carry array UUID " + found + ", config says " + uuid);
                 }
             }
-            NbdExport export = new NbdExport(name, open.array(), false);
-            nbd.addExport(export);
+            NbdExport export = new NbdExport(name, open.array(), false,
+                    cacheBytes > 0 ? new ReadCache(cacheBytes) : null);
+            try {
+                nbd.addExport(export);
+            } catch (RuntimeException e) {
+                closeCache(export);
+                throw e;
+            }
             ManagedArray m = new ManagedArray(name, open, export);
             arrays.put(name, m);
             LOG.info("array " + name + ": " + open.array().level().name() + ", " + open.array().size() + " bytes, "
                     + open.array().workingCount() + "/" + open.array().members().length + " members"
-                    + (open.array().degraded() ? " (DEGRADED)" : ""));
+                    + (open.array().degraded() ? " (DEGRADED)" : "")
+                    + (cacheBytes > 0 ? ", read cache " + io.uraid.io.Sizes.format(cacheBytes) : ""));
             return m;
         } catch (IOException | RuntimeException e) {
             open.close();
@@ -140,8 +170,15 @@ public final class Daemon implements AutoCloseable {
             throw new IOException("no array named " + name + " is running");
         }
         nbd.removeExport(name, DRAIN_MILLIS);
+        closeCache(m.export());
         m.open().close();
         LOG.info("array " + name + " stopped (clean)");
+    }
+
+    private static void closeCache(NbdExport export) {
+        if (export.cache() != null) {
+            export.cache().close();
+        }
     }
 
     /** The arrays running now, in assembly order. */
@@ -162,7 +199,7 @@ public final class Daemon implements AutoCloseable {
         for (ManagedArray m : arrays()) {
             var redundancy = m.open().redundancy();
             out.add(new io.uraid.daemon.metrics.Prometheus.ArrayView(m.name(), m.array(), redundancy.syncStatus(),
-                    redundancy.spareCount(), nbd.connectionCount(m.name())));
+                    redundancy.spareCount(), nbd.connectionCount(m.name()), m.export().cache()));
         }
         return out;
     }
@@ -203,6 +240,7 @@ public final class Daemon implements AutoCloseable {
         }
         nbd.close(DRAIN_MILLIS); // stop accepting, answer in-flight requests
         for (ManagedArray m : toStop) {
+            closeCache(m.export());
             try {
                 m.open().close(); // flush members, superblocks marked clean
                 LOG.info("array " + m.name() + " stopped (clean)");

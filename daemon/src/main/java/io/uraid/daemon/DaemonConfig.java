@@ -1,5 +1,6 @@
 package io.uraid.daemon;
 
+import io.uraid.daemon.cache.ReadCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,19 @@ import java.util.List;
  * </pre>
  *
  * The name may be written {@code /dev/md/data}; {@code UUID=} (optional) must match the
- * members' superblocks. Other mdadm keywords ({@code DEVICE}, {@code MAILADDR}...) and other
+ * members' superblocks; {@code read-cache=SIZE} (optional, uraid's own) sets the export's read
+ * cache, overriding the daemon's {@code --read-cache} ({@code read-cache=0}: none). Other mdadm keywords ({@code DEVICE}, {@code MAILADDR}...) and other
  * {@code key=value} words ({@code metadata=}, {@code name=}) are accepted and ignored, so an
  * existing mdadm.conf line can be reused. Continuation lines start with white space.
  */
 public record DaemonConfig(List<ArrayEntry> arrays) {
 
-    /** One ARRAY line. */
-    public record ArrayEntry(String name, String uuid, List<Path> devices, int line) {
+    /**
+     * One ARRAY line.
+     *
+     * @param readCache bytes of read cache for its export, or -1 for the daemon's default
+     */
+    public record ArrayEntry(String name, String uuid, List<Path> devices, int line, long readCache) {
     }
 
     public static DaemonConfig parse(Path file) throws IOException {
@@ -85,6 +91,7 @@ public record DaemonConfig(List<ArrayEntry> arrays) {
         }
         String uuid = null;
         List<Path> devices = null;
+        long readCache = -1;
         for (String w : Arrays.asList(words).subList(2, words.length)) {
             int eq = w.indexOf('=');
             String key = eq < 0 ? w : w.substring(0, eq).toLowerCase(java.util.Locale.ROOT);
@@ -96,6 +103,15 @@ public record DaemonConfig(List<ArrayEntry> arrays) {
                     throw new IOException(where + "bad UUID '" + value + "'");
                 }
                 uuid = value;
+            } else if (key.equals("read-cache")) {
+                try {
+                    readCache = io.uraid.io.Sizes.parse(value);
+                } catch (IllegalArgumentException e) {
+                    readCache = -2;
+                }
+                if (readCache == -2 || readCache > 0 && readCache < ReadCache.LINE_SIZE) {
+                    throw new IOException(where + "bad read-cache size '" + value + "' (0 for none, or at least 4K: 64M, 1G)");
+                }
             } else if (key.equals("devices")) {
                 devices = new ArrayList<>();
                 for (String d : value.split(",")) {
@@ -108,6 +124,6 @@ public record DaemonConfig(List<ArrayEntry> arrays) {
         if (devices == null || devices.isEmpty()) {
             throw new IOException(where + "array '" + name + "' lists no devices= (devices=/dev/a,/dev/b)");
         }
-        return new ArrayEntry(name, uuid, List.copyOf(devices), line);
+        return new ArrayEntry(name, uuid, List.copyOf(devices), line, readCache);
     }
 }

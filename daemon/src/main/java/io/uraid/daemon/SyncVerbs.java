@@ -42,6 +42,10 @@ final class SyncVerbs {
             throw new IOException(m.name() + ": cannot start " + action.mdName() + ": "
                     + red.syncStatus().action().mdName() + " is running");
         }
+        if (action == SyncAction.REPAIR && m.export().cache() != null) {
+            // Repair may rewrite a copy a cached read came from: drop what was read before it.
+            m.export().cache().clear();
+        }
         LOG.info("array " + m.name() + ": " + action.mdName() + " started by request");
         if (!wait) {
             return action.mdName() + " started on " + m.name() + "\n";

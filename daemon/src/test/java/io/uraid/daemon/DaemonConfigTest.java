@@ -43,5 +43,22 @@ class DaemonConfigTest {
         e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf",
                 List.of("ARRAY a devices=/dev/a", "ARRAY a devices=/dev/b")));
         assertTrue(e.getMessage().contains("listed twice"), e.getMessage());
+        e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf",
+                List.of("ARRAY a devices=/dev/a read-cache=lots")));
+        assertTrue(e.getMessage().startsWith("t.conf:1: bad read-cache size 'lots'"), e.getMessage());
+        e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf",
+                List.of("ARRAY a devices=/dev/a read-cache=100")));
+        assertTrue(e.getMessage().contains("at least 4K"), e.getMessage());
+    }
+
+    @Test
+    void readCacheIsPerArrayWithTheDaemonsDefaultWhenNotGiven() throws IOException {
+        DaemonConfig c = DaemonConfig.parse("t.conf", List.of(
+                "ARRAY a devices=/dev/a read-cache=512M",
+                "ARRAY b devices=/dev/b read-cache=0",
+                "ARRAY c devices=/dev/c"));
+        assertEquals(512L << 20, c.arrays().get(0).readCache());
+        assertEquals(0, c.arrays().get(1).readCache());
+        assertEquals(-1, c.arrays().get(2).readCache(), "not given: the daemon's --read-cache");
     }
 }

@@ -2,7 +2,7 @@ package io.uraid.cli.cmd;
 
 import io.uraid.cli.ExitCodes;
 import io.uraid.core.spi.LevelRegistry;
-import io.uraid.perf.Sizes;
+import io.uraid.io.Sizes;
 import io.uraid.perf.bench.BenchReport;
 import io.uraid.perf.bench.BenchRun;
 import io.uraid.perf.bench.FioRunner;

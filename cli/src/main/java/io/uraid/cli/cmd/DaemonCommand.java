@@ -36,6 +36,13 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics at http://HOST:PORT/metrics.")
     private String metrics;
 
+    @Option(names = "--read-cache", paramLabel = "SIZE",
+            description = "Memory for each export's read cache, e.g. 256M (default: 0, none). Members are always "
+                + "read with O_DIRECT; this cache plays the part the page cache above /dev/mdX plays for a "
+                + "server reading the md device: repeated reads are answered from memory. Writes go around "
+                + "it, so it never holds data that is not on the members.")
+    private String readCache = "0";
+
     @Option(names = "--verbose", description = "Log connection-level events too.")
     private boolean verbose;
 
@@ -49,7 +56,8 @@ public final class DaemonCommand implements Callable<Integer> {
             endpoints.add(Endpoint.unix(Daemon.Options.DEFAULT_NBD_SOCKET));
         }
         LogSetup.oneLineToStderr(verbose ? Level.FINE : Level.INFO);
-        Daemon daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics)));
+        long cacheBytes = io.uraid.io.Sizes.parse(readCache);
+        Daemon daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes));
         Thread hook = new Thread(daemon::close, "uraid-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         daemon.awaitStopped();

@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        long bytes = io.uraid.perf.Sizes.parse(memberSize);
+        long bytes = io.uraid.io.Sizes.parse(memberSize);
         Path dir;
         try {
             dir = parent == null ? Files.createTempDirectory("uraid-demo-")

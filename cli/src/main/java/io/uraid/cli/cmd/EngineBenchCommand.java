@@ -10,7 +10,7 @@ import io.uraid.perf.FioJson;
 import io.uraid.perf.HumanReport;
 import io.uraid.perf.JobResult;
 import io.uraid.perf.Pattern;
-import io.uraid.perf.Sizes;
+import io.uraid.io.Sizes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;

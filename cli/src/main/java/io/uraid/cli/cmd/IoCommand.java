@@ -5,7 +5,7 @@ import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.array.RaidArray;
-import io.uraid.perf.Sizes;
+import io.uraid.io.Sizes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

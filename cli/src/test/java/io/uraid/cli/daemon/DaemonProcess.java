@@ -33,14 +33,15 @@ final class DaemonProcess implements AutoCloseable {
         return "nbd+unix:///" + export + "?socket=" + nbdSocket.toAbsolutePath();
     }
 
-    /** Starts the daemon with {@code config} and waits until its control socket answers. */
-    void start(Path config) throws Exception {
+    /** Starts the daemon with {@code config} (and {@code extra} options) and waits until its control socket answers. */
+    void start(Path config, String... extra) throws Exception {
         long ready = readyLines();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main", "daemon",
                 "--config", config.toString(), "--control", control.toString(),
                 "--listen", "unix:" + nbdSocket, "--metrics", "127.0.0.1:" + metricsPort));
+        cmd.addAll(List.of(extra));
         process = new ProcessBuilder(cmd).redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -90,7 +90,8 @@ class DaemonWithRealClientsTest {
         assertEquals(1, none[0], "no daemon yet: exit 1");
         assertTrue(((String) none[2]).startsWith("uraid: no uraid daemon is running"), (String) none[2]);
 
-        daemon.start(config());
+        // Served through a read cache first; after the restart without one, the bytes must be the same.
+        daemon.start(config(), "--read-cache", "64M");
         String uri = daemon.uri("r1");
 
         Cmd info = Cmd.run(30, "nbdinfo", "--json", uri).ok("nbdinfo");
@@ -146,6 +147,8 @@ class DaemonWithRealClientsTest {
         Matcher latency = Pattern.compile("(?m)^uraid_member_write_time_seconds_total\\{device=\"r1\",[^}]*role=\"0\"} "
                 + "([0-9.eE+-]+)$").matcher(metrics);
         assertTrue(latency.find() && Double.parseDouble(latency.group(1)) > 0, "write latency counted: " + metrics);
+        Matcher hits = Pattern.compile("(?m)^uraid_read_cache_hits_total\\{device=\"r1\"} (\\d+)$").matcher(metrics);
+        assertTrue(hits.find() && Long.parseLong(hits.group(1)) > 0, "reads answered from the cache: " + metrics);
 
         Path snapshot = dir.resolve("snap.img");
         Cmd.run(60, "nbdcopy", uri, snapshot.toString()).ok("nbdcopy snapshot");
@@ -162,7 +165,7 @@ class DaemonWithRealClientsTest {
             assertEquals(MdConstants.RESYNC_DONE, sb.resyncOffset(), "superblock marked clean at stop");
         }
 
-        daemon.start(config());
+        daemon.start(config()); // no read cache: every byte below comes from the members
         Path again = dir.resolve("again.img");
         Cmd.run(60, "nbdcopy", uri, again.toString()).ok("nbdcopy after restart");
         assertArrayEquals(Files.readAllBytes(snapshot), Files.readAllBytes(again), "same data after a restart");

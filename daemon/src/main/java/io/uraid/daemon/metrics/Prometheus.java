@@ -4,6 +4,7 @@ import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.sync.SyncStatus;
+import io.uraid.daemon.cache.ReadCache;
 import java.util.List;
 
 /**
@@ -17,9 +18,10 @@ public final class Prometheus {
 
     /**
      * What one array contributes: its export name, the array, its sync progress, its spares
-     * waiting for a role, and open NBD connections to it.
+     * waiting for a role, open NBD connections to it, and its export's read cache (null for none).
      */
-    public record ArrayView(String name, RaidArray array, SyncStatus sync, int spares, int connections) {
+    public record ArrayView(String name, RaidArray array, SyncStatus sync, int spares, int connections,
+                            ReadCache cache) {
         /** node_exporter's state label: what /proc/mdstat would show. */
         String state() {
             switch (sync.action()) {
@@ -72,6 +74,9 @@ public final class Prometheus {
         gauge(b, arrays, "uraid_md_mismatch_sectors", "Sectors found to differ by the last check or repair.",
                 a -> a.sync().mismatches());
         gauge(b, arrays, "uraid_nbd_connections", "Open NBD connections to the array's export.", a -> a.connections());
+        cacheCounter(b, arrays, "uraid_read_cache_hits_total", "Reads answered from the export's read cache.", true);
+        cacheCounter(b, arrays, "uraid_read_cache_misses_total", "Reads the export's read cache sent to the array.",
+                false);
 
         member(b, arrays, "uraid_member_up", "gauge", "1 when the member is in sync, 0 when faulty or missing.",
                 m -> m.inSync() ? 1 : 0);
@@ -101,6 +106,16 @@ public final class Prometheus {
         family(b, name, "gauge", help);
         for (ArrayView a : arrays) {
             sample(b, name, "device=\"" + esc(a.name()) + "\"", v.of(a));
+        }
+    }
+
+    /** Only arrays whose export has a read cache get a sample. */
+    private static void cacheCounter(StringBuilder b, List<ArrayView> arrays, String name, String help, boolean hits) {
+        family(b, name, "counter", help);
+        for (ArrayView a : arrays) {
+            if (a.cache() != null) {
+                sample(b, name, "device=\"" + esc(a.name()) + "\"", hits ? a.cache().hits() : a.cache().misses());
+            }
         }
     }
 

@@ -168,7 +168,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
     public void read(long offset, int length, long address, IoCallback callback, long tag) {
         int err = check(offset, length, false);
         if (err != 0 || length == 0) {
-            callback.done(tag, err);
+            callback.doneAlone(tag, err);
             return;
         }
         send(CMD_READ, 0, offset, length, address, true, callback, tag);
@@ -178,7 +178,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
     public void write(long offset, int length, long address, int fl, IoCallback callback, long tag) {
         int err = check(offset, length, true);
         if (err != 0 || length == 0) {
-            callback.done(tag, err);
+            callback.doneAlone(tag, err);
             return;
         }
         int cmdFlags = (fl & FUA) != 0 && (flags & TF_SEND_FUA) != 0 ? CMD_FLAG_FUA : 0;
@@ -188,7 +188,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
     @Override
     public void flush(IoCallback callback, long tag) {
         if ((flags & TF_SEND_FLUSH) == 0) {
-            callback.done(tag, closed ? -Errno.ESHUTDOWN : 0);
+            callback.doneAlone(tag, closed ? -Errno.ESHUTDOWN : 0);
             return;
         }
         send(CMD_FLUSH, 0, 0, 0, 0, false, callback, tag);
@@ -202,7 +202,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
             err = -Errno.EOPNOTSUPP;
         }
         if (err != 0 || length == 0) {
-            callback.done(tag, err);
+            callback.doneAlone(tag, err);
             return;
         }
         send(CMD_WRITE_ZEROES, 0, offset, (int) length, 0, false, callback, tag);
@@ -222,7 +222,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
             cookie = takeCookie();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            callback.done(tag, -Errno.ECANCELED);
+            callback.doneAlone(tag, -Errno.ECANCELED);
             return;
         }
         callbacks[cookie] = callback;
@@ -284,7 +284,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
                 }
                 long tag = tags[c];
                 IoCallback cb = finishCookie(c);
-                cb.done(tag, error == 0 ? 0 : -error);
+                cb.doneAlone(tag, error == 0 ? 0 : -error);
             }
         } catch (IOException e) {
             failAll();
@@ -302,7 +302,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
             long tag = tags[c];
             IoCallback cb = finishCookie(c);
             if (cb != null) {
-                cb.done(tag, -Errno.EIO);
+                cb.doneAlone(tag, -Errno.EIO);
             }
         }
     }

@@ -4,6 +4,7 @@ import static io.uraid.daemon.nbd.NbdConstants.*;
 
 import io.uraid.core.api.BlockTarget;
 import io.uraid.core.api.IoCallback;
+import io.uraid.daemon.cache.ReadCache;
 import io.uraid.io.Errno;
 import java.io.EOFException;
 import java.io.IOException;
@@ -37,6 +38,7 @@ final class NbdConnection implements IoCallback {
     private final BufferPool pool;
     private volatile NbdExport export;
     private BlockTarget target;
+    private ReadCache cache;
 
     private final SlotTable slots = new SlotTable(MAX_IN_FLIGHT, MAX_BUFFERED_BYTES);
 
@@ -93,6 +95,7 @@ final class NbdConnection implements IoCallback {
             }
             export = e;
             target = e.target();
+            cache = e.cache();
             Thread w = new Thread(this::writeLoop, "nbd-reply-" + id);
             w.setDaemon(true);
             w.start();
@@ -162,6 +165,14 @@ final class NbdConnection implements IoCallback {
                     return;
                 }
                 s.buffer = acquireBuffer((int) s.length);
+                if (cache != null) {
+                    if (cache.read(s.offset, (int) s.length, s.buffer.address())) {
+                        finish(s, 0);
+                        return;
+                    }
+                    s.fillsCache = true;
+                    s.cacheTicket = cache.ticket();
+                }
                 s.pending = 1;
                 target.read(s.offset, (int) s.length, s.buffer.address(), this, s.index);
                 return;
@@ -180,6 +191,7 @@ final class NbdConnection implements IoCallback {
                 s.buffer = acquireBuffer((int) s.length);
                 Wire.readFully(ch, s.buffer.window((int) s.length));
                 receiving = null;
+                invalidateCache(s);
                 s.pending = 1;
                 target.write(s.offset, (int) s.length, s.buffer.address(), fua(s), this, s.index);
                 return;
@@ -201,6 +213,7 @@ final class NbdConnection implements IoCallback {
                     finish(s, err);
                     return;
                 }
+                invalidateCache(s);
                 if (zeroes && ((s.flags & CMD_FLAG_NO_HOLE) != 0 || e.discardUnsupported)) {
                     writeZeroes(s);
                     return;
@@ -268,10 +281,18 @@ final class NbdConnection implements IoCallback {
         }
     }
 
+    /** The end of a run of completions: one wake-up of the writer for the whole run. */
+    @Override
+    public void batchDone() {
+        slots.signalCompleted();
+    }
+
+    /** Completes a request that never reached the target (reader thread). */
     private void finish(Slot s, int result) {
         synchronized (slots) {
             s.result = result;
             slots.complete(s);
+            slots.signalCompleted();
         }
     }
 
@@ -306,6 +327,7 @@ final class NbdConnection implements IoCallback {
                 for (int i = 0; i < n; i++) {
                     Slot s = slots.get(taken[i]);
                     if (!nextStage(s)) {
+                        settleCache(s);
                         replies.add(s);
                     } else {
                         taken[i] = -1; // still in flight
@@ -323,6 +345,29 @@ final class NbdConnection implements IoCallback {
         } finally {
             closeQuietly();
             server.closed(this);
+        }
+    }
+
+    private void invalidateCache(Slot s) {
+        if (cache != null) {
+            cache.invalidate(s.offset, s.length);
+        }
+    }
+
+    /**
+     * Before a reply (see {@link ReadCache} for why this order keeps it exact): a READ that
+     * missed fills the cache, a request that changed data invalidates its range once more.
+     */
+    private void settleCache(Slot s) {
+        if (cache == null) {
+            return;
+        }
+        if (s.type == CMD_READ) {
+            if (s.fillsCache && s.result == 0) {
+                cache.fill(s.cacheTicket, s.offset, (int) s.length, s.buffer.address());
+            }
+        } else if (s.type == CMD_WRITE || s.type == CMD_TRIM || s.type == CMD_WRITE_ZEROES) {
+            invalidateCache(s);
         }
     }
 

@@ -11,6 +11,7 @@ import static io.uraid.daemon.nbd.NbdConstants.TF_SEND_TRIM;
 import static io.uraid.daemon.nbd.NbdConstants.TF_SEND_WRITE_ZEROES;
 
 import io.uraid.core.api.BlockTarget;
+import io.uraid.daemon.cache.ReadCache;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -24,6 +25,7 @@ public final class NbdExport {
     private final byte[] nameBytes;
     private final BlockTarget target;
     private final boolean readOnly;
+    private final ReadCache cache;
 
     /**
      * Learnt at run time: the target answered a discard with -EOPNOTSUPP, so WRITE_ZEROES goes
@@ -38,6 +40,15 @@ public final class NbdExport {
      * @param readOnly refuse WRITE/TRIM/WRITE_ZEROES with EPERM and advertise READ_ONLY
      */
     public NbdExport(String name, BlockTarget target, boolean readOnly) {
+        this(name, target, readOnly, null);
+    }
+
+    /**
+     * @param cache read cache every connection to this export consults and keeps coherent, or
+     *              null for none; the export does not close it
+     */
+    public NbdExport(String name, BlockTarget target, boolean readOnly, ReadCache cache) {
+        this.cache = cache;
         this.name = Objects.requireNonNull(name, "name");
         this.target = Objects.requireNonNull(target, "target");
         this.readOnly = readOnly;
@@ -62,6 +73,11 @@ public final class NbdExport {
 
     public boolean readOnly() {
         return readOnly;
+    }
+
+    /** The export's read cache, or null. */
+    public ReadCache cache() {
+        return cache;
     }
 
     byte[] nameBytes() {

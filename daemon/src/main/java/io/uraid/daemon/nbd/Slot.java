@@ -24,6 +24,10 @@ final class Slot {
     boolean discardForZeroes;
     /** Set by the callback: the discard was refused; the writer thread issues zero writes. */
     boolean needsZeroWrites;
+    /** A READ that missed the export's cache: its data fills the cache before the reply. */
+    boolean fillsCache;
+    /** The cache ticket taken before a missed READ was submitted. */
+    long cacheTicket;
 
     Slot(int index) {
         this.index = index;
@@ -36,5 +40,6 @@ final class Slot {
         flushAfter = false;
         discardForZeroes = false;
         needsZeroWrites = false;
+        fillsCache = false;
     }
 }

@@ -130,22 +130,22 @@ public final class RawTarget implements BlockTarget, AutoCloseable {
 
     @Override
     public void flush(IoCallback callback, long tag) {
-        callback.done(tag, -Errno.EOPNOTSUPP); // the bench never flushes the baseline
+        callback.doneAlone(tag, -Errno.EOPNOTSUPP); // the bench never flushes the baseline
     }
 
     @Override
     public void discard(long offset, long length, IoCallback callback, long tag) {
-        callback.done(tag, -Errno.EOPNOTSUPP);
+        callback.doneAlone(tag, -Errno.EOPNOTSUPP);
     }
 
     private void submit(byte op, long offset, int length, long address, IoCallback cb, long tag) {
         if (closed) {
-            cb.done(tag, -Errno.ESHUTDOWN);
+            cb.doneAlone(tag, -Errno.ESHUTDOWN);
             return;
         }
         if (offset < 0 || length <= 0 || offset % blockSize != 0 || length % blockSize != 0
                 || offset + length > size || offset % unit + length > unit) {
-            cb.done(tag, -Errno.EINVAL);
+            cb.doneAlone(tag, -Errno.EINVAL);
             return;
         }
         long seq = ring.next();
@@ -208,7 +208,7 @@ public final class RawTarget implements BlockTarget, AutoCloseable {
         int status = result == lengths[rec] ? 0 : result < 0 ? result : -Errno.EIO;
         callbacks[rec] = null;
         freeRecords[freeCount++] = rec;
-        cb.done(tag, status);
+        cb.doneAlone(tag, status);
     }
 
     private boolean ringHasWork() {

@@ -75,6 +75,7 @@ final class Dispatcher implements Runnable {
             while (!stopping) {
                 if (turn() == 0) {
                     idle();
+                    core.endBatch(); // completions reaped while idling
                 }
             }
             drainAndClose();
@@ -100,6 +101,7 @@ final class Dispatcher implements Runnable {
             }
         }
         work += engine.reap(0, completer);
+        core.endBatch();
         return work;
     }
 
@@ -226,6 +228,7 @@ final class Dispatcher implements Runnable {
         while (engine.inFlight() > 0) {
             engine.reap(1, completer);
         }
+        core.endBatch();
     }
 
     private void closeTasks() {
@@ -268,7 +271,7 @@ final class Dispatcher implements Runnable {
                 var cb = slot.callback;
                 slot.callback = null;
                 if (cb != null) {
-                    cb.done(slot.tag, -Errno.ESHUTDOWN);
+                    cb.doneAlone(slot.tag, -Errno.ESHUTDOWN);
                 }
                 return true;
             });

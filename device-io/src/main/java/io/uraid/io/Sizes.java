@@ -1,4 +1,4 @@
-package io.uraid.perf;
+package io.uraid.io;
 
 /** Parses sizes the way fio and mdadm write them: 4k, 512K, 1M, 2g, 4096. */
 public final class Sizes {
