@@ -112,7 +112,7 @@ public final class IoEngines {
             if (cause == null) {
                 try {
                     IoEngine engine = construct(kind, entries);
-                    LOG.info(chosenLine(kind, passedOver.toString()));
+                    logChoice(chosenLine(kind, passedOver.toString()));
                     return engine;
                 } catch (IOException | RuntimeException e) {
                     cause = reason(kind, e);
@@ -122,6 +122,23 @@ public final class IoEngines {
                     .append(" unavailable: ").append(cause);
         }
         throw new IOException("no I/O engine works here: " + passedOver);
+    }
+
+    private static volatile String lastChoice;
+
+    /** Logs the choice at INFO once per process (and again only if it changes): one line, not one per array. */
+    private static void logChoice(String line) {
+        if (line.equals(lastChoice)) {
+            LOG.fine(line);
+        } else {
+            lastChoice = line;
+            LOG.info(line);
+        }
+    }
+
+    /** Tests: the next choice is logged at INFO again. */
+    static void forgetLoggedChoice() {
+        lastChoice = null;
     }
 
     /** "I/O engine: libaio (io_uring unavailable: kernel.io_uring_disabled=2)". */

@@ -38,6 +38,7 @@ class IoEnginesTest {
 
     @BeforeEach
     void listen() {
+        IoEngines.forgetLoggedChoice();
         log.addHandler(capture);
     }
 
@@ -57,6 +58,10 @@ class IoEnginesTest {
             assertEquals("io_uring", e.name());
         }
         assertEquals(List.of("I/O engine: io_uring"), logged);
+        try (IoEngine again = IoEngines.openBest(8)) {
+            assertEquals("io_uring", again.name());
+        }
+        assertEquals(List.of("I/O engine: io_uring"), logged, "the same choice is logged once per process");
     }
 
     @Test
