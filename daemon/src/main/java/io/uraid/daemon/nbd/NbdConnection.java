@@ -29,8 +29,6 @@ final class NbdConnection implements IoCallback {
     /** Most payload-buffer bytes one connection may hold (a fraction of the shared pool). */
     static final long MAX_BUFFERED_BYTES = 64L << 20;
     private static final int ZERO_CHUNK = 1 << 20;
-    private static final int WRITE_FLAGS = CMD_FLAG_FUA;
-    private static final int ZEROES_FLAGS = CMD_FLAG_FUA | CMD_FLAG_NO_HOLE;
 
     private final long id;
     private final SocketChannel ch;
@@ -156,14 +154,19 @@ final class NbdConnection implements IoCallback {
 
     private void submit(Slot s) throws IOException, InterruptedException {
         NbdExport e = export;
+        int err = RequestRules.check(s.type, s.flags, s.offset, s.length, e.readOnly(), target.size(),
+                e.minimumBlockSize());
+        if (s.type == CMD_WRITE && (err != 0 || s.length == 0)) {
+            receiving = s;
+            Wire.skip(ch, s.length, scratch); // keep the stream in step, never buffer a refused payload
+            receiving = null;
+        }
+        if (err != 0 || s.length == 0 && (s.type == CMD_READ || s.type == CMD_WRITE)) {
+            finish(s, err);
+            return;
+        }
         switch (s.type) {
-            case CMD_READ: {
-                int err = (s.flags & ~CMD_FLAG_FUA) != 0 || s.length > MAX_PAYLOAD ? -Errno.EINVAL
-                        : checkRange(s, false);
-                if (err != 0 || s.length == 0) {
-                    finish(s, err);
-                    return;
-                }
+            case CMD_READ:
                 s.buffer = acquireBuffer((int) s.length);
                 if (cache != null) {
                     if (cache.read(s.offset, (int) s.length, s.buffer.address())) {
@@ -176,17 +179,7 @@ final class NbdConnection implements IoCallback {
                 s.pending = 1;
                 target.read(s.offset, (int) s.length, s.buffer.address(), this, s.index);
                 return;
-            }
-            case CMD_WRITE: {
-                int err = (s.flags & ~WRITE_FLAGS) != 0 || s.length > MAX_PAYLOAD ? -Errno.EINVAL
-                        : e.readOnly() ? -Errno.EPERM : checkRange(s, true);
-                if (err != 0 || s.length == 0) {
-                    receiving = s;
-                    Wire.skip(ch, s.length, scratch); // keep the stream in step, never buffer it
-                    receiving = null;
-                    finish(s, err);
-                    return;
-                }
+            case CMD_WRITE:
                 receiving = s;
                 s.buffer = acquireBuffer((int) s.length);
                 Wire.readFully(ch, s.buffer.window((int) s.length));
@@ -195,24 +188,12 @@ final class NbdConnection implements IoCallback {
                 s.pending = 1;
                 target.write(s.offset, (int) s.length, s.buffer.address(), fua(s), this, s.index);
                 return;
-            }
             case CMD_FLUSH:
-                if (s.flags != 0) {
-                    finish(s, -Errno.EINVAL);
-                    return;
-                }
                 s.pending = 1;
                 target.flush(this, s.index);
                 return;
-            case CMD_TRIM:
-            case CMD_WRITE_ZEROES: {
+            default: { // TRIM, WRITE_ZEROES (anything else was refused above)
                 boolean zeroes = s.type == CMD_WRITE_ZEROES;
-                int err = (s.flags & ~(zeroes ? ZEROES_FLAGS : CMD_FLAG_FUA)) != 0 ? -Errno.EINVAL
-                        : e.readOnly() ? -Errno.EPERM : checkRange(s, zeroes);
-                if (err != 0) {
-                    finish(s, err);
-                    return;
-                }
                 invalidateCache(s);
                 if (zeroes && ((s.flags & CMD_FLAG_NO_HOLE) != 0 || e.discardUnsupported)) {
                     writeZeroes(s);
@@ -222,28 +203,12 @@ final class NbdConnection implements IoCallback {
                 s.discardForZeroes = zeroes;
                 s.pending = 1;
                 target.discard(s.offset, s.length, this, s.index);
-                return;
             }
-            default:
-                finish(s, -Errno.EINVAL);
         }
     }
 
     private static int fua(Slot s) {
         return (s.flags & CMD_FLAG_FUA) != 0 ? BlockTarget.FUA : 0;
-    }
-
-    /** 0, or the spec's error for a range outside the export or not on its block size. */
-    private int checkRange(Slot s, boolean write) {
-        long size = target.size();
-        if (Long.compareUnsigned(s.offset, size) > 0 || s.length > size - s.offset) {
-            return write ? -Errno.ENOSPC : -Errno.EINVAL;
-        }
-        int bs = export.minimumBlockSize();
-        if ((s.offset & (bs - 1)) != 0 || (s.length & (bs - 1)) != 0) {
-            return -Errno.EINVAL;
-        }
-        return 0;
     }
 
     /** WRITE_ZEROES by writing a shared zero buffer; called on the reader or writer thread only. */
