@@ -121,6 +121,12 @@ public final class Operations {
     }
 
     private String remove(List<String> args) throws IOException {
+        need(args, 2, "remove NAME DEV");
+        ManagedArray spareOf = daemon.get(args.get(0));
+        if (spareOf.roleOf(Path.of(args.get(1))) < 0 && spareOf.open().removeSpare(Path.of(args.get(1)))) {
+            LOG.warning("array " + spareOf.name() + ": spare " + args.get(1) + " removed by request");
+            return "hot removed " + args.get(1) + " from " + spareOf.name() + "\n";
+        }
         Target t = member(args, "remove NAME DEV");
         ManagedArray m = t.array();
         int role = t.role();

@@ -116,13 +116,32 @@ public final class ArrayIo {
     }
 
     /**
-     * Puts {@code device} into {@code role} as a member being rebuilt: it takes client writes
-     * from now on and no reads. Its metadata is {@code superblock} once it is promoted.
+     * Puts {@code device} into {@code role} as a member being rebuilt from its start: it takes
+     * client writes from now on and no reads. {@code superblock} (the device's own) becomes the
+     * role's metadata at once, so the next superblock update (asked for here) records the device
+     * in the role with recovery offset 0 on every member, itself included: a crash from now on
+     * brings it back as the role's member being rebuilt, not as a spare.
      */
-    public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset) {
-        Member m = new Member(role, device, dataOffset, MemberState.REBUILDING);
+    public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset,
+                                    io.uraid.core.sb.MdSuperblock superblock) {
+        Member m = new Member(role, device, dataOffset, 0L);
         core.members[role] = m;
+        core.metadata.install(role, superblock);
+        core.metadata.markDirty();
         return m;
+    }
+
+    /**
+     * Records that the first {@code bytes} of the data area of the member being rebuilt in
+     * {@code role} are durable copies (the caller flushed them): the next superblock update,
+     * asked for here, writes it as md's recovery_offset.
+     */
+    public void checkpoint(int role, long bytes) {
+        Member m = core.members[role];
+        if (m.state() == MemberState.REBUILDING && bytes > m.recoveryOffset()) {
+            m.setRecoveryOffset(bytes);
+            core.metadata.markDirty();
+        }
     }
 
     /**

@@ -100,7 +100,7 @@ final class MetadataUpdater {
         }
         int targets = 0;
         for (Member m : core.members) {
-            if (m.inSync()) {
+            if (m.writable()) {
                 targets++;
             }
         }
@@ -122,12 +122,14 @@ final class MetadataUpdater {
         waitingNextCount = 0;
         legsOutstanding = 0;
         for (Member m : core.members) {
-            if (!m.inSync()) {
+            // A member being rebuilt gets every update too (md writes all but faulty devices):
+            // after a crash its superblock still names its role and how far it was rebuilt.
+            if (!m.writable()) {
                 continue;
             }
             NativeBuffer block = blocks[m.role()];
             ByteBuffer out = block.view();
-            writer.encode(m.role(), states, events, wantClean, out);
+            writer.encode(m.role(), states, events, wantClean, m.recoveryOffset(), out);
             int leg = core.legs.acquire(-1, Op.META, m.role());
             engine.prepWrite(m.device(), writer.superblockOffset(), block.address(), writer.blockSize(), leg,
                     IoEngine.FUA);

@@ -22,8 +22,10 @@ public interface SuperblockWriter {
      * @param states the state of every role
      * @param events the new events count (bumped by the caller on every change)
      * @param clean  true when no write is in flight and the members are known to agree
+     * @param recoveryOffset for a member being rebuilt, the bytes of its data area durably
+     *               rebuilt (md's recovery_offset); -1 for a member in sync
      */
-    void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out);
+    void encode(int role, MemberState[] states, long events, boolean clean, long recoveryOffset, ByteBuffer out);
 
     /**
      * A new device takes {@code role} (a rebuilt spare or a re-added member): from now on the

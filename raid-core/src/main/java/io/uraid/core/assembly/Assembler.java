@@ -79,7 +79,8 @@ public final class Assembler {
             if (sb.superOffset() != 8) {
                 throw new IOException(dev.path() + ": superblock records offset " + sb.superOffset() + ", not 8 (1.2)");
             }
-            int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET;
+            int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET
+                    | MdConstants.FEATURE_RECOVERY_OFFSET;
             if ((sb.featureMap() & ~known) != 0) {
                 throw new IOException(dev.path() + ": md features 0x" + Integer.toHexString(sb.featureMap())
                         + " (bitmap, reshape, journal...) are not supported yet");
@@ -145,18 +146,30 @@ public final class Assembler {
         Member[] members = new Member[disks];
         MdSuperblock[] sbs = new MdSuperblock[disks];
         long working = 0;
+        long[] rebuildFrom = new long[disks];
+        int present = 0;
         for (int r = 0; r < disks; r++) {
             MemberDevice m = byRole[r];
-            members[r] = new Member(r, m == null ? null : m.device(),
-                    m == null ? 0 : m.superblock().dataOffset() * SECTOR, MemberState.IN_SYNC);
+            rebuildFrom[r] = m == null ? -1 : rebuildFrom(m.superblock(), m.slot());
+            long dataOffset = m == null ? 0 : m.superblock().dataOffset() * SECTOR;
+            members[r] = rebuildFrom[r] >= 0 ? new Member(r, m.device(), dataOffset, rebuildFrom[r])
+                    : new Member(r, m == null ? null : m.device(), dataOffset, MemberState.IN_SYNC);
             sbs[r] = m == null ? null : m.superblock();
             if (m != null) {
-                working |= 1L << r;
+                present++;
+                if (rebuildFrom[r] < 0) {
+                    working |= 1L << r;
+                }
             }
         }
         String name = arrayName(newest);
-        checkStartable(level, geometry, working, disks, options.run(), name);
+        checkStartable(level, geometry, working, present, disks, options.run(), name);
         MdSuperblockWriter writer = new MdSuperblockWriter(sbs);
+        for (int r = 0; r < disks; r++) {
+            if (rebuildFrom[r] >= 0) {
+                writer.install(r, sbs[r]); // every table, its own included, names it in the role
+            }
+        }
         RaidArray array = new RaidArray(name, level, geometry, members, engine, ENGINE_ENTRIES,
                 options.options(), writer, newest.events());
         Redundancy redundancy;
@@ -167,6 +180,13 @@ public final class Assembler {
             throw e;
         }
         OpenArray open = new OpenArray(array, engine, used, writer, redundancy);
+        for (int r = 0; r < disks; r++) {
+            if (rebuildFrom[r] >= 0) {
+                LOG.info(byRole[r].device().path() + ": role " + r + " was being rebuilt; resuming at sector "
+                        + rebuildFrom[r] / SECTOR);
+                redundancy.resumeRebuildBeforeStart(r, byRole[r].superblock(), rebuildFrom[r]);
+            }
+        }
         for (MemberDevice m : spares.values()) {
             if (redundancy.sync() == null) {
                 LOG.warning(m.device().path() + ": a spare of " + level.name() + " " + name
@@ -178,6 +198,19 @@ public final class Assembler {
         }
         array.start();
         return open;
+    }
+
+    /**
+     * Where the rebuild of a member resumes (bytes of its data area), or -1 for a member in sync:
+     * md's recovery_offset when its superblock carries one; 0 when its own table still calls it
+     * a spare while the newest table gave it a role (a crash between the two superblock writes
+     * when it took the role: it holds nothing yet).
+     */
+    private static long rebuildFrom(MdSuperblock own, int slot) {
+        if (own.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET)) {
+            return own.recoveryOffset() * SECTOR;
+        }
+        return own.devRole(slot) == MdConstants.ROLE_SPARE ? 0 : -1;
     }
 
     /** Both the newest table and the device's own superblock call its slot a spare. */
@@ -227,12 +260,11 @@ public final class Assembler {
         }
     }
 
-    private static void checkStartable(RaidLevel level, Geometry g, long working, int disks, boolean run, String name)
-            throws IOException {
-        int present = Long.bitCount(working);
+    private static void checkStartable(RaidLevel level, Geometry g, long working, int present, int disks, boolean run,
+                                       String name) throws IOException {
         if (!level.canServe(g, working)) {
-            throw new IOException(name + ": only " + present + " of " + disks + " members present; "
-                    + level.name() + " cannot serve its data without the missing ones");
+            throw new IOException(name + ": only " + Long.bitCount(working) + " of " + disks + " members present and "
+                    + "in sync; " + level.name() + " cannot serve its data without the missing ones");
         }
         if (present < disks && !run) {
             throw new IOException(name + ": " + present + " of " + disks + " members present; use --run to start "

@@ -10,7 +10,8 @@ import java.time.Instant;
 /**
  * Rewrites md v1.2 superblocks when an array's state changes: events and update time, the
  * clean/active mark (resync_offset as md writes it: MaxSector when clean, 0 while active), and
- * faulty roles (dev_roles[slot] = 0xfffe). Each member keeps its own identity fields.
+ * faulty roles (dev_roles[slot] = 0xfffe), and on a member being rebuilt its recovery_offset
+ * (feature bit 2, as md). Each member keeps its own identity fields.
  */
 final class MdSuperblockWriter implements SuperblockWriter {
     private final MdSuperblock[] byRole;
@@ -46,9 +47,13 @@ final class MdSuperblockWriter implements SuperblockWriter {
     private static final long SECTOR = 512;
 
     @Override
-    public synchronized void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out) {
+    public synchronized void encode(int role, MemberState[] states, long events, boolean clean, long recoveryOffset,
+                                    ByteBuffer out) {
         MdSuperblock base = byRole[role];
+        int features = base.featureMap() & ~MdConstants.FEATURE_RECOVERY_OFFSET;
         MdSuperblock.Builder b = base.toBuilder()
+                .featureMap(recoveryOffset < 0 ? features : features | MdConstants.FEATURE_RECOVERY_OFFSET)
+                .recoveryOffset(recoveryOffset < 0 ? 0 : recoveryOffset / SECTOR)
                 .events(events)
                 .utime(Instant.now())
                 .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);

@@ -20,7 +20,12 @@ final class SpareRebuilder implements BackgroundTask {
     record Spare(BlockDevice device, long dataOffset, MdSuperblock superblock) {
     }
 
+    /** A rebuild cut short that assembly found: the role, its device's superblock, where to resume. */
+    record Resume(int role, MdSuperblock superblock, long from) {
+    }
+
     private final SyncEngine sync;
+    private final ArrayDeque<Resume> resumes = new ArrayDeque<>();
     private final ArrayDeque<Spare> spares = new ArrayDeque<>();
     /** Snapshot of the waiting spares for status readers on other threads. */
     private volatile java.util.List<Spare> waiting = java.util.List.of();
@@ -34,6 +39,26 @@ final class SpareRebuilder implements BackgroundTask {
         waiting = java.util.List.copyOf(spares);
     }
 
+    void resume(Resume r) {
+        resumes.add(r);
+    }
+
+    /**
+     * Takes the waiting spare on {@code path} off the list ({@code mdadm --remove} of a spare).
+     * Returns its device, which the caller closes, or null when no waiting spare is on that path.
+     */
+    BlockDevice remove(java.util.function.Predicate<BlockDevice> which) {
+        for (java.util.Iterator<Spare> it = spares.iterator(); it.hasNext(); ) {
+            Spare s = it.next();
+            if (which.test(s.device())) {
+                it.remove();
+                waiting = java.util.List.copyOf(spares);
+                return s.device();
+            }
+        }
+        return null;
+    }
+
     int spareCount() {
         return waiting.size();
     }
@@ -45,7 +70,18 @@ final class SpareRebuilder implements BackgroundTask {
 
     @Override
     public boolean pump(ArrayIo io) {
-        if (spares.isEmpty() || sync.status().running()) {
+        if (sync.status().running()) {
+            return false;
+        }
+        Resume r0 = resumes.peek();
+        if (r0 != null) {
+            resumes.poll();
+            if (io.member(r0.role()).state() == MemberState.REBUILDING) {
+                sync.beginRecover(io, r0.role(), r0.superblock(), false, false, r0.from());
+                return true;
+            }
+        }
+        if (spares.isEmpty()) {
             return false;
         }
         for (int r = 0; r < io.raidDisks(); r++) {
@@ -55,7 +91,7 @@ final class SpareRebuilder implements BackgroundTask {
                 Spare s = spares.poll();
                 waiting = java.util.List.copyOf(spares);
                 Member old = io.member(r);
-                io.installRebuilding(r, s.device(), s.dataOffset());
+                io.installRebuilding(r, s.device(), s.dataOffset(), s.superblock());
                 LOG.info(io.name() + ": spare " + s.device().path() + " takes role " + r + " of "
                         + (old.device() == null ? "a missing member" : old.device().path()) + "; rebuilding");
                 sync.beginRecover(io, r, s.superblock(), false);

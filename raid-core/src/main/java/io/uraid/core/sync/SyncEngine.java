@@ -2,6 +2,7 @@ package io.uraid.core.sync;
 
 import io.uraid.core.array.ArrayIo;
 import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.array.Member;
 import io.uraid.core.array.ReadSteer;
 import io.uraid.core.array.WriteGate;
 import io.uraid.core.bitmap.WriteIntentBitmap;
@@ -28,6 +29,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private static final int LANES = 4;
     /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
     private static final int FSYNC_TOKEN = -1;
+    /** Token of a checkpoint's fsync of the member being rebuilt. */
+    private static final int CHECKPOINT_TOKEN = -2;
 
     private final Layout layout;
     private final long arraySize;
@@ -40,6 +43,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private boolean fsyncing;
     /** RECOVER: what is being rebuilt (null before the first recovery). */
     private RecoverTarget target;
+    private final RecoveryCheckpoint checkpoint;
+    /** Bytes the current or last RECOVER pass wrote to the member it rebuilds. */
+    private volatile long copied;
     private volatile long unreadable;
     private boolean stopRequested;
     /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
@@ -64,6 +70,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             lanes[i] = new SyncLane(i, layout.copies());
         }
         this.gates = new WriteGates(arraySize, lanes);
+        this.checkpoint = new RecoveryCheckpoint(layout);
         publish();
     }
 
@@ -108,14 +115,33 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      */
     public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
                                 boolean replacement) {
+        return beginRecover(io, role, superblock, dirtyOnly, replacement, 0);
+    }
+
+    /**
+     * As above, resuming a rebuild cut short: the first {@code resumeFrom} bytes of the role's
+     * data area are already rebuilt (md's recovery_offset) and are not copied again.
+     */
+    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
+                                boolean replacement, long resumeFrom) {
         if (action != SyncAction.IDLE) {
             return false;
         }
         SyncWork w = dirtyOnly && bitmap != null ? SyncWork.dirty(arraySize, bitmap, false)
                 : SyncWork.whole(arraySize, GATE_SHIFT);
         target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
+        checkpoint.start(target, resumeFrom, io.now());
+        copied = 0;
+        if (resumeFrom > 0) {
+            LOG.info(io.name() + ": rebuild of role " + role + " resumes at byte " + resumeFrom + " of its data area");
+        }
         begin(SyncAction.RECOVER, w, io);
         return true;
+    }
+
+    /** Bytes the running or last rebuild wrote to the member it rebuilds (a resumed one skips some). */
+    public long copiedBytes() {
+        return copied;
     }
 
     private void begin(SyncAction a, SyncWork w, ArrayIo io) {
@@ -192,7 +218,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 worked = true;
             }
         }
-        if (!anyBusy() && (stopRequested || !work.seek())) {
+        if (action == SyncAction.RECOVER && checkpoint.due(io.now(), donePrefix())) {
+            worked |= checkpoint.issue(io, this, CHECKPOINT_TOKEN, donePrefix());
+        }
+        if (!anyBusy() && !checkpoint.inFlight() && (stopRequested || !work.seek())) {
             if (action == SyncAction.RECOVER && !stopRequested) {
                 return finalFsync(io);
             }
@@ -200,6 +229,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return true;
         }
         return worked;
+    }
+
+    /** The array bytes below which every window of the pass has completed. */
+    private long donePrefix() {
+        long p = work.seek() ? work.position() : arraySize;
+        for (SyncLane l : lanes) {
+            if (l.busy() && l.start < p) {
+                p = l.start;
+            }
+        }
+        return p;
     }
 
     private boolean anyBusy() {
@@ -222,15 +262,28 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         long start = work.position();
-        long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
-        end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
-        end = Math.min(end, start + layout.bytesToBoundary(start));
+        long end = windowEnd(start);
+        while (action == SyncAction.RECOVER && checkpoint.alreadyRebuilt(target, start, end)) {
+            work.take(end); // rebuilt before the pass was cut short
+            work.finished(end - start);
+            if (!work.seek()) {
+                return false;
+            }
+            start = work.position();
+            end = windowEnd(start);
+        }
         if (!throttle.allow(System.nanoTime(), end - start, io.activeRequests() > 0)) {
             return false;
         }
         l.assign(start, end, work.region(), start >>> GATE_SHIFT);
         work.take(end);
         return true;
+    }
+
+    private long windowEnd(long start) {
+        long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
+        end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
+        return Math.min(end, start + layout.bytesToBoundary(start));
     }
 
     private int firstInSyncCopy(ArrayIo io, long offset) {
@@ -303,6 +356,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             }
             return;
         }
+        if (token == CHECKPOINT_TOKEN) {
+            checkpoint.done(io, result);
+            return;
+        }
         SyncLane l = lanes[token >>> 8];
         int copy = token & 0xff;
         if (result < 0 || (l.state == SyncLane.READ && result != l.length())) {
@@ -345,10 +402,13 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 if (c == l.targetCopy && target.writable(io)
                         && io.write(this, l.index << 8 | c, target.slot, at, srcAddr, len, false)) {
                     l.legsOutstanding++;
+                    copied += len;
                 }
                 continue;
             }
-            if (c == l.source || !io.member(role).inSync()) {
+            // A resync also writes a member being rebuilt: below its checkpoint it must match.
+            Member m = io.member(role);
+            if (c == l.source || !(action == SyncAction.RESYNC ? m.writable() : m.inSync())) {
                 continue;
             }
             boolean write = action == SyncAction.RESYNC;
@@ -410,6 +470,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         lastCompleted = completed;
         action = SyncAction.IDLE;
         failedTarget = false;
+        checkpoint.end();
         for (SyncLane l : lanes) {
             l.release();
         }
@@ -418,13 +479,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public boolean closing(ArrayIo io) {
-        if (fsyncing) {
+        if (fsyncing || checkpoint.inFlight()) {
             return false;
         }
         for (SyncLane l : lanes) {
             if (l.ioInFlight()) {
                 return false; // the windows in flight finish first
             }
+        }
+        if (action == SyncAction.RECOVER && target.writable(io) && checkpoint.behind(donePrefix())) {
+            checkpoint.issue(io, this, CHECKPOINT_TOKEN, donePrefix()); // the last one, so a restart resumes here
+            return false;
         }
         if (action != SyncAction.IDLE) {
             toIdle(false);
