@@ -265,10 +265,10 @@ public final class Redundancy {
         }
     }
 
-    /** Waits until no sync pass runs; returns false on timeout. */
+    /** Waits until no sync pass runs or waits to run (a rebuild to resume); false on timeout. */
     public boolean awaitSyncIdle(long timeoutMillis) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (syncStatus().running()) {
+        while (syncStatus().running() || spares != null && spares.resumePending()) {
             if (System.nanoTime() > until) {
                 return false;
             }

@@ -26,6 +26,7 @@ final class SpareRebuilder implements BackgroundTask {
 
     private final SyncEngine sync;
     private final ArrayDeque<Resume> resumes = new ArrayDeque<>();
+    private volatile int resumesPending;
     private final ArrayDeque<Spare> spares = new ArrayDeque<>();
     /** Snapshot of the waiting spares for status readers on other threads. */
     private volatile java.util.List<Spare> waiting = java.util.List.of();
@@ -41,6 +42,12 @@ final class SpareRebuilder implements BackgroundTask {
 
     void resume(Resume r) {
         resumes.add(r);
+        resumesPending = resumes.size();
+    }
+
+    /** True while a rebuild found at assembly waits for its turn (a resync may run first). */
+    boolean resumePending() {
+        return resumesPending > 0;
     }
 
     /**
@@ -78,8 +85,9 @@ final class SpareRebuilder implements BackgroundTask {
             resumes.poll();
             if (io.member(r0.role()).state() == MemberState.REBUILDING) {
                 sync.beginRecover(io, r0.role(), r0.superblock(), false, false, r0.from());
-                return true;
             }
+            resumesPending = resumes.size(); // only now: the engine already reports the pass running
+            return true;
         }
         if (spares.isEmpty()) {
             return false;
