@@ -175,6 +175,39 @@ class DaemonControlTest {
     }
 
     @Test
+    void aWaitingSpareCanBeRemovedAnActiveMemberCannot() throws Exception {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
+        assertEquals("0", uraid("add", "mir", spare.toString())[0]);
+        assertTrue(uraid("status")[1].contains("spare.img[2](S)"));
+
+        r = uraid("remove", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("hot removed " + spare + " from mir", r[1].trim());
+        r = uraid("detail", "mir");
+        assertTrue(r[1].contains("     Spare Devices : 0\n"), r[1]);
+        assertTrue(!r[1].contains(spare.toString()), "the spare is gone from the detail: " + r[1]);
+        r = uraid("remove", "mir", spare.toString());
+        assertEquals("1", r[0], "removed already");
+        assertTrue(r[2].contains("is not a member of mir"), r[2]);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("1", r[0], "an active in-sync member cannot be removed");
+        assertTrue(r[2].contains("is an active member of mir; fail it first"), r[2]);
+
+        // The device is closed and free again: it can be added back (its superblock still says spare).
+        r = uraid("add", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        r = uraid("fail", "mir", mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(uraid("status")[1].contains("[2/2] [UU]"), "the re-added spare was rebuilt into role 1");
+    }
+
+    @Test
     void benchDrivesAnExportOfTheDaemon() {
         String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
         assertEquals("0", r[0], r[2]);
