@@ -3,6 +3,7 @@ package io.uraid.arrays;
 import static io.uraid.arrays.Redundant.MIB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uraid.core.api.BlockingIo;
@@ -20,84 +21,138 @@ import io.uraid.io.testing.MemoryDisk;
 import io.uraid.io.testing.MemoryEngine;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * md's recovery_offset on in-memory disks with volatile write caches: a power cut in the middle
- * of a rebuild leaves a checkpoint that claims only durable copies, and the next assembly
- * resumes there.
+ * of a rebuild leaves a checkpoint that claims only durable copies, the spare's superblock names
+ * its role from the moment it took it, and the next assembly resumes at the checkpoint.
  */
 @Timeout(120)
 class RebuildCheckpointTest {
     private static final long MEMBER = 20L * MIB;
-    static final RedundancyOptions SLOW = RedundancyOptions.DEFAULT.withSyncSpeed(4L * MIB, 8L * MIB);
+    private static final RedundancyOptions SLOW = RedundancyOptions.DEFAULT.withSyncSpeed(4L * MIB, 8L * MIB);
+
+    /** Disks durable at a power cut during the rebuild of role 1 onto the spare (the last disk). */
+    private record Cut(MemoryMembers members, int spare, byte[] data, long dataOffset) {
+        MemoryDisk spareDisk() {
+            return members.disks[spare];
+        }
+    }
 
     @Test
-    void powerCutMidRebuildResumesFromADurableCheckpoint() throws Exception {
-        MemoryMembers mm = new MemoryMembers("ckp", 3, MEMBER);
-        mm.create("raid1", 2, BitmapMode.INTERNAL, MIB);
-        byte[] data;
-        MemoryMembers cut;
-        long size;
-        long dataOffset;
-        try (OpenArray open = mm.assembleFirst(2, AssembleOptions.DEFAULT.withRedundancy(SLOW))) {
+    void raid1PowerCutMidRebuildResumesFromADurableCheckpoint() throws Exception {
+        Cut cut = cutDuringRebuild("raid1", 2, offset -> offset >= MEMBER / 4);
+        long size = cut.data().length;
+        long resumeAt = checkpointOf(cut);
+        assertTrue(resumeAt >= MEMBER / 4 && resumeAt < size, "recovery offset " + resumeAt + " of " + size);
+        assertArrayEquals(Arrays.copyOf(cut.data(), (int) resumeAt),
+                cut.spareDisk().bytes(cut.dataOffset(), (int) resumeAt),
+                "every byte below the checkpoint was durable on the rebuilt member at the cut");
+        long copied = resume(cut);
+        assertEquals(size - resumeAt, copied, "resumed at the checkpoint, not from zero");
+        assertArrayEquals(cut.data(), cut.spareDisk().bytes(cut.dataOffset(), (int) size), "a full copy");
+    }
+
+    @Test
+    void raid10PowerCutMidRebuildResumesFromADurableCheckpoint() throws Exception {
+        Cut cut = cutDuringRebuild("raid10", 3, offset -> offset >= MEMBER / 4);
+        long size = cut.data().length;
+        long onMember = size * 2 / 3; // n2 over three disks: each holds two thirds of the array
+        long resumeAt = checkpointOf(cut);
+        assertTrue(resumeAt >= MEMBER / 4 && resumeAt < onMember, "recovery offset " + resumeAt);
+        byte[] below = cut.spareDisk().bytes(cut.dataOffset(), (int) resumeAt);
+        long copied = resume(cut);
+        assertTrue(copied > 0 && copied <= onMember - resumeAt, "copied " + copied + " of " + onMember
+                + " bytes on the member, resumed at " + resumeAt);
+        assertArrayEquals(below, cut.spareDisk().bytes(cut.dataOffset(), (int) resumeAt),
+                "the part below the checkpoint was complete at the cut (the resumed pass did not touch it "
+                        + "and the check found no mismatch)");
+    }
+
+    @Test
+    void spareThatTookARoleIsRecordedInItAtOnce() throws Exception {
+        Cut cut = cutDuringRebuild("raid1", 2, offset -> offset >= 0);
+        MdSuperblock spare = superblock(cut.spareDisk());
+        MdSuperblock survivor = superblock(cut.members().disks[0]);
+        MdSuperblock failed = superblock(cut.members().disks[1]);
+        assertEquals(1, spare.devRole(spare.devNumber()), "its own superblock names role 1");
+        assertEquals(1, survivor.devRole(spare.devNumber()), "so does the survivor's");
+        assertEquals(MdConstants.ROLE_FAULTY, survivor.devRole(failed.devNumber()), "the failed member is faulty");
+        assertEquals(survivor.events(), spare.events());
+        long resumeAt = checkpointOf(cut);
+        long copied = resume(cut);
+        assertEquals(cut.data().length - resumeAt, copied);
+        assertArrayEquals(cut.data(), cut.spareDisk().bytes(cut.dataOffset(), cut.data().length));
+    }
+
+    /**
+     * Creates {@code level} on {@code disks} in-memory disks, fills it, adds a spare, fails role
+     * 1 and takes the durable images once the spare's superblock records a recovery offset that
+     * {@code when} accepts.
+     */
+    private static Cut cutDuringRebuild(String level, int disks, LongPredicate when) throws Exception {
+        MemoryMembers mm = new MemoryMembers("ckp-" + level, disks + 1, MEMBER);
+        mm.create(level, disks, BitmapMode.INTERNAL, MIB);
+        try (OpenArray open = mm.assembleFirst(disks, AssembleOptions.DEFAULT.withRedundancy(SLOW))) {
             RaidArray array = open.array();
-            size = array.size();
-            dataOffset = open.member(0).dataOffset();
-            data = Redundant.pattern(0, (int) size, 41);
+            byte[] data = Redundant.pattern(0, (int) array.size(), 41);
             Redundant.write(array, 0, data);
             BlockingIo.flush(array);
             try (MemoryEngine prep = new MemoryEngine(64)) {
-                prep.attach(mm.paths.get(2), mm.disks[2]);
-                open.addSpare(mm.paths.get(2), prep, false);
+                prep.attach(mm.paths.get(disks), mm.disks[disks]);
+                open.addSpare(mm.paths.get(disks), prep, false);
             }
             assertTrue(array.fail(1));
-            Redundancy red = open.redundancy();
             long until = System.nanoTime() + 30_000_000_000L;
-            while (durableRecoveryOffset(mm.disks[2]) < size / 4 && System.nanoTime() < until) {
-                Thread.sleep(20);
+            while (!when.test(durableRecoveryOffset(mm.disks[disks])) && System.nanoTime() < until) {
+                Thread.sleep(2);
             }
-            assertEquals(SyncAction.RECOVER, red.syncStatus().action(), "still rebuilding at the cut");
-            cut = mm.powerCutCopy();
+            assertEquals(SyncAction.RECOVER, open.redundancy().syncStatus().action(), "still rebuilding at the cut");
+            return new Cut(mm.powerCutCopy(), disks, data, open.member(0).dataOffset());
         }
+    }
 
-        MdSuperblock sb = superblock(cut.disks[2]);
-        assertTrue(sb.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET), "feature_map " + sb.featureMap());
-        assertEquals(1, sb.devRole(sb.devNumber()), "the spare's own superblock names it in role 1");
-        long resumeAt = sb.recoveryOffset() * 512;
-        assertTrue(resumeAt >= size / 4 && resumeAt < size, "recovery offset " + resumeAt + " of " + size);
-        assertArrayEquals(Arrays.copyOf(data, (int) resumeAt), cut.disks[2].bytes(dataOffset, (int) resumeAt),
-                "every byte below the checkpoint was durable on the rebuilt member at the cut");
-        assertEquals(1, superblock(cut.disks[0]).devRole(sb.devNumber()), "the survivor's table names it too");
-
-        try (OpenArray again = cut.assemble(AssembleOptions.DEFAULT)) {
-            assertEquals(MemberState.REBUILDING, again.member(1).state());
-            assertEquals(cut.paths.get(2), again.member(1).device().path());
+    /** Assembles the cut disks, lets the rebuild finish, checks the copies; returns the bytes it copied. */
+    private static long resume(Cut cut) throws Exception {
+        try (OpenArray again = cut.members().assemble(AssembleOptions.DEFAULT)) {
+            assertEquals(MemberState.REBUILDING, again.member(1).state(), "taken back as the member being rebuilt");
+            assertEquals(cut.members().paths.get(cut.spare()), again.member(1).device().path());
             Redundancy red = again.redundancy();
             assertTrue(red.awaitSyncIdle(60_000));
             assertEquals(SyncAction.RECOVER, red.syncStatus().lastAction());
             assertTrue(red.syncStatus().lastCompleted());
-            assertEquals(size - resumeAt, red.sync().copiedBytes(), "resumed at the checkpoint, not from zero");
+            long copied = red.sync().copiedBytes();
             assertEquals(MemberState.IN_SYNC, again.member(1).state());
-            assertArrayEquals(data, Redundant.read(again.array(), 0, (int) size));
+            assertTrue(red.request(SyncAction.CHECK));
+            assertTrue(red.awaitSyncIdle(60_000));
+            assertEquals(0, red.syncStatus().mismatches(), "every copy agrees after the resumed rebuild");
+            assertArrayEquals(cut.data(), Redundant.read(again.array(), 0, cut.data().length));
+            assertFalse(superblock(cut.spareDisk()).hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET),
+                    "promoted: no recovery offset left");
+            return copied;
         }
-        assertArrayEquals(data, cut.disks[2].bytes(dataOffset, (int) size), "the rebuilt member is a full copy");
-        MdSuperblock done = superblock(cut.disks[2]);
-        assertTrue(!done.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET), "in sync: no recovery offset left");
+    }
+
+    private static long checkpointOf(Cut cut) {
+        MdSuperblock sb = superblock(cut.spareDisk());
+        assertTrue(sb.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET), "feature_map " + sb.featureMap());
+        return sb.recoveryOffset() * 512;
     }
 
     private static MdSuperblock superblock(MemoryDisk d) {
         return MdSuperblock.decode(ByteBuffer.wrap(d.durableBytes(4096, MdConstants.SUPERBLOCK_BYTES)));
     }
 
-    /** The recovery offset (bytes) the disk's durable superblock records, 0 without one. */
+    /** The recovery offset (bytes) the disk's durable superblock records, -1 without one. */
     private static long durableRecoveryOffset(MemoryDisk d) {
         byte[] b = d.durableBytes(4096, MdConstants.SUPERBLOCK_BYTES);
         if (!MdSuperblock.isV1(ByteBuffer.wrap(b))) {
-            return 0;
+            return -1;
         }
         MdSuperblock sb = MdSuperblock.decode(ByteBuffer.wrap(b));
-        return sb.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET) ? sb.recoveryOffset() * 512 : 0;
+        return sb.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET) ? sb.recoveryOffset() * 512 : -1;
     }
 }
