@@ -227,7 +227,7 @@ public final class Redundancy {
                 return false;
             }
             io.installRebuilding(role, m.device(), m.dataOffset(), superblock);
-            return sync.beginRecover(io, role, superblock, true);
+            return sync.beginRecover(io, role, superblock, true, false, 0);
         }));
     }
 
@@ -245,7 +245,7 @@ public final class Redundancy {
                 return false;
             }
             io.installReplacement(role, device, dataOffset);
-            return sync.beginRecover(io, role, superblock, false, true);
+            return sync.beginRecover(io, role, superblock, false, true, 0);
         }));
     }
 

@@ -102,7 +102,7 @@ final class SpareRebuilder implements BackgroundTask {
                 io.installRebuilding(r, s.device(), s.dataOffset(), s.superblock());
                 LOG.info(io.name() + ": spare " + s.device().path() + " takes role " + r + " of "
                         + (old.device() == null ? "a missing member" : old.device().path()) + "; rebuilding");
-                sync.beginRecover(io, r, s.superblock(), false);
+                sync.beginRecover(io, r, s.superblock(), false, false, 0);
                 return true;
             }
         }

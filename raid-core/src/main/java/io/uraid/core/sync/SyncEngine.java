@@ -31,6 +31,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private static final int FSYNC_TOKEN = -1;
     /** Token of a checkpoint's fsync of the member being rebuilt. */
     private static final int CHECKPOINT_TOKEN = -2;
+    /** Windows below a resumed rebuild's checkpoint passed over in one call (keeps a pump short). */
+    private static final int SKIPS_PER_CALL = 1 << 16;
 
     private final Layout layout;
     private final long arraySize;
@@ -50,12 +52,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private boolean stopRequested;
     /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
     private boolean failedTarget;
-    private long startedNanos;
-    private long finishedNanos;
-    private volatile SyncStatus status;
-    private volatile long mismatches;
-    private SyncAction lastAction = SyncAction.IDLE;
-    private boolean lastCompleted = true;
+    private final SyncProgress progress = new SyncProgress();
 
     /**
      * @param bitmap the array's bitmap, or null: a bitmap resync owes only dirty chunks and
@@ -93,7 +90,6 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action != SyncAction.IDLE) {
             return false;
         }
-        mismatches = 0;
         begin(a, SyncWork.whole(arraySize, GATE_SHIFT), io);
         return true;
     }
@@ -102,25 +98,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      * Rebuilds {@code role}, which must hold a member in state REBUILDING, from the in-sync
      * copies; when done the member is fsynced and promoted with {@code superblock} as its
      * metadata. {@code dirtyOnly}: only the chunks set in the bitmap (a re-added member that
-     * missed just those writes). Returns false when a pass is already running.
-     */
-    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly) {
-        return beginRecover(io, role, superblock, dirtyOnly, false);
-    }
-
-    /**
-     * {@link #beginRecover(ArrayIo, int, io.uraid.core.sb.MdSuperblock, boolean)}, or with
-     * {@code replacement} the copy onto the device installed as the role's replacement (the
-     * member stays in service until the copy is complete, then the replacement takes over).
-     */
-    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
-                                boolean replacement) {
-        return beginRecover(io, role, superblock, dirtyOnly, replacement, 0);
-    }
-
-    /**
-     * As above, resuming a rebuild cut short: the first {@code resumeFrom} bytes of the role's
-     * data area are already rebuilt (md's recovery_offset) and are not copied again.
+     * missed just those writes). {@code replacement}: the copy goes onto the device installed as
+     * the role's replacement (the member stays in service until the copy is complete, then the
+     * replacement takes over). {@code resumeFrom}: the first bytes of the role's data area are
+     * rebuilt already (md's recovery_offset of a rebuild cut short) and are not copied again.
+     * Returns false when a pass is already running.
      */
     public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
                                 boolean replacement, long resumeFrom) {
@@ -148,8 +130,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         work = w;
         action = a;
         stopRequested = false;
-        startedNanos = System.nanoTime();
-        throttle.reset(startedNanos);
+        long now = System.nanoTime();
+        progress.started(now, a == SyncAction.CHECK || a == SyncAction.REPAIR);
+        throttle.reset(now);
         if (a == SyncAction.RESYNC) {
             io.keepDirty(true);
         }
@@ -165,16 +148,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     public SyncStatus status() {
-        return status;
+        return progress.status();
     }
 
     private void publish() {
-        long total = work == null ? 0 : work.total();
-        long done = work == null ? 0 : work.done();
-        long end = action == SyncAction.IDLE ? finishedNanos : System.nanoTime();
-        long speed = work == null ? 0 : (long) (done * 1e9 / Math.max(1, end - startedNanos));
-        long eta = action == SyncAction.IDLE ? 0 : speed > 0 ? (total - done) / speed : -1;
-        status = new SyncStatus(action, done, total, speed, eta, mismatches, lastAction, lastCompleted);
+        progress.publish(action, work);
     }
 
     // ---- gate and steer ----
@@ -263,10 +241,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         }
         long start = work.position();
         long end = windowEnd(start);
-        while (action == SyncAction.RECOVER && checkpoint.alreadyRebuilt(target, start, end)) {
-            work.take(end); // rebuilt before the pass was cut short
+        // Skip what was rebuilt before the pass was cut short (a bounded stretch per call).
+        for (int i = 0; action == SyncAction.RECOVER && checkpoint.alreadyRebuilt(target, start, end); i++) {
+            work.take(end);
             work.finished(end - start);
-            if (!work.seek()) {
+            if (i == SKIPS_PER_CALL || !work.seek()) {
                 return false;
             }
             start = work.position();
@@ -344,16 +323,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     public void onComplete(ArrayIo io, int token, int result) {
         if (token == FSYNC_TOKEN) {
             fsyncing = false;
-            if (result < 0) {
-                io.failMember(target.slot, result);
-                finish(io, false);
-            } else if (target.replacing) {
-                io.promoteReplacement(target.role, target.superblock);
-                finish(io, true);
-            } else {
-                io.promote(target.role, target.superblock);
-                finish(io, true);
-            }
+            finish(io, target.promote(io, result));
             return;
         }
         if (token == CHECKPOINT_TOKEN) {
@@ -414,7 +384,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             boolean write = action == SyncAction.RESYNC;
             if (action != SyncAction.RESYNC) {
                 long differing = BufferCompare.differingBlocks(l.buffer(l.source), l.buffer(c), len, 4096);
-                mismatches += differing * 8;
+                progress.mismatched(differing * 8);
                 write = action == SyncAction.REPAIR && differing > 0;
             }
             // Room was checked for reads of every copy; writes never need more legs than that.
@@ -453,7 +423,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         completed &= !failedTarget;
         LOG.info(io.name() + ": " + action.mdName() + (completed ? " finished" : " stopped") + " after "
                 + work.done() + " of " + work.total() + " bytes" + (action == SyncAction.CHECK
-                || action == SyncAction.REPAIR ? ", mismatch_cnt " + mismatches : ""));
+                || action == SyncAction.REPAIR ? ", mismatch_cnt " + progress.mismatches() : ""));
         if (action == SyncAction.RESYNC && completed) {
             io.keepDirty(false);
         }
@@ -465,9 +435,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     private void toIdle(boolean completed) {
-        finishedNanos = System.nanoTime();
-        lastAction = action;
-        lastCompleted = completed;
+        progress.ended(action, completed, System.nanoTime());
         action = SyncAction.IDLE;
         failedTarget = false;
         checkpoint.end();
