@@ -45,97 +45,138 @@ class RebuildResumeLoopTest {
     private static final long MEMBER = 34L * MIB;
     static final RedundancyOptions SLOW = RedundancyOptions.DEFAULT.withSyncSpeed(8L * MIB, 12L * MIB);
 
+    /** Three loop devices over member files; raid1 created on the first two, the third a spare to be. */
+    private static final class Loops implements AutoCloseable {
+        final Members files;
+        final LoopDevice l0;
+        final LoopDevice l1;
+        final LoopDevice l2;
+        /** What the array holds, as written by {@link #fill}. */
+        byte[] reference;
+        Layout layout;
+        long dataOffset;
+
+        Loops(String name) throws IOException {
+            LoopDevice.assumeAvailable();
+            files = new Members(name, 3, MEMBER);
+            List<AutoCloseable> opened = new ArrayList<>(List.of(files));
+            try {
+                l0 = attach(opened, 0);
+                l1 = attach(opened, 1);
+                l2 = attach(opened, 2);
+                var spec = new CreateSpec(name, "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, pair(), false,
+                        false, BitmapMode.INTERNAL, MIB);
+                try (IoEngine eng = ArrayEndToEndTest.engine()) {
+                    ArrayCreator.create(spec, eng);
+                }
+            } catch (IOException | RuntimeException e) {
+                for (int k = opened.size() - 1; k >= 0; k--) {
+                    closeQuietly(opened.get(k), e); // detach what was attached, even on failure
+                }
+                throw e;
+            }
+        }
+
+        private LoopDevice attach(List<AutoCloseable> opened, int i) throws IOException {
+            LoopDevice l = LoopDevice.attach(files.get(i), 0);
+            opened.add(l);
+            return l;
+        }
+
+        private static void closeQuietly(AutoCloseable c, Exception cause) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
+
+        List<Path> pair() {
+            return List.of(l0.path(), l1.path());
+        }
+
+        List<Path> all() {
+            return List.of(l0.path(), l1.path(), l2.path());
+        }
+
+        long size() {
+            return reference.length;
+        }
+
+        void fill(RaidArray array, long seed) throws Exception {
+            layout = array.layout();
+            reference = new byte[(int) array.size()];
+            ArrayEndToEndTest.writeRandomly(array, reference, 2, 20, seed);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (files; l0; l1; l2) {
+                // detached and deleted in reverse order, even when one fails
+            }
+        }
+    }
+
     @Test
     void stoppedRebuildResumesAtItsCheckpoint() throws Exception {
-        LoopDevice.assumeAvailable();
-        try (Members files = new Members("rsm", 3, MEMBER);
-             LoopDevice l0 = LoopDevice.attach(files.get(0), 0);
-             LoopDevice l1 = LoopDevice.attach(files.get(1), 0);
-             LoopDevice l2 = LoopDevice.attach(files.get(2), 0)) {
-            create(List.of(l0.path(), l1.path()));
-            byte[] reference;
-            Layout layout;
-            long dataOffset;
-            long size;
-            try (OpenArray open = Assembler.assemble(List.of(l0.path(), l1.path()),
-                    AssembleOptions.DEFAULT.withRedundancy(SLOW), ArrayEndToEndTest.engine())) {
+        try (Loops t = new Loops("rsm")) {
+            try (OpenArray open = Assembler.assemble(t.pair(), AssembleOptions.DEFAULT.withRedundancy(SLOW),
+                    ArrayEndToEndTest.engine())) {
                 RaidArray array = open.array();
-                layout = array.layout();
-                size = array.size();
-                dataOffset = open.member(0).dataOffset();
-                reference = new byte[(int) size];
-                ArrayEndToEndTest.writeRandomly(array, reference, 2, 20, 31);
+                t.fill(array, 31);
+                t.dataOffset = open.member(0).dataOffset();
                 try (IoEngine prep = ArrayEndToEndTest.engine()) {
-                    open.addSpare(l2.path(), prep, false);
+                    open.addSpare(t.l2.path(), prep, false);
                 }
                 assertTrue(array.fail(1));
                 Redundancy red = open.redundancy();
                 long until = System.nanoTime() + 30_000_000_000L;
-                while (red.syncStatus().doneBytes() < size * 2 / 5 && System.nanoTime() < until) {
+                while (red.syncStatus().doneBytes() < t.size() * 2 / 5 && System.nanoTime() < until) {
                     Thread.sleep(10);
                 }
-                ArrayEndToEndTest.writeRandomly(array, reference, 2, 10, 32); // client writes mid-rebuild
+                ArrayEndToEndTest.writeRandomly(array, t.reference, 2, 10, 32); // client writes mid-rebuild
                 assertEquals(SyncAction.RECOVER, red.syncStatus().action(), "stopped while rebuilding");
             }
-            long resumeAt = recoveryOffset(files.get(2));
-            assertTrue(resumeAt >= size * 2 / 5 && resumeAt < size, "checkpoint at stop: " + resumeAt + " of " + size);
+            long resumeAt = recoveryOffset(t.files.get(2));
+            assertTrue(resumeAt >= t.size() * 2 / 5 && resumeAt < t.size(), "checkpoint at stop: " + resumeAt);
             if (Mdadm.installed()) {
-                Map<String, String> ex = Mdadm.examine(l2.path());
+                Map<String, String> ex = Mdadm.examine(t.l2.path());
                 assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
                 assertEquals("Active device 1", ex.get("Device Role"), ex.get("_raw"));
-                assertEquals(Mdadm.examine(l0.path()).get("Events"), ex.get("Events"), "updated with the survivor");
+                assertEquals(Mdadm.examine(t.l0.path()).get("Events"), ex.get("Events"), "updated with the survivor");
             }
-            resumeAndCompare(files, List.of(l0.path(), l1.path(), l2.path()), l2.path(), resumeAt, reference, layout,
-                    dataOffset);
+            resumeAndCompare(t, resumeAt);
         }
     }
 
     @Test
     void rebuildKilledWithSigkillResumesFromTheLastCheckpoint() throws Exception {
-        LoopDevice.assumeAvailable();
-        try (Members files = new Members("rsk", 3, MEMBER);
-             LoopDevice l0 = LoopDevice.attach(files.get(0), 0);
-             LoopDevice l1 = LoopDevice.attach(files.get(1), 0);
-             LoopDevice l2 = LoopDevice.attach(files.get(2), 0)) {
-            create(List.of(l0.path(), l1.path()));
-            byte[] reference;
-            Layout layout;
-            long dataOffset;
-            long size;
-            try (OpenArray open = Redundant.assemble(List.of(l0.path(), l1.path()), 5000)) {
-                layout = open.array().layout();
-                size = open.array().size();
-                dataOffset = open.member(0).dataOffset();
-                reference = new byte[(int) size];
-                ArrayEndToEndTest.writeRandomly(open.array(), reference, 2, 20, 33);
+        try (Loops t = new Loops("rsk")) {
+            try (OpenArray open = Redundant.assemble(t.pair(), 5000)) {
+                t.fill(open.array(), 33);
+                t.dataOffset = open.member(0).dataOffset();
             }
-            Process child = startChild("fail", files, List.of(l0.path(), l1.path()), l2.path());
+            Process child = startChild("fail", t.files, t.pair(), t.l2.path());
             try {
                 long until = System.nanoTime() + 30_000_000_000L;
-                while (recoveryOffset(files.get(2)) < size / 4 && System.nanoTime() < until && child.isAlive()) {
+                while (recoveryOffset(t.files.get(2)) < t.size() / 4 && System.nanoTime() < until && child.isAlive()) {
                     Thread.sleep(20);
                 }
                 assertTrue(child.isAlive(), "the child died by itself");
             } finally {
                 kill(child);
             }
-            long resumeAt = recoveryOffset(files.get(2));
-            assertTrue(resumeAt >= size / 4 && resumeAt < size, "checkpoint at the kill: " + resumeAt + " of " + size);
-            resumeAndCompare(files, List.of(l0.path(), l1.path(), l2.path()), l2.path(), resumeAt, reference, layout,
-                    dataOffset);
+            long resumeAt = recoveryOffset(t.files.get(2));
+            assertTrue(resumeAt >= t.size() / 4 && resumeAt < t.size(), "checkpoint at the kill: " + resumeAt);
+            resumeAndCompare(t, resumeAt);
         }
     }
 
     @Test
     void spareAddedBeforeSigkillIsFoundAgain() throws Exception {
-        LoopDevice.assumeAvailable();
-        try (Members files = new Members("rss", 3, MEMBER);
-             LoopDevice l0 = LoopDevice.attach(files.get(0), 0);
-             LoopDevice l1 = LoopDevice.attach(files.get(1), 0);
-             LoopDevice l2 = LoopDevice.attach(files.get(2), 0)) {
-            create(List.of(l0.path(), l1.path()));
-            kill(startChild("spare", files, List.of(l0.path(), l1.path()), l2.path()));
-            try (OpenArray open = assembleAfterKill(List.of(l0.path(), l1.path(), l2.path()))) {
+        try (Loops t = new Loops("rss")) {
+            kill(startChild("spare", t.files, t.pair(), t.l2.path()));
+            try (OpenArray open = assembleAfterKill(t.all())) {
                 assertEquals(1, open.redundancy().spareCount(), "the spare is back after the kill");
                 assertEquals(2, open.array().workingCount());
                 assertFalse(open.array().degraded());
@@ -143,25 +184,22 @@ class RebuildResumeLoopTest {
         }
     }
 
-    /** Reassembles {@code paths}; {@code rebuilt} resumes at {@code resumeAt}; then compares bytes. */
-    private static void resumeAndCompare(Members files, List<Path> paths, Path rebuilt, long resumeAt, byte[] reference,
-                                         Layout layout, long dataOffset) throws Exception {
-        try (OpenArray open = assembleAfterKill(paths)) {
+    /** Reassembles all three; the spare resumes its rebuild at {@code resumeAt}; then compares bytes. */
+    private static void resumeAndCompare(Loops t, long resumeAt) throws Exception {
+        try (OpenArray open = assembleAfterKill(t.all())) {
             assertEquals(MemberState.REBUILDING, open.member(1).state(), "taken back as the member being rebuilt");
-            assertEquals(rebuilt, open.member(1).device().path());
+            assertEquals(t.l2.path(), open.member(1).device().path());
             Redundancy red = open.redundancy();
             assertTrue(red.awaitSyncIdle(60_000));
             assertEquals(SyncAction.RECOVER, red.syncStatus().lastAction());
             assertTrue(red.syncStatus().lastCompleted());
-            long size = open.array().size();
-            assertEquals(size - resumeAt, red.sync().copiedBytes(), "resumed at the checkpoint, not from zero");
-            assertTrue(red.sync().copiedBytes() < size);
+            assertEquals(t.size() - resumeAt, red.sync().copiedBytes(), "resumed at the checkpoint, not from zero");
             assertEquals(MemberState.IN_SYNC, open.member(1).state());
-            ArrayEndToEndTest.verifyThroughArray(open.array(), reference);
+            ArrayEndToEndTest.verifyThroughArray(open.array(), t.reference);
         }
-        assertEquals(0, Redundant.differingBytes(List.of(files.get(0), files.get(2)), layout, dataOffset),
+        assertEquals(0, Redundant.differingBytes(List.of(t.files.get(0), t.files.get(2)), t.layout, t.dataOffset),
                 "the rebuilt member is a byte-for-byte copy");
-        assertFalse(superblock(files.get(2)).hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET));
+        assertFalse(superblock(t.files.get(2)).hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET));
     }
 
     /**
@@ -179,14 +217,6 @@ class RebuildResumeLoopTest {
                 }
                 Thread.sleep(50);
             }
-        }
-    }
-
-    private static void create(List<Path> members) throws IOException {
-        var spec = new CreateSpec("rsm", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, members, false, false,
-                BitmapMode.INTERNAL, MIB);
-        try (IoEngine eng = ArrayEndToEndTest.engine()) {
-            ArrayCreator.create(spec, eng);
         }
     }
 
