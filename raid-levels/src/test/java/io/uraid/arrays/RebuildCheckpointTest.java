@@ -21,6 +21,8 @@ import io.uraid.io.testing.MemoryDisk;
 import io.uraid.io.testing.MemoryEngine;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +38,7 @@ class RebuildCheckpointTest {
     private static final RedundancyOptions SLOW = RedundancyOptions.DEFAULT.withSyncSpeed(4L * MIB, 8L * MIB);
 
     /** Disks durable at a power cut during the rebuild of role 1 onto the spare (the last disk). */
-    private record Cut(MemoryMembers members, int spare, byte[] data, long dataOffset) {
+    private record Cut(MemoryMembers members, int spare, byte[] data, long dataOffset, boolean replace) {
         MemoryDisk spareDisk() {
             return members.disks[spare];
         }
@@ -44,7 +46,7 @@ class RebuildCheckpointTest {
 
     @Test
     void raid1PowerCutMidRebuildResumesFromADurableCheckpoint() throws Exception {
-        Cut cut = cutDuringRebuild("raid1", 2, offset -> offset >= MEMBER / 4);
+        Cut cut = cutDuringRebuild("raid1", 2, false, offset -> offset >= MEMBER / 4);
         long size = cut.data().length;
         long resumeAt = checkpointOf(cut);
         assertTrue(resumeAt >= MEMBER / 4 && resumeAt < size, "recovery offset " + resumeAt + " of " + size);
@@ -58,7 +60,7 @@ class RebuildCheckpointTest {
 
     @Test
     void raid10PowerCutMidRebuildResumesFromADurableCheckpoint() throws Exception {
-        Cut cut = cutDuringRebuild("raid10", 3, offset -> offset >= MEMBER / 4);
+        Cut cut = cutDuringRebuild("raid10", 3, false, offset -> offset >= MEMBER / 4);
         long size = cut.data().length;
         long onMember = size * 2 / 3; // n2 over three disks: each holds two thirds of the array
         long resumeAt = checkpointOf(cut);
@@ -74,7 +76,7 @@ class RebuildCheckpointTest {
 
     @Test
     void spareThatTookARoleIsRecordedInItAtOnce() throws Exception {
-        Cut cut = cutDuringRebuild("raid1", 2, offset -> offset >= 0);
+        Cut cut = cutDuringRebuild("raid1", 2, false, offset -> offset >= 0);
         MdSuperblock spare = superblock(cut.spareDisk());
         MdSuperblock survivor = superblock(cut.members().disks[0]);
         MdSuperblock failed = superblock(cut.members().disks[1]);
@@ -88,12 +90,43 @@ class RebuildCheckpointTest {
         assertArrayEquals(cut.data(), cut.spareDisk().bytes(cut.dataOffset(), cut.data().length));
     }
 
+    @Test
+    void replacementCutShortResumesItsCopyAndThenTakesTheRole() throws Exception {
+        Cut cut = cutDuringRebuild("raid1", 2, true, offset -> offset >= MEMBER / 4);
+        MdSuperblock rep = superblock(cut.spareDisk());
+        assertTrue(rep.hasFeature(MdConstants.FEATURE_REPLACEMENT), "feature_map " + rep.featureMap());
+        assertEquals(1, rep.devRole(rep.devNumber()));
+        MdSuperblock survivor = superblock(cut.members().disks[0]);
+        assertEquals(1, survivor.devRole(rep.devNumber()), "the tables list the replacement in role 1 too");
+        assertEquals(1, survivor.devRole(superblock(cut.members().disks[1]).devNumber()), "beside the member");
+        long resumeAt = checkpointOf(cut);
+        assertTrue(resumeAt >= MEMBER / 4 && resumeAt < cut.data().length, "recovery offset " + resumeAt);
+        if (Mdadm.installed()) {
+            Path image = java.nio.file.Files.createTempFile("uraid-replacement", ".img");
+            try {
+                java.nio.file.Files.write(image, cut.spareDisk().durableBytes(0, (int) MEMBER));
+                Map<String, String> ex = Mdadm.examine(image);
+                assertEquals("Replacement device 1", ex.get("Device Role"), ex.get("_raw"));
+                assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
+            } finally {
+                java.nio.file.Files.delete(image);
+            }
+        }
+        assertEquals(cut.data().length - resumeAt, resume(cut));
+        assertArrayEquals(cut.data(), cut.spareDisk().bytes(cut.dataOffset(), cut.data().length));
+        MdSuperblock after = superblock(cut.spareDisk());
+        assertFalse(after.hasFeature(MdConstants.FEATURE_REPLACEMENT), "it is the member now");
+        assertEquals(MdConstants.ROLE_FAULTY, after.devRole(superblock(cut.members().disks[1]).devNumber()),
+                "the replaced member is faulty");
+    }
+
     /**
-     * Creates {@code level} on {@code disks} in-memory disks, fills it, adds a spare, fails role
-     * 1 and takes the durable images once the spare's superblock records a recovery offset that
-     * {@code when} accepts.
+     * Creates {@code level} on {@code disks} in-memory disks, fills it, adds a spare and fails
+     * role 1 (or, with {@code replace}, starts replacing role 1 with it), and takes the durable
+     * images once the spare's superblock records a recovery offset that {@code when} accepts.
      */
-    private static Cut cutDuringRebuild(String level, int disks, LongPredicate when) throws Exception {
+    private static Cut cutDuringRebuild(String level, int disks, boolean replace, LongPredicate when)
+            throws Exception {
         MemoryMembers mm = new MemoryMembers("ckp-" + level, disks + 1, MEMBER);
         mm.create(level, disks, BitmapMode.INTERNAL, MIB);
         try (OpenArray open = mm.assembleFirst(disks, AssembleOptions.DEFAULT.withRedundancy(SLOW))) {
@@ -103,29 +136,39 @@ class RebuildCheckpointTest {
             BlockingIo.flush(array);
             try (MemoryEngine prep = new MemoryEngine(64)) {
                 prep.attach(mm.paths.get(disks), mm.disks[disks]);
-                open.addSpare(mm.paths.get(disks), prep, false);
+                if (replace) {
+                    assertTrue(open.replace(1, mm.paths.get(disks), prep, false));
+                } else {
+                    open.addSpare(mm.paths.get(disks), prep, false);
+                    assertTrue(array.fail(1));
+                }
             }
-            assertTrue(array.fail(1));
             long until = System.nanoTime() + 30_000_000_000L;
             while (!when.test(durableRecoveryOffset(mm.disks[disks])) && System.nanoTime() < until) {
                 Thread.sleep(2);
             }
             assertEquals(SyncAction.RECOVER, open.redundancy().syncStatus().action(), "still rebuilding at the cut");
-            return new Cut(mm.powerCutCopy(), disks, data, open.member(0).dataOffset());
+            return new Cut(mm.powerCutCopy(), disks, data, open.member(0).dataOffset(), replace);
         }
     }
 
     /** Assembles the cut disks, lets the rebuild finish, checks the copies; returns the bytes it copied. */
     private static long resume(Cut cut) throws Exception {
         try (OpenArray again = cut.members().assemble(AssembleOptions.DEFAULT)) {
-            assertEquals(MemberState.REBUILDING, again.member(1).state(), "taken back as the member being rebuilt");
-            assertEquals(cut.members().paths.get(cut.spare()), again.member(1).device().path());
+            if (cut.replace()) {
+                assertEquals(MemberState.IN_SYNC, again.member(1).state(), "the member in service stays in service");
+                assertEquals(cut.members().paths.get(1), again.member(1).device().path());
+                assertFalse(again.array().degraded());
+            } else {
+                assertEquals(MemberState.REBUILDING, again.member(1).state(), "taken back as the member being rebuilt");
+            }
             Redundancy red = again.redundancy();
             assertTrue(red.awaitSyncIdle(60_000));
             assertEquals(SyncAction.RECOVER, red.syncStatus().lastAction());
             assertTrue(red.syncStatus().lastCompleted());
             long copied = red.sync().copiedBytes();
             assertEquals(MemberState.IN_SYNC, again.member(1).state());
+            assertEquals(cut.members().paths.get(cut.spare()), again.member(1).device().path());
             assertTrue(red.request(SyncAction.CHECK));
             assertTrue(red.awaitSyncIdle(60_000));
             assertEquals(0, red.syncStatus().mismatches(), "every copy agrees after the resumed rebuild");

@@ -80,7 +80,7 @@ public final class Assembler {
                 throw new IOException(dev.path() + ": superblock records offset " + sb.superOffset() + ", not 8 (1.2)");
             }
             int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET
-                    | MdConstants.FEATURE_RECOVERY_OFFSET;
+                    | MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT;
             if ((sb.featureMap() & ~known) != 0) {
                 throw new IOException(dev.path() + ": md features 0x" + Integer.toHexString(sb.featureMap())
                         + " (bitmap, reshape, journal...) are not supported yet");
@@ -101,6 +101,8 @@ public final class Assembler {
         RaidLevel level = LevelRegistry.byMdLevel(newest.level());
         int disks = newest.raidDisks();
         MemberDevice[] byRole = new MemberDevice[disks];
+        MemberDevice[] replacing = new MemberDevice[disks];
+        List<MemberDevice> halfJoined = new ArrayList<>();
         List<MemberDevice> used = new ArrayList<>();
         Map<Integer, MemberDevice> spares = new java.util.TreeMap<>();
         for (MemberDevice m : found) {
@@ -129,6 +131,14 @@ public final class Assembler {
                 m.device().close();
             } else if (role >= disks) {
                 throw new IOException(dev + ": role " + role + " is outside the array's " + disks + " raid devices");
+            } else if (joinedBeforeItsOwnUpdate(m)) {
+                halfJoined.add(m);
+            } else if (m.superblock().hasFeature(MdConstants.FEATURE_REPLACEMENT)) {
+                if (replacing[role] != null) {
+                    throw new IOException(dev + " and " + replacing[role].device().path() + " both replace role " + role);
+                }
+                replacing[role] = m;
+                used.add(m);
             } else if (byRole[role] != null) {
                 throw new IOException(dev + " and " + byRole[role].device().path() + " both claim role " + role);
             } else {
@@ -140,6 +150,24 @@ public final class Assembler {
             if (spares.containsKey(m.slot())) {
                 throw new IOException(spares.get(m.slot()).device().path() + " claims slot " + m.slot()
                         + " of active member " + m.device().path());
+            }
+        }
+        for (MemberDevice m : halfJoined) {
+            // A crash cut short the update that gave it a role: it holds nothing yet. It is the
+            // role's member being rebuilt (from 0) if the role is free, else a spare again.
+            int role = newest.devRole(m.slot());
+            if (byRole[role] == null) {
+                byRole[role] = m;
+                used.add(m);
+            } else if (spares.putIfAbsent(m.slot(), m) != null) {
+                throw new IOException(m.device().path() + " and " + spares.get(m.slot()).device().path()
+                        + " both claim slot " + m.slot());
+            }
+        }
+        for (int r = 0; r < disks; r++) {
+            if (replacing[r] != null && byRole[r] == null) {
+                byRole[r] = replacing[r]; // the member it replaced is gone: it is the role's member being rebuilt
+                replacing[r] = null;
             }
         }
         Geometry geometry = geometry(newest, level, byRole);
@@ -169,6 +197,9 @@ public final class Assembler {
             if (rebuildFrom[r] >= 0) {
                 writer.install(r, sbs[r]); // every table, its own included, names it in the role
             }
+            if (replacing[r] != null) {
+                writer.installReplacement(r, replacing[r].superblock());
+            }
         }
         RaidArray array = new RaidArray(name, level, geometry, members, engine, ENGINE_ENTRIES,
                 options.options(), writer, newest.events());
@@ -185,6 +216,15 @@ public final class Assembler {
                 LOG.info(byRole[r].device().path() + ": role " + r + " was being rebuilt; resuming at sector "
                         + rebuildFrom[r] / SECTOR);
                 redundancy.resumeRebuildBeforeStart(r, byRole[r].superblock(), rebuildFrom[r]);
+            }
+            MemberDevice rep = replacing[r];
+            if (rep != null) {
+                long from = rep.superblock().hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET)
+                        ? rep.superblock().recoveryOffset() * SECTOR : 0;
+                LOG.info(rep.device().path() + ": was replacing role " + r + "; resuming the copy at sector "
+                        + from / SECTOR);
+                redundancy.resumeReplaceBeforeStart(r, rep.device(), rep.superblock().dataOffset() * SECTOR,
+                        rep.superblock(), from);
             }
         }
         for (MemberDevice m : spares.values()) {
@@ -211,6 +251,12 @@ public final class Assembler {
             return own.recoveryOffset() * SECTOR;
         }
         return own.devRole(slot) == MdConstants.ROLE_SPARE ? 0 : -1;
+    }
+
+    /** Its own superblock still calls it a spare and carries no progress, the newest table gave it a role. */
+    private static boolean joinedBeforeItsOwnUpdate(MemberDevice m) {
+        return m.superblock().devRole(m.slot()) == MdConstants.ROLE_SPARE
+                && !m.superblock().hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET);
     }
 
     /** Both the newest table and the device's own superblock call its slot a spare. */

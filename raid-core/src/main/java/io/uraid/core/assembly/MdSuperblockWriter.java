@@ -15,12 +15,15 @@ import java.time.Instant;
  */
 final class MdSuperblockWriter implements SuperblockWriter {
     private final MdSuperblock[] byRole;
+    /** Per role, the superblock of the device replacing its member, or null. */
+    private final MdSuperblock[] replacements;
     /** dev_roles entries set by member changes after assembly: slot -> role (-1: none). */
     private final int[] slotRoles = new int[MdConstants.V1_MAX_DEVS];
 
     /** @param byRole the current superblock of each role's device (null for missing roles) */
     MdSuperblockWriter(MdSuperblock[] byRole) {
         this.byRole = byRole.clone();
+        this.replacements = new MdSuperblock[byRole.length];
         java.util.Arrays.fill(slotRoles, -1);
     }
 
@@ -32,6 +35,22 @@ final class MdSuperblockWriter implements SuperblockWriter {
         }
         slotRoles[superblock.devNumber()] = role;
         byRole[role] = superblock;
+        replacements[role] = null;
+    }
+
+    @Override
+    public synchronized void installReplacement(int role, MdSuperblock superblock) {
+        slotRoles[superblock.devNumber()] = role;
+        replacements[role] = superblock;
+    }
+
+    @Override
+    public synchronized void dropReplacement(int role) {
+        MdSuperblock rep = replacements[role];
+        if (rep != null) {
+            slotRoles[rep.devNumber()] = MdConstants.ROLE_FAULTY;
+            replacements[role] = null;
+        }
     }
 
     @Override
@@ -47,19 +66,22 @@ final class MdSuperblockWriter implements SuperblockWriter {
     private static final long SECTOR = 512;
 
     @Override
-    public synchronized void encode(int role, MemberState[] states, long events, boolean clean, long recoveryOffset,
+    public synchronized void encode(int slot, MemberState[] states, long events, boolean clean, long recoveryOffset,
                                     ByteBuffer out) {
-        MdSuperblock base = byRole[role];
-        int features = base.featureMap() & ~MdConstants.FEATURE_RECOVERY_OFFSET;
+        boolean replacement = slot >= byRole.length;
+        int role = replacement ? slot - byRole.length : slot;
+        MdSuperblock base = replacement ? replacements[role] : byRole[role];
+        int features = base.featureMap() & ~(MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT);
+        features |= replacement ? MdConstants.FEATURE_REPLACEMENT : 0;
         MdSuperblock.Builder b = base.toBuilder()
                 .featureMap(recoveryOffset < 0 ? features : features | MdConstants.FEATURE_RECOVERY_OFFSET)
                 .recoveryOffset(recoveryOffset < 0 ? 0 : recoveryOffset / SECTOR)
                 .events(events)
                 .utime(Instant.now())
                 .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);
-        for (int slot = 0; slot < slotRoles.length; slot++) {
-            if (slotRoles[slot] >= 0) {
-                b.devRole(slot, slotRoles[slot]);
+        for (int dev = 0; dev < slotRoles.length; dev++) {
+            if (slotRoles[dev] >= 0) {
+                b.devRole(dev, slotRoles[dev]);
             }
         }
         for (int r = 0; r < states.length; r++) {
@@ -68,7 +90,11 @@ final class MdSuperblockWriter implements SuperblockWriter {
             }
         }
         MdSuperblock sb = b.build();
-        byRole[role] = sb;
+        if (replacement) {
+            replacements[role] = sb;
+        } else {
+            byRole[role] = sb;
+        }
         out.clear();
         out.put(sb.encode());
         out.clear();

@@ -16,8 +16,7 @@ import io.uraid.core.spi.Layout;
  * <p>Array prefix to member offset: every member byte below the returned offset must belong to
  * an array byte below the prefix. That holds when, for each copy index, the member offset never
  * decreases as the array offset grows, which is true of md's raid1 and raid10 (near, far,
- * offset) layouts. A replacement (its superblock is not written during the copy) keeps no
- * checkpoint. Dispatcher thread only.
+ * offset) layouts. A replacement keeps its checkpoint the same way. Dispatcher thread only.
  */
 final class RecoveryCheckpoint {
     /** Time between checkpoints while a rebuild runs (md writes its superblocks about as often). */
@@ -41,7 +40,7 @@ final class RecoveryCheckpoint {
 
     /** A rebuild of {@code t} starts; its member holds good copies below {@code from} bytes. */
     void start(RecoverTarget t, long from, long now) {
-        target = t.replacing ? null : t;
+        target = t;
         resumeFrom = from;
         recorded = from;
         pending = -1;
@@ -101,7 +100,7 @@ final class RecoveryCheckpoint {
             io.failMember(target.slot, result);
             target = null; // nothing more to record for a failed member
         } else {
-            io.checkpoint(target.role, offset);
+            io.checkpoint(target.slot, offset);
             recorded = offset;
         }
     }

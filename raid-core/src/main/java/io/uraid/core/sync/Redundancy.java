@@ -184,7 +184,21 @@ public final class Redundancy {
      */
     public void resumeRebuildBeforeStart(int role, MdSuperblock superblock, long from) {
         requireRedundant("rebuild a member");
-        array.callBeforeStart(io -> spares.resume(new SpareRebuilder.Resume(role, superblock, from)));
+        array.callBeforeStart(io -> spares.resume(new SpareRebuilder.Resume(role, superblock, from, false)));
+    }
+
+    /**
+     * A device assembled as the replacement of the member in {@code role} (its superblock has
+     * md's replacement feature): it is installed as such and its copy resumes at {@code from}
+     * bytes of its data area, like {@link #resumeRebuildBeforeStart}.
+     */
+    public void resumeReplaceBeforeStart(int role, BlockDevice device, long dataOffset, MdSuperblock superblock,
+                                         long from) {
+        requireRedundant("replace a member");
+        array.callBeforeStart(io -> {
+            io.installReplacement(role, device, dataOffset, superblock);
+            spares.resume(new SpareRebuilder.Resume(role, superblock, from, true));
+        });
     }
 
     /**
@@ -244,7 +258,7 @@ public final class Redundancy {
                     || sync.status().running()) {
                 return false;
             }
-            io.installReplacement(role, device, dataOffset);
+            io.installReplacement(role, device, dataOffset, superblock);
             return sync.beginRecover(io, role, superblock, false, true, 0);
         }));
     }

@@ -21,7 +21,7 @@ final class SpareRebuilder implements BackgroundTask {
     }
 
     /** A rebuild cut short that assembly found: the role, its device's superblock, where to resume. */
-    record Resume(int role, MdSuperblock superblock, long from) {
+    record Resume(int role, MdSuperblock superblock, long from, boolean replacement) {
     }
 
     private final SyncEngine sync;
@@ -83,8 +83,10 @@ final class SpareRebuilder implements BackgroundTask {
         Resume r0 = resumes.peek();
         if (r0 != null) {
             resumes.poll();
-            if (io.member(r0.role()).state() == MemberState.REBUILDING) {
-                sync.beginRecover(io, r0.role(), r0.superblock(), false, false, r0.from());
+            if (r0.replacement() && !io.member(r0.role()).inSync()) {
+                io.dropReplacement(r0.role()); // nothing in service left to copy from in that role
+            } else if (io.slot(r0.role() + (r0.replacement() ? io.raidDisks() : 0)).state() == MemberState.REBUILDING) {
+                sync.beginRecover(io, r0.role(), r0.superblock(), false, r0.replacement(), r0.from());
             }
             resumesPending = resumes.size(); // only now: the engine already reports the pass running
             return true;
