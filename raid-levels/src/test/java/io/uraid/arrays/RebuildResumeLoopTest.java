@@ -139,9 +139,14 @@ class RebuildResumeLoopTest {
             }
             long resumeAt = recoveryOffset(t.files.get(2));
             assertTrue(resumeAt >= t.size() * 2 / 5 && resumeAt < t.size(), "checkpoint at stop: " + resumeAt);
+            String ours = io.uraid.core.report.MemberExaminer.text(t.l2.path(), java.time.ZoneOffset.UTC, "testhost");
+            assertTrue(ours.contains("Recovery Offset : " + resumeAt / 512 + " sectors\n"), ours);
+            assertTrue(ours.contains("Device Role : Active device 1\n"), ours);
             if (Mdadm.installed()) {
                 Map<String, String> ex = Mdadm.examine(t.l2.path());
                 assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
+                assertTrue(ex.get("_raw").contains(line(ours, "Recovery Offset")), "uraid examine says it as mdadm: "
+                        + ex.get("_raw"));
                 assertEquals("Active device 1", ex.get("Device Role"), ex.get("_raw"));
                 assertEquals(Mdadm.examine(t.l0.path()).get("Events"), ex.get("Events"), "updated with the survivor");
             }
@@ -200,6 +205,11 @@ class RebuildResumeLoopTest {
         assertEquals(0, Redundant.differingBytes(List.of(t.files.get(0), t.files.get(2)), t.layout, t.dataOffset),
                 "the rebuilt member is a byte-for-byte copy");
         assertFalse(superblock(t.files.get(2)).hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET));
+    }
+
+    /** The line of {@code text} holding {@code key}. */
+    private static String line(String text, String key) {
+        return text.lines().filter(l -> l.contains(key)).findFirst().orElseThrow();
     }
 
     /**
