@@ -58,11 +58,13 @@ class RebuildCheckpointTest {
         assertArrayEquals(cut.data(), cut.spareDisk().bytes(cut.dataOffset(), (int) size), "a full copy");
     }
 
-    @Test
-    void raid10PowerCutMidRebuildResumesFromADurableCheckpoint() throws Exception {
-        Cut cut = cutDuringRebuild("raid10", 3, false, offset -> offset >= MEMBER / 4);
+    /** Three disks: every member holds both copy indexes; four: role 1 holds only second copies. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {3, 4})
+    void raid10PowerCutMidRebuildResumesFromADurableCheckpoint(int disks) throws Exception {
+        Cut cut = cutDuringRebuild("raid10", disks, false, offset -> offset >= MEMBER / 4);
         long size = cut.data().length;
-        long onMember = size * 2 / 3; // n2 over three disks: each holds two thirds of the array
+        long onMember = size * 2 / disks; // n2: each member holds 2/disks of the array
         long resumeAt = checkpointOf(cut);
         assertTrue(resumeAt >= MEMBER / 4 && resumeAt < onMember, "recovery offset " + resumeAt);
         byte[] below = cut.spareDisk().bytes(cut.dataOffset(), (int) resumeAt);

@@ -14,14 +14,17 @@ import io.uraid.core.spi.Layout;
  * the superblock never claims more than is on the medium.
  *
  * <p>Array prefix to member offset: every member byte below the returned offset must belong to
- * an array byte below the prefix. That holds when, for each copy index, the member offset never
- * decreases as the array offset grows, which is true of md's raid1 and raid10 (near, far,
- * offset) layouts. A replacement keeps its checkpoint the same way. Dispatcher thread only.
+ * an array byte below the prefix. That holds when, for each copy index, the offsets on any one
+ * member never decrease as the array offset grows, which is true of md's raid1 and raid10
+ * (near, far, offset) layouts; so the first piece past the prefix that each copy index puts on
+ * the member bounds all later ones. A replacement keeps its checkpoint the same way.
+ *
+ * <p>Dispatcher thread only.
  */
 final class RecoveryCheckpoint {
     /** Time between checkpoints while a rebuild runs (md writes its superblocks about as often). */
     static final long INTERVAL_NANOS = 1_000_000_000L;
-    /** Layout pieces looked at past the prefix for the member offset (a few rows of chunks). */
+    /** Layout pieces looked at past the prefix for the member offset (many placement periods). */
     private static final int SCAN_PIECES = 1024;
 
     private final Layout layout;
@@ -130,9 +133,9 @@ final class RecoveryCheckpoint {
             }
             at += layout.bytesToBoundary(at);
         }
-        if (found < copies && at < size) {
-            return recorded; // a copy not met within the scan: claim nothing new
-        }
+        // A copy index not met within the scan never lands on the target: md's layouts repeat
+        // their placement every few chunk rows (raid10 n2 over four disks keeps only second
+        // copies on odd roles), far fewer than SCAN_PIECES pieces.
         return least == Long.MAX_VALUE ? recorded : Math.max(recorded, least);
     }
 
