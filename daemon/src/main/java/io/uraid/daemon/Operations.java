@@ -85,8 +85,11 @@ public final class Operations {
         }
         ManagedArray m = daemon.assemble(rest.get(0), devices, run, null);
         int spares = m.open().redundancy().spareCount();
+        long rebuilding = java.util.Arrays.stream(m.array().members())
+                .filter(x -> x.state() == MemberState.REBUILDING).count();
         return m.name() + " has been started with " + m.array().workingCount() + " drive(s) (out of "
-                + m.array().members().length + ")" + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n";
+                + m.array().members().length + ")" + (rebuilding > 0 ? ", " + rebuilding + " rebuilding" : "")
+                + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n";
     }
 
     /** The running array named by {@code args[0]} and the role of member {@code args[1]}. */

@@ -208,6 +208,34 @@ class DaemonControlTest {
     }
 
     @Test
+    void aRebuildCutShortResumesWhenTheDaemonAssemblesTheArray() throws Exception {
+        Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
+        var slow = io.uraid.core.assembly.AssembleOptions.DEFAULT.withRedundancy(
+                io.uraid.core.sync.RedundancyOptions.DEFAULT.withSyncSpeed(2L << 20, 4L << 20));
+        try (var open = io.uraid.core.assembly.Assembler.assemble(mirror, slow, new IoUringEngine(256));
+             IoEngine prep = new IoUringEngine(8)) {
+            open.addSpare(spare, prep, false);
+            assertTrue(open.array().fail(1));
+            long until = System.currentTimeMillis() + 30_000;
+            while (open.redundancy().syncStatus().doneBytes() < (4L << 20) && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
+            assertTrue(open.redundancy().syncStatus().running(), "stopped while rebuilding");
+        }
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString(), spare.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("started with 1 drive(s) (out of 2), 1 rebuilding"), r[1]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        r = uraid("detail", "mir");
+        assertTrue(r[1].matches("(?s).*\\n\\s+2\\s+0\\s+0\\s+1\\s+active sync   " + spare + "\\n.*"),
+                "the spare finished its rebuild into role 1: " + r[1]);
+        assertTrue(!r[1].contains(mirror.get(1).toString()), "the failed member stays out: " + r[1]);
+    }
+
+    @Test
     void benchDrivesAnExportOfTheDaemon() {
         String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
         assertEquals("0", r[0], r[2]);
