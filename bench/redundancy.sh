@@ -7,6 +7,7 @@
 # Needs root (loop devices). Loop devices and files are removed on exit, even on failure.
 #
 #   sudo bench/redundancy.sh           # SIZE per member (512M), RUNTIME seconds per run (3), ROUNDS (5)
+#   sudo ONLY=rebuild bench/redundancy.sh   # just the idle rebuild against the spare's sequential write
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZE="${SIZE:-512M}"
@@ -27,7 +28,11 @@ for i in 0 1 2; do
   LOOPS+=("$(losetup -f --show "$f")")
 done
 (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
-cmd=(java -Xms128m -Xmx128m -cp "$ROOT/cli/target/uraid.jar" io.uraid.perf.RedundancyBench "${LOOPS[@]}"
-     "$RUNTIME" "$ROUNDS")
+if [ "${ONLY:-}" = rebuild ]; then
+  cmd=(java -Xms128m -Xmx128m -cp "$ROOT/cli/target/uraid.jar" io.uraid.perf.RebuildBench "${LOOPS[@]}" "$ROUNDS")
+else
+  cmd=(java -Xms128m -Xmx128m -cp "$ROOT/cli/target/uraid.jar" io.uraid.perf.RedundancyBench "${LOOPS[@]}"
+       "$RUNTIME" "$ROUNDS")
+fi
 echo "== ${cmd[*]}" >&2
 "${cmd[@]}" 2> >(grep -v -e '^INFO' -e '^[A-Z][a-z][a-z] [0-9]' >&2)

@@ -85,8 +85,11 @@ public final class Operations {
         }
         ManagedArray m = daemon.assemble(rest.get(0), devices, run, null);
         int spares = m.open().redundancy().spareCount();
+        long rebuilding = java.util.Arrays.stream(m.array().members())
+                .filter(x -> x.state() == MemberState.REBUILDING).count();
         return m.name() + " has been started with " + m.array().workingCount() + " drive(s) (out of "
-                + m.array().members().length + ")" + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n";
+                + m.array().members().length + ")" + (rebuilding > 0 ? ", " + rebuilding + " rebuilding" : "")
+                + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n";
     }
 
     /** The running array named by {@code args[0]} and the role of member {@code args[1]}. */
@@ -121,6 +124,12 @@ public final class Operations {
     }
 
     private String remove(List<String> args) throws IOException {
+        need(args, 2, "remove NAME DEV");
+        ManagedArray spareOf = daemon.get(args.get(0));
+        if (spareOf.roleOf(Path.of(args.get(1))) < 0 && spareOf.open().removeSpare(Path.of(args.get(1)))) {
+            LOG.warning("array " + spareOf.name() + ": spare " + args.get(1) + " removed by request");
+            return "hot removed " + args.get(1) + " from " + spareOf.name() + "\n";
+        }
         Target t = member(args, "remove NAME DEV");
         ManagedArray m = t.array();
         int role = t.role();

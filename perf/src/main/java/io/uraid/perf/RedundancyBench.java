@@ -8,14 +8,9 @@ import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.spi.LevelRegistry;
-import io.uraid.core.sync.RedundancyOptions;
 import io.uraid.core.sync.SyncStatus;
-import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
-import io.uraid.io.OpenOptions;
-import io.uraid.io.SyncIo;
-import io.uraid.io.uring.IoUringEngine;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * two, the third a spare): 4 KiB random-write IOPS with {@code --bitmap none} against an
  * internal bitmap (mdadm's 64 MiB chunk and a 1 MiB chunk), interleaved rounds, medians; rebuild
  * speed on an idle array against the spare's sequential write speed; and client IOPS during a
- * rebuild throttled by md's default limits against the same array idle.
+ * rebuild throttled by md's default limits against the same array idle ({@link RebuildBench} for the
+ * rebuild figure).
  *
  * <p>Usage: {@code RedundancyBench DEV0 DEV1 SPARE [seconds per run] [rounds]}. Overwrites the
  * devices.
@@ -65,15 +61,12 @@ public final class RedundancyBench {
             System.out.printf("4k randwrite QD%d bitmap %-13s median %,.0f IOPS (%.1f%% of none)%n", DEPTH, modes[m],
                     median(iops[m]), 100 * median(iops[m]) / none);
         }
-        rebuildFigures(members, spare, seconds);
+        RebuildBench.idleRebuild(members, spare, Math.max(1, rounds));
+        duringRebuild(members, spare, seconds);
     }
 
     private static IoEngine engine() throws java.io.IOException {
-        String why = IoUringEngine.probe();
-        if (why != null) {
-            throw new IllegalStateException("io_uring unavailable: " + why);
-        }
-        return new IoUringEngine(256);
+        return RebuildBench.engine();
     }
 
     private static void create(List<Path> members, String mode) throws Exception {
@@ -128,20 +121,8 @@ public final class RedundancyBench {
         }
     }
 
-    private static void rebuildFigures(List<Path> members, Path spare, double seconds) throws Exception {
-        double seqMBs = sequentialWrite(spare);
-        System.out.printf("spare sequential write (1 MiB, QD4): %.0f MB/s%n", seqMBs);
-        create(members, "internal-64M");
-        RedundancyOptions fast = RedundancyOptions.DEFAULT.withSyncSpeed(1L << 20, 100L << 30);
-        try (OpenArray open = Assembler.assemble(members, AssembleOptions.DEFAULT.withRedundancy(fast), engine());
-             IoEngine prep = engine()) {
-            open.addSpare(spare, prep, true);
-            open.array().fail(1);
-            waitForRebuild(open);
-            SyncStatus s = open.redundancy().syncStatus();
-            System.out.printf("idle rebuild of %,d bytes: %.0f MB/s (%.0f%% of the spare's sequential write)%n",
-                    s.totalBytes(), s.bytesPerSecond() / 1e6, 100 * s.bytesPerSecond() / 1e6 / seqMBs);
-        }
+    /** Client 4k random writes during a rebuild throttled by md's defaults against the same array idle. */
+    private static void duringRebuild(List<Path> members, Path spare, double seconds) throws Exception {
         int rounds = 3;
         double[] idle = new double[rounds];
         double[] during = new double[rounds];
@@ -163,36 +144,6 @@ public final class RedundancyBench {
         }
         System.out.printf("client 4k randwrite QD%d: idle median %,.0f IOPS, during a throttled rebuild median %,.0f"
                 + " IOPS (%.0f%%)%n", DEPTH, median(idle), median(during), 100 * median(during) / median(idle));
-    }
-
-    private static void waitForRebuild(OpenArray open) throws InterruptedException {
-        while (open.redundancy().syncStatus().lastAction() != io.uraid.core.sync.SyncAction.RECOVER
-                || open.redundancy().syncStatus().running()) {
-            Thread.sleep(2);
-        }
-    }
-
-    /** MB/s of 1 MiB sequential writes over the first 256 MiB (or less) of the device. */
-    private static double sequentialWrite(Path dev) throws Exception {
-        try (IoEngine e = engine(); BlockDevice d = e.open(dev, OpenOptions.DEFAULT);
-             NativeBuffer buf = NativeBuffer.allocate(1 << 20)) {
-            long bytes = Math.min(256L << 20, d.size() / (1 << 20) * (1 << 20));
-            long t0 = System.nanoTime();
-            int inFlight = 0;
-            long issued = 0;
-            long[] completed = {0};
-            while (completed[0] < bytes) {
-                while (inFlight < 4 && issued < bytes) {
-                    e.prepWrite(d, issued, buf.address(), 1 << 20, issued, 0);
-                    issued += 1 << 20;
-                    inFlight++;
-                }
-                int n = e.reap(1, (ud, res) -> completed[0] += 1 << 20);
-                inFlight -= n;
-            }
-            SyncIo.fsync(e, d);
-            return bytes / ((System.nanoTime() - t0) / 1e9) / 1e6;
-        }
     }
 
     static double median(double[] v) {

@@ -175,6 +175,67 @@ class DaemonControlTest {
     }
 
     @Test
+    void aWaitingSpareCanBeRemovedAnActiveMemberCannot() throws Exception {
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
+        assertEquals("0", uraid("add", "mir", spare.toString())[0]);
+        assertTrue(uraid("status")[1].contains("spare.img[2](S)"));
+
+        r = uraid("remove", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("hot removed " + spare + " from mir", r[1].trim());
+        r = uraid("detail", "mir");
+        assertTrue(r[1].contains("     Spare Devices : 0\n"), r[1]);
+        assertTrue(!r[1].contains(spare.toString()), "the spare is gone from the detail: " + r[1]);
+        r = uraid("remove", "mir", spare.toString());
+        assertEquals("1", r[0], "removed already");
+        assertTrue(r[2].contains("is not a member of mir"), r[2]);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("1", r[0], "an active in-sync member cannot be removed");
+        assertTrue(r[2].contains("is an active member of mir; fail it first"), r[2]);
+
+        // The device is closed and free again: it can be added back (its superblock still says spare).
+        r = uraid("add", "mir", spare.toString());
+        assertEquals("0", r[0], r[2]);
+        r = uraid("fail", "mir", mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(uraid("status")[1].contains("[2/2] [UU]"), "the re-added spare was rebuilt into role 1");
+    }
+
+    @Test
+    void aRebuildCutShortResumesWhenTheDaemonAssemblesTheArray() throws Exception {
+        Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
+        var slow = io.uraid.core.assembly.AssembleOptions.DEFAULT.withRedundancy(
+                io.uraid.core.sync.RedundancyOptions.DEFAULT.withSyncSpeed(2L << 20, 4L << 20));
+        try (var open = io.uraid.core.assembly.Assembler.assemble(mirror, slow, new IoUringEngine(256));
+             IoEngine prep = new IoUringEngine(8)) {
+            open.addSpare(spare, prep, false);
+            assertTrue(open.array().fail(1));
+            long until = System.currentTimeMillis() + 30_000;
+            while (open.redundancy().syncStatus().doneBytes() < (4L << 20) && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
+            assertTrue(open.redundancy().syncStatus().running(), "stopped while rebuilding");
+        }
+        String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString(), spare.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("started with 1 drive(s) (out of 2), 1 rebuilding"), r[1]);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!uraid("status")[1].contains("[2/2] [UU]") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        r = uraid("detail", "mir");
+        assertTrue(r[1].matches("(?s).*\\n\\s+2\\s+0\\s+0\\s+1\\s+active sync   " + spare + "\\n.*"),
+                "the spare finished its rebuild into role 1: " + r[1]);
+        assertTrue(!r[1].contains(mirror.get(1).toString()), "the failed member stays out: " + r[1]);
+    }
+
+    @Test
     void benchDrivesAnExportOfTheDaemon() {
         String[] r = uraid("assemble", "mir", mirror.get(0).toString(), mirror.get(1).toString());
         assertEquals("0", r[0], r[2]);

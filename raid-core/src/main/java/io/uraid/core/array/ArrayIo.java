@@ -116,30 +116,54 @@ public final class ArrayIo {
     }
 
     /**
-     * Puts {@code device} into {@code role} as a member being rebuilt: it takes client writes
-     * from now on and no reads. Its metadata is {@code superblock} once it is promoted.
+     * Puts {@code device} into {@code role} as a member being rebuilt from its start: it takes
+     * client writes from now on and no reads. {@code superblock} (the device's own) becomes the
+     * role's metadata at once, so the next superblock update (asked for here) records the device
+     * in the role with recovery offset 0 on every member, itself included: a crash from now on
+     * brings it back as the role's member being rebuilt, not as a spare.
      */
-    public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset) {
-        Member m = new Member(role, device, dataOffset, MemberState.REBUILDING);
+    public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset,
+                                    io.uraid.core.sb.MdSuperblock superblock) {
+        Member m = new Member(role, device, dataOffset, 0L);
         core.members[role] = m;
+        core.metadata.install(role, superblock);
+        core.metadata.markDirty();
         return m;
+    }
+
+    /**
+     * Records that the first {@code bytes} of the data area of the device being rebuilt in
+     * {@code slot} (a role, or a role's replacement) are durable copies (the caller flushed them): the next superblock update,
+     * asked for here, writes it as md's recovery_offset.
+     */
+    public void checkpoint(int slot, long bytes) {
+        Member m = core.slot(slot);
+        if (m.state() == MemberState.REBUILDING && bytes > m.recoveryOffset()) {
+            m.setRecoveryOffset(bytes);
+            core.metadata.markDirty();
+        }
     }
 
     /**
      * Starts copying {@code role} onto {@code device} while the member stays in service: every
      * client write also goes to the device (slot {@code role + raidDisks()}).
      */
-    public Member installReplacement(int role, io.uraid.io.BlockDevice device, long dataOffset) {
-        Member m = new Member(role + core.members.length, device, dataOffset, MemberState.REBUILDING);
+    public Member installReplacement(int role, io.uraid.io.BlockDevice device, long dataOffset,
+                                     io.uraid.core.sb.MdSuperblock superblock) {
+        Member m = new Member(role + core.members.length, device, dataOffset, 0L);
         core.replacements[role] = m;
         core.replacementCount++;
+        // Recorded at once (md's replacement feature), so a crash brings it back as the replacement.
+        core.metadata.installReplacement(role, superblock);
+        core.metadata.markDirty();
         return m;
     }
 
     /** The replacement of {@code role} is a full copy: it takes the role; the old member is failed. */
     public void promoteReplacement(int role, io.uraid.core.sb.MdSuperblock superblock) {
         Member rep = core.replacements[role];
-        dropReplacement(role);
+        core.replacements[role] = null;
+        core.replacementCount--;
         core.members[role].setState(MemberState.FAULTY);
         rep.promoteTo(role);
         rep.setState(MemberState.IN_SYNC);
@@ -153,6 +177,8 @@ public final class ArrayIo {
         if (core.replacements[role] != null) {
             core.replacements[role] = null;
             core.replacementCount--;
+            core.metadata.dropReplacement(role);
+            core.metadata.markDirty();
         }
     }
 

@@ -246,10 +246,16 @@ final class Dispatcher implements Runnable {
         }
     }
 
-    /** Makes every write so far durable on every working member before the state goes clean. */
+    /**
+     * Makes every write so far durable on every working member before the state goes clean,
+     * including a member being rebuilt and a replacement: below their checkpoint they hold
+     * client writes that a clean mark says need no resync.
+     */
     private void syncMembers() {
-        for (Member m : core.members) {
-            if (!m.inSync()) {
+        int n = core.members.length;
+        for (int s = 0; s < 2 * n; s++) {
+            Member m = s < n ? core.members[s] : core.replacements[s - n];
+            if (m == null || !m.writable()) {
                 continue;
             }
             while (engine.available() < 1 || core.legs.available() < 1) {

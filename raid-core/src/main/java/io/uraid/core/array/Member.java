@@ -12,6 +12,11 @@ public final class Member {
     private final BlockDevice device;
     private final long dataOffset;
     private volatile MemberState state;
+    /**
+     * REBUILDING: bytes at the start of its data area known durably rebuilt (md's
+     * recovery_offset, recorded in its superblock); -1 otherwise.
+     */
+    private volatile long recoveryOffset = -1;
     /** Legs issued to this member and not yet completed (read balancing). Dispatcher-only. */
     int pending;
     /** Counters for status and metrics; written by the dispatcher only. */
@@ -31,6 +36,12 @@ public final class Member {
         this.device = device;
         this.dataOffset = dataOffset;
         this.state = device == null ? MemberState.MISSING : state;
+    }
+
+    /** A member being rebuilt from {@code recovered} bytes on (md's recovery_offset). */
+    public Member(int role, BlockDevice device, long dataOffset, long recovered) {
+        this(role, device, dataOffset, MemberState.REBUILDING);
+        this.recoveryOffset = recovered;
     }
 
     public int role() {
@@ -53,6 +64,18 @@ public final class Member {
 
     void setState(MemberState s) {
         state = s;
+        if (s != MemberState.REBUILDING) {
+            recoveryOffset = -1;
+        }
+    }
+
+    /** Bytes of the data area known durably rebuilt while REBUILDING, else -1. */
+    public long recoveryOffset() {
+        return state == MemberState.REBUILDING ? recoveryOffset : -1;
+    }
+
+    void setRecoveryOffset(long bytes) {
+        recoveryOffset = bytes;
     }
 
     /** A replacement (addressed as a slot past the roles) becomes the member of {@code r}. */

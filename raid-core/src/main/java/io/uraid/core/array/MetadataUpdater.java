@@ -39,7 +39,7 @@ final class MetadataUpdater {
         int n = core.requests.length;
         this.waitingNext = new int[n];
         this.waitingCurrent = new int[n];
-        this.blocks = new NativeBuffer[core.members.length];
+        this.blocks = new NativeBuffer[core.members.length * 2]; // roles, then their replacements
         if (writer != null) {
             for (int i = 0; i < blocks.length; i++) {
                 blocks[i] = NativeBuffer.allocate(writer.blockSize());
@@ -54,6 +54,18 @@ final class MetadataUpdater {
     void install(int role, io.uraid.core.sb.MdSuperblock sb) {
         if (writer != null) {
             writer.install(role, sb);
+        }
+    }
+
+    void installReplacement(int role, io.uraid.core.sb.MdSuperblock sb) {
+        if (writer != null) {
+            writer.installReplacement(role, sb);
+        }
+    }
+
+    void dropReplacement(int role) {
+        if (writer != null) {
+            writer.dropReplacement(role);
         }
     }
 
@@ -99,8 +111,9 @@ final class MetadataUpdater {
             return true;
         }
         int targets = 0;
-        for (Member m : core.members) {
-            if (m.inSync()) {
+        for (int s = 0; s < blocks.length; s++) {
+            Member m = target(s);
+            if (m != null) {
                 targets++;
             }
         }
@@ -121,13 +134,16 @@ final class MetadataUpdater {
         waitingCurrentCount = waitingNextCount;
         waitingNextCount = 0;
         legsOutstanding = 0;
-        for (Member m : core.members) {
-            if (!m.inSync()) {
+        for (int s = 0; s < blocks.length; s++) {
+            // A member being rebuilt and a replacement get every update too (md writes all but
+            // faulty devices): after a crash their superblocks still say what they were doing.
+            Member m = target(s);
+            if (m == null) {
                 continue;
             }
-            NativeBuffer block = blocks[m.role()];
+            NativeBuffer block = blocks[s];
             ByteBuffer out = block.view();
-            writer.encode(m.role(), states, events, wantClean, out);
+            writer.encode(s, states, events, wantClean, m.recoveryOffset(), out);
             int leg = core.legs.acquire(-1, Op.META, m.role());
             engine.prepWrite(m.device(), writer.superblockOffset(), block.address(), writer.blockSize(), leg,
                     IoEngine.FUA);
@@ -138,6 +154,13 @@ final class MetadataUpdater {
             finishUpdate();
         }
         return true;
+    }
+
+    /** The device of slot {@code s} (role, or role + raid disks: its replacement) that gets the update, or null. */
+    private Member target(int s) {
+        int n = core.members.length;
+        Member m = s < n ? core.members[s] : core.replacements[s - n];
+        return m != null && m.writable() ? m : null;
     }
 
     void onLegDone(int role, int result) {

@@ -17,13 +17,16 @@ public interface SuperblockWriter {
 
     /**
      * Fills {@code out} (position 0, {@link #blockSize()} bytes) with the metadata of the member
-     * in {@code role}.
+     * in {@code slot}: a role, or {@code role + raid disks} for the device replacing that role's
+     * member (md's replacement: same role, feature bit 16).
      *
      * @param states the state of every role
      * @param events the new events count (bumped by the caller on every change)
      * @param clean  true when no write is in flight and the members are known to agree
+     * @param recoveryOffset for a member being rebuilt, the bytes of its data area durably
+     *               rebuilt (md's recovery_offset); -1 for a member in sync
      */
-    void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out);
+    void encode(int slot, MemberState[] states, long events, boolean clean, long recoveryOffset, ByteBuffer out);
 
     /**
      * A new device takes {@code role} (a rebuilt spare or a re-added member): from now on the
@@ -32,5 +35,17 @@ public interface SuperblockWriter {
      */
     default void install(int role, io.uraid.core.sb.MdSuperblock superblock) {
         throw new UnsupportedOperationException("this array cannot take new members");
+    }
+
+    /**
+     * A device starts replacing the member of {@code role}: every table lists it in that role
+     * too, and its own metadata, based on {@code superblock}, says it is the replacement.
+     */
+    default void installReplacement(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        throw new UnsupportedOperationException("this array cannot take replacements");
+    }
+
+    /** The replacement of {@code role} was abandoned (it failed): the tables list it as faulty. */
+    default void dropReplacement(int role) {
     }
 }

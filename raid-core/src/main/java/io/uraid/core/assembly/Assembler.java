@@ -79,7 +79,8 @@ public final class Assembler {
             if (sb.superOffset() != 8) {
                 throw new IOException(dev.path() + ": superblock records offset " + sb.superOffset() + ", not 8 (1.2)");
             }
-            int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET;
+            int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET
+                    | MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT;
             if ((sb.featureMap() & ~known) != 0) {
                 throw new IOException(dev.path() + ": md features 0x" + Integer.toHexString(sb.featureMap())
                         + " (bitmap, reshape, journal...) are not supported yet");
@@ -100,6 +101,8 @@ public final class Assembler {
         RaidLevel level = LevelRegistry.byMdLevel(newest.level());
         int disks = newest.raidDisks();
         MemberDevice[] byRole = new MemberDevice[disks];
+        MemberDevice[] replacing = new MemberDevice[disks];
+        List<MemberDevice> halfJoined = new ArrayList<>();
         List<MemberDevice> used = new ArrayList<>();
         Map<Integer, MemberDevice> spares = new java.util.TreeMap<>();
         for (MemberDevice m : found) {
@@ -128,6 +131,14 @@ public final class Assembler {
                 m.device().close();
             } else if (role >= disks) {
                 throw new IOException(dev + ": role " + role + " is outside the array's " + disks + " raid devices");
+            } else if (joinedBeforeItsOwnUpdate(m)) {
+                halfJoined.add(m);
+            } else if (m.superblock().hasFeature(MdConstants.FEATURE_REPLACEMENT)) {
+                if (replacing[role] != null) {
+                    throw new IOException(dev + " and " + replacing[role].device().path() + " both replace role " + role);
+                }
+                replacing[role] = m;
+                used.add(m);
             } else if (byRole[role] != null) {
                 throw new IOException(dev + " and " + byRole[role].device().path() + " both claim role " + role);
             } else {
@@ -141,22 +152,55 @@ public final class Assembler {
                         + " of active member " + m.device().path());
             }
         }
+        for (MemberDevice m : halfJoined) {
+            // A crash cut short the update that gave it a role: it holds nothing yet. It is the
+            // role's member being rebuilt (from 0) if the role is free, else a spare again.
+            int role = newest.devRole(m.slot());
+            if (byRole[role] == null) {
+                byRole[role] = m;
+                used.add(m);
+            } else if (spares.putIfAbsent(m.slot(), m) != null) {
+                throw new IOException(m.device().path() + " and " + spares.get(m.slot()).device().path()
+                        + " both claim slot " + m.slot());
+            }
+        }
+        for (int r = 0; r < disks; r++) {
+            if (replacing[r] != null && byRole[r] == null) {
+                byRole[r] = replacing[r]; // the member it replaced is gone: it is the role's member being rebuilt
+                replacing[r] = null;
+            }
+        }
         Geometry geometry = geometry(newest, level, byRole);
         Member[] members = new Member[disks];
         MdSuperblock[] sbs = new MdSuperblock[disks];
         long working = 0;
+        long[] rebuildFrom = new long[disks];
+        int present = 0;
         for (int r = 0; r < disks; r++) {
             MemberDevice m = byRole[r];
-            members[r] = new Member(r, m == null ? null : m.device(),
-                    m == null ? 0 : m.superblock().dataOffset() * SECTOR, MemberState.IN_SYNC);
+            rebuildFrom[r] = m == null ? -1 : rebuildFrom(m.superblock(), m.slot());
+            long dataOffset = m == null ? 0 : m.superblock().dataOffset() * SECTOR;
+            members[r] = rebuildFrom[r] >= 0 ? new Member(r, m.device(), dataOffset, rebuildFrom[r])
+                    : new Member(r, m == null ? null : m.device(), dataOffset, MemberState.IN_SYNC);
             sbs[r] = m == null ? null : m.superblock();
             if (m != null) {
-                working |= 1L << r;
+                present++;
+                if (rebuildFrom[r] < 0) {
+                    working |= 1L << r;
+                }
             }
         }
         String name = arrayName(newest);
-        checkStartable(level, geometry, working, disks, options.run(), name);
+        checkStartable(level, geometry, working, present, disks, options.run(), name);
         MdSuperblockWriter writer = new MdSuperblockWriter(sbs);
+        for (int r = 0; r < disks; r++) {
+            if (rebuildFrom[r] >= 0) {
+                writer.install(r, sbs[r]); // every table, its own included, names it in the role
+            }
+            if (replacing[r] != null) {
+                writer.installReplacement(r, replacing[r].superblock());
+            }
+        }
         RaidArray array = new RaidArray(name, level, geometry, members, engine, ENGINE_ENTRIES,
                 options.options(), writer, newest.events());
         Redundancy redundancy;
@@ -167,6 +211,22 @@ public final class Assembler {
             throw e;
         }
         OpenArray open = new OpenArray(array, engine, used, writer, redundancy);
+        for (int r = 0; r < disks; r++) {
+            if (rebuildFrom[r] >= 0) {
+                LOG.info(byRole[r].device().path() + ": role " + r + " was being rebuilt; resuming at sector "
+                        + rebuildFrom[r] / SECTOR);
+                redundancy.resumeRebuildBeforeStart(r, byRole[r].superblock(), rebuildFrom[r]);
+            }
+            MemberDevice rep = replacing[r];
+            if (rep != null) {
+                long from = rep.superblock().hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET)
+                        ? rep.superblock().recoveryOffset() * SECTOR : 0;
+                LOG.info(rep.device().path() + ": was replacing role " + r + "; resuming the copy at sector "
+                        + from / SECTOR);
+                redundancy.resumeReplaceBeforeStart(r, rep.device(), rep.superblock().dataOffset() * SECTOR,
+                        rep.superblock(), from);
+            }
+        }
         for (MemberDevice m : spares.values()) {
             if (redundancy.sync() == null) {
                 LOG.warning(m.device().path() + ": a spare of " + level.name() + " " + name
@@ -178,6 +238,25 @@ public final class Assembler {
         }
         array.start();
         return open;
+    }
+
+    /**
+     * Where the rebuild of a member resumes (bytes of its data area), or -1 for a member in sync:
+     * md's recovery_offset when its superblock carries one; 0 when its own table still calls it
+     * a spare while the newest table gave it a role (a crash between the two superblock writes
+     * when it took the role: it holds nothing yet).
+     */
+    private static long rebuildFrom(MdSuperblock own, int slot) {
+        if (own.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET)) {
+            return own.recoveryOffset() * SECTOR;
+        }
+        return own.devRole(slot) == MdConstants.ROLE_SPARE ? 0 : -1;
+    }
+
+    /** Its own superblock still calls it a spare and carries no progress, the newest table gave it a role. */
+    private static boolean joinedBeforeItsOwnUpdate(MemberDevice m) {
+        return m.superblock().devRole(m.slot()) == MdConstants.ROLE_SPARE
+                && !m.superblock().hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET);
     }
 
     /** Both the newest table and the device's own superblock call its slot a spare. */
@@ -227,12 +306,11 @@ public final class Assembler {
         }
     }
 
-    private static void checkStartable(RaidLevel level, Geometry g, long working, int disks, boolean run, String name)
-            throws IOException {
-        int present = Long.bitCount(working);
+    private static void checkStartable(RaidLevel level, Geometry g, long working, int present, int disks, boolean run,
+                                       String name) throws IOException {
         if (!level.canServe(g, working)) {
-            throw new IOException(name + ": only " + present + " of " + disks + " members present; "
-                    + level.name() + " cannot serve its data without the missing ones");
+            throw new IOException(name + ": only " + Long.bitCount(working) + " of " + disks + " members present and "
+                    + "in sync; " + level.name() + " cannot serve its data without the missing ones");
         }
         if (present < disks && !run) {
             throw new IOException(name + ": " + present + " of " + disks + " members present; use --run to start "

@@ -10,16 +10,20 @@ import java.time.Instant;
 /**
  * Rewrites md v1.2 superblocks when an array's state changes: events and update time, the
  * clean/active mark (resync_offset as md writes it: MaxSector when clean, 0 while active), and
- * faulty roles (dev_roles[slot] = 0xfffe). Each member keeps its own identity fields.
+ * faulty roles (dev_roles[slot] = 0xfffe), and on a member being rebuilt its recovery_offset
+ * (feature bit 2, as md). Each member keeps its own identity fields.
  */
 final class MdSuperblockWriter implements SuperblockWriter {
     private final MdSuperblock[] byRole;
+    /** Per role, the superblock of the device replacing its member, or null. */
+    private final MdSuperblock[] replacements;
     /** dev_roles entries set by member changes after assembly: slot -> role (-1: none). */
     private final int[] slotRoles = new int[MdConstants.V1_MAX_DEVS];
 
     /** @param byRole the current superblock of each role's device (null for missing roles) */
     MdSuperblockWriter(MdSuperblock[] byRole) {
         this.byRole = byRole.clone();
+        this.replacements = new MdSuperblock[byRole.length];
         java.util.Arrays.fill(slotRoles, -1);
     }
 
@@ -31,6 +35,22 @@ final class MdSuperblockWriter implements SuperblockWriter {
         }
         slotRoles[superblock.devNumber()] = role;
         byRole[role] = superblock;
+        replacements[role] = null;
+    }
+
+    @Override
+    public synchronized void installReplacement(int role, MdSuperblock superblock) {
+        slotRoles[superblock.devNumber()] = role;
+        replacements[role] = superblock;
+    }
+
+    @Override
+    public synchronized void dropReplacement(int role) {
+        MdSuperblock rep = replacements[role];
+        if (rep != null) {
+            slotRoles[rep.devNumber()] = MdConstants.ROLE_FAULTY;
+            replacements[role] = null;
+        }
     }
 
     @Override
@@ -46,15 +66,22 @@ final class MdSuperblockWriter implements SuperblockWriter {
     private static final long SECTOR = 512;
 
     @Override
-    public synchronized void encode(int role, MemberState[] states, long events, boolean clean, ByteBuffer out) {
-        MdSuperblock base = byRole[role];
+    public synchronized void encode(int slot, MemberState[] states, long events, boolean clean, long recoveryOffset,
+                                    ByteBuffer out) {
+        boolean replacement = slot >= byRole.length;
+        int role = replacement ? slot - byRole.length : slot;
+        MdSuperblock base = replacement ? replacements[role] : byRole[role];
+        int features = base.featureMap() & ~(MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT);
+        features |= replacement ? MdConstants.FEATURE_REPLACEMENT : 0;
         MdSuperblock.Builder b = base.toBuilder()
+                .featureMap(recoveryOffset < 0 ? features : features | MdConstants.FEATURE_RECOVERY_OFFSET)
+                .recoveryOffset(recoveryOffset < 0 ? 0 : recoveryOffset / SECTOR)
                 .events(events)
                 .utime(Instant.now())
                 .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);
-        for (int slot = 0; slot < slotRoles.length; slot++) {
-            if (slotRoles[slot] >= 0) {
-                b.devRole(slot, slotRoles[slot]);
+        for (int dev = 0; dev < slotRoles.length; dev++) {
+            if (slotRoles[dev] >= 0) {
+                b.devRole(dev, slotRoles[dev]);
             }
         }
         for (int r = 0; r < states.length; r++) {
@@ -63,7 +90,11 @@ final class MdSuperblockWriter implements SuperblockWriter {
             }
         }
         MdSuperblock sb = b.build();
-        byRole[role] = sb;
+        if (replacement) {
+            replacements[role] = sb;
+        } else {
+            byRole[role] = sb;
+        }
         out.clear();
         out.put(sb.encode());
         out.clear();

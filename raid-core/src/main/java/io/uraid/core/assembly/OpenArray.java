@@ -64,6 +64,22 @@ public final class OpenArray implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Takes the waiting spare on {@code path} out of the array ({@code mdadm --remove} of a
+     * spare) and closes it; its superblock stays as it is (still a spare of this array).
+     *
+     * @return false when no spare waits on {@code path} (a spare that took a role is a member)
+     */
+    public synchronized boolean removeSpare(java.nio.file.Path path) throws IOException {
+        io.uraid.io.BlockDevice d = redundancy.removeSpare(dev -> samePath(dev.path(), path));
+        if (d == null) {
+            return false;
+        }
+        added.remove(d);
+        d.close();
+        return true;
+    }
+
     /** The superblock most recently written (or read) for the device in {@code role}, or null. */
     public MdSuperblock superblock(int role) {
         MdSuperblock sb = superblocks.current(role);

@@ -30,7 +30,7 @@ final class SparePreparer {
         try (BlockDevice d = engine.open(path, OpenOptions.DEFAULT)) {
             if (!force) {
                 String found = Probe.foreignSignature(engine, d);
-                if (found != null) {
+                if (found != null && !ofThisArray(engine, d, base)) {
                     throw new IOException(path + " holds " + found + "; refusing to overwrite it (use --force)");
                 }
             }
@@ -73,6 +73,18 @@ final class SparePreparer {
         try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
             block.view().put(b.build().encode());
             SyncIo.write(engine, d, spare.superOffset() * SECTOR, block.address(), MdConstants.SUPERBLOCK_BYTES, true);
+        }
+    }
+
+    /**
+     * The device already carries a v1.2 superblock of this very array (a spare taken out with
+     * {@code uraid remove}, or a former member): as mdadm does, it may be added again.
+     */
+    private static boolean ofThisArray(IoEngine engine, BlockDevice d, MdSuperblock base) {
+        try {
+            return java.util.Arrays.equals(Assembler.readSuperblock(engine, d).setUuid(), base.setUuid());
+        } catch (IOException | RuntimeException e) {
+            return false; // no readable superblock of ours: whatever was found is foreign
         }
     }
 

@@ -26,6 +26,23 @@ final class RecoverTarget {
         return m != null && m.writable() && (!replacing || m.role() == slot);
     }
 
+    /**
+     * The final fsync of the rebuilt device returned {@code result}: the device takes the role
+     * (or, as a replacement, the role's place), or it is failed. Returns true when promoted.
+     */
+    boolean promote(ArrayIo io, int result) {
+        if (result < 0) {
+            io.failMember(slot, result);
+            return false;
+        }
+        if (replacing) {
+            io.promoteReplacement(role, superblock);
+        } else {
+            io.promote(role, superblock);
+        }
+        return true;
+    }
+
     /** The copy of array byte {@code at} that lives on the rebuilt role, or -1 when it holds none. */
     int copyAt(Layout layout, long at) {
         for (int c = 0; c < layout.copies(); c++) {

@@ -55,7 +55,9 @@ public final class Redundancy {
         MdSuperblock any = null;
         for (int r = 0; r < members.length; r++) {
             MdSuperblock sb = superblocks[r];
-            if (sb == null || members[r].device() == null) {
+            if (sb == null || members[r].device() == null || !members[r].inSync()) {
+                // A member being rebuilt holds no copy to trust yet: its clean mark and bitmap
+                // say nothing about the others.
                 continue;
             }
             any = sb;
@@ -175,6 +177,41 @@ public final class Redundancy {
         array.callBeforeStart(io -> spares.add(new SpareRebuilder.Spare(device, dataOffset, superblock)));
     }
 
+    /**
+     * A member assembled in state REBUILDING (its superblock carries md's recovery_offset):
+     * its rebuild resumes at {@code from} bytes of its data area once the array has started and
+     * any resync owed has run. {@code superblock} is the device's own.
+     */
+    public void resumeRebuildBeforeStart(int role, MdSuperblock superblock, long from) {
+        requireRedundant("rebuild a member");
+        array.callBeforeStart(io -> spares.resume(new SpareRebuilder.Resume(role, superblock, from, false)));
+    }
+
+    /**
+     * A device assembled as the replacement of the member in {@code role} (its superblock has
+     * md's replacement feature): it is installed as such and its copy resumes at {@code from}
+     * bytes of its data area, like {@link #resumeRebuildBeforeStart}.
+     */
+    public void resumeReplaceBeforeStart(int role, BlockDevice device, long dataOffset, MdSuperblock superblock,
+                                         long from) {
+        requireRedundant("replace a member");
+        array.callBeforeStart(io -> {
+            io.installReplacement(role, device, dataOffset, superblock);
+            spares.resume(new SpareRebuilder.Resume(role, superblock, from, true));
+        });
+    }
+
+    /**
+     * Takes a waiting spare out ({@code mdadm --remove} of a spare). Returns its device, which
+     * the caller closes, or null when no spare waits on a device {@code which} accepts.
+     */
+    public BlockDevice removeSpare(java.util.function.Predicate<BlockDevice> which) {
+        if (spares == null) {
+            return null;
+        }
+        return array.callOnDispatcher(() -> spares.remove(which));
+    }
+
     /** A hot spare waiting for a role: its device and its superblock (role spare). */
     public record WaitingSpare(BlockDevice device, MdSuperblock superblock) {
     }
@@ -203,8 +240,8 @@ public final class Redundancy {
                     || sync.status().running()) {
                 return false;
             }
-            io.installRebuilding(role, m.device(), m.dataOffset());
-            return sync.beginRecover(io, role, superblock, true);
+            io.installRebuilding(role, m.device(), m.dataOffset(), superblock);
+            return sync.beginRecover(io, role, superblock, true, false, 0);
         }));
     }
 
@@ -221,8 +258,8 @@ public final class Redundancy {
                     || sync.status().running()) {
                 return false;
             }
-            io.installReplacement(role, device, dataOffset);
-            return sync.beginRecover(io, role, superblock, false, true);
+            io.installReplacement(role, device, dataOffset, superblock);
+            return sync.beginRecover(io, role, superblock, false, true, 0);
         }));
     }
 
@@ -242,10 +279,10 @@ public final class Redundancy {
         }
     }
 
-    /** Waits until no sync pass runs; returns false on timeout. */
+    /** Waits until no sync pass runs or waits to run (a rebuild to resume); false on timeout. */
     public boolean awaitSyncIdle(long timeoutMillis) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (syncStatus().running()) {
+        while (syncStatus().running() || spares != null && spares.resumePending()) {
             if (System.nanoTime() > until) {
                 return false;
             }

@@ -20,7 +20,13 @@ final class SpareRebuilder implements BackgroundTask {
     record Spare(BlockDevice device, long dataOffset, MdSuperblock superblock) {
     }
 
+    /** A rebuild cut short that assembly found: the role, its device's superblock, where to resume. */
+    record Resume(int role, MdSuperblock superblock, long from, boolean replacement) {
+    }
+
     private final SyncEngine sync;
+    private final ArrayDeque<Resume> resumes = new ArrayDeque<>();
+    private volatile int resumesPending;
     private final ArrayDeque<Spare> spares = new ArrayDeque<>();
     /** Snapshot of the waiting spares for status readers on other threads. */
     private volatile java.util.List<Spare> waiting = java.util.List.of();
@@ -34,6 +40,32 @@ final class SpareRebuilder implements BackgroundTask {
         waiting = java.util.List.copyOf(spares);
     }
 
+    void resume(Resume r) {
+        resumes.add(r);
+        resumesPending = resumes.size();
+    }
+
+    /** True while a rebuild found at assembly waits for its turn (a resync may run first). */
+    boolean resumePending() {
+        return resumesPending > 0;
+    }
+
+    /**
+     * Takes the waiting spare on {@code path} off the list ({@code mdadm --remove} of a spare).
+     * Returns its device, which the caller closes, or null when no waiting spare is on that path.
+     */
+    BlockDevice remove(java.util.function.Predicate<BlockDevice> which) {
+        for (java.util.Iterator<Spare> it = spares.iterator(); it.hasNext(); ) {
+            Spare s = it.next();
+            if (which.test(s.device())) {
+                it.remove();
+                waiting = java.util.List.copyOf(spares);
+                return s.device();
+            }
+        }
+        return null;
+    }
+
     int spareCount() {
         return waiting.size();
     }
@@ -45,7 +77,21 @@ final class SpareRebuilder implements BackgroundTask {
 
     @Override
     public boolean pump(ArrayIo io) {
-        if (spares.isEmpty() || sync.status().running()) {
+        if (sync.status().running()) {
+            return false;
+        }
+        Resume r0 = resumes.peek();
+        if (r0 != null) {
+            resumes.poll();
+            if (r0.replacement() && !io.member(r0.role()).inSync()) {
+                io.dropReplacement(r0.role()); // nothing in service left to copy from in that role
+            } else if (io.slot(r0.role() + (r0.replacement() ? io.raidDisks() : 0)).state() == MemberState.REBUILDING) {
+                sync.beginRecover(io, r0.role(), r0.superblock(), false, r0.replacement(), r0.from());
+            }
+            resumesPending = resumes.size(); // only now: the engine already reports the pass running
+            return true;
+        }
+        if (spares.isEmpty()) {
             return false;
         }
         for (int r = 0; r < io.raidDisks(); r++) {
@@ -55,10 +101,10 @@ final class SpareRebuilder implements BackgroundTask {
                 Spare s = spares.poll();
                 waiting = java.util.List.copyOf(spares);
                 Member old = io.member(r);
-                io.installRebuilding(r, s.device(), s.dataOffset());
+                io.installRebuilding(r, s.device(), s.dataOffset(), s.superblock());
                 LOG.info(io.name() + ": spare " + s.device().path() + " takes role " + r + " of "
                         + (old.device() == null ? "a missing member" : old.device().path()) + "; rebuilding");
-                sync.beginRecover(io, r, s.superblock(), false);
+                sync.beginRecover(io, r, s.superblock(), false, false, 0);
                 return true;
             }
         }

@@ -2,6 +2,7 @@ package io.uraid.core.sync;
 
 import io.uraid.core.array.ArrayIo;
 import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.array.Member;
 import io.uraid.core.array.ReadSteer;
 import io.uraid.core.array.WriteGate;
 import io.uraid.core.bitmap.WriteIntentBitmap;
@@ -28,6 +29,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private static final int LANES = 4;
     /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
     private static final int FSYNC_TOKEN = -1;
+    /** Token of a checkpoint's fsync of the member being rebuilt. */
+    private static final int CHECKPOINT_TOKEN = -2;
+    /** Windows below a resumed rebuild's checkpoint passed over in one call (keeps a pump short). */
+    private static final int SKIPS_PER_CALL = 1 << 16;
 
     private final Layout layout;
     private final long arraySize;
@@ -40,16 +45,14 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private boolean fsyncing;
     /** RECOVER: what is being rebuilt (null before the first recovery). */
     private RecoverTarget target;
+    private final RecoveryCheckpoint checkpoint;
+    /** Bytes the current or last RECOVER pass wrote to the member it rebuilds. */
+    private volatile long copied;
     private volatile long unreadable;
     private boolean stopRequested;
     /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
     private boolean failedTarget;
-    private long startedNanos;
-    private long finishedNanos;
-    private volatile SyncStatus status;
-    private volatile long mismatches;
-    private SyncAction lastAction = SyncAction.IDLE;
-    private boolean lastCompleted = true;
+    private final SyncProgress progress = new SyncProgress();
 
     /**
      * @param bitmap the array's bitmap, or null: a bitmap resync owes only dirty chunks and
@@ -64,6 +67,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             lanes[i] = new SyncLane(i, layout.copies());
         }
         this.gates = new WriteGates(arraySize, lanes);
+        this.checkpoint = new RecoveryCheckpoint(layout);
         publish();
     }
 
@@ -86,7 +90,6 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action != SyncAction.IDLE) {
             return false;
         }
-        mismatches = 0;
         begin(a, SyncWork.whole(arraySize, GATE_SHIFT), io);
         return true;
     }
@@ -95,35 +98,41 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      * Rebuilds {@code role}, which must hold a member in state REBUILDING, from the in-sync
      * copies; when done the member is fsynced and promoted with {@code superblock} as its
      * metadata. {@code dirtyOnly}: only the chunks set in the bitmap (a re-added member that
-     * missed just those writes). Returns false when a pass is already running.
-     */
-    public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly) {
-        return beginRecover(io, role, superblock, dirtyOnly, false);
-    }
-
-    /**
-     * {@link #beginRecover(ArrayIo, int, io.uraid.core.sb.MdSuperblock, boolean)}, or with
-     * {@code replacement} the copy onto the device installed as the role's replacement (the
-     * member stays in service until the copy is complete, then the replacement takes over).
+     * missed just those writes). {@code replacement}: the copy goes onto the device installed as
+     * the role's replacement (the member stays in service until the copy is complete, then the
+     * replacement takes over). {@code resumeFrom}: the first bytes of the role's data area are
+     * rebuilt already (md's recovery_offset of a rebuild cut short) and are not copied again.
+     * Returns false when a pass is already running.
      */
     public boolean beginRecover(ArrayIo io, int role, io.uraid.core.sb.MdSuperblock superblock, boolean dirtyOnly,
-                                boolean replacement) {
+                                boolean replacement, long resumeFrom) {
         if (action != SyncAction.IDLE) {
             return false;
         }
         SyncWork w = dirtyOnly && bitmap != null ? SyncWork.dirty(arraySize, bitmap, false)
                 : SyncWork.whole(arraySize, GATE_SHIFT);
         target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
+        checkpoint.start(target, resumeFrom, io.now());
+        copied = 0;
+        if (resumeFrom > 0) {
+            LOG.info(io.name() + ": rebuild of role " + role + " resumes at byte " + resumeFrom + " of its data area");
+        }
         begin(SyncAction.RECOVER, w, io);
         return true;
+    }
+
+    /** Bytes the running or last rebuild wrote to the member it rebuilds (a resumed one skips some). */
+    public long copiedBytes() {
+        return copied;
     }
 
     private void begin(SyncAction a, SyncWork w, ArrayIo io) {
         work = w;
         action = a;
         stopRequested = false;
-        startedNanos = System.nanoTime();
-        throttle.reset(startedNanos);
+        long now = System.nanoTime();
+        progress.started(now, a == SyncAction.CHECK || a == SyncAction.REPAIR);
+        throttle.reset(now);
         if (a == SyncAction.RESYNC) {
             io.keepDirty(true);
         }
@@ -139,16 +148,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     public SyncStatus status() {
-        return status;
+        return progress.status();
     }
 
     private void publish() {
-        long total = work == null ? 0 : work.total();
-        long done = work == null ? 0 : work.done();
-        long end = action == SyncAction.IDLE ? finishedNanos : System.nanoTime();
-        long speed = work == null ? 0 : (long) (done * 1e9 / Math.max(1, end - startedNanos));
-        long eta = action == SyncAction.IDLE ? 0 : speed > 0 ? (total - done) / speed : -1;
-        status = new SyncStatus(action, done, total, speed, eta, mismatches, lastAction, lastCompleted);
+        progress.publish(action, work);
     }
 
     // ---- gate and steer ----
@@ -192,7 +196,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 worked = true;
             }
         }
-        if (!anyBusy() && (stopRequested || !work.seek())) {
+        if (action == SyncAction.RECOVER && checkpoint.due(io.now(), donePrefix())) {
+            worked |= checkpoint.issue(io, this, CHECKPOINT_TOKEN, donePrefix());
+        }
+        if (!anyBusy() && !checkpoint.inFlight() && (stopRequested || !work.seek())) {
             if (action == SyncAction.RECOVER && !stopRequested) {
                 return finalFsync(io);
             }
@@ -200,6 +207,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return true;
         }
         return worked;
+    }
+
+    /** The array bytes below which every window of the pass has completed. */
+    private long donePrefix() {
+        long p = work.seek() ? work.position() : arraySize;
+        for (SyncLane l : lanes) {
+            if (l.busy() && l.start < p) {
+                p = l.start;
+            }
+        }
+        return p;
     }
 
     private boolean anyBusy() {
@@ -222,15 +240,29 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         long start = work.position();
-        long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
-        end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
-        end = Math.min(end, start + layout.bytesToBoundary(start));
+        long end = windowEnd(start);
+        // Skip what was rebuilt before the pass was cut short (a bounded stretch per call).
+        for (int i = 0; action == SyncAction.RECOVER && checkpoint.alreadyRebuilt(target, start, end); i++) {
+            work.take(end);
+            work.finished(end - start);
+            if (i == SKIPS_PER_CALL || !work.seek()) {
+                return false;
+            }
+            start = work.position();
+            end = windowEnd(start);
+        }
         if (!throttle.allow(System.nanoTime(), end - start, io.activeRequests() > 0)) {
             return false;
         }
         l.assign(start, end, work.region(), start >>> GATE_SHIFT);
         work.take(end);
         return true;
+    }
+
+    private long windowEnd(long start) {
+        long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
+        end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
+        return Math.min(end, start + layout.bytesToBoundary(start));
     }
 
     private int firstInSyncCopy(ArrayIo io, long offset) {
@@ -291,16 +323,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     public void onComplete(ArrayIo io, int token, int result) {
         if (token == FSYNC_TOKEN) {
             fsyncing = false;
-            if (result < 0) {
-                io.failMember(target.slot, result);
-                finish(io, false);
-            } else if (target.replacing) {
-                io.promoteReplacement(target.role, target.superblock);
-                finish(io, true);
-            } else {
-                io.promote(target.role, target.superblock);
-                finish(io, true);
-            }
+            finish(io, target.promote(io, result));
+            return;
+        }
+        if (token == CHECKPOINT_TOKEN) {
+            checkpoint.done(io, result);
             return;
         }
         SyncLane l = lanes[token >>> 8];
@@ -345,16 +372,19 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 if (c == l.targetCopy && target.writable(io)
                         && io.write(this, l.index << 8 | c, target.slot, at, srcAddr, len, false)) {
                     l.legsOutstanding++;
+                    copied += len;
                 }
                 continue;
             }
-            if (c == l.source || !io.member(role).inSync()) {
+            // A resync also writes a member being rebuilt: below its checkpoint it must match.
+            Member m = io.member(role);
+            if (c == l.source || !(action == SyncAction.RESYNC ? m.writable() : m.inSync())) {
                 continue;
             }
             boolean write = action == SyncAction.RESYNC;
             if (action != SyncAction.RESYNC) {
                 long differing = BufferCompare.differingBlocks(l.buffer(l.source), l.buffer(c), len, 4096);
-                mismatches += differing * 8;
+                progress.mismatched(differing * 8);
                 write = action == SyncAction.REPAIR && differing > 0;
             }
             // Room was checked for reads of every copy; writes never need more legs than that.
@@ -393,7 +423,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         completed &= !failedTarget;
         LOG.info(io.name() + ": " + action.mdName() + (completed ? " finished" : " stopped") + " after "
                 + work.done() + " of " + work.total() + " bytes" + (action == SyncAction.CHECK
-                || action == SyncAction.REPAIR ? ", mismatch_cnt " + mismatches : ""));
+                || action == SyncAction.REPAIR ? ", mismatch_cnt " + progress.mismatches() : ""));
         if (action == SyncAction.RESYNC && completed) {
             io.keepDirty(false);
         }
@@ -405,11 +435,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     private void toIdle(boolean completed) {
-        finishedNanos = System.nanoTime();
-        lastAction = action;
-        lastCompleted = completed;
+        progress.ended(action, completed, System.nanoTime());
         action = SyncAction.IDLE;
         failedTarget = false;
+        checkpoint.end();
         for (SyncLane l : lanes) {
             l.release();
         }
@@ -418,13 +447,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public boolean closing(ArrayIo io) {
-        if (fsyncing) {
+        if (fsyncing || checkpoint.inFlight()) {
             return false;
         }
         for (SyncLane l : lanes) {
             if (l.ioInFlight()) {
                 return false; // the windows in flight finish first
             }
+        }
+        if (action == SyncAction.RECOVER && target.writable(io) && checkpoint.behind(donePrefix())) {
+            checkpoint.issue(io, this, CHECKPOINT_TOKEN, donePrefix()); // the last one, so a restart resumes here
+            return false;
         }
         if (action != SyncAction.IDLE) {
             toIdle(false);
