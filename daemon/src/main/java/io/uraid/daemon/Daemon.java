@@ -133,8 +133,7 @@ public final class Daemon implements AutoCloseable {
                     throw new IOException(name + ": members carry array UUID " + found + ", config says " + uuid);
                 }
             }
-            NbdExport export = new NbdExport(name, open.array(), false,
-                    cacheBytes > 0 ? new ReadCache(cacheBytes) : null);
+            NbdExport export = new NbdExport(name, open.array(), false, cacheBytes > 0 ? cache(name, cacheBytes) : null);
             try {
                 nbd.addExport(export);
             } catch (RuntimeException e) {
@@ -173,6 +172,17 @@ public final class Daemon implements AutoCloseable {
         closeCache(m.export());
         m.open().close();
         LOG.info("array " + name + " stopped (clean)");
+    }
+
+    /** A read cache, or a one-line error naming the way out when the JVM will not give the memory. */
+    private static ReadCache cache(String name, long bytes) throws IOException {
+        try {
+            return new ReadCache(bytes);
+        } catch (OutOfMemoryError e) {
+            throw new IOException(name + ": cannot allocate a read cache of " + io.uraid.io.Sizes.format(bytes) + " ("
+                    + e.getMessage() + "); give less (--read-cache, read-cache=) or more direct memory "
+                    + "(URAID_JAVA_OPTS=-XX:MaxDirectMemorySize=...)");
+        }
     }
 
     private static void closeCache(NbdExport export) {
