@@ -125,7 +125,7 @@ BENCH_OUT=$(java -jar "$JAR" bench --nbd "nbd+unix:///r1?socket=$W/uraid.sock" -
 BENCH_CACHE_OUT=$(java -jar "$JAR" bench --nbd "nbd+unix:///r1c?socket=$W/uraid.sock" --rw randread --bs 4k --iodepth 64 \
   --runtime "$SECS" --ramp 1 2>&1) || { echo "uraid bench --nbd failed: $BENCH_CACHE_OUT" >&2; exit 1; }
 
-echo "fio $(fio --version), $ROUNDS rounds x ${SECS}s, medians (IOPS, MiB/s); numjobs=1, one connection"
+echo "fio $(fio --version), $ROUNDS rounds x ${SECS}s, medians [lowest-highest round] (IOPS, MiB/s); numjobs=1, one connection"
 python3 - "$RES" "${ORDER[@]}" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
@@ -141,7 +141,9 @@ for t in sys.argv[2:]:
         v = rows[(t, w)]
         iops = statistics.median(x[0] for x in v)
         mib = statistics.median(x[1] for x in v)
-        cells.append("%.0f MiB/s" % mib if "1M" in w else "%.0f IOPS" % iops)
+        k = 1 if "1M" in w else 0
+        lo, hi = min(x[k] for x in v), max(x[k] for x in v)
+        cells.append(("%.0f MiB/s" % mib if k else "%.0f IOPS" % iops) + " [%.0f-%.0f]" % (lo, hi))
     print("| %s | %s |" % (t, " | ".join(cells)))
 print()
 print("Ratios of medians against nbdkit-file (bandwidth for 1M, IOPS for 4k):")
