@@ -85,6 +85,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
         SocketChannel ch;
         try {
             ch = endpoint.connect();
+            endpoint.tuneBuffers(ch);
         } catch (IOException e) {
             throw new IOException("cannot connect to " + uri + ": " + e.getMessage(), e);
         }

@@ -21,8 +21,6 @@ import java.util.logging.Logger;
  */
 public final class NbdServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NbdServer.class.getName());
-    /** Requested SO_SNDBUF (and SO_RCVBUF on TCP) of each connection. */
-    static final int SOCKET_BUFFER_BYTES = 4 << 20;
     /** Default native memory for payload buffers shared by all connections. */
     public static final long DEFAULT_BUFFER_BUDGET = 256L << 20;
 
@@ -160,24 +158,6 @@ public final class NbdServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Socket buffers big enough for several 1 MiB replies (and, on TCP, requests): with the
-     * 208 KiB default a large reply leaves in small steps, each waiting for the client to drain
-     * the last, and the reply writer and the client take turns instead of overlapping
-     * (bench/nbd.sh: 1 MiB reads at QD8 ~30 % faster). The kernel caps the size at
-     * net.core.wmem_max / rmem_max; a refusal only costs speed.
-     */
-    private static void socketBuffers(SocketChannel ch, Endpoint endpoint) {
-        try {
-            ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            if (!endpoint.isUnix()) { // a unix socket's receive side is charged to the sender's buffer
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.fine("NBD: socket buffer size not set: " + e.getMessage());
-        }
-    }
-
     private void acceptLoop(ServerSocketChannel ssc, Endpoint endpoint) {
         while (!closed) {
             SocketChannel ch;
@@ -200,7 +180,7 @@ public final class NbdServer implements AutoCloseable {
                 if (!endpoint.isUnix()) {
                     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
-                socketBuffers(ch, endpoint);
+                endpoint.tuneBuffers(ch);
                 NbdConnection c = new NbdConnection(ids.incrementAndGet(), ch, this, pool);
                 connections.add(c);
                 if (closed) {

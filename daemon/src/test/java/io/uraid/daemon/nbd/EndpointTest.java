@@ -24,6 +24,21 @@ class EndpointTest {
     }
 
     @Test
+    void connectionsGetBiggerSendBuffersThanTheDefault() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("endpoint");
+        Endpoint u = Endpoint.unix(dir.resolve("s.sock"));
+        try (var server = u.bind(); var client = u.connect(); var accepted = server.accept()) {
+            int before = accepted.getOption(java.net.StandardSocketOptions.SO_SNDBUF);
+            u.tuneBuffers(accepted);
+            int after = accepted.getOption(java.net.StandardSocketOptions.SO_SNDBUF);
+            assertTrue(after > before, "SO_SNDBUF " + before + " -> " + after);
+        } finally {
+            java.nio.file.Files.deleteIfExists(dir.resolve("s.sock"));
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    @Test
     void refusesWhatItCannotParse() {
         assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("/run/nbd.sock"));
         assertThrows(IllegalArgumentException.class, () -> Endpoint.parse("tcp:host:port"));
