@@ -22,6 +22,10 @@ import java.util.logging.Logger;
  * <p>WRITE payloads are read from the socket straight into the pooled native buffer the legs
  * write from; READs land in the pooled buffer the reply is sent from. Slots, buffers, header
  * buffers and the callback are all reused: the steady state allocates nothing.
+ *
+ * <p>When the export has a {@link ReadCache}, a READ it can answer is copied from it on the reader
+ * thread and queued for its reply at once; a READ that missed fills it, and every request that
+ * changes data invalidates it, on the writer thread before the reply (the order ReadCache needs).
  */
 final class NbdConnection implements IoCallback {
     private static final Logger LOG = Logger.getLogger(NbdConnection.class.getName());
