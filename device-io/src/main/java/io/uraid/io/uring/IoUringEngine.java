@@ -35,30 +35,20 @@ public final class IoUringEngine implements IoEngine {
     private static final Logger LOG = Logger.getLogger(IoUringEngine.class.getName());
     /** Registered-file slots reserved at setup; devices beyond that use plain descriptors. */
     static final int FILE_SLOTS = 64;
-    private static final int EINTR = 4;
 
     private final UringRings rings;
     private final OpTable ops;
     private final SubmitQueue sq;
+    private final CompletionQueue cq;
     private final FileTable files;
     private final FixedBuffers buffers;
     // Ring fields copied into finals of this class so the JIT keeps them in registers.
     private final int ringFd;
-    private final int cqMask;
     private final long sqFlagsAddr;
-    private final long cqHeadAddr;
-    private final long cqTailAddr;
-    private final long cqes;
-    private int inKernel;     // SQEs consumed whose CQE has not been reaped
-    private int cqHead;
     private long enterCalls;
     private boolean closed;
     /** Ends a blocking reap from another thread; null when the kernel gave no eventfd. */
     private final WakeEvent wake;
-    /** The op slot kept for the wake read (-1 without a wake event). */
-    private final int wakeSlot;
-    private boolean wakeArmed; // the wake read is queued or in the kernel
-    private boolean woke;      // the wake read completed during the current reap
 
     /**
      * Sets up a ring of {@code entries} submission entries (rounded up to a power of two).
@@ -74,21 +64,17 @@ public final class IoUringEngine implements IoEngine {
         }
         this.rings = checkedRings(entries);
         this.ringFd = rings.ringFd;
-        this.cqMask = rings.cqMask;
         this.sqFlagsAddr = rings.sqFlags;
-        this.cqHeadAddr = rings.cqHead;
-        this.cqTailAddr = rings.cqTail;
-        this.cqes = rings.cqes;
-        this.cqHead = UnsafeAccess.getIntAcquire(cqHeadAddr);
         this.ops = new OpTable(rings.cqEntries);
         this.sq = new SubmitQueue(rings, ops);
         this.files = new FileTable(ringFd, FILE_SLOTS);
         this.buffers = new FixedBuffers(ringFd);
         this.wake = WakeEvent.createOrNull();
-        this.wakeSlot = wake == null ? -1 : ops.alloc();
+        int wakeSlot = wake == null ? -1 : ops.alloc();
         if (wake != null) {
             ops.set(wakeSlot, OP_READ, 0, wake.fd(), 0, wake.readAddress(), 8, 0, -1L, -1);
         }
+        this.cq = new CompletionQueue(rings, ops, sq, wakeSlot);
     }
 
     private static UringRings checkedRings(int entries) throws IOException {
@@ -236,7 +222,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** Caller operations queued, in the kernel or waiting to resubmit a remainder. */
     private int callerOutstanding() {
-        return inKernel + sq.queued() + sq.pendingCount() - (wakeArmed ? 1 : 0);
+        return cq.inKernel() + sq.queued() + sq.pendingCount() - (cq.wakeArmed() ? 1 : 0);
     }
 
     /**
@@ -281,7 +267,7 @@ public final class IoUringEngine implements IoEngine {
         while (true) {
             sq.placePending();
             int toSubmit = sq.queued();
-            int min = waited ? 0 : Math.min(wantComplete, inKernel + toSubmit);
+            int min = waited ? 0 : Math.min(wantComplete, cq.inKernel() + toSubmit);
             if (toSubmit == 0 && min == 0) {
                 return total;
             }
@@ -289,7 +275,7 @@ public final class IoUringEngine implements IoEngine {
             enterCalls++;
             int r = LinuxNative.ioUringEnter(ringFd, toSubmit, min, min > 0 ? ENTER_GETEVENTS : 0);
             if (r < 0) {
-                if (r == -EINTR) {
+                if (r == -Errno.EINTR) {
                     continue;
                 }
                 if (r == -Errno.EAGAIN || r == -Errno.EBUSY) {
@@ -298,7 +284,7 @@ public final class IoUringEngine implements IoEngine {
                 throw new IllegalStateException("io_uring_enter failed: " + Errno.describe(r));
             }
             sq.consumed(r);
-            inKernel += r;
+            cq.submitted(r);
             total += r;
             if (r < toSubmit) {
                 // Without SUBMIT_ALL the kernel stops after an SQE that fails inline (its CQE
@@ -322,17 +308,17 @@ public final class IoUringEngine implements IoEngine {
         }
         if (minComplete <= 0) {
             enter(0);
-            int n = drain(handler);
+            int n = cq.drain(handler);
             if (n == 0 && (UnsafeAccess.getIntAcquire(sqFlagsAddr) & SQ_TASKRUN) != 0) {
                 // COOP_TASKRUN: finished requests wait for us to enter the kernel to be posted.
                 enterCalls++;
                 LinuxNative.ioUringEnter(ringFd, 0, 0, ENTER_GETEVENTS);
-                n = drain(handler);
+                n = cq.drain(handler);
             }
             return n;
         }
         int delivered = 0;
-        woke = false;
+        cq.clearWoke();
         // Only a reap that starts with nothing outstanding waits for wakeup(); one that runs out
         // of operations on the way returns, as it would without a wake event.
         boolean idleWait = wake != null && callerOutstanding() == 0;
@@ -342,71 +328,18 @@ public final class IoUringEngine implements IoEngine {
                 return delivered;
             }
             int need = canArrive == 0 ? 1 : Math.min(minComplete - delivered, canArrive);
-            int ready = UnsafeAccess.getIntAcquire(cqTailAddr) - cqHead;
-            if (ready < need && wake != null && !wakeArmed && !sq.tailLinked() && !sq.full()) {
+            int ready = cq.ready();
+            if (ready < need && wake != null && !cq.wakeArmed() && !sq.tailLinked() && !sq.full()) {
                 // About to block: keep the wake read in the ring so a producer with new work
                 // need not wait for a completion (or, when idle, for anything at all).
-                sq.push(wakeSlot, false);
-                wakeArmed = true;
+                cq.armWake();
             }
             enter(ready >= need ? 0 : need);
-            delivered += drain(handler);
-            if (delivered >= minComplete || woke) {
+            delivered += cq.drain(handler);
+            if (delivered >= minComplete || cq.woke()) {
                 return delivered;
             }
         }
-    }
-
-    /** Delivers every CQE present; returns how many reached the handler (remainders do not). */
-    private int drain(CompletionHandler handler) {
-        int head = cqHead;
-        int tail = UnsafeAccess.getIntAcquire(cqTailAddr); // acquire: CQE contents are visible
-        int delivered = 0;
-        while (head != tail) {
-            long cqe = cqes + ((long) (head & cqMask) << CQE_SHIFT);
-            int slot = (int) UnsafeAccess.getLong(cqe + CQE_USER_DATA);
-            int res = UnsafeAccess.getInt(cqe + CQE_RES);
-            head++;
-            cqHead = head;
-            // Release: done reading this CQE before the kernel may reuse it. Stored per CQE so a
-            // throwing handler leaves the ring consistent.
-            UnsafeAccess.putIntRelease(cqHeadAddr, head);
-            inKernel--;
-            if (complete(slot, res, handler)) {
-                delivered++;
-            }
-            if (head == tail) {
-                tail = UnsafeAccess.getIntAcquire(cqTailAddr);
-            }
-        }
-        return delivered;
-    }
-
-    private boolean complete(int slot, int res, CompletionHandler handler) {
-        if (slot == wakeSlot) {
-            wakeArmed = false; // armed again the next time the issuer would block idle
-            woke = true;
-            return false;
-        }
-        int op = ops.opcode[slot];
-        int result = res;
-        if (res >= 0 && (op == OP_READ || op == OP_WRITE)) {
-            int done = ops.done[slot] + res;
-            ops.done[slot] = done;
-            result = done;
-            if (done < ops.length[slot]) {
-                if (res > 0) {
-                    sq.addRemainder(slot);
-                    return false;
-                }
-                // 0 bytes: a read hit the end of the file/device; a write cannot progress.
-                result = op == OP_READ ? done : -Errno.EIO;
-            }
-        }
-        long userData = ops.userData[slot];
-        ops.release(slot); // before the handler, which may prepare into this slot
-        handler.onComplete(userData, result);
-        return true;
     }
 
     /**
@@ -420,7 +353,7 @@ public final class IoUringEngine implements IoEngine {
         if (closed) {
             throw new IOException("io_uring engine is closed");
         }
-        if (ops.inUse() != reservedSlots() || wakeArmed) {
+        if (ops.inUse() != reservedSlots() || cq.wakeArmed()) {
             throw new IllegalStateException("registerBuffers needs an idle engine; "
                     + (ops.inUse() - reservedSlots()) + " ops pending");
         }
@@ -472,21 +405,10 @@ public final class IoUringEngine implements IoEngine {
             return;
         }
         closed = true;
-        if (wakeArmed) {
+        if (cq.wakeArmed()) {
             wake.signal(); // the wake read must complete before the ring and its buffer go
         }
-        while (inKernel > 0) {
-            int r = LinuxNative.ioUringEnter(ringFd, 0, inKernel, ENTER_GETEVENTS);
-            if (r < 0 && r != -EINTR) {
-                LOG.warning("io_uring: could not wait for " + inKernel + " operations at close: "
-                        + Errno.describe(r));
-                break;
-            }
-            int tail = UnsafeAccess.getIntAcquire(cqTailAddr);
-            inKernel -= tail - cqHead;
-            cqHead = tail;
-            UnsafeAccess.putIntRelease(cqHeadAddr, tail);
-        }
+        cq.awaitAndDrop(ringFd);
         buffers.unregister();
         files.unregisterAll();
         rings.close();
