@@ -11,6 +11,7 @@ import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
 import io.uraid.io.internal.LinkChains;
 import io.uraid.io.internal.OpSlots;
+import io.uraid.io.internal.PrepChecks;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -45,7 +46,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class AioEngine implements IoEngine {
     private static final int FALLOC_FL_KEEP_SIZE = 1;
     private static final int FALLOC_FL_PUNCH_HOLE = 2;
-    private static final int EINTR = 4;
     /** One process-wide pool, fs.aio-max-nr (65536 by default), caps every io_setup. */
     private static final int MAX_ENTRIES = 32768;
 
@@ -150,29 +150,23 @@ public final class AioEngine implements IoEngine {
 
     @Override
     public boolean prepDiscard(BlockDevice device, long off, long len, long ud, int fl) {
-        if (off < 0 || len <= 0) {
-            throw new IllegalArgumentException("bad discard range on " + device.path() + ": offset " + off + " length " + len);
+        NativeDevice d = nativeDevice(device);
+        PrepChecks.discardRange(d, off, len);
+        if (len == 0) {
+            throw new IllegalArgumentException(d + ": empty discard range at " + off);
         }
-        return enqueue(OP_DISCARD, nativeDevice(device), off, 0, len, ud, fl);
+        return enqueue(OP_DISCARD, d, off, 0, len, ud, fl);
     }
 
     private static NativeDevice nativeDevice(BlockDevice device) {
-        if (!(device instanceof NativeDevice)) {
-            throw new IllegalArgumentException(device.path() + " was not opened by a native engine");
-        }
-        return (NativeDevice) device;
+        return PrepChecks.device(device, NativeDevice.class, "a native engine");
     }
 
     private static NativeDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
         NativeDevice d = nativeDevice(device);
-        if (len <= 0 || off < 0) {
-            throw new IllegalArgumentException(what + " on " + d.path() + ": bad offset " + off + " or length " + len);
-        }
-        int lbs = d.logicalBlockSize();
-        if (d.isDirect() && ((off | addr | len) & (lbs - 1)) != 0) {
-            throw new IllegalArgumentException(String.format(
-                    "misaligned O_DIRECT %s on %s: offset %d, length %d and address 0x%x must be multiples of %d",
-                    what, d.path(), off, len, addr, lbs));
+        PrepChecks.readWrite(d, what, off, addr, len);
+        if (len == 0) {
+            throw new IllegalArgumentException(d + ": empty " + what + " at " + off);
         }
         return d;
     }
@@ -338,7 +332,7 @@ public final class AioEngine implements IoEngine {
 
     private int getEvents(int min) {
         int n = LinuxNative.ioGetEvents(ctx, min, entries, events);
-        if (n == -EINTR) {
+        if (n == -Errno.EINTR) {
             return 0;
         }
         if (n < 0) {

@@ -11,6 +11,7 @@ import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
 import io.uraid.io.internal.LinkChains;
 import io.uraid.io.internal.OpSlots;
+import io.uraid.io.internal.PrepChecks;
 import io.uraid.io.internal.UnsafeAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -125,30 +126,18 @@ public final class PortableEngine implements IoEngine {
 
     @Override
     public boolean prepDiscard(BlockDevice device, long off, long len, long ud, int fl) {
-        if (off < 0 || len < 0) {
-            throw new IllegalArgumentException(device + ": negative discard range: " + off + ", " + len);
-        }
-        return enqueue(OP_DISCARD, portable(device), off, 0, len, ud, fl);
+        PortableDevice d = portable(device);
+        PrepChecks.discardRange(d, off, len);
+        return enqueue(OP_DISCARD, d, off, 0, len, ud, fl);
     }
 
     private static PortableDevice portable(BlockDevice device) {
-        if (device instanceof PortableDevice) {
-            return (PortableDevice) device;
-        }
-        throw new IllegalArgumentException(device + ": not opened by the portable engine");
+        return PrepChecks.device(device, PortableDevice.class, "the portable engine");
     }
 
     private static PortableDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
         PortableDevice d = portable(device);
-        if (off < 0 || len < 0) {
-            throw new IllegalArgumentException(d + ": negative offset or length: " + off + ", " + len);
-        }
-        long mask = d.logicalBlockSize() - 1;
-        if (d.isDirect() && ((off | addr | len) & mask) != 0) {
-            throw new IllegalArgumentException(d + ": misaligned O_DIRECT " + what + ": offset " + off
-                    + ", address 0x" + Long.toHexString(addr) + " and length " + len + " must be multiples of "
-                    + d.logicalBlockSize());
-        }
+        PrepChecks.readWrite(d, what, off, addr, len);
         return d;
     }
 

@@ -8,6 +8,7 @@ import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
+import io.uraid.io.internal.PrepChecks;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -127,67 +128,47 @@ public final class IoUringEngine implements IoEngine {
     private boolean prepRw(BlockDevice device, int op, long offset, long address, int length, long userData,
                            int flags, int rwFlags) {
         NativeDevice d = nativeDevice(device);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(d + ": negative offset or length: " + offset + ", " + length);
-        }
-        if (d.isDirect()) {
-            // Logical block sizes are powers of two (the kernel enforces it).
-            long mask = d.logicalBlockSize() - 1;
-            if (((offset | address | length) & mask) != 0) {
-                throw new IllegalArgumentException(d + ": misaligned O_DIRECT " + (op == OP_READ ? "read" : "write")
-                        + ": offset " + offset + ", address 0x" + Long.toHexString(address) + " and length "
-                        + length + " must be multiples of " + d.logicalBlockSize());
-            }
-        }
-        int slot = reserve();
-        if (slot < 0) {
-            return false;
-        }
-        ops.set(slot, op, sqeFlags(d, flags), fileRef(d), offset, address, length, rwFlags, userData,
-                buffers.indexOf(address, length));
-        sq.push(slot, true);
-        return true;
+        PrepChecks.readWrite(d, op == OP_READ ? "read" : "write", offset, address, length);
+        return queue(op, d, flags, offset, address, length, rwFlags, userData, buffers.indexOf(address, length));
     }
 
     @Override
     public boolean prepFsync(BlockDevice device, boolean dataOnly, long userData, int flags) {
-        NativeDevice d = nativeDevice(device);
-        int slot = reserve();
-        if (slot < 0) {
-            return false;
-        }
-        ops.set(slot, OP_FSYNC, sqeFlags(d, flags), fileRef(d), 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0,
-                userData, -1);
-        sq.push(slot, true);
-        return true;
+        return queue(OP_FSYNC, nativeDevice(device), flags, 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0, userData, -1);
     }
 
     @Override
     public boolean prepDiscard(BlockDevice device, long offset, long length, long userData, int flags) {
         NativeDevice d = nativeDevice(device);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(d + ": negative discard range: " + offset + ", " + length);
-        }
+        PrepChecks.discardRange(d, offset, length);
         if (d.isBlockDevice() && ((offset | length) & (d.logicalBlockSize() - 1)) != 0) {
             throw new IllegalArgumentException(d + ": misaligned discard: offset " + offset + " and length "
                     + length + " must be multiples of " + d.logicalBlockSize());
         }
-        int slot = reserve();
+        // FALLOCATE takes the mode in len and the byte count in addr: stored the same way here.
+        return queue(OP_FALLOCATE, d, flags, offset, length, FALLOC_PUNCH_HOLE_KEEP_SIZE, 0, userData, -1);
+    }
+
+    /**
+     * Takes an op slot for a caller's operation and queues its SQE; false when the SQ or the op
+     * table is full. {@code buf}: its fixed-buffer index, or -1.
+     */
+    private boolean queue(int op, NativeDevice d, int flags, long offset, long address, int length, int opFlags,
+                          long userData, int buf) {
+        if (closed) {
+            throw new IllegalStateException("io_uring engine is closed");
+        }
+        int slot = sq.full() ? -1 : ops.alloc();
         if (slot < 0) {
             return false;
         }
-        // FALLOCATE takes the mode in len and the byte count in addr: stored the same way here.
-        ops.set(slot, OP_FALLOCATE, sqeFlags(d, flags), fileRef(d), offset, length, FALLOC_PUNCH_HOLE_KEEP_SIZE,
-                0, userData, -1);
+        ops.set(slot, op, sqeFlags(d, flags), fileRef(d), offset, address, length, opFlags, userData, buf);
         sq.push(slot, true);
         return true;
     }
 
     private static NativeDevice nativeDevice(BlockDevice device) {
-        if (device instanceof NativeDevice) {
-            return (NativeDevice) device;
-        }
-        throw new IllegalArgumentException(device + ": not opened by a native engine");
+        return PrepChecks.device(device, NativeDevice.class, "a native engine");
     }
 
     private int sqeFlags(NativeDevice d, int flags) {
@@ -197,13 +178,6 @@ public final class IoUringEngine implements IoEngine {
 
     private int fileRef(NativeDevice d) {
         return files.isRegistered(d.handle(), d.fd()) ? d.handle() : d.fd();
-    }
-
-    private int reserve() {
-        if (closed) {
-            throw new IllegalStateException("io_uring engine is closed");
-        }
-        return sq.full() ? -1 : ops.alloc();
     }
 
     @Override
