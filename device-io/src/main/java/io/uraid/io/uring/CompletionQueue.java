@@ -16,6 +16,7 @@ import java.util.logging.Logger;
  * caller's handler. Allocation-free; single-threaded (the issuer's).
  */
 final class CompletionQueue {
+    /** The engine's logger: its warnings log where they always did. */
     private static final Logger LOG = Logger.getLogger(IoUringEngine.class.getName());
 
     private final OpTable ops;

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
  * <p>Dispatcher thread only, except {@link #copiedBytes()}.
  */
 final class RecoverPass {
+    /** The engine's logger: a rebuild logs where it always did. */
     private static final Logger LOG = Logger.getLogger(SyncEngine.class.getName());
     /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
     static final int FSYNC_TOKEN = -1;
