@@ -4,6 +4,7 @@ package io.uraid.io;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -31,6 +32,7 @@ public final class Errno {
         switch (Math.abs(errno)) {
             case EPERM: return "EPERM";
             case ENOENT: return "ENOENT";
+            case EINTR: return "EINTR";
             case EIO: return "EIO";
             case EBADF: return "EBADF";
             case EAGAIN: return "EAGAIN";

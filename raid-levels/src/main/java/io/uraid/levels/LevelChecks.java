@@ -59,4 +59,10 @@ final class LevelChecks {
         }
         return disks == Long.SIZE ? -1L : (1L << disks) - 1;
     }
+
+    /** True when every role is working: what a level without redundancy needs to serve. */
+    static boolean allWorking(Geometry g, long workingRoles) {
+        long all = allRoles(g);
+        return (workingRoles & all) == all;
+    }
 }

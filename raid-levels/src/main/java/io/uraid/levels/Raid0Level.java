@@ -2,10 +2,9 @@ package io.uraid.levels;
 
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.Layout;
-import io.uraid.core.spi.RaidLevel;
 
 /** md level 0, {@code raid0}: striping without redundancy; every member is needed. */
-public final class Raid0Level implements RaidLevel {
+public final class Raid0Level extends MdLevel {
 
     static final int MD_LEVEL = 0;
     static final String NAME = "raid0";
@@ -14,29 +13,8 @@ public final class Raid0Level implements RaidLevel {
     /** md's RAID0_ORIG_LAYOUT, which mdadm writes for new raid0 arrays (mdadm util.c default_layout). */
     static final int ORIG_LAYOUT = 1;
 
-    @Override
-    public int mdLevel() {
-        return MD_LEVEL;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int minDisks() {
-        return MIN_DISKS;
-    }
-
-    @Override
-    public boolean redundant() {
-        return false;
-    }
-
-    @Override
-    public int defaultLayout() {
-        return ORIG_LAYOUT;
+    public Raid0Level() {
+        super(MD_LEVEL, NAME, MIN_DISKS, false, ORIG_LAYOUT);
     }
 
     @Override
@@ -46,7 +24,6 @@ public final class Raid0Level implements RaidLevel {
 
     @Override
     public boolean canServe(Geometry geometry, long workingRoles) {
-        long all = LevelChecks.allRoles(geometry);
-        return (workingRoles & all) == all;
+        return LevelChecks.allWorking(geometry, workingRoles);
     }
 }

@@ -2,13 +2,12 @@ package io.uraid.levels;
 
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.Layout;
-import io.uraid.core.spi.RaidLevel;
 
 /**
  * md level 10, {@code raid10}: striped copies in near, far or offset arrangement
  * ({@link Raid10Shape}). Any disk count from the number of copies up works.
  */
-public final class Raid10Level implements RaidLevel {
+public final class Raid10Level extends MdLevel {
 
     static final int MD_LEVEL = 10;
     static final String NAME = "raid10";
@@ -21,29 +20,8 @@ public final class Raid10Level implements RaidLevel {
     /** Two offset copies ({@code o2}). */
     public static final int OFFSET2 = 0x10201;
 
-    @Override
-    public int mdLevel() {
-        return MD_LEVEL;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int minDisks() {
-        return MIN_DISKS;
-    }
-
-    @Override
-    public boolean redundant() {
-        return true;
-    }
-
-    @Override
-    public int defaultLayout() {
-        return NEAR2;
+    public Raid10Level() {
+        super(MD_LEVEL, NAME, MIN_DISKS, true, NEAR2);
     }
 
     @Override

@@ -9,8 +9,7 @@ import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
-import io.uraid.io.internal.LinkChains;
-import io.uraid.io.internal.OpSlots;
+import io.uraid.io.internal.SlotEngine;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -42,10 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * constructor; an operation is a slot index (the iocb's {@code aio_data}), so the hot path does
  * not allocate. Not thread-safe: one issuer thread, as the interface says.
  */
-public final class AioEngine implements IoEngine {
+public final class AioEngine extends SlotEngine<NativeDevice> {
     private static final int FALLOC_FL_KEEP_SIZE = 1;
     private static final int FALLOC_FL_PUNCH_HOLE = 2;
-    private static final int EINTR = 4;
     /** One process-wide pool, fs.aio-max-nr (65536 by default), caps every io_setup. */
     private static final int MAX_ENTRIES = 32768;
 
@@ -57,20 +55,14 @@ public final class AioEngine implements IoEngine {
     private final long events;
     private final long ctx;
 
-    private final OpSlots slots;
-    private final NativeDevice[] dev;
     private final int[] done;
-    private final int[] result;
     private final int[] batch;
-    private final LinkChains chains;
     private final IntDeque ready;
     private final IntDeque completed;
 
-    private int inFlight;
     private int inKernel;
     private boolean kernelFsync = true;
     private long submitCalls;
-    private boolean closed;
 
     /**
      * Creates a kernel AIO context for {@code entries} concurrent operations.
@@ -78,9 +70,7 @@ public final class AioEngine implements IoEngine {
      * @throws UncheckedIOException when io_setup fails (see {@link #probe()})
      */
     public AioEngine(int entries) {
-        if (entries < 1 || entries > MAX_ENTRIES) {
-            throw new IllegalArgumentException("entries must be in 1.." + MAX_ENTRIES + ": " + entries);
-        }
+        super(entries, MAX_ENTRIES, NativeDevice.class, "a native engine");
         this.entries = entries;
         long iocbBytes = (long) entries * Iocb.SIZE;
         long ptrBytes = (long) entries * 8;
@@ -97,25 +87,20 @@ public final class AioEngine implements IoEngine {
                     + Errno.describe(r) + (r == -Errno.EAGAIN ? " (fs.aio-max-nr exhausted)" : "")));
         }
         ctx = UnsafeAccess.getLong(ctxAddress);
-        slots = new OpSlots(entries);
-        dev = new NativeDevice[entries];
         done = new int[entries];
-        result = new int[entries];
         batch = new int[entries];
         ready = new IntDeque(entries);
         completed = new IntDeque(entries);
-        chains = new LinkChains(entries, new LinkChains.Sink() {
-            @Override
-            public void start(int slot) {
-                ready.addLast(slot);
-            }
+    }
 
-            @Override
-            public void cancel(int slot) {
-                result[slot] = -Errno.ECANCELED;
-                completed.addLast(slot);
-            }
-        });
+    @Override
+    protected void start(int slot) {
+        ready.addLast(slot);
+    }
+
+    @Override
+    protected void canceled(int slot) {
+        completed.addLast(slot);
     }
 
     /** Null when kernel AIO can be used here, else a one-line reason. */
@@ -133,72 +118,24 @@ public final class AioEngine implements IoEngine {
         return NativeDevice.open(path, options, null);
     }
 
+    /** Also refuses an empty transfer (the other engines let one complete with 0 bytes). */
     @Override
-    public boolean prepRead(BlockDevice device, long off, long addr, int len, long ud, int fl) {
-        return enqueue(OP_READ, checkRw(device, off, addr, len, "read"), off, addr, len, ud, fl);
-    }
-
-    @Override
-    public boolean prepWrite(BlockDevice device, long off, long addr, int len, long ud, int fl) {
-        return enqueue(OP_WRITE, checkRw(device, off, addr, len, "write"), off, addr, len, ud, fl);
-    }
-
-    @Override
-    public boolean prepFsync(BlockDevice device, boolean dataOnly, long ud, int fl) {
-        return enqueue(dataOnly ? OP_FDATASYNC : OP_FSYNC, nativeDevice(device), 0, 0, 0, ud, fl);
-    }
-
-    @Override
-    public boolean prepDiscard(BlockDevice device, long off, long len, long ud, int fl) {
-        if (off < 0 || len <= 0) {
-            throw new IllegalArgumentException("bad discard range on " + device.path() + ": offset " + off + " length " + len);
-        }
-        return enqueue(OP_DISCARD, nativeDevice(device), off, 0, len, ud, fl);
-    }
-
-    private static NativeDevice nativeDevice(BlockDevice device) {
-        if (!(device instanceof NativeDevice)) {
-            throw new IllegalArgumentException(device.path() + " was not opened by a native engine");
-        }
-        return (NativeDevice) device;
-    }
-
-    private static NativeDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
-        NativeDevice d = nativeDevice(device);
-        if (len <= 0 || off < 0) {
-            throw new IllegalArgumentException(what + " on " + d.path() + ": bad offset " + off + " or length " + len);
-        }
-        int lbs = d.logicalBlockSize();
-        if (d.isDirect() && ((off | addr | len) & (lbs - 1)) != 0) {
-            throw new IllegalArgumentException(String.format(
-                    "misaligned O_DIRECT %s on %s: offset %d, length %d and address 0x%x must be multiples of %d",
-                    what, d.path(), off, len, addr, lbs));
+    protected NativeDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
+        NativeDevice d = super.checkRw(device, off, addr, len, what);
+        if (len == 0) {
+            throw new IllegalArgumentException(d + ": empty " + what + " at " + off);
         }
         return d;
     }
 
-    private boolean enqueue(byte kind, NativeDevice d, long off, long addr, long len, long ud, int fl) {
-        if (closed) {
-            throw new IllegalStateException("engine closed");
-        }
-        int s = slots.take(kind, off, addr, len, ud, fl);
-        if (s < 0) {
-            return false;
-        }
-        dev[s] = d;
-        done[s] = 0;
-        chains.prepare(s, (fl & LINK) != 0);
-        return true;
-    }
-
+    /** fallocate(2) refuses an empty range: refused here, before it takes a slot. */
     @Override
-    public int available() {
-        return slots.available();
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlight;
+    protected NativeDevice checkDiscard(BlockDevice device, long off, long len) {
+        NativeDevice d = super.checkDiscard(device, off, len);
+        if (len == 0) {
+            throw new IllegalArgumentException(d + ": empty discard range at " + off);
+        }
+        return d;
     }
 
     @Override
@@ -338,7 +275,7 @@ public final class AioEngine implements IoEngine {
 
     private int getEvents(int min) {
         int n = LinuxNative.ioGetEvents(ctx, min, entries, events);
-        if (n == -EINTR) {
+        if (n == -Errno.EINTR) {
             return 0;
         }
         if (n < 0) {
@@ -359,17 +296,13 @@ public final class AioEngine implements IoEngine {
             long ud = slots.userData[s];
             int r = result[s];
             dev[s] = null;
+            done[s] = 0; // the next operation in this slot starts from nothing transferred
             slots.release(s);
             inFlight--;
             n++;
             handler.onComplete(ud, r);
         }
         return n;
-    }
-
-    /** Accepted and ignored: kernel AIO has no fixed buffers. */
-    @Override
-    public void registerBuffers(NativeBuffer region) {
     }
 
     /** How many io_submit calls this engine made (a diagnostic counter: one per batch). */

@@ -6,11 +6,9 @@ import io.uraid.io.BlockDevice;
 import io.uraid.io.CompletionHandler;
 import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
-import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
-import io.uraid.io.internal.LinkChains;
-import io.uraid.io.internal.OpSlots;
+import io.uraid.io.internal.SlotEngine;
 import io.uraid.io.internal.UnsafeAccess;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,16 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operation allocates. A lone operation submitted while nothing else runs is done on the issuer
  * thread, as a synchronous pread would be. Discard completes with {@code -EOPNOTSUPP}: Java cannot punch holes.
  */
-public final class PortableEngine implements IoEngine {
+public final class PortableEngine extends SlotEngine<PortableDevice> {
     private static final int MAX_ENTRIES = 32768;
     private static final int MAX_WORKERS = 4;
     private static final int POISON = -1;
 
-    private final OpSlots slots;
-    private final PortableDevice[] dev;
-    /** Written by a worker before it queues the slot on {@link #done}, read by the issuer after. */
-    private final int[] result;
-    private final LinkChains chains;
     /** Slots the issuer completed itself (canceled chain members, inline runs), delivered before waiting. */
     private final IntDeque local;
     private final IntQueue work;
@@ -54,30 +47,11 @@ public final class PortableEngine implements IoEngine {
     private final ByteBuffer issuerCarrier = carrierMemory.duplicate();
     private final AtomicInteger handles = new AtomicInteger();
 
-    private int inFlight;
     private long submitCalls;
-    private boolean closed;
 
     /** An engine for {@code entries} concurrent operations, with up to four worker threads. */
     public PortableEngine(int entries) {
-        if (entries < 1 || entries > MAX_ENTRIES) {
-            throw new IllegalArgumentException("entries must be in 1.." + MAX_ENTRIES + ": " + entries);
-        }
-        slots = new OpSlots(entries);
-        dev = new PortableDevice[entries];
-        result = new int[entries];
-        chains = new LinkChains(entries, new LinkChains.Sink() {
-            @Override
-            public void start(int slot) {
-                work.put(slot);
-            }
-
-            @Override
-            public void cancel(int slot) {
-                result[slot] = -Errno.ECANCELED;
-                local.addLast(slot);
-            }
-        });
+        super(entries, MAX_ENTRIES, PortableDevice.class, "the portable engine");
         local = new IntDeque(entries);
         workers = new Thread[Math.min(entries, MAX_WORKERS)];
         work = new IntQueue(entries + workers.length);
@@ -88,6 +62,16 @@ public final class PortableEngine implements IoEngine {
             workers[i].setDaemon(true);
             workers[i].start();
         }
+    }
+
+    @Override
+    protected void start(int slot) {
+        work.put(slot);
+    }
+
+    @Override
+    protected void canceled(int slot) {
+        local.addLast(slot);
     }
 
     /** Null: the portable engine runs wherever Java runs. */
@@ -106,73 +90,6 @@ public final class PortableEngine implements IoEngine {
             throw new IOException(path + ": cannot open: portable engine is closed");
         }
         return PortableDevice.open(path, options, handles.getAndIncrement());
-    }
-
-    @Override
-    public boolean prepRead(BlockDevice device, long off, long addr, int len, long ud, int fl) {
-        return enqueue(OP_READ, checkRw(device, off, addr, len, "read"), off, addr, len, ud, fl);
-    }
-
-    @Override
-    public boolean prepWrite(BlockDevice device, long off, long addr, int len, long ud, int fl) {
-        return enqueue(OP_WRITE, checkRw(device, off, addr, len, "write"), off, addr, len, ud, fl);
-    }
-
-    @Override
-    public boolean prepFsync(BlockDevice device, boolean dataOnly, long ud, int fl) {
-        return enqueue(dataOnly ? OP_FDATASYNC : OP_FSYNC, portable(device), 0, 0, 0, ud, fl);
-    }
-
-    @Override
-    public boolean prepDiscard(BlockDevice device, long off, long len, long ud, int fl) {
-        if (off < 0 || len < 0) {
-            throw new IllegalArgumentException(device + ": negative discard range: " + off + ", " + len);
-        }
-        return enqueue(OP_DISCARD, portable(device), off, 0, len, ud, fl);
-    }
-
-    private static PortableDevice portable(BlockDevice device) {
-        if (device instanceof PortableDevice) {
-            return (PortableDevice) device;
-        }
-        throw new IllegalArgumentException(device + ": not opened by the portable engine");
-    }
-
-    private static PortableDevice checkRw(BlockDevice device, long off, long addr, int len, String what) {
-        PortableDevice d = portable(device);
-        if (off < 0 || len < 0) {
-            throw new IllegalArgumentException(d + ": negative offset or length: " + off + ", " + len);
-        }
-        long mask = d.logicalBlockSize() - 1;
-        if (d.isDirect() && ((off | addr | len) & mask) != 0) {
-            throw new IllegalArgumentException(d + ": misaligned O_DIRECT " + what + ": offset " + off
-                    + ", address 0x" + Long.toHexString(addr) + " and length " + len + " must be multiples of "
-                    + d.logicalBlockSize());
-        }
-        return d;
-    }
-
-    private boolean enqueue(byte kind, PortableDevice d, long off, long addr, long len, long ud, int fl) {
-        if (closed) {
-            throw new IllegalStateException("portable engine is closed");
-        }
-        int s = slots.take(kind, off, addr, len, ud, fl);
-        if (s < 0) {
-            return false;
-        }
-        dev[s] = d;
-        chains.prepare(s, (fl & LINK) != 0);
-        return true;
-    }
-
-    @Override
-    public int available() {
-        return slots.available();
-    }
-
-    @Override
-    public int inFlight() {
-        return inFlight;
     }
 
     @Override
@@ -241,7 +158,7 @@ public final class PortableEngine implements IoEngine {
             if (s == POISON) {
                 return;
             }
-            result[s] = execute(s, carrier);
+            result[s] = execute(s, carrier); // written before the slot is queued on done, read by the issuer after
             done.put(s);
         }
     }
@@ -306,11 +223,6 @@ public final class PortableEngine implements IoEngine {
             return -Errno.ENOSPC;
         }
         return -Errno.EIO;
-    }
-
-    /** Accepted and ignored: FileChannel has no fixed buffers. */
-    @Override
-    public void registerBuffers(NativeBuffer region) {
     }
 
     /** How many {@link #submit()} calls handed operations to the workers (a diagnostic counter). */

@@ -8,6 +8,7 @@ import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
+import io.uraid.io.internal.PrepChecks;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.io.nativeio.LinuxNative;
 import io.uraid.io.nativeio.NativeDevice;
@@ -35,30 +36,20 @@ public final class IoUringEngine implements IoEngine {
     private static final Logger LOG = Logger.getLogger(IoUringEngine.class.getName());
     /** Registered-file slots reserved at setup; devices beyond that use plain descriptors. */
     static final int FILE_SLOTS = 64;
-    private static final int EINTR = 4;
 
     private final UringRings rings;
     private final OpTable ops;
     private final SubmitQueue sq;
+    private final CompletionQueue cq;
     private final FileTable files;
     private final FixedBuffers buffers;
     // Ring fields copied into finals of this class so the JIT keeps them in registers.
     private final int ringFd;
-    private final int cqMask;
     private final long sqFlagsAddr;
-    private final long cqHeadAddr;
-    private final long cqTailAddr;
-    private final long cqes;
-    private int inKernel;     // SQEs consumed whose CQE has not been reaped
-    private int cqHead;
     private long enterCalls;
     private boolean closed;
     /** Ends a blocking reap from another thread; null when the kernel gave no eventfd. */
     private final WakeEvent wake;
-    /** The op slot kept for the wake read (-1 without a wake event). */
-    private final int wakeSlot;
-    private boolean wakeArmed; // the wake read is queued or in the kernel
-    private boolean woke;      // the wake read completed during the current reap
 
     /**
      * Sets up a ring of {@code entries} submission entries (rounded up to a power of two).
@@ -74,21 +65,17 @@ public final class IoUringEngine implements IoEngine {
         }
         this.rings = checkedRings(entries);
         this.ringFd = rings.ringFd;
-        this.cqMask = rings.cqMask;
         this.sqFlagsAddr = rings.sqFlags;
-        this.cqHeadAddr = rings.cqHead;
-        this.cqTailAddr = rings.cqTail;
-        this.cqes = rings.cqes;
-        this.cqHead = UnsafeAccess.getIntAcquire(cqHeadAddr);
         this.ops = new OpTable(rings.cqEntries);
         this.sq = new SubmitQueue(rings, ops);
         this.files = new FileTable(ringFd, FILE_SLOTS);
         this.buffers = new FixedBuffers(ringFd);
         this.wake = WakeEvent.createOrNull();
-        this.wakeSlot = wake == null ? -1 : ops.alloc();
+        int wakeSlot = wake == null ? -1 : ops.alloc();
         if (wake != null) {
             ops.set(wakeSlot, OP_READ, 0, wake.fd(), 0, wake.readAddress(), 8, 0, -1L, -1);
         }
+        this.cq = new CompletionQueue(rings, ops, sq, wakeSlot);
     }
 
     private static UringRings checkedRings(int entries) throws IOException {
@@ -141,67 +128,47 @@ public final class IoUringEngine implements IoEngine {
     private boolean prepRw(BlockDevice device, int op, long offset, long address, int length, long userData,
                            int flags, int rwFlags) {
         NativeDevice d = nativeDevice(device);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(d + ": negative offset or length: " + offset + ", " + length);
-        }
-        if (d.isDirect()) {
-            // Logical block sizes are powers of two (the kernel enforces it).
-            long mask = d.logicalBlockSize() - 1;
-            if (((offset | address | length) & mask) != 0) {
-                throw new IllegalArgumentException(d + ": misaligned O_DIRECT " + (op == OP_READ ? "read" : "write")
-                        + ": offset " + offset + ", address 0x" + Long.toHexString(address) + " and length "
-                        + length + " must be multiples of " + d.logicalBlockSize());
-            }
-        }
-        int slot = reserve();
-        if (slot < 0) {
-            return false;
-        }
-        ops.set(slot, op, sqeFlags(d, flags), fileRef(d), offset, address, length, rwFlags, userData,
-                buffers.indexOf(address, length));
-        sq.push(slot, true);
-        return true;
+        PrepChecks.readWrite(d, op == OP_READ ? "read" : "write", offset, address, length);
+        return queue(op, d, flags, offset, address, length, rwFlags, userData, buffers.indexOf(address, length));
     }
 
     @Override
     public boolean prepFsync(BlockDevice device, boolean dataOnly, long userData, int flags) {
-        NativeDevice d = nativeDevice(device);
-        int slot = reserve();
-        if (slot < 0) {
-            return false;
-        }
-        ops.set(slot, OP_FSYNC, sqeFlags(d, flags), fileRef(d), 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0,
-                userData, -1);
-        sq.push(slot, true);
-        return true;
+        return queue(OP_FSYNC, nativeDevice(device), flags, 0, 0, 0, dataOnly ? FSYNC_DATASYNC : 0, userData, -1);
     }
 
     @Override
     public boolean prepDiscard(BlockDevice device, long offset, long length, long userData, int flags) {
         NativeDevice d = nativeDevice(device);
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException(d + ": negative discard range: " + offset + ", " + length);
-        }
+        PrepChecks.discardRange(d, offset, length);
         if (d.isBlockDevice() && ((offset | length) & (d.logicalBlockSize() - 1)) != 0) {
             throw new IllegalArgumentException(d + ": misaligned discard: offset " + offset + " and length "
                     + length + " must be multiples of " + d.logicalBlockSize());
         }
-        int slot = reserve();
+        // FALLOCATE takes the mode in len and the byte count in addr: stored the same way here.
+        return queue(OP_FALLOCATE, d, flags, offset, length, FALLOC_PUNCH_HOLE_KEEP_SIZE, 0, userData, -1);
+    }
+
+    /**
+     * Takes an op slot for a caller's operation and queues its SQE; false when the SQ or the op
+     * table is full. {@code buf}: its fixed-buffer index, or -1.
+     */
+    private boolean queue(int op, NativeDevice d, int flags, long offset, long address, int length, int opFlags,
+                          long userData, int buf) {
+        if (closed) {
+            throw new IllegalStateException("io_uring engine is closed");
+        }
+        int slot = sq.full() ? -1 : ops.alloc();
         if (slot < 0) {
             return false;
         }
-        // FALLOCATE takes the mode in len and the byte count in addr: stored the same way here.
-        ops.set(slot, OP_FALLOCATE, sqeFlags(d, flags), fileRef(d), offset, length, FALLOC_PUNCH_HOLE_KEEP_SIZE,
-                0, userData, -1);
+        ops.set(slot, op, sqeFlags(d, flags), fileRef(d), offset, address, length, opFlags, userData, buf);
         sq.push(slot, true);
         return true;
     }
 
     private static NativeDevice nativeDevice(BlockDevice device) {
-        if (device instanceof NativeDevice) {
-            return (NativeDevice) device;
-        }
-        throw new IllegalArgumentException(device + ": not opened by a native engine");
+        return PrepChecks.device(device, NativeDevice.class, "a native engine");
     }
 
     private int sqeFlags(NativeDevice d, int flags) {
@@ -211,13 +178,6 @@ public final class IoUringEngine implements IoEngine {
 
     private int fileRef(NativeDevice d) {
         return files.isRegistered(d.handle(), d.fd()) ? d.handle() : d.fd();
-    }
-
-    private int reserve() {
-        if (closed) {
-            throw new IllegalStateException("io_uring engine is closed");
-        }
-        return sq.full() ? -1 : ops.alloc();
     }
 
     @Override
@@ -236,7 +196,7 @@ public final class IoUringEngine implements IoEngine {
 
     /** Caller operations queued, in the kernel or waiting to resubmit a remainder. */
     private int callerOutstanding() {
-        return inKernel + sq.queued() + sq.pendingCount() - (wakeArmed ? 1 : 0);
+        return cq.inKernel() + sq.queued() + sq.pendingCount() - (cq.wakeArmed() ? 1 : 0);
     }
 
     /**
@@ -281,7 +241,7 @@ public final class IoUringEngine implements IoEngine {
         while (true) {
             sq.placePending();
             int toSubmit = sq.queued();
-            int min = waited ? 0 : Math.min(wantComplete, inKernel + toSubmit);
+            int min = waited ? 0 : Math.min(wantComplete, cq.inKernel() + toSubmit);
             if (toSubmit == 0 && min == 0) {
                 return total;
             }
@@ -289,7 +249,7 @@ public final class IoUringEngine implements IoEngine {
             enterCalls++;
             int r = LinuxNative.ioUringEnter(ringFd, toSubmit, min, min > 0 ? ENTER_GETEVENTS : 0);
             if (r < 0) {
-                if (r == -EINTR) {
+                if (r == -Errno.EINTR) {
                     continue;
                 }
                 if (r == -Errno.EAGAIN || r == -Errno.EBUSY) {
@@ -298,7 +258,7 @@ public final class IoUringEngine implements IoEngine {
                 throw new IllegalStateException("io_uring_enter failed: " + Errno.describe(r));
             }
             sq.consumed(r);
-            inKernel += r;
+            cq.submitted(r);
             total += r;
             if (r < toSubmit) {
                 // Without SUBMIT_ALL the kernel stops after an SQE that fails inline (its CQE
@@ -322,17 +282,17 @@ public final class IoUringEngine implements IoEngine {
         }
         if (minComplete <= 0) {
             enter(0);
-            int n = drain(handler);
+            int n = cq.drain(handler);
             if (n == 0 && (UnsafeAccess.getIntAcquire(sqFlagsAddr) & SQ_TASKRUN) != 0) {
                 // COOP_TASKRUN: finished requests wait for us to enter the kernel to be posted.
                 enterCalls++;
                 LinuxNative.ioUringEnter(ringFd, 0, 0, ENTER_GETEVENTS);
-                n = drain(handler);
+                n = cq.drain(handler);
             }
             return n;
         }
         int delivered = 0;
-        woke = false;
+        cq.clearWoke();
         // Only a reap that starts with nothing outstanding waits for wakeup(); one that runs out
         // of operations on the way returns, as it would without a wake event.
         boolean idleWait = wake != null && callerOutstanding() == 0;
@@ -342,71 +302,18 @@ public final class IoUringEngine implements IoEngine {
                 return delivered;
             }
             int need = canArrive == 0 ? 1 : Math.min(minComplete - delivered, canArrive);
-            int ready = UnsafeAccess.getIntAcquire(cqTailAddr) - cqHead;
-            if (ready < need && wake != null && !wakeArmed && !sq.tailLinked() && !sq.full()) {
+            int ready = cq.ready();
+            if (ready < need && wake != null && !cq.wakeArmed() && !sq.tailLinked() && !sq.full()) {
                 // About to block: keep the wake read in the ring so a producer with new work
                 // need not wait for a completion (or, when idle, for anything at all).
-                sq.push(wakeSlot, false);
-                wakeArmed = true;
+                cq.armWake();
             }
             enter(ready >= need ? 0 : need);
-            delivered += drain(handler);
-            if (delivered >= minComplete || woke) {
+            delivered += cq.drain(handler);
+            if (delivered >= minComplete || cq.woke()) {
                 return delivered;
             }
         }
-    }
-
-    /** Delivers every CQE present; returns how many reached the handler (remainders do not). */
-    private int drain(CompletionHandler handler) {
-        int head = cqHead;
-        int tail = UnsafeAccess.getIntAcquire(cqTailAddr); // acquire: CQE contents are visible
-        int delivered = 0;
-        while (head != tail) {
-            long cqe = cqes + ((long) (head & cqMask) << CQE_SHIFT);
-            int slot = (int) UnsafeAccess.getLong(cqe + CQE_USER_DATA);
-            int res = UnsafeAccess.getInt(cqe + CQE_RES);
-            head++;
-            cqHead = head;
-            // Release: done reading this CQE before the kernel may reuse it. Stored per CQE so a
-            // throwing handler leaves the ring consistent.
-            UnsafeAccess.putIntRelease(cqHeadAddr, head);
-            inKernel--;
-            if (complete(slot, res, handler)) {
-                delivered++;
-            }
-            if (head == tail) {
-                tail = UnsafeAccess.getIntAcquire(cqTailAddr);
-            }
-        }
-        return delivered;
-    }
-
-    private boolean complete(int slot, int res, CompletionHandler handler) {
-        if (slot == wakeSlot) {
-            wakeArmed = false; // armed again the next time the issuer would block idle
-            woke = true;
-            return false;
-        }
-        int op = ops.opcode[slot];
-        int result = res;
-        if (res >= 0 && (op == OP_READ || op == OP_WRITE)) {
-            int done = ops.done[slot] + res;
-            ops.done[slot] = done;
-            result = done;
-            if (done < ops.length[slot]) {
-                if (res > 0) {
-                    sq.addRemainder(slot);
-                    return false;
-                }
-                // 0 bytes: a read hit the end of the file/device; a write cannot progress.
-                result = op == OP_READ ? done : -Errno.EIO;
-            }
-        }
-        long userData = ops.userData[slot];
-        ops.release(slot); // before the handler, which may prepare into this slot
-        handler.onComplete(userData, result);
-        return true;
     }
 
     /**
@@ -420,7 +327,7 @@ public final class IoUringEngine implements IoEngine {
         if (closed) {
             throw new IOException("io_uring engine is closed");
         }
-        if (ops.inUse() != reservedSlots() || wakeArmed) {
+        if (ops.inUse() != reservedSlots() || cq.wakeArmed()) {
             throw new IllegalStateException("registerBuffers needs an idle engine; "
                     + (ops.inUse() - reservedSlots()) + " ops pending");
         }
@@ -472,21 +379,10 @@ public final class IoUringEngine implements IoEngine {
             return;
         }
         closed = true;
-        if (wakeArmed) {
+        if (cq.wakeArmed()) {
             wake.signal(); // the wake read must complete before the ring and its buffer go
         }
-        while (inKernel > 0) {
-            int r = LinuxNative.ioUringEnter(ringFd, 0, inKernel, ENTER_GETEVENTS);
-            if (r < 0 && r != -EINTR) {
-                LOG.warning("io_uring: could not wait for " + inKernel + " operations at close: "
-                        + Errno.describe(r));
-                break;
-            }
-            int tail = UnsafeAccess.getIntAcquire(cqTailAddr);
-            inKernel -= tail - cqHead;
-            cqHead = tail;
-            UnsafeAccess.putIntRelease(cqHeadAddr, tail);
-        }
+        cq.awaitAndDrop(ringFd);
         buffers.unregister();
         files.unregisterAll();
         rings.close();

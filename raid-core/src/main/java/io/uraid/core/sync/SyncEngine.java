@@ -27,10 +27,6 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private static final int GATE_SHIFT = WriteGates.SHIFT;
     /** Windows in flight at once (reads of one overlap writes of another). */
     private static final int LANES = 4;
-    /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
-    private static final int FSYNC_TOKEN = -1;
-    /** Token of a checkpoint's fsync of the member being rebuilt. */
-    private static final int CHECKPOINT_TOKEN = -2;
     /** Windows below a resumed rebuild's checkpoint passed over in one call (keeps a pump short). */
     private static final int SKIPS_PER_CALL = 1 << 16;
 
@@ -38,20 +34,14 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private final long arraySize;
     private final WriteIntentBitmap bitmap;
     private final Throttle throttle;
-    private final SyncLane[] lanes = new SyncLane[LANES];
+    private final SyncLanes lanes;
     private final WriteGates gates;
+    /** RECOVER: the device being rebuilt. */
+    private final RecoverPass recover;
     private SyncWork work;
     private SyncAction action = SyncAction.IDLE;
-    private boolean fsyncing;
-    /** RECOVER: what is being rebuilt (null before the first recovery). */
-    private RecoverTarget target;
-    private final RecoveryCheckpoint checkpoint;
-    /** Bytes the current or last RECOVER pass wrote to the member it rebuilds. */
-    private volatile long copied;
     private volatile long unreadable;
     private boolean stopRequested;
-    /** RECOVER: the member being rebuilt failed (the pass ends incomplete). */
-    private boolean failedTarget;
     private final SyncProgress progress = new SyncProgress();
 
     /**
@@ -63,11 +53,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         this.arraySize = layout.arraySize();
         this.bitmap = bitmap;
         this.throttle = throttle;
-        for (int i = 0; i < LANES; i++) {
-            lanes[i] = new SyncLane(i, layout.copies());
-        }
-        this.gates = new WriteGates(arraySize, lanes);
-        this.checkpoint = new RecoveryCheckpoint(layout);
+        this.lanes = new SyncLanes(LANES, layout.copies());
+        this.gates = new WriteGates(arraySize, lanes.all());
+        this.recover = new RecoverPass(layout);
         publish();
     }
 
@@ -111,19 +99,14 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         }
         SyncWork w = dirtyOnly && bitmap != null ? SyncWork.dirty(arraySize, bitmap, false)
                 : SyncWork.whole(arraySize, GATE_SHIFT);
-        target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
-        checkpoint.start(target, resumeFrom, io.now());
-        copied = 0;
-        if (resumeFrom > 0) {
-            LOG.info(io.name() + ": rebuild of role " + role + " resumes at byte " + resumeFrom + " of its data area");
-        }
+        recover.start(io, role, superblock, replacement, resumeFrom);
         begin(SyncAction.RECOVER, w, io);
         return true;
     }
 
     /** Bytes the running or last rebuild wrote to the member it rebuilds (a resumed one skips some). */
     public long copiedBytes() {
-        return copied;
+        return recover.copiedBytes();
     }
 
     private void begin(SyncAction a, SyncWork w, ArrayIo io) {
@@ -179,16 +162,16 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public boolean pump(ArrayIo io) {
-        if (action == SyncAction.IDLE || fsyncing) {
+        if (action == SyncAction.IDLE || recover.fsyncing()) {
             return false;
         }
         boolean worked = false;
-        for (SyncLane l : lanes) {
+        for (SyncLane l : lanes.all()) {
             if (l.state == SyncLane.HOLD && gates.idle(l.gate)) {
                 worked |= issueReads(io, l);
             }
         }
-        for (SyncLane l : lanes) {
+        for (SyncLane l : lanes.all()) {
             if (!l.busy()) {
                 if (!nextWindow(io, l)) {
                     break;
@@ -196,12 +179,12 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 worked = true;
             }
         }
-        if (action == SyncAction.RECOVER && checkpoint.due(io.now(), donePrefix())) {
-            worked |= checkpoint.issue(io, this, CHECKPOINT_TOKEN, donePrefix());
+        if (action == SyncAction.RECOVER) {
+            worked |= recover.checkpointIfDue(io, this, donePrefix());
         }
-        if (!anyBusy() && !checkpoint.inFlight() && (stopRequested || !work.seek())) {
+        if (!lanes.anyBusy() && !recover.checkpointInFlight() && (stopRequested || !work.seek())) {
             if (action == SyncAction.RECOVER && !stopRequested) {
-                return finalFsync(io);
+                return recover.finalFsync(io, this);
             }
             finish(io, !stopRequested);
             return true;
@@ -211,22 +194,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     /** The array bytes below which every window of the pass has completed. */
     private long donePrefix() {
-        long p = work.seek() ? work.position() : arraySize;
-        for (SyncLane l : lanes) {
-            if (l.busy() && l.start < p) {
-                p = l.start;
-            }
-        }
-        return p;
-    }
-
-    private boolean anyBusy() {
-        for (SyncLane l : lanes) {
-            if (l.busy()) {
-                return true;
-            }
-        }
-        return false;
+        return lanes.donePrefix(work, arraySize);
     }
 
     /** Gives lane {@code l} the next window; false when there is none now (done, stopped, throttled). */
@@ -234,15 +202,14 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (stopRequested || !work.seek()) {
             return false;
         }
-        if (action == SyncAction.RECOVER && !target.writable(io)) {
+        if (action == SyncAction.RECOVER && recover.targetLost(io)) {
             stopRequested = true; // the member being rebuilt failed: finish once the lanes drain
-            failedTarget = true;
             return false;
         }
         long start = work.position();
         long end = windowEnd(start);
         // Skip what was rebuilt before the pass was cut short (a bounded stretch per call).
-        for (int i = 0; action == SyncAction.RECOVER && checkpoint.alreadyRebuilt(target, start, end); i++) {
+        for (int i = 0; action == SyncAction.RECOVER && recover.alreadyRebuilt(start, end); i++) {
             work.take(end);
             work.finished(end - start);
             if (i == SKIPS_PER_CALL || !work.seek()) {
@@ -278,18 +245,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         return io.member(layout.member(l.start, copy)).dataOffset() + layout.memberOffset(l.start, copy);
     }
 
-    private boolean finalFsync(ArrayIo io) {
-        if (io.room() < 1) {
-            return false;
-        }
-        fsyncing = true;
-        io.fsync(this, FSYNC_TOKEN, target.slot);
-        return true;
-    }
-
     private boolean issueReads(ArrayIo io, SyncLane l) {
         if (action == SyncAction.RECOVER) {
-            l.targetCopy = target.copyAt(layout, l.start);
+            l.targetCopy = recover.targetCopy(l.start);
             if (l.targetCopy < 0) {
                 windowDone(l); // the rebuilt member holds no copy of this window
                 return true;
@@ -321,19 +279,18 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public void onComplete(ArrayIo io, int token, int result) {
-        if (token == FSYNC_TOKEN) {
-            fsyncing = false;
-            finish(io, target.promote(io, result));
+        if (token == RecoverPass.FSYNC_TOKEN) {
+            finish(io, recover.fsynced(io, result));
             return;
         }
-        if (token == CHECKPOINT_TOKEN) {
-            checkpoint.done(io, result);
+        if (token == RecoverPass.CHECKPOINT_TOKEN) {
+            recover.checkpointed(io, result);
             return;
         }
-        SyncLane l = lanes[token >>> 8];
+        SyncLane l = lanes.get(token >>> 8);
         int copy = token & 0xff;
         if (result < 0 || (l.state == SyncLane.READ && result != l.length())) {
-            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? target.slot
+            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? recover.slot()
                     : layout.member(l.start, copy);
             boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
             if (l.state == SyncLane.READ) {
@@ -368,11 +325,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         for (int c = 0; c < layout.copies(); c++) {
             int role = layout.member(l.start, c);
             if (action == SyncAction.RECOVER) {
-                long at = io.slot(target.slot).dataOffset() + layout.memberOffset(l.start, c);
-                if (c == l.targetCopy && target.writable(io)
-                        && io.write(this, l.index << 8 | c, target.slot, at, srcAddr, len, false)) {
+                if (recover.write(io, this, l, c, srcAddr)) {
                     l.legsOutstanding++;
-                    copied += len;
                 }
                 continue;
             }
@@ -381,12 +335,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             if (c == l.source || !(action == SyncAction.RESYNC ? m.writable() : m.inSync())) {
                 continue;
             }
-            boolean write = action == SyncAction.RESYNC;
-            if (action != SyncAction.RESYNC) {
-                long differing = BufferCompare.differingBlocks(l.buffer(l.source), l.buffer(c), len, 4096);
-                progress.mismatched(differing * 8);
-                write = action == SyncAction.REPAIR && differing > 0;
-            }
+            boolean write = action == SyncAction.RESYNC || CopyCheck.rewrite(action, l, c, progress);
             // Room was checked for reads of every copy; writes never need more legs than that.
             if (write && io.write(this, l.index << 8 | c, role, memberOffset(io, l, c), srcAddr, len, false)) {
                 l.legsOutstanding++;
@@ -401,7 +350,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         long region = l.region;
         work.finished(l.length());
         l.release();
-        if (work.allTaken(region) && !regionBusy(region)) {
+        if (work.allTaken(region) && !lanes.regionBusy(region)) {
             work.clear(region);
             if (action == SyncAction.RESYNC && bitmap != null) {
                 bitmap.unhold(region);
@@ -410,25 +359,16 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         publish();
     }
 
-    private boolean regionBusy(long region) {
-        for (SyncLane l : lanes) {
-            if (l.busy() && l.region == region) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void finish(ArrayIo io, boolean completed) {
-        completed &= !failedTarget;
+        completed = recover.completed(completed);
         LOG.info(io.name() + ": " + action.mdName() + (completed ? " finished" : " stopped") + " after "
                 + work.done() + " of " + work.total() + " bytes" + (action == SyncAction.CHECK
                 || action == SyncAction.REPAIR ? ", mismatch_cnt " + progress.mismatches() : ""));
         if (action == SyncAction.RESYNC && completed) {
             io.keepDirty(false);
         }
-        if (action == SyncAction.RECOVER && target.replacing && !completed) {
-            io.dropReplacement(target.role); // the member it was to replace stays in service
+        if (action == SyncAction.RECOVER && !completed) {
+            recover.abandon(io);
         }
         // A resync that did not complete keeps the bits of the chunks it never reached held.
         toIdle(completed);
@@ -437,26 +377,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private void toIdle(boolean completed) {
         progress.ended(action, completed, System.nanoTime());
         action = SyncAction.IDLE;
-        failedTarget = false;
-        checkpoint.end();
-        for (SyncLane l : lanes) {
-            l.release();
-        }
+        recover.end();
+        lanes.releaseAll();
         publish();
     }
 
     @Override
     public boolean closing(ArrayIo io) {
-        if (fsyncing || checkpoint.inFlight()) {
-            return false;
+        if (recover.fsyncing() || recover.checkpointInFlight() || lanes.ioInFlight()) {
+            return false; // the I/O in flight finishes first
         }
-        for (SyncLane l : lanes) {
-            if (l.ioInFlight()) {
-                return false; // the windows in flight finish first
-            }
-        }
-        if (action == SyncAction.RECOVER && target.writable(io) && checkpoint.behind(donePrefix())) {
-            checkpoint.issue(io, this, CHECKPOINT_TOKEN, donePrefix()); // the last one, so a restart resumes here
+        if (action == SyncAction.RECOVER && recover.checkpointAtClose(io, this, donePrefix())) {
             return false;
         }
         if (action != SyncAction.IDLE) {
@@ -467,8 +398,6 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     /** Releases the buffers; after the array stopped. */
     public void free() {
-        for (SyncLane l : lanes) {
-            l.free();
-        }
+        lanes.free();
     }
 }

@@ -1,0 +1,156 @@
+package io.uraid.core.sync;
+
+import io.uraid.core.array.ArrayIo;
+import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.spi.Layout;
+import java.util.logging.Logger;
+
+/**
+ * The rebuild side of a RECOVER pass of {@link SyncEngine}: which device is rebuilt, what of it
+ * was rebuilt before (checkpoints, so a pass cut short resumes), the copies written to it, and
+ * its final fsync and promotion. The engine drives the windows; this decides what they mean
+ * for the device being rebuilt.
+ *
+ * <p>Dispatcher thread only, except {@link #copiedBytes()}.
+ */
+final class RecoverPass {
+    /** The engine's logger: a rebuild logs where it always did. */
+    private static final Logger LOG = Logger.getLogger(SyncEngine.class.getName());
+    /** Token of the final fsync of a rebuilt member (lane tokens are lane << 8 | copy). */
+    static final int FSYNC_TOKEN = -1;
+    /** Token of a checkpoint's fsync of the member being rebuilt. */
+    static final int CHECKPOINT_TOKEN = -2;
+
+    private final Layout layout;
+    private final RecoveryCheckpoint checkpoint;
+    /** What is being rebuilt (null before the first recovery). */
+    private RecoverTarget target;
+    /** Bytes the current or last pass wrote to the member it rebuilds. */
+    private volatile long copied;
+    /** The member being rebuilt failed (the pass ends incomplete). */
+    private boolean failedTarget;
+    private boolean fsyncing;
+
+    RecoverPass(Layout layout) {
+        this.layout = layout;
+        this.checkpoint = new RecoveryCheckpoint(layout);
+    }
+
+    /** A pass rebuilding {@code role} starts; see {@link SyncEngine#beginRecover}. */
+    void start(ArrayIo io, int role, MdSuperblock superblock, boolean replacement, long resumeFrom) {
+        target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
+        checkpoint.start(target, resumeFrom, io.now());
+        copied = 0;
+        if (resumeFrom > 0) {
+            LOG.info(io.name() + ": rebuild of role " + role + " resumes at byte " + resumeFrom + " of its data area");
+        }
+    }
+
+    long copiedBytes() {
+        return copied;
+    }
+
+    /** The final fsync is in flight. */
+    boolean fsyncing() {
+        return fsyncing;
+    }
+
+    boolean checkpointInFlight() {
+        return checkpoint.inFlight();
+    }
+
+    /** True (and remembered, so the pass ends incomplete) once the device being rebuilt failed. */
+    boolean targetLost(ArrayIo io) {
+        if (target.writable(io)) {
+            return false;
+        }
+        failedTarget = true;
+        return true;
+    }
+
+    /** True when the window [start, end) was rebuilt before the pass was cut short. */
+    boolean alreadyRebuilt(long start, long end) {
+        return checkpoint.alreadyRebuilt(target, start, end);
+    }
+
+    /** The copy of array byte {@code at} on the rebuilt role, or -1 when it holds none. */
+    int targetCopy(long at) {
+        return target.copyAt(layout, at);
+    }
+
+    /** The I/O slot the rebuilt copies are written to. */
+    int slot() {
+        return target.slot;
+    }
+
+    /** Issues a periodic checkpoint when one is due; true when it did. */
+    boolean checkpointIfDue(ArrayIo io, BackgroundTask owner, long donePrefix) {
+        return checkpoint.due(io.now(), donePrefix) && checkpoint.issue(io, owner, CHECKPOINT_TOKEN, donePrefix);
+    }
+
+    /**
+     * Issues a last checkpoint as the array closes, so a restart resumes there; true when it did
+     * (the array waits for it).
+     */
+    boolean checkpointAtClose(ArrayIo io, BackgroundTask owner, long donePrefix) {
+        if (!target.writable(io) || !checkpoint.behind(donePrefix)) {
+            return false;
+        }
+        checkpoint.issue(io, owner, CHECKPOINT_TOKEN, donePrefix);
+        return true;
+    }
+
+    void checkpointed(ArrayIo io, int result) {
+        checkpoint.done(io, result);
+    }
+
+    /** Issues the final fsync of the rebuilt device; false when there is no room now. */
+    boolean finalFsync(ArrayIo io, BackgroundTask owner) {
+        if (io.room() < 1) {
+            return false;
+        }
+        fsyncing = true;
+        io.fsync(owner, FSYNC_TOKEN, target.slot);
+        return true;
+    }
+
+    /** The final fsync returned {@code result}: promotes the device; true when it was. */
+    boolean fsynced(ArrayIo io, int result) {
+        fsyncing = false;
+        return target.promote(io, result);
+    }
+
+    /**
+     * Writes copy {@code copy} of lane {@code l}'s window, read into {@code srcAddr}, to the
+     * rebuilt device when that copy lives there; true when a leg was issued.
+     */
+    boolean write(ArrayIo io, BackgroundTask owner, SyncLane l, int copy, long srcAddr) {
+        int len = l.length();
+        long at = io.slot(target.slot).dataOffset() + layout.memberOffset(l.start, copy);
+        if (copy == l.targetCopy && target.writable(io)
+                && io.write(owner, l.index << 8 | copy, target.slot, at, srcAddr, len, false)) {
+            copied += len;
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether the pass, which otherwise {@code completed}, counts as complete. */
+    boolean completed(boolean completed) {
+        return completed && !failedTarget;
+    }
+
+    /** The pass ends short of complete: a replacement is dropped, the member it was to replace stays. */
+    void abandon(ArrayIo io) {
+        if (target.replacing) {
+            io.dropReplacement(target.role);
+        }
+    }
+
+    /** Any pass ends (called for every action, so a RECOVER's state never outlives it). */
+    void end() {
+        failedTarget = false;
+        checkpoint.end();
+    }
+}
