@@ -126,10 +126,12 @@ final class RecoverPass {
      * rebuilt device when that copy lives there; true when a leg was issued.
      */
     boolean write(ArrayIo io, BackgroundTask owner, SyncLane l, int copy, long srcAddr) {
+        if (copy != l.targetCopy || !target.writable(io)) {
+            return false; // not this device's copy, or the device went away while the window was read
+        }
         int len = l.length();
         long at = io.slot(target.slot).dataOffset() + layout.memberOffset(l.start, copy);
-        if (copy == l.targetCopy && target.writable(io)
-                && io.write(owner, l.index << 8 | copy, target.slot, at, srcAddr, len, false)) {
+        if (io.write(owner, l.index << 8 | copy, target.slot, at, srcAddr, len, false)) {
             copied += len;
             return true;
         }
