@@ -16,12 +16,12 @@ import picocli.CommandLine.Option;
 @Command(name = "daemon", mixinStandardHelpOptions = true,
         description = {"Run the storage-host daemon: arrays exported over NBD, managed through a control socket.",
             "Assembles the arrays listed in the config file, exports each over NBD under its name and takes "
-                + "management commands (uraid assemble/stop/status/detail/fail/remove/add) on the control socket. "
+                + "management commands (uraid assemble/stop/status/detail/fail/remove/add/check/repair/replace) on the control socket. "
                 + "Logs one line per event on stderr. SIGTERM stops it cleanly: no new connections, in-flight "
                 + "requests answered, members flushed, superblocks marked clean."})
 public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
-            description = "mdadm.conf-style file: ARRAY NAME UUID=... devices=/dev/a,/dev/b")
+            description = "mdadm.conf-style file: ARRAY NAME UUID=... devices=/dev/a,/dev/b [read-cache=SIZE]")
     private Path config;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -56,7 +56,12 @@ public final class DaemonCommand implements Callable<Integer> {
             endpoints.add(Endpoint.unix(Daemon.Options.DEFAULT_NBD_SOCKET));
         }
         LogSetup.oneLineToStderr(verbose ? Level.FINE : Level.INFO);
-        long cacheBytes = io.uraid.io.Sizes.parse(readCache);
+        long cacheBytes;
+        try {
+            cacheBytes = io.uraid.io.Sizes.parse(readCache);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--read-cache: " + e.getMessage());
+        }
         Daemon daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes));
         Thread hook = new Thread(daemon::close, "uraid-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -283,6 +283,15 @@ class DaemonControlTest {
                 .execute("daemon", "--listen", "udp:1234", "--control", dir.resolve("c2.sock").toString());
         assertEquals(2, code);
         assertTrue(err.toString().startsWith("uraid: bad listen address 'udp:1234'"), err.toString());
+        for (String[] bad : new String[][] {{"lots", "uraid: --read-cache: not a size: 'lots'"},
+            {"100", "uraid: read cache must be 0 (none) or at least 4096 bytes: 100"}}) {
+            StringWriter cacheErr = new StringWriter();
+            code = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(cacheErr, true))
+                    .execute("daemon", "--read-cache", bad[0], "--control", dir.resolve("c3.sock").toString(),
+                            "--listen", "unix:" + dir.resolve("n3.sock"));
+            assertEquals(2, code, cacheErr.toString());
+            assertTrue(cacheErr.toString().startsWith(bad[1]), cacheErr.toString());
+        }
     }
 
     @Test
