@@ -18,9 +18,10 @@ import java.util.List;
  *
  * The name may be written {@code /dev/md/data}; {@code UUID=} (optional) must match the
  * members' superblocks; {@code read-cache=SIZE} (optional, uraid's own) sets the export's read
- * cache, overriding the daemon's {@code --read-cache} ({@code read-cache=0}: none). Other mdadm keywords ({@code DEVICE}, {@code MAILADDR}...) and other
- * {@code key=value} words ({@code metadata=}, {@code name=}) are accepted and ignored, so an
- * existing mdadm.conf line can be reused. Continuation lines start with white space.
+ * cache, overriding the daemon's {@code --read-cache} ({@code read-cache=0}: none). Other mdadm
+ * keywords ({@code DEVICE}, {@code MAILADDR}...) and other {@code key=value} words
+ * ({@code metadata=}, {@code name=}) are accepted and ignored, so an existing mdadm.conf line can
+ * be reused. Continuation lines start with white space.
  */
 public record DaemonConfig(List<ArrayEntry> arrays) {
 
@@ -80,6 +81,20 @@ public record DaemonConfig(List<ArrayEntry> arrays) {
         return new DaemonConfig(List.copyOf(arrays));
     }
 
+    /** A read-cache= value: 0 (none) or at least one cache line. */
+    private static long readCacheSize(String where, String value) throws IOException {
+        long bytes;
+        try {
+            bytes = io.uraid.io.Sizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            bytes = -1;
+        }
+        if (bytes < 0 || bytes > 0 && bytes < ReadCache.LINE_SIZE) {
+            throw new IOException(where + "bad read-cache size '" + value + "' (0 for none, or at least 4K: 64M, 1G)");
+        }
+        return bytes;
+    }
+
     private static ArrayEntry arrayLine(String source, int line, String[] words) throws IOException {
         String where = source + ":" + line + ": ";
         if (words.length < 2 || words[1].contains("=")) {
@@ -104,14 +119,7 @@ public record DaemonConfig(List<ArrayEntry> arrays) {
                 }
                 uuid = value;
             } else if (key.equals("read-cache")) {
-                try {
-                    readCache = io.uraid.io.Sizes.parse(value);
-                } catch (IllegalArgumentException e) {
-                    readCache = -2;
-                }
-                if (readCache == -2 || readCache > 0 && readCache < ReadCache.LINE_SIZE) {
-                    throw new IOException(where + "bad read-cache size '" + value + "' (0 for none, or at least 4K: 64M, 1G)");
-                }
+                readCache = readCacheSize(where, value);
             } else if (key.equals("devices")) {
                 devices = new ArrayList<>();
                 for (String d : value.split(",")) {

@@ -45,7 +45,12 @@ final class RequestRules {
         }
     }
 
-    /** 0, or the spec's error for a range outside the export or not on its block size. */
+    /**
+     * 0, or the spec's error for a range outside the export or not on its block size. Not
+     * {@code BlockTarget.rangeError}: NBD offsets are unsigned 64-bit, so an offset that is
+     * negative as a Java long is past the end (ENOSPC for a write), and the range is judged
+     * before the alignment, as the spec lists them.
+     */
     private static int range(long offset, long length, boolean write, long size, int blockSize) {
         if (Long.compareUnsigned(offset, size) > 0 || length > size - offset) {
             return write ? -Errno.ENOSPC : -Errno.EINVAL;
