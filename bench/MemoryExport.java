@@ -20,10 +20,10 @@ public class MemoryExport {
         BlockTarget ram = new BlockTarget() {
             public long size() { return size; }
             public int blockSize() { return 512; }
-            public void read(long o, int l, long a, IoCallback cb, long tag) { u.copyMemory(base + o, a, l); cb.doneAlone(tag, 0); }
-            public void write(long o, int l, long a, int fl, IoCallback cb, long tag) { u.copyMemory(a, base + o, l); cb.doneAlone(tag, 0); }
-            public void flush(IoCallback cb, long tag) { cb.doneAlone(tag, 0); }
-            public void discard(long o, long l, IoCallback cb, long tag) { u.setMemory(base + o, l, (byte) 0); cb.doneAlone(tag, 0); }
+            public void read(long o, int l, long a, IoCallback cb, long tag) { u.copyMemory(base + o, a, l); cb.done(tag, 0); }
+            public void write(long o, int l, long a, int fl, IoCallback cb, long tag) { u.copyMemory(a, base + o, l); cb.done(tag, 0); }
+            public void flush(IoCallback cb, long tag) { cb.done(tag, 0); }
+            public void discard(long o, long l, IoCallback cb, long tag) { u.setMemory(base + o, l, (byte) 0); cb.done(tag, 0); }
         };
         NbdServer server = new NbdServer();
         server.listen(Endpoint.parse("unix:" + args[0]));

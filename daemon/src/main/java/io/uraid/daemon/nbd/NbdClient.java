@@ -169,7 +169,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
     public void read(long offset, int length, long address, IoCallback callback, long tag) {
         int err = check(offset, length, false);
         if (err != 0 || length == 0) {
-            callback.doneAlone(tag, err);
+            callback.done(tag, err);
             return;
         }
         send(CMD_READ, 0, offset, length, address, true, callback, tag);
@@ -179,7 +179,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
     public void write(long offset, int length, long address, int fl, IoCallback callback, long tag) {
         int err = check(offset, length, true);
         if (err != 0 || length == 0) {
-            callback.doneAlone(tag, err);
+            callback.done(tag, err);
             return;
         }
         int cmdFlags = (fl & FUA) != 0 && (flags & TF_SEND_FUA) != 0 ? CMD_FLAG_FUA : 0;
@@ -189,7 +189,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
     @Override
     public void flush(IoCallback callback, long tag) {
         if ((flags & TF_SEND_FLUSH) == 0) {
-            callback.doneAlone(tag, closed ? -Errno.ESHUTDOWN : 0);
+            callback.done(tag, closed ? -Errno.ESHUTDOWN : 0);
             return;
         }
         send(CMD_FLUSH, 0, 0, 0, 0, false, callback, tag);
@@ -203,7 +203,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
             err = -Errno.EOPNOTSUPP;
         }
         if (err != 0 || length == 0) {
-            callback.doneAlone(tag, err);
+            callback.done(tag, err);
             return;
         }
         send(CMD_WRITE_ZEROES, 0, offset, (int) length, 0, false, callback, tag);
@@ -223,7 +223,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
             cookie = takeCookie();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            callback.doneAlone(tag, -Errno.ECANCELED);
+            callback.done(tag, -Errno.ECANCELED);
             return;
         }
         callbacks[cookie] = callback;
@@ -285,7 +285,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
                 }
                 long tag = tags[c];
                 IoCallback cb = finishCookie(c);
-                cb.doneAlone(tag, error == 0 ? 0 : -error);
+                cb.done(tag, error == 0 ? 0 : -error);
             }
         } catch (IOException e) {
             failAll();
@@ -303,7 +303,7 @@ public final class NbdClient implements BlockTarget, AutoCloseable {
             long tag = tags[c];
             IoCallback cb = finishCookie(c);
             if (cb != null) {
-                cb.doneAlone(tag, -Errno.EIO);
+                cb.done(tag, -Errno.EIO);
             }
         }
     }

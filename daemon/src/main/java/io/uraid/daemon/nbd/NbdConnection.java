@@ -250,18 +250,11 @@ final class NbdConnection implements IoCallback {
         }
     }
 
-    /** The end of a run of completions: one wake-up of the writer for the whole run. */
-    @Override
-    public void batchDone() {
-        slots.signalCompleted();
-    }
-
     /** Completes a request that never reached the target (reader thread). */
     private void finish(Slot s, int result) {
         synchronized (slots) {
             s.result = result;
             slots.complete(s);
-            slots.signalCompleted();
         }
     }
 

@@ -43,19 +43,10 @@ final class SlotTable {
         return s;
     }
 
-    /**
-     * Queues {@code s} for its reply without waking the writer: completions arrive in runs and
-     * {@link #signalCompleted()} at the end of a run wakes it once for all of them.
-     */
+    /** Queues {@code s} for its reply (callers hold this monitor or call through {@link #complete}). */
     synchronized void complete(Slot s) {
         completed[(completedHead + completedCount++) % completed.length] = s.index;
-    }
-
-    /** Wakes the reply writer when completions are queued. */
-    synchronized void signalCompleted() {
-        if (completedCount > 0) {
-            notifyAll();
-        }
+        notifyAll();
     }
 
     /**

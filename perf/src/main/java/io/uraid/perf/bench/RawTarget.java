@@ -130,22 +130,22 @@ public final class RawTarget implements BlockTarget, AutoCloseable {
 
     @Override
     public void flush(IoCallback callback, long tag) {
-        callback.doneAlone(tag, -Errno.EOPNOTSUPP); // the bench never flushes the baseline
+        callback.done(tag, -Errno.EOPNOTSUPP); // the bench never flushes the baseline
     }
 
     @Override
     public void discard(long offset, long length, IoCallback callback, long tag) {
-        callback.doneAlone(tag, -Errno.EOPNOTSUPP);
+        callback.done(tag, -Errno.EOPNOTSUPP);
     }
 
     private void submit(byte op, long offset, int length, long address, IoCallback cb, long tag) {
         if (closed) {
-            cb.doneAlone(tag, -Errno.ESHUTDOWN);
+            cb.done(tag, -Errno.ESHUTDOWN);
             return;
         }
         if (offset < 0 || length <= 0 || offset % blockSize != 0 || length % blockSize != 0
                 || offset + length > size || offset % unit + length > unit) {
-            cb.doneAlone(tag, -Errno.EINVAL);
+            cb.done(tag, -Errno.EINVAL);
             return;
         }
         long seq = ring.next();
@@ -208,7 +208,7 @@ public final class RawTarget implements BlockTarget, AutoCloseable {
         int status = result == lengths[rec] ? 0 : result < 0 ? result : -Errno.EIO;
         callbacks[rec] = null;
         freeRecords[freeCount++] = rec;
-        cb.doneAlone(tag, status);
+        cb.done(tag, status);
     }
 
     private boolean ringHasWork() {

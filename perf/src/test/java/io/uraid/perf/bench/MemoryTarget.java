@@ -29,24 +29,24 @@ final class MemoryTarget implements BlockTarget, AutoCloseable {
     public synchronized void read(long offset, int length, long address, IoCallback callback, long tag) {
         UnsafeAccess.copyMemory(memory.address() + offset, address, length);
         reads++;
-        callback.doneAlone(tag, 0);
+        callback.done(tag, 0);
     }
 
     @Override
     public synchronized void write(long offset, int length, long address, int flags, IoCallback callback, long tag) {
         UnsafeAccess.copyMemory(address, memory.address() + offset, length);
         writes++;
-        callback.doneAlone(tag, 0);
+        callback.done(tag, 0);
     }
 
     @Override
     public void flush(IoCallback callback, long tag) {
-        callback.doneAlone(tag, 0);
+        callback.done(tag, 0);
     }
 
     @Override
     public void discard(long offset, long length, IoCallback callback, long tag) {
-        callback.doneAlone(tag, 0);
+        callback.done(tag, 0);
     }
 
     @Override

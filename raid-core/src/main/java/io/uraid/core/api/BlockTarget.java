@@ -9,9 +9,7 @@ import io.uraid.io.Errno;
  * <p>All methods may be called from any number of threads. Each call completes exactly once,
  * through {@code callback.done(tag, result)}, with {@code result} 0 on success or
  * {@code -errno} (EIO, EINVAL, ENOSPC, ESHUTDOWN...). The callback runs on the target's own
- * thread and must be quick: hand heavy work elsewhere. After a run of completions the target
- * calls {@link IoCallback#batchDone()} on each callback of the run (at least once after every
- * {@code done}, before its thread waits), so a front end can hand the run on in one go.
+ * thread and must be quick: hand heavy work elsewhere.
  *
  * <p>Offsets and lengths must be multiples of {@link #blockSize()} and lie within
  * {@link #size()}; otherwise the request completes with {@code -EINVAL} (or {@code -ENOSPC}

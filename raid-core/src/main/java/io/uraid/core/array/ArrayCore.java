@@ -1,6 +1,5 @@
 package io.uraid.core.array;
 
-import io.uraid.core.api.IoCallback;
 
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.Layout;
@@ -264,10 +263,6 @@ final class ArrayCore {
         complete(r);
     }
 
-    /** Callbacks completed in this dispatcher turn, told when it ends (see IoCallback#batchDone). */
-    private final IoCallback[] batch = new IoCallback[32];
-    private int batchCount;
-
     void complete(ArrayRequest r) {
         if (r.admitted) {
             r.admitted = false;
@@ -281,29 +276,5 @@ final class ArrayCore {
         r.clear();
         freeRequests[freeRequestCount++] = r.index;
         cb.done(tag, status);
-        noteBatch(cb);
-    }
-
-    /** Remembers a callback that got a completion in this turn, for {@link #endBatch()}. */
-    private void noteBatch(IoCallback cb) {
-        for (int i = 0; i < batchCount; i++) {
-            if (batch[i] == cb) {
-                return;
-            }
-        }
-        if (batchCount == batch.length) {
-            endBatch();
-        }
-        batch[batchCount++] = cb;
-    }
-
-    /** Tells every callback completed since the last call that its run of completions ended. */
-    void endBatch() {
-        for (int i = 0; i < batchCount; i++) {
-            IoCallback cb = batch[i];
-            batch[i] = null;
-            cb.batchDone();
-        }
-        batchCount = 0;
     }
 }

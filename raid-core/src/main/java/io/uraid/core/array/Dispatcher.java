@@ -75,7 +75,6 @@ final class Dispatcher implements Runnable {
             while (!stopping) {
                 if (turn() == 0) {
                     idle();
-                    core.endBatch(); // completions reaped while idling
                 }
             }
             drainAndClose();
@@ -101,7 +100,6 @@ final class Dispatcher implements Runnable {
             }
         }
         work += engine.reap(0, completer);
-        core.endBatch();
         return work;
     }
 
@@ -228,7 +226,6 @@ final class Dispatcher implements Runnable {
         while (engine.inFlight() > 0) {
             engine.reap(1, completer);
         }
-        core.endBatch();
     }
 
     private void closeTasks() {
@@ -277,7 +274,7 @@ final class Dispatcher implements Runnable {
                 var cb = slot.callback;
                 slot.callback = null;
                 if (cb != null) {
-                    cb.doneAlone(slot.tag, -Errno.ESHUTDOWN);
+                    cb.done(slot.tag, -Errno.ESHUTDOWN);
                 }
                 return true;
             });

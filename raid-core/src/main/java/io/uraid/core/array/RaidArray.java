@@ -219,7 +219,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     public void read(long offset, int length, long address, IoCallback callback, long tag) {
         int err = check(offset, length, false);
         if (err != 0 || length == 0) {
-            callback.doneAlone(tag, err);
+            callback.done(tag, err);
             return;
         }
         publish(Op.READ, 0, offset, length, address, callback, tag);
@@ -229,7 +229,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     public void write(long offset, int length, long address, int flags, IoCallback callback, long tag) {
         int err = check(offset, length, true);
         if (err != 0 || length == 0) {
-            callback.doneAlone(tag, err);
+            callback.done(tag, err);
             return;
         }
         publish(Op.WRITE, flags, offset, length, address, callback, tag);
@@ -238,7 +238,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     @Override
     public void flush(IoCallback callback, long tag) {
         if (closed) {
-            callback.doneAlone(tag, -Errno.ESHUTDOWN);
+            callback.done(tag, -Errno.ESHUTDOWN);
             return;
         }
         publish(Op.FLUSH, 0, 0, core.members.length, 0, callback, tag);
@@ -248,7 +248,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     public void discard(long offset, long length, IoCallback callback, long tag) {
         int err = check(offset, length, true);
         if (err != 0 || length == 0) {
-            callback.doneAlone(tag, err);
+            callback.done(tag, err);
             return;
         }
         publish(Op.DISCARD, 0, offset, length, 0, callback, tag);
@@ -265,7 +265,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         publishing.incrementAndGet();
         try {
             if (closed) {
-                cb.doneAlone(tag, -Errno.ESHUTDOWN);
+                cb.done(tag, -Errno.ESHUTDOWN);
                 return;
             }
             publishSlot(op, flags, offset, length, address, cb, tag);
