@@ -172,14 +172,13 @@ final class MetadataUpdater {
         }
     }
 
-    /** True when the superblocks last written say the array is clean (no write may be in flight). */
     /**
-     * True once the superblocks say "active": md writes that mark before the first write after
-     * a clean state, so a crash never leaves written data behind a "clean" mark (which would
-     * skip the resync). Always true without superblocks.
+     * True once the superblocks say "active" and no update on its way writes "clean": md writes
+     * that mark before the first write after a clean state, so a crash never leaves written
+     * data behind a "clean" mark (which would skip the resync). Always true without superblocks.
      */
     boolean activeOnDisk() {
-        return writer == null || activeOnDisk;
+        return writer == null || (activeOnDisk && !(updating && updatingClean));
     }
 
     boolean recordedClean() {

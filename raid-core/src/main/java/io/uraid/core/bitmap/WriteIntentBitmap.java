@@ -9,7 +9,9 @@ import io.uraid.io.NativeBuffer;
 
 /**
  * md's internal write-intent bitmap, kept by the array's dispatcher. A write may start only
- * once the bits of every chunk it touches are durable on every working member; the bit write
+ * once the bits of every chunk it touches are durable on every working member and no bitmap
+ * update on its way would write one of them clear (a write that arrives while an update clears
+ * its chunk waits for that update and the next one, which sets the bit again); the bit write
  * is an ordered phase ahead of the data legs, and all writes waiting at that moment share it.
  * A chunk's bit is cleared lazily, after its last write completed and two clear passes have
  * seen it idle; before any bit goes clear on disk the members are fsynced, so a clear bit
@@ -130,7 +132,8 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
         long last = Math.min(bits - 1, (offset + Math.max(length, 1) - 1) >>> chunkShift);
         boolean ready = true;
         for (long c = first; c <= last; c++) {
-            if (!get(durable, c) || !get(target, c)) {
+            // Durable is not enough: an update on its way may be about to write the bit clear.
+            if (!get(durable, c) || !get(target, c) || (phase != PHASE_IDLE && !get(writing, c))) {
                 set(target, c);
                 wantUpdate = true;
                 ready = false;
