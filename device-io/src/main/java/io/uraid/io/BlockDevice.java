@@ -18,6 +18,15 @@ public interface BlockDevice extends AutoCloseable {
     /** BLKPBSZGET for block devices, 4096 for files. */
     int physicalBlockSize();
 
+    /**
+     * The largest read or write the device takes without the kernel splitting it (for a block
+     * device, from its queue limits); {@link Integer#MAX_VALUE} when there is no such limit or
+     * it is unknown. Longer operations still work, at some extra cost.
+     */
+    default int maxTransferBytes() {
+        return Integer.MAX_VALUE;
+    }
+
     /** True for a block device, false for a regular file. */
     boolean isBlockDevice();
 

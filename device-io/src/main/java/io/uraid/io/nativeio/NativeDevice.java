@@ -22,19 +22,21 @@ public final class NativeDevice implements BlockDevice {
     private final long size;
     private final int logicalBlockSize;
     private final int physicalBlockSize;
+    private final int maxTransferBytes;
     private final boolean blockDevice;
     private final boolean direct;
     private final IntConsumer onClose;
     private int handle;
     private boolean closed;
 
-    private NativeDevice(Path path, int fd, long size, int lbs, int pbs, boolean blockDevice, boolean direct,
-                         IntConsumer onClose) {
+    private NativeDevice(Path path, int fd, long size, int lbs, int pbs, int maxTransfer, boolean blockDevice,
+                         boolean direct, IntConsumer onClose) {
         this.path = path;
         this.fd = fd;
         this.size = size;
         this.logicalBlockSize = lbs;
         this.physicalBlockSize = pbs;
+        this.maxTransferBytes = maxTransfer;
         this.blockDevice = blockDevice;
         this.direct = direct;
         this.onClose = onClose;
@@ -56,12 +58,14 @@ public final class NativeDevice implements BlockDevice {
             throw new IOException(p + ": cannot open: " + Errno.describe(probe));
         }
         int mode;
+        long rdev;
         try (NativeBuffer st = NativeBuffer.allocate(256, 8)) {
             int r = LinuxNative.fstat(probe, st.address());
             if (r < 0) {
                 throw new IOException(p + ": fstat failed: " + Errno.describe(r));
             }
             mode = st.view().getInt(24);
+            rdev = st.view().getLong(40);
         } finally {
             LinuxNative.close(probe);
         }
@@ -111,7 +115,8 @@ public final class NativeDevice implements BlockDevice {
                 lbs = 512;
                 pbs = 4096;
             }
-            return new NativeDevice(path, fd, size, lbs, pbs, isBlock, direct, onClose);
+            int maxTransfer = isBlock ? QueueLimits.maxUnsplitBytes(rdev) : QueueLimits.UNKNOWN;
+            return new NativeDevice(path, fd, size, lbs, pbs, maxTransfer, isBlock, direct, onClose);
         } catch (IOException | RuntimeException e) {
             LinuxNative.close(fd);
             throw e;
@@ -151,6 +156,11 @@ public final class NativeDevice implements BlockDevice {
     @Override
     public int physicalBlockSize() {
         return physicalBlockSize;
+    }
+
+    @Override
+    public int maxTransferBytes() {
+        return maxTransferBytes;
     }
 
     @Override

@@ -43,6 +43,11 @@ final class MemoryDevice implements BlockDevice {
         return disk.physicalBlockSize();
     }
 
+    @Override
+    public int maxTransferBytes() {
+        return disk.maxTransferBytes();
+    }
+
     /** Presents itself as a block device, as array members usually are. */
     @Override
     public boolean isBlockDevice() {

@@ -28,6 +28,7 @@ public final class MemoryDisk {
     private final Map<Long, byte[]> cache = new HashMap<>();
     private boolean writeCache = true;
     private boolean discardSupported = true;
+    private int maxTransferBytes = Integer.MAX_VALUE;
     private long flushes;
     private long powerCuts;
 
@@ -79,6 +80,16 @@ public final class MemoryDisk {
 
     public synchronized boolean discardSupported() {
         return discardSupported;
+    }
+
+    /** Sets the queue limit the disk reports as {@code BlockDevice.maxTransferBytes()} (none by default). */
+    public synchronized MemoryDisk maxTransferBytes(int bytes) {
+        maxTransferBytes = bytes;
+        return this;
+    }
+
+    public synchronized int maxTransferBytes() {
+        return maxTransferBytes;
     }
 
     /** Reads {@code length} bytes at {@code offset} into native memory; bytes past the end are not read. */

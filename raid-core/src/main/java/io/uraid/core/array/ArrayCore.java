@@ -29,6 +29,11 @@ final class ArrayCore {
     int replacementCount;
     final IoEngine engine;
     final ArrayOptions options;
+    /**
+     * Largest leg: the options' limit, lowered to what every member takes without the kernel
+     * splitting it (a split direct write leaves io_uring's fast path for a worker thread).
+     */
+    final int maxLegBytes;
     final LegTable legs;
     final ArrayRequest[] requests;
     private final int[] freeRequests;
@@ -63,6 +68,7 @@ final class ArrayCore {
         this.replacements = new Member[members.length];
         this.engine = engine;
         this.options = options;
+        this.maxLegBytes = maxLegBytes(options, members);
         this.legs = new LegTable(engineEntries);
         this.requests = new ArrayRequest[options.ringSize()];
         this.freeRequests = new int[options.ringSize()];
@@ -75,6 +81,16 @@ final class ArrayCore {
         this.gated = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
+    }
+
+    private static int maxLegBytes(ArrayOptions options, Member[] members) {
+        int max = options.maxLegBytes();
+        for (Member m : members) {
+            if (m.device() != null) {
+                max = Math.min(max, m.device().maxTransferBytes());
+            }
+        }
+        return Math.max(4096, max & ~4095);
     }
 
     int taskIndex(BackgroundTask task) {

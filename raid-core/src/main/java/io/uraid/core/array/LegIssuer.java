@@ -72,7 +72,7 @@ final class LegIssuer {
 
     private long pieceLength(ArrayRequest r, long arrayOffset) {
         long rest = r.length - r.cursor;
-        return Math.min(Math.min(rest, layout.bytesToBoundary(arrayOffset)), core.options.maxLegBytes());
+        return Math.min(Math.min(rest, layout.bytesToBoundary(arrayOffset)), core.maxLegBytes);
     }
 
     private boolean issueReads(ArrayRequest r) {
