@@ -6,7 +6,8 @@ package io.uraid.core.array;
  * @param ringSize      slots in the Disruptor request ring (power of two); also the most
  *                      requests the dispatcher keeps in flight
  * @param maxLegBytes   largest single leg; longer pieces are split (keeps one request from
- *                      monopolising a member)
+ *                      monopolising a member); lowered further to what the members take
+ *                      without the kernel splitting it
  * @param idle          what the dispatcher does when it has nothing to do
  * @param spinNanos     with {@link Idle#SPIN_THEN_BLOCK}: how long to spin before blocking
  */
@@ -16,7 +17,10 @@ public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNa
     public enum Idle {
         /** Block at once (lowest CPU use, a wake-up costs a system call). */
         BLOCK,
-        /** Spin briefly for the next request or completion, then block (default). */
+        /**
+         * Spin briefly for the next request or completion, then block (default); the spin is
+         * skipped while recent waits mostly outlasted it (see {@code SpinPolicy}).
+         */
         SPIN_THEN_BLOCK,
         /** Never block: lowest latency, burns a core. */
         BUSY_SPIN

@@ -28,6 +28,7 @@ final class Dispatcher implements Runnable {
     private volatile boolean stopping;
     private volatile Thread thread;
     private int batchTaken;
+    private final SpinPolicy spin;
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> control =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -39,6 +40,7 @@ final class Dispatcher implements Runnable {
         this.engine = core.engine;
         this.issuer = new LegIssuer(core);
         this.completer = new LegCompleter(core, issuer);
+        this.spin = new SpinPolicy(core.options.spinNanos());
     }
 
     /** Called by producers after publishing: wakes the dispatcher if it is blocked. */
@@ -176,15 +178,25 @@ final class Dispatcher implements Runnable {
             Thread.onSpinWait();
             return;
         }
+        long start = 0;
         if (mode == ArrayOptions.Idle.SPIN_THEN_BLOCK) {
-            long until = System.nanoTime() + core.options.spinNanos();
-            while (System.nanoTime() < until) {
+            start = System.nanoTime();
+            long until = start + spin.spinNanos();
+            for (long now = start; now - until < 0; now = System.nanoTime()) {
                 if (ringHasWork() || engine.reap(0, completer) > 0 || stopping) {
+                    spin.idleEnded(now - start);
                     return;
                 }
                 Thread.onSpinWait();
             }
         }
+        block();
+        if (mode == ArrayOptions.Idle.SPIN_THEN_BLOCK) {
+            spin.idleEnded(System.nanoTime() - start);
+        }
+    }
+
+    private void block() {
         sleeping = true;
         try {
             if (ringHasWork() || stopping) {
