@@ -14,6 +14,7 @@ import io.uraid.io.BlockDevice;
 import io.uraid.io.CompletionHandler;
 import io.uraid.io.IoEngine;
 import io.uraid.io.internal.UnsafeAccess;
+import io.uraid.io.testing.FaultRule;
 import io.uraid.io.testing.ForwardingEngine;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,6 +69,43 @@ class BitmapOrderingTest {
         List<String> bad = engine.violations();
         assertEquals(0, bad.size(), "data writes that went out while their chunk was (or was about to be) clear"
                 + " on disk, first: " + bad.subList(0, Math.min(3, bad.size())));
+    }
+
+    /**
+     * A member whose flush fails while a clear is on its way is failed, and the clear is called
+     * off: that member may not hold the chunk's last writes, so a re-add must still copy it.
+     */
+    @Test
+    void aClearIsCalledOffWhenAMemberFailsItsFlush() throws Exception {
+        Logger.getLogger("io.uraid").setLevel(Level.SEVERE);
+        MemoryMembers mm = new MemoryMembers("bm-flushfail", 2, MEMBER);
+        mm.create("raid1", 2, BitmapMode.INTERNAL, CHUNK);
+        AssembleOptions opts = AssembleOptions.DEFAULT
+                .withRedundancy(RedundancyOptions.DEFAULT.withBitmapClearDelayMillis(1));
+        try (OpenArray open = mm.assemble(opts)) {
+            mm.faults.add(FaultRule.on(mm.paths.get(1)).flushes());
+            Redundant.write(open.array(), 3 * CHUNK, Redundant.pattern(3 * CHUNK, 4096, 1));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!open.array().degraded() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(open.array().degraded(), "the member whose flush failed is failed");
+            long updates = open.redundancy().bitmap().updates();
+            while (open.redundancy().bitmap().updates() < updates + 2 && System.nanoTime() < deadline) {
+                Thread.sleep(1); // the update under way and the one recording the failure
+            }
+            assertTrue(open.redundancy().bitmap().isDirty(3), "chunk 3 stays dirty in memory");
+            assertEquals(1, open.redundancy().bitmap().dirtyOnDisk(), "and on disk");
+        }
+        BitmapImage onDisk = BitmapImage.decode(ByteBuffer.wrap(mm.disks[0].bytes(
+                bitmapArea(mm), 4096)));
+        assertTrue(onDisk.isSet(3), "the surviving member's bitmap keeps chunk 3 for the re-add");
+    }
+
+    private static long bitmapArea(MemoryMembers mm) {
+        MdSuperblock sb = MdSuperblock.decode(ByteBuffer.wrap(mm.disks[0].bytes(4096, 4096))
+                .order(ByteOrder.LITTLE_ENDIAN));
+        return (sb.superOffset() + sb.bitmapOffset()) * 512;
     }
 
     /**

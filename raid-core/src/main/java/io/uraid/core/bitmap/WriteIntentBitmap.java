@@ -283,6 +283,9 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
             return;
         }
         if (phase == PHASE_FSYNC) {
+            if (degraded(io)) {
+                keepClearsSet();
+            }
             writeArea(io);
             return;
         }
@@ -292,6 +295,17 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
         updates++;
         phase = PHASE_IDLE;
         startUpdate(io); // writes that arrived meanwhile go at once
+    }
+
+    /**
+     * Calls off the clears of the update under way: a member failed (its flush, say), so it may
+     * not hold the last writes of those chunks, and its re-add must copy them.
+     */
+    private void keepClearsSet() {
+        for (int i = 0; i < writing.length; i++) {
+            target[i] |= (byte) (durable[i] & ~writing[i]);
+            writing[i] = target[i];
+        }
     }
 
     @Override
