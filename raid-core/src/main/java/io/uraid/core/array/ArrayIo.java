@@ -45,6 +45,11 @@ public final class ArrayIo {
         return core.events;
     }
 
+    /** The largest leg the array issues (what every member takes without the kernel splitting it). */
+    public int maxLegBytes() {
+        return core.maxLegBytes;
+    }
+
     /** Operations that can be issued now. */
     public int room() {
         return Math.min(core.engine.available(), core.legs.available());

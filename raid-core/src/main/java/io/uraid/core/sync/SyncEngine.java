@@ -207,7 +207,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         long start = work.position();
-        long end = windowEnd(start);
+        long end = windowEnd(io, start);
         // Skip what was rebuilt before the pass was cut short (a bounded stretch per call).
         for (int i = 0; action == SyncAction.RECOVER && recover.alreadyRebuilt(start, end); i++) {
             work.take(end);
@@ -216,7 +216,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
                 return false;
             }
             start = work.position();
-            end = windowEnd(start);
+            end = windowEnd(io, start);
         }
         if (!throttle.allow(System.nanoTime(), end - start, io.activeRequests() > 0)) {
             return false;
@@ -226,8 +226,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         return true;
     }
 
-    private long windowEnd(long start) {
-        long end = Math.min(work.regionEnd(work.region()), start + WINDOW);
+    /** A window ends at its region's or gate's end, a layout boundary, or the members' transfer limit. */
+    private long windowEnd(ArrayIo io, long start) {
+        long end = Math.min(work.regionEnd(work.region()), start + Math.min(WINDOW, io.maxLegBytes()));
         end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
         return Math.min(end, start + layout.bytesToBoundary(start));
     }
