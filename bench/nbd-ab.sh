@@ -13,7 +13,8 @@
 #     git worktree add /tmp/old HEAD~1 && (cd /tmp/old && mvn -q -B -DskipTests package) && cp -r /tmp/old/cli/target /tmp/jold
 #     bench/nbd-ab.sh w1m 10 4 old=/tmp/jold new=cli/target
 set -euo pipefail
-[ $# -ge 4 ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[ $# -ge 4 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "nbd-ab.sh: needs root (loop devices)" >&2; exit 1; }
 WORK=$1; ROUNDS=$2; SECS=$3; shift 3
 case $WORK in
@@ -70,22 +71,16 @@ for r in $(seq "$ROUNDS"); do
     fio --name=ab --size=256M --runtime="$SECS" --time_based --ramp_time=1 --numjobs=1 --ioengine=nbd \
         --uri="$uri" $K --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
       || { echo "fio failed for $t: $(cat "$W/fio.err")" >&2; exit 1; }
-    python3 - "$W/fio.json" "$t" "$FIELD" >> "$W/results" <<'PY'
-import json, sys
-txt = open(sys.argv[1]).read()
-job = json.loads(txt[txt.index("{"):])["jobs"][0]
-side = job["write"] if job["write"]["iops"] > 0 else job["read"]
-print(sys.argv[2], "%.0f" % (side["iops"] if sys.argv[3] == "iops" else side["bw_bytes"] / 1048576.0))
-PY
+    python3 "$ROOT/bench/fio_line.py" "$W/fio.json" "$t" "$WORK" >> "$W/results"
   done
 done
 echo "fio $(fio --version), $WORK, $ROUNDS rounds x ${SECS}s; medians (${FIELD/bw/MiB\/s}) and every round"
-python3 - "$W/results" <<'PY'
+python3 - "$W/results" "$FIELD" <<'PY'
 import sys, statistics, collections
 d = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    k, v = line.split()
-    d[k].append(float(v))
+    k, _, iops, mib = line.split()
+    d[k].append(float(iops if sys.argv[2] == "iops" else mib))
 ref = statistics.median(d["nbdkit"])
 for k, v in d.items():
     print("%-10s median %8.0f  %.2f x nbdkit  %s" % (k, statistics.median(v), statistics.median(v) / ref,

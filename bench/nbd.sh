@@ -105,16 +105,7 @@ for r in $(seq "$ROUNDS"); do
       fio --name=b --size=256M --runtime="$SECS" --time_based --ramp_time=1 --numjobs=1 \
           ${TARGET[$t]} ${WORK[$w]} --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
         || { echo "fio failed for $t $w: $(cat "$W/fio.err")" >&2; exit 1; }
-      python3 - "$W/fio.json" "$t" "$w" >> "$RES" <<'PY'
-import json, sys
-txt = open(sys.argv[1]).read()
-j = json.loads(txt[txt.index("{"):])
-job = j["jobs"][0]
-if job["error"]:
-    sys.exit("fio job error %d" % job["error"])
-side = job["write"] if sys.argv[3].startswith("write") else job["read"]
-print(sys.argv[2], sys.argv[3], "%.0f" % side["iops"], "%.1f" % (side["bw_bytes"] / 1048576.0))
-PY
+      python3 "$ROOT/bench/fio_line.py" "$W/fio.json" "$t" "$w" >> "$RES"
     done
   done
 done
