@@ -134,20 +134,30 @@ class CreateExamineIoTest {
         assertEquals(0, forced.code, forced.toString());
     }
 
+    /**
+     * A mirror created with a slot "missing" records that role as missing, so, as with mdadm
+     * (checked against the kernel's md: it assembles such an array without --run), it starts
+     * without --run; a member the superblocks expect but that is not given still needs --run.
+     */
     @Test
-    void createsADegradedMirrorWithAMissingSlotThatStartsOnlyWithRun() throws Exception {
+    void createsADegradedMirrorWithAMissingSlotThatStartsWithoutRunAsMdDoes() throws Exception {
         assumeEngine();
         Cli c = Cli.run("create", "half", "--level", "mirror", "-n", "2", "--homehost", "h", members.get(0), "missing");
         assertEquals(0, c.code, c.toString());
         Cli e = Cli.run("examine", "--homehost", "h", members.get(0));
         assertTrue(e.out.contains("   Array State : A. ('A' == active, '.' == missing, 'R' == replacing)"), e.out);
-        Cli refused = Cli.run("io", "--write", "--size", "1M", members.get(0));
-        assertEquals(1, refused.code, refused.toString());
-        assertTrue(refused.err.contains("1 of 2 members present; use --run"), refused.err);
-        assertEquals(0, Cli.run("io", "--write", "--run", "--size", "1M", members.get(0)).code);
-        Cli v = Cli.run("io", "--verify", "--run", "--size", "1M", members.get(0));
+        assertEquals(0, Cli.run("io", "--write", "--size", "1M", members.get(0)).code);
+        Cli v = Cli.run("io", "--verify", "--size", "1M", members.get(0));
         assertEquals(0, v.code, v.toString());
         assertTrue(v.out.contains("on raid1 array half (degraded): OK"), v.out);
+
+        c = Cli.run("create", "full", "--level", "mirror", "-n", "2", "--homehost", "h", members.get(1),
+                members.get(2));
+        assertEquals(0, c.code, c.toString());
+        Cli refused = Cli.run("io", "--write", "--size", "1M", members.get(1));
+        assertEquals(1, refused.code, refused.toString());
+        assertTrue(refused.err.contains("1 of 2 members present; use --run"), refused.err);
+        assertEquals(0, Cli.run("io", "--write", "--run", "--size", "1M", members.get(1)).code);
     }
 
     @Test

@@ -58,6 +58,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     private final Map<String, ManagedArray> arrays = new LinkedHashMap<>();
+    /** Config arrays that are not running, by name: where they are configured and why they did not start. */
+    private final Map<String, String> notStarted = new LinkedHashMap<>();
     private final NbdServer nbd = new NbdServer();
     private final Operations operations = new Operations(this);
     private ControlServer control;
@@ -71,21 +73,18 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Starts a daemon. Arrays from the config that cannot be assembled are logged and skipped
-     * (one bad disk must not keep the others offline); a socket that cannot be bound is fatal.
+     * Starts a daemon. A config that cannot be parsed is fatal ({@link DaemonConfig.ConfigException},
+     * naming file and line). Config arrays that cannot be assembled are logged, reported by
+     * {@code status} and skipped (one bad disk must not keep the others offline); a socket that
+     * cannot be bound is fatal.
      */
     public static Daemon start(Options o) throws IOException {
+        DaemonConfig config = o.config() == null ? null : DaemonConfig.parse(o.config());
         Daemon d = new Daemon(o.readCacheBytes());
         try {
-            if (o.config() != null) {
-                for (DaemonConfig.ArrayEntry a : DaemonConfig.parse(o.config()).arrays()) {
-                    try {
-                        d.assemble(a.name(), a.devices(), true, a.uuid(),
-                                a.readCache() < 0 ? o.readCacheBytes() : a.readCache());
-                    } catch (IOException | RuntimeException e) {
-                        LOG.severe("array " + a.name() + " (" + o.config() + ":" + a.line() + ") not started: "
-                                + e.getMessage());
-                    }
+            if (config != null) {
+                for (DaemonConfig.ArrayEntry a : config.arrays()) {
+                    d.startConfigured(a, config, o);
                 }
             }
             for (Endpoint e : o.listen()) {
@@ -99,8 +98,35 @@ public final class Daemon implements AutoCloseable {
             d.close();
             throw e;
         }
-        LOG.info("uraid daemon ready: " + d.arrays.size() + " array(s), control " + o.control());
+        LOG.info("uraid daemon ready: " + d.arrays.size() + " array(s)"
+                + (d.notStarted.isEmpty() ? "" : ", " + d.notStarted.size() + " config array(s) NOT started: "
+                + String.join(", ", d.notStarted.keySet())) + ", control " + o.control());
         return d;
+    }
+
+    /**
+     * Assembles a config array at boot, as {@code mdadm --assemble --scan --run} does: members
+     * found by UUID (the devices= hint first, then the DEVICE lines), started degraded when the
+     * freshest members present can serve it.
+     */
+    private void startConfigured(DaemonConfig.ArrayEntry a, DaemonConfig config, Options o) {
+        String where = o.config() + ":" + a.line();
+        try {
+            List<Path> devices = a.uuid() == null ? a.devices()
+                    : MemberScan.members(a.devices(), MdUuid.parse(a.uuid()), config.devicePatterns());
+            if (devices.isEmpty()) {
+                throw new IOException("no device carries array UUID " + a.uuid() + " (looked at "
+                        + (a.devices().isEmpty() ? "" : "devices=" + a.devices() + " and ") + "DEVICE "
+                        + String.join(" ", config.devicePatterns()) + ")");
+            }
+            assemble(a.name(), devices, true, a.uuid(), a.readCache() < 0 ? o.readCacheBytes() : a.readCache());
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.severe("array " + a.name() + " (" + where + ") not started: " + why);
+            synchronized (this) {
+                notStarted.put(a.name(), where + ": " + why);
+            }
+        }
     }
 
     /**
@@ -124,15 +150,9 @@ public final class Daemon implements AutoCloseable {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("no member devices given for " + name);
         }
-        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run),
+        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withUuid(uuid).withName(name),
                 IoEngines.openBest(Assembler.ENGINE_ENTRIES));
         try {
-            if (uuid != null) {
-                String found = MdUuid.format(open.superblock(firstRole(open)).setUuid());
-                if (!found.equals(MdUuid.format(MdUuid.parse(uuid)))) {
-                    throw new IOException(name + ": members carry array UUID " + found + ", config says " + uuid);
-                }
-            }
             NbdExport export = new NbdExport(name, open.array(), false, cacheBytes > 0 ? cache(name, cacheBytes) : null);
             try {
                 nbd.addExport(export);
@@ -142,6 +162,11 @@ public final class Daemon implements AutoCloseable {
             }
             ManagedArray m = new ManagedArray(name, open, export);
             arrays.put(name, m);
+            notStarted.remove(name);
+            String degraded = AssemblyReport.degraded(open.array());
+            if (degraded != null) {
+                LOG.warning("array " + name + ": started " + degraded);
+            }
             LOG.info("array " + name + ": " + open.array().level().name() + ", " + open.array().size() + " bytes, "
                     + open.array().workingCount() + "/" + open.array().members().length + " members"
                     + (open.array().degraded() ? " (DEGRADED)" : "")
@@ -153,22 +178,22 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private static int firstRole(OpenArray open) {
-        for (var m : open.array().members()) {
-            if (m.device() != null) {
-                return m.role();
-            }
-        }
-        throw new IllegalStateException("array without members");
-    }
-
-    /** Withdraws the export (its clients' in-flight requests are answered), then stops the array cleanly. */
-    public synchronized void stop(String name) throws IOException {
-        ManagedArray m = arrays.remove(name);
+    /**
+     * Stops an array: refused while NBD clients are connected to it (as {@code mdadm --stop}
+     * refuses a busy array), unless {@code force}: then its clients are disconnected once their
+     * in-flight requests are answered. The array is then stopped cleanly.
+     */
+    public synchronized void stop(String name, boolean force) throws IOException {
+        ManagedArray m = arrays.get(name);
         if (m == null) {
             throw new IOException("no array named " + name + " is running");
         }
-        nbd.removeExport(name, DRAIN_MILLIS);
+        int clients = nbd.withdrawExport(name, force, DRAIN_MILLIS);
+        if (clients > 0) {
+            throw new IOException("cannot stop " + name + ": " + clients + " NBD client(s) connected; disconnect "
+                    + "them, or stop --force to disconnect them after answering what they have in flight");
+        }
+        arrays.remove(name);
         closeCache(m.export());
         m.open().close();
         LOG.info("array " + name + " stopped (clean)");
@@ -189,6 +214,11 @@ public final class Daemon implements AutoCloseable {
         if (export.cache() != null) {
             export.cache().close();
         }
+    }
+
+    /** Config arrays that are not running, by name: "FILE:LINE: why". */
+    public synchronized Map<String, String> notStarted() {
+        return new LinkedHashMap<>(notStarted);
     }
 
     /** The arrays running now, in assembly order. */

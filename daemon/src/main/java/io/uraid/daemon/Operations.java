@@ -34,21 +34,22 @@ public final class Operations {
         List<String> args = words.subList(1, words.size());
         switch (verb) {
             case "ping":
-                return "uraid daemon running, " + daemon.arrays().size() + " array(s)\n";
+                return "uraid daemon running, " + daemon.arrays().size() + " array(s)"
+                        + (daemon.notStarted().isEmpty() ? "" : "; config array(s) NOT running: "
+                        + String.join(", ", daemon.notStarted().keySet())) + "\n";
             case "assemble":
                 return assemble(args);
             case "stop":
-                need(args, 1, "stop NAME");
-                daemon.stop(args.get(0));
-                return "stopped " + args.get(0) + "\n";
+                return stop(args);
             case "status":
-                return Reports.mdstat(daemon.arrays());
+                return status();
             case "detail":
                 if (args.isEmpty() || args.size() > 2 || args.size() == 2 && !args.get(1).equals("--json")) {
                     throw new IllegalArgumentException("usage: detail NAME [--json]");
                 }
                 ManagedArray m = daemon.get(args.get(0));
-                return args.size() == 2 ? Reports.detailJson(m) : Reports.detail(m);
+                return args.size() == 2 ? AssemblyReport.json(Reports.detailJson(m), m)
+                        : AssemblyReport.detail(Reports.detail(m), m);
             case "fail":
                 return fail(args);
             case "remove":
@@ -64,6 +65,27 @@ public final class Operations {
             default:
                 throw new IllegalArgumentException("unknown command '" + verb + "'");
         }
+    }
+
+    private String stop(List<String> args) throws IOException {
+        boolean force = args.size() == 2 && args.get(1).equals("--force");
+        if (args.size() != (force ? 2 : 1)) {
+            throw new IllegalArgumentException("usage: stop NAME [--force]");
+        }
+        daemon.stop(args.get(0), force);
+        return "stopped " + args.get(0) + "\n";
+    }
+
+    /** mdstat, plus the config arrays that are not running: then it fails (the daemon is not healthy). */
+    private String status() throws IOException {
+        var notStarted = daemon.notStarted();
+        List<ManagedArray> arrays = daemon.arrays();
+        String text = Reports.mdstat(arrays) + AssemblyReport.statusTrailer(arrays, notStarted);
+        if (!notStarted.isEmpty()) {
+            throw new io.uraid.daemon.control.ReplyException(notStarted.size() + " config array(s) not running: "
+                    + String.join(", ", notStarted.keySet()), text);
+        }
+        return text;
     }
 
     private String assemble(List<String> args) throws IOException {
@@ -87,9 +109,18 @@ public final class Operations {
         int spares = m.open().redundancy().spareCount();
         long rebuilding = java.util.Arrays.stream(m.array().members())
                 .filter(x -> x.state() == MemberState.REBUILDING).count();
-        return m.name() + " has been started with " + m.array().workingCount() + " drive(s) (out of "
-                + m.array().members().length + ")" + (rebuilding > 0 ? ", " + rebuilding + " rebuilding" : "")
-                + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n";
+        StringBuilder reply = new StringBuilder(m.name() + " has been started with " + m.array().workingCount()
+                + " drive(s) (out of " + m.array().members().length + ")"
+                + (rebuilding > 0 ? ", " + rebuilding + " rebuilding" : "")
+                + (spares > 0 ? " and " + spares + " spare(s)" : "") + "\n");
+        String degraded = AssemblyReport.degraded(m.array());
+        if (degraded != null) {
+            reply.append("warning: started ").append(degraded).append('\n');
+        }
+        for (var l : m.open().leftOut()) {
+            reply.append(l).append('\n');
+        }
+        return reply.toString();
     }
 
     /** The running array named by {@code args[0]} and the role of member {@code args[1]}. */

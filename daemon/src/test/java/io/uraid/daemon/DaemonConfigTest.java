@@ -37,7 +37,8 @@ class DaemonConfigTest {
                 () -> DaemonConfig.parse("t.conf", List.of("", "ARRAY data UUID=xyz devices=/dev/a")));
         assertTrue(e.getMessage().startsWith("t.conf:2: bad UUID"), e.getMessage());
         e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf", List.of("ARRAY data")));
-        assertTrue(e.getMessage().contains("lists no devices="), e.getMessage());
+        assertTrue(e.getMessage().startsWith("t.conf:1: array 'data' needs UUID= (members found by scanning"),
+                e.getMessage());
         e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf", List.of("ARRAY devices=/dev/a")));
         assertTrue(e.getMessage().contains("needs a name"), e.getMessage());
         e = assertThrows(IOException.class, () -> DaemonConfig.parse("t.conf",
@@ -60,5 +61,43 @@ class DaemonConfigTest {
         assertEquals(512L << 20, c.arrays().get(0).readCache());
         assertEquals(0, c.arrays().get(1).readCache());
         assertEquals(-1, c.arrays().get(2).readCache(), "not given: the daemon's --read-cache");
+    }
+
+    /** Issue 10: a config the daemon does not understand is an error naming file and line, never 0 arrays. */
+    @Test
+    void unknownWordsAndGarbageLinesAreErrorsNamingTheLine() {
+        String[][] bad = {
+            {"ARRAY data UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c", "ARRY scratch devices=/dev/sdd"},
+            {"this is not a config line"},
+            {"ARRAY data UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c devcies=/dev/a"},
+            {"ARRAY data UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c stray"},
+            {"   devices=/dev/a"},
+            {"DEVICE"},
+        };
+        String[] expected = {
+            "t.conf:2: unknown keyword 'ARRY'",
+            "t.conf:1: unknown keyword 'this'",
+            "t.conf:1: unknown word 'devcies=' on the ARRAY line of 'data'",
+            "t.conf:1: unexpected word 'stray' on the ARRAY line of 'data'",
+            "t.conf:1: continuation line before any keyword",
+            "t.conf:1: DEVICE needs a word",
+        };
+        for (int i = 0; i < bad.length; i++) {
+            List<String> lines = List.of(bad[i]);
+            IOException e = assertThrows(DaemonConfig.ConfigException.class, () -> DaemonConfig.parse("t.conf", lines));
+            assertTrue(e.getMessage().startsWith(expected[i]), e.getMessage());
+        }
+    }
+
+    @Test
+    void arraysFoundByUuidScanTheDeviceLinesWhichDefaultToPartitions() throws IOException {
+        DaemonConfig c = DaemonConfig.parse("t.conf", List.of(
+                "DEVICE /srv/*.img",
+                "DEVICE partitions",
+                "ARRAY data UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c"));
+        assertEquals(List.of("/srv/*.img", "partitions"), c.devicePatterns());
+        assertEquals(List.of(), c.arrays().get(0).devices());
+        assertEquals(List.of("partitions"), DaemonConfig.parse("t.conf",
+                List.of("ARRAY data UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c")).devicePatterns());
     }
 }

@@ -22,7 +22,9 @@ public final class AssembleCommand extends ControlCommand {
     @Override
     List<String> words() {
         List<String> w = new ArrayList<>(List.of("assemble", name));
-        w.addAll(devices);
+        for (String d : devices) {
+            w.add(ControlCall.devicePath(d));
+        }
         if (run) {
             w.add("--run");
         }

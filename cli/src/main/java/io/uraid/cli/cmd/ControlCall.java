@@ -19,6 +19,14 @@ public final class ControlCall {
             description = "The daemon's control socket (default: /run/uraid/control.sock).")
     Path control = Daemon.Options.DEFAULT_CONTROL;
 
+    /**
+     * A device argument as the daemon must see it: relative paths are resolved here, in the
+     * CLI's working directory (the daemon's is another); the word "missing" stays as it is.
+     */
+    static String devicePath(String arg) {
+        return arg.equals("missing") ? arg : Path.of(arg).toAbsolutePath().normalize().toString();
+    }
+
     /** Sends {@code words}; prints the daemon's output on {@code out}; returns the exit code. */
     int run(PrintWriter out, List<String> words) {
         ControlClient.Reply r;
@@ -27,12 +35,12 @@ public final class ControlCall {
         } catch (IOException e) {
             throw new ExitCodes.CliException(ExitCodes.FAILURE, e.getMessage());
         }
+        out.print(r.body()); // a failed command may still have output (status with an array not running)
+        out.flush();
         if (!r.ok()) {
             throw new ExitCodes.CliException(ControlProtocol.USAGE.equals(r.status()) ? ExitCodes.USAGE
                     : ExitCodes.FAILURE, r.message());
         }
-        out.print(r.body());
-        out.flush();
         return ExitCodes.OK;
     }
 }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
                 + "requests answered, members flushed, superblocks marked clean."})
 public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
-            description = "mdadm.conf-style file: ARRAY NAME UUID=... devices=/dev/a,/dev/b [read-cache=SIZE]")
+            description = "mdadm.conf-style file: DEVICE partitions|GLOB..., ARRAY NAME UUID=... "
+                + "[devices=/dev/a,/dev/b] [read-cache=SIZE]. Members are found by UUID; an error in it stops "
+                + "the daemon (exit 2), naming file and line.")
     private Path config;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -62,7 +64,12 @@ public final class DaemonCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--read-cache: " + e.getMessage());
         }
-        Daemon daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes));
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes));
+        } catch (io.uraid.daemon.DaemonConfig.ConfigException e) {
+            throw new io.uraid.cli.ExitCodes.CliException(io.uraid.cli.ExitCodes.USAGE, e.getMessage());
+        }
         Thread hook = new Thread(daemon::close, "uraid-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         daemon.awaitStopped();

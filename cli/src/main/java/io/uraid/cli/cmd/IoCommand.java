@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "io", mixinStandardHelpOptions = true,
         description = {"Write or verify a seeded data pattern through an array assembled in this process.",
             "The members are given in any order; --verify fails (exit 1) at the first block that differs.",
+            "--verify only reads: the members are opened read-only and nothing is written to them.",
             "--write destroys the array's contents."})
 public final class IoCommand implements Callable<Integer> {
     @Spec
@@ -57,8 +58,11 @@ public final class IoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long requested = size == null ? 0 : Sizes.parse(size);
         PrintWriter out = spec.commandLine().getOut();
-        try (OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run),
-                engine.open(Assembler.ENGINE_ENTRIES))) {
+        try (OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run)
+                .withReadOnly(mode.verify), engine.open(Assembler.ENGINE_ENTRIES))) {
+            for (var l : open.leftOut()) {
+                spec.commandLine().getErr().println("uraid: " + l);
+            }
             RaidArray array = open.array();
             long span = SeededPattern.span(requested, array.size());
             SeededPattern pattern = new SeededPattern(seed);

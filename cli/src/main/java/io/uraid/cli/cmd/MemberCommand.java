@@ -13,6 +13,6 @@ abstract class MemberCommand extends ControlCommand {
 
     @Override
     final List<String> words() {
-        return List.of(spec.name(), name, device);
+        return List.of(spec.name(), name, ControlCall.devicePath(device));
     }
 }

@@ -20,6 +20,6 @@ public final class ReplaceCommand extends ControlCommand {
 
     @Override
     List<String> words() {
-        return List.of("replace", name, device, "--with", spare);
+        return List.of("replace", name, ControlCall.devicePath(device), "--with", ControlCall.devicePath(spare));
     }
 }

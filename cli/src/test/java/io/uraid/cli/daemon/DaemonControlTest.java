@@ -232,7 +232,9 @@ class DaemonControlTest {
         r = uraid("detail", "mir");
         assertTrue(r[1].matches("(?s).*\\n\\s+2\\s+0\\s+0\\s+1\\s+active sync   " + spare + "\\n.*"),
                 "the spare finished its rebuild into role 1: " + r[1]);
-        assertTrue(!r[1].contains(mirror.get(1).toString()), "the failed member stays out: " + r[1]);
+        String table = r[1].substring(r[1].indexOf("    Number   Major"));
+        assertTrue(!table.contains(mirror.get(1).toString()), "the failed member stays out: " + r[1]);
+        assertTrue(r[1].contains("Left Out : " + mirror.get(1) + ": "), "and detail says why: " + r[1]);
     }
 
     @Test

@@ -72,4 +72,46 @@ final class TestFiles {
                 .execute(all.toArray(new String[0]));
         return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
+
+    /** Members a.img and b.img (16 MiB) in {@code dir}, made a clean raid1 named "mir". */
+    static List<Path> mirror(Path dir) throws Exception {
+        List<Path> members = List.of(sized(dir, "a.img", 16L << 20), sized(dir, "b.img", 16L << 20));
+        try (io.uraid.io.IoEngine e = new IoUringEngine(64)) {
+            io.uraid.core.assembly.ArrayCreator.create(new io.uraid.core.assembly.CreateSpec("mir", "testhost",
+                    io.uraid.core.spi.LevelRegistry.byName("raid1"), 2, 0, -1, members, false, true), e);
+        }
+        return members;
+    }
+
+    /** Runs {@code uraid ARGS} in this JVM without a daemon (io, create, bench...); {exit code, stdout, stderr}. */
+    static String[] offline(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    /** {@code uraid ARGS} in a child JVM: another process, as an administrator's shell would run it. */
+    static Cmd child(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main"));
+        cmd.addAll(List.of(args));
+        return Cmd.run(60, cmd.toArray(new String[0]));
+    }
+
+    /** The SHA-256 of a whole file, in hex. */
+    static String sha256(Path p) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        md.update(Files.readAllBytes(p));
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * A daemon in this JVM with its control socket {@code dir/ctlID.sock} and NBD socket
+     * {@code dir/nbdID.sock} ({@code id} "" for the first), reading {@code config} (or none).
+     */
+    static io.uraid.daemon.Daemon daemon(Path dir, String id, Path config) throws Exception {
+        return io.uraid.daemon.Daemon.start(new io.uraid.daemon.Daemon.Options(config, dir.resolve("ctl" + id + ".sock"),
+                List.of(io.uraid.daemon.nbd.Endpoint.unix(dir.resolve("nbd" + id + ".sock"))), null));
+    }
 }

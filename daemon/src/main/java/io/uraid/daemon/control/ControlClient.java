@@ -32,8 +32,18 @@ public final class ControlClient {
         }
     }
 
+    /** The socket (or its directory) is the daemon's owner's only: that is not "no daemon". */
+    private static IOException permissionDenied(Path socket) {
+        return new IOException("permission denied on the control socket " + socket + ": it is for the user the "
+                + "daemon runs as (root on a storage host); run uraid as that user");
+    }
+
     public static Reply send(Path socket, List<String> words) throws IOException {
-        if (!Files.exists(socket)) {
+        try {
+            Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw permissionDenied(socket);
+        } catch (IOException e) {
             throw new NoDaemonException("no uraid daemon is running (" + socket + " does not exist; start one with "
                     + "'uraid daemon' or point to it with --control PATH)");
         }
@@ -42,6 +52,9 @@ public final class ControlClient {
             c = SocketChannel.open(StandardProtocolFamily.UNIX);
             c.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
+                throw permissionDenied(socket);
+            }
             throw new NoDaemonException("no uraid daemon is running at " + socket + " (" + e.getMessage() + ")");
         }
         try (c) {

@@ -93,6 +93,9 @@ public final class ControlServer implements AutoCloseable {
                 status = ControlProtocol.OK;
             } catch (IllegalArgumentException e) {
                 status = ControlProtocol.USAGE + " " + oneLine(e);
+            } catch (ReplyException e) {
+                status = ControlProtocol.ERROR + " " + oneLine(e);
+                body = e.body();
             } catch (IOException | RuntimeException e) {
                 status = ControlProtocol.ERROR + " " + oneLine(e);
                 LOG.warning("control: " + oneLine(e));

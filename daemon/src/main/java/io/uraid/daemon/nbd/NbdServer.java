@@ -97,9 +97,13 @@ public final class NbdServer implements AutoCloseable {
      */
     public void removeExport(String name, long timeoutMillis) {
         NbdExport e = exports.remove(name);
-        if (e == null) {
-            return;
+        if (e != null) {
+            disconnect(e, timeoutMillis);
         }
+    }
+
+    /** Closes the connections to a withdrawn export after they answer what they have in flight. */
+    private void disconnect(NbdExport e, long timeoutMillis) {
         List<NbdConnection> mine = new ArrayList<>();
         for (NbdConnection c : connections) {
             if (c.export() == e) {
@@ -108,7 +112,31 @@ public final class NbdServer implements AutoCloseable {
             }
         }
         awaitGone(mine, timeoutMillis);
-        LOG.info("NBD: export '" + name + "' withdrawn");
+        LOG.info("NBD: export '" + e.name() + "' withdrawn" + (mine.isEmpty() ? "" : ", " + mine.size()
+                + " client(s) disconnected"));
+    }
+
+    /**
+     * Withdraws an export unless clients are connected to it, as {@code mdadm --stop} refuses a
+     * busy array: with clients connected and {@code force} false the export stays and the number
+     * of clients is returned. Otherwise it is withdrawn as {@link #removeExport} does (in-flight
+     * requests answered, then the connections closed) and 0 is returned.
+     */
+    public synchronized int withdrawExport(String name, boolean force, long timeoutMillis) {
+        NbdExport e = exports.remove(name);
+        if (e == null) {
+            return 0;
+        }
+        int clients = 0;
+        for (NbdConnection c : connections) {
+            clients += c.export() == e ? 1 : 0;
+        }
+        if (clients > 0 && !force) {
+            exports.add(e); // a client negotiating in this instant was told "unknown export"; it may retry
+            return clients;
+        }
+        disconnect(e, timeoutMillis);
+        return 0;
     }
 
     ExportRegistry exports() {

@@ -42,6 +42,7 @@ public final class LinuxNative {
     static final int SYS_MMAP = ARM64 ? 222 : 9;
     static final int SYS_MUNMAP = ARM64 ? 215 : 11;
     static final int SYS_IOCTL = ARM64 ? 29 : 16;
+    static final int SYS_FCNTL = ARM64 ? 25 : 72;
     static final int SYS_GETPID = ARM64 ? 172 : 39;
     static final int SYS_FSYNC = ARM64 ? 82 : 74;
     static final int SYS_FDATASYNC = ARM64 ? 83 : 75;
@@ -68,6 +69,14 @@ public final class LinuxNative {
     public static final int PROT_WRITE = 2;
     public static final int MAP_SHARED = 1;
     public static final int MAP_POPULATE = 0x8000;
+
+    /** fcntl commands for open file description locks (Linux 3.15+). */
+    public static final int F_OFD_GETLK = 36;
+    public static final int F_OFD_SETLK = 37;
+    /** struct flock l_type values. */
+    public static final short F_RDLCK = 0;
+    public static final short F_WRLCK = 1;
+    public static final short F_UNLCK = 2;
 
     public static final long BLKGETSIZE64 = 0x80081272L;
     public static final long BLKSSZGET = 0x1268L;
@@ -199,6 +208,35 @@ public final class LinuxNative {
             int r = ioctl(fd, request, out.address());
             return r < 0 ? r : out.view().getInt(0);
         }
+    }
+
+    /**
+     * fcntl(fd, F_OFD_SETLK) of the whole file with {@code type} ({@link #F_RDLCK},
+     * {@link #F_WRLCK} or {@link #F_UNLCK}): 0, or -EAGAIN/-EACCES when another open file
+     * description holds a conflicting lock, or another -errno.
+     */
+    public static int ofdSetLock(int fd, short type) {
+        try (NativeBuffer flock = wholeFileFlock(type)) {
+            return (int) syscall4(SYS_FCNTL, fd, F_OFD_SETLK, flock.address(), 0);
+        }
+    }
+
+    /**
+     * fcntl(fd, F_OFD_GETLK) of the whole file: the type of a lock held elsewhere that would
+     * conflict with {@code type} ({@link #F_UNLCK} when none), or -errno.
+     */
+    public static int ofdGetLock(int fd, short type) {
+        try (NativeBuffer flock = wholeFileFlock(type)) {
+            int r = (int) syscall4(SYS_FCNTL, fd, F_OFD_GETLK, flock.address(), 0);
+            return r < 0 ? r : flock.view().getShort(0);
+        }
+    }
+
+    /** struct flock (the same 32 bytes on x86_64 and arm64): l_type, SEEK_SET, start 0, length 0 (all), pid 0. */
+    private static NativeBuffer wholeFileFlock(short type) {
+        NativeBuffer b = NativeBuffer.allocate(32, 8);
+        b.view().putShort(0, type); // allocate() zero-fills the rest
+        return b;
     }
 
     /** fstat into a 144-byte buffer; returns 0 or -errno. */

@@ -1,7 +1,9 @@
 package io.uraid.io.nativeio;
 
 import io.uraid.io.BlockDevice;
+import io.uraid.io.DeviceBusyException;
 import io.uraid.io.Errno;
+import io.uraid.io.FileClaim;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import java.io.IOException;
@@ -26,11 +28,13 @@ public final class NativeDevice implements BlockDevice {
     private final boolean blockDevice;
     private final boolean direct;
     private final IntConsumer onClose;
+    /** The claim of an exclusively opened regular file, or null. */
+    private final FileClaim claim;
     private int handle;
     private boolean closed;
 
     private NativeDevice(Path path, int fd, long size, int lbs, int pbs, int maxTransfer, boolean blockDevice,
-                         boolean direct, IntConsumer onClose) {
+                         boolean direct, IntConsumer onClose, FileClaim claim) {
         this.path = path;
         this.fd = fd;
         this.size = size;
@@ -40,13 +44,16 @@ public final class NativeDevice implements BlockDevice {
         this.blockDevice = blockDevice;
         this.direct = direct;
         this.onClose = onClose;
+        this.claim = claim;
         this.handle = fd;
     }
 
     /**
-     * Opens {@code path}. Block devices are claimed with O_EXCL when asked, so a mounted or
-     * otherwise claimed device is refused with EBUSY. O_DIRECT falls back to buffered I/O, with
-     * one warning per process, only where the file system refuses it (EINVAL).
+     * Opens {@code path}. An exclusive open claims the device: a block device with O_EXCL, so a
+     * mounted or otherwise claimed device is refused with EBUSY; a regular file with a
+     * {@link FileClaim} (shared when read-only). A claimed device is refused with
+     * {@link DeviceBusyException}. O_DIRECT falls back to buffered I/O, with one warning per
+     * process, only where the file system refuses it (EINVAL).
      *
      * @param onClose called with the descriptor just before it is closed (engines unregister it)
      */
@@ -77,6 +84,28 @@ public final class NativeDevice implements BlockDevice {
         if (isBlock && options.exclusive()) {
             flags |= LinuxNative.O_EXCL;
         }
+        FileClaim claim = !isBlock && options.exclusive() ? claimFile(path, options.readOnly()) : null;
+        try {
+            return open(path, options, onClose, flags, isBlock, rdev, claim);
+        } catch (IOException | RuntimeException e) {
+            if (claim != null) {
+                claim.close();
+            }
+            throw e;
+        }
+    }
+
+    private static FileClaim claimFile(Path path, boolean readOnly) throws IOException {
+        FileClaim claim = FileClaim.tryClaim(path, readOnly, false);
+        if (claim == null) {
+            throw DeviceBusyException.file(path);
+        }
+        return claim;
+    }
+
+    private static NativeDevice open(Path path, OpenOptions options, IntConsumer onClose, int flags, boolean isBlock,
+                                     long rdev, FileClaim claim) throws IOException {
+        String p = path.toString();
         boolean direct = options.direct();
         int fd = LinuxNative.open(p, flags | (direct ? LinuxNative.O_DIRECT : 0), 0);
         if (fd == -Errno.EINVAL && direct) {
@@ -87,11 +116,11 @@ public final class NativeDevice implements BlockDevice {
                 LOG.warning(p + ": the file system refuses O_DIRECT; using buffered I/O");
             }
         }
+        if (fd == -Errno.EBUSY) {
+            throw DeviceBusyException.blockDevice(path);
+        }
         if (fd < 0) {
-            String why = fd == -Errno.EBUSY
-                    ? "device is in use (mounted, claimed by md/dm, or open exclusively elsewhere)"
-                    : Errno.describe(fd);
-            throw new IOException(p + ": cannot open: " + why);
+            throw new IOException(p + ": cannot open: " + Errno.describe(fd));
         }
         try {
             long size;
@@ -116,7 +145,7 @@ public final class NativeDevice implements BlockDevice {
                 pbs = 4096;
             }
             int maxTransfer = isBlock ? QueueLimits.maxUnsplitBytes(rdev) : QueueLimits.UNKNOWN;
-            return new NativeDevice(path, fd, size, lbs, pbs, maxTransfer, isBlock, direct, onClose);
+            return new NativeDevice(path, fd, size, lbs, pbs, maxTransfer, isBlock, direct, onClose, claim);
         } catch (IOException | RuntimeException e) {
             LinuxNative.close(fd);
             throw e;
@@ -181,6 +210,9 @@ public final class NativeDevice implements BlockDevice {
                 onClose.accept(fd);
             }
             LinuxNative.close(fd);
+            if (claim != null) {
+                claim.close();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package io.uraid.io.portable;
 
 import io.uraid.io.BlockDevice;
+import io.uraid.io.DeviceBusyException;
+import io.uraid.io.FileClaim;
 import io.uraid.io.OpenOptions;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
@@ -20,8 +22,9 @@ import java.util.logging.Logger;
  * <p>With O_DIRECT the JDK itself checks alignment, against the file system's fragment size
  * (4096 on ext4 and on devtmpfs, where block device nodes live), not against the device's
  * 512-byte sectors. So {@link #logicalBlockSize()} reports that alignment, and callers that align
- * to it never trip the JDK's check. Pure Java cannot pass O_EXCL on a block device, so
- * {@link OpenOptions#exclusive()} is not enforced here.
+ * to it never trip the JDK's check. An exclusive open of a regular file takes a {@link FileClaim},
+ * as the native engines do; pure Java cannot pass O_EXCL on a block device, so block devices are
+ * not claimed here.
  */
 final class PortableDevice implements BlockDevice {
     private static final Logger LOG = Logger.getLogger(PortableDevice.class.getName());
@@ -37,9 +40,10 @@ final class PortableDevice implements BlockDevice {
     private final boolean blockDevice;
     private final boolean direct;
     private final int handle;
+    private final FileClaim claim;
 
     private PortableDevice(Path path, FileChannel channel, long size, int alignment, boolean block, boolean direct,
-                           int handle) {
+                           int handle, FileClaim claim) {
         this.path = path;
         this.channel = channel;
         this.size = size;
@@ -47,10 +51,30 @@ final class PortableDevice implements BlockDevice {
         this.blockDevice = block;
         this.direct = direct;
         this.handle = handle;
+        this.claim = claim;
     }
 
     static PortableDevice open(Path path, OpenOptions options, int handle) throws IOException {
         boolean block = isBlockDevice(path);
+        FileClaim claim = null;
+        if (!block && options.exclusive()) {
+            claim = FileClaim.tryClaim(path, options.readOnly(), false);
+            if (claim == null) {
+                throw DeviceBusyException.file(path);
+            }
+        }
+        try {
+            return open(path, options, handle, block, claim);
+        } catch (IOException | RuntimeException e) {
+            if (claim != null) {
+                claim.close();
+            }
+            throw e;
+        }
+    }
+
+    private static PortableDevice open(Path path, OpenOptions options, int handle, boolean block, FileClaim claim)
+            throws IOException {
         OpenOption[] base = options.readOnly()
                 ? new OpenOption[] {StandardOpenOption.READ}
                 : new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
@@ -88,7 +112,7 @@ final class PortableDevice implements BlockDevice {
                     align = 4096;
                 }
             }
-            return new PortableDevice(path, ch, ch.size(), align, block, direct, handle);
+            return new PortableDevice(path, ch, ch.size(), align, block, direct, handle, claim);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -169,7 +193,13 @@ final class PortableDevice implements BlockDevice {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            channel.close();
+        } finally {
+            if (claim != null) {
+                claim.close();
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.uraid.perf.bench;
 
 import io.uraid.core.api.BlockTarget;
+import io.uraid.core.assembly.ArrayClaim;
 import io.uraid.core.assembly.ArrayCreator;
 import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
@@ -151,7 +152,7 @@ public final class Targets {
         long min = Long.MAX_VALUE;
         try (IoEngine engine = IoEngines.openBest(8)) {
             for (Path p : devices) {
-                try (BlockDevice d = engine.open(p, OpenOptions.DEFAULT)) {
+                try (BlockDevice d = ArrayClaim.open(engine, p, OpenOptions.DEFAULT)) {
                     min = Math.min(min, d.size());
                 }
             }
@@ -164,7 +165,7 @@ public final class Targets {
         List<RawTarget.Region> regions = new ArrayList<>();
         try {
             for (int i = 0; i < paths.size(); i++) {
-                BlockDevice d = engine.open(paths.get(i), OpenOptions.DEFAULT);
+                BlockDevice d = ArrayClaim.open(engine, paths.get(i), OpenOptions.DEFAULT);
                 regions.add(new RawTarget.Region(d, starts[i], lengths == null ? d.size() : lengths[i]));
             }
             RawTarget t = new RawTarget(engine, regions, unit, ENGINE_ENTRIES);
@@ -181,7 +182,7 @@ public final class Targets {
     private static void refuseForeign(List<Path> devices) throws IOException {
         try (IoEngine engine = IoEngines.openBest(64)) {
             for (Path p : devices) {
-                try (BlockDevice d = engine.open(p, OpenOptions.DEFAULT)) {
+                try (BlockDevice d = ArrayClaim.open(engine, p, OpenOptions.DEFAULT)) {
                     String found = foreign(engine, d);
                     if (found != null) {
                         throw new IOException(p + " holds " + found + "; refusing to write to it (use --force)");

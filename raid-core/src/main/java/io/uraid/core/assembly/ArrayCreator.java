@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * Creates a new array: checks the devices, lays out md v1.2 metadata exactly as mdadm would,
@@ -26,6 +27,7 @@ import java.util.Set;
  * until every check has passed, so a refused create leaves every device as it was.
  */
 public final class ArrayCreator {
+    private static final Logger LOG = Logger.getLogger(ArrayCreator.class.getName());
     private static final long SECTOR = 512;
     /** Superblock max_dev: room for this many slots in dev_roles (mdadm's v1 default). */
     private static final int MAX_DEV = 384;
@@ -66,6 +68,7 @@ public final class ArrayCreator {
             int chunkBytes = sl.chunkSectors() * (int) SECTOR;
             long dataOffsetBytes = sl.dataOffset() * SECTOR;
             long[] memberBytes = memberBytes(level, devs, sl, dataOffsetBytes, chunkBytes);
+            warnUnequalMirrors(level, devs, sl);
             Geometry geometry = new Geometry(level.mdLevel(), layoutWord, chunkBytes, memberBytes);
             var layout = level.layout(geometry); // validates chunk, layout and sizes with the level's own message
             if (level.redundant() && !level.canServe(geometry, presentMask(devs))) {
@@ -122,10 +125,32 @@ public final class ArrayCreator {
             if (!seen.add(real)) {
                 throw new IllegalArgumentException(p + " is listed twice");
             }
-            devs[i] = engine.open(p, OpenOptions.DEFAULT);
+            devs[i] = ArrayClaim.open(engine, p, OpenOptions.DEFAULT);
             opened.add(devs[i]);
         }
         return devs;
+    }
+
+    /**
+     * A mirror uses as much of each member as its smallest one holds: as mdadm does, say so when
+     * the largest member is more than 1 % bigger, since the rest of it stays unused.
+     */
+    private static void warnUnequalMirrors(RaidLevel level, BlockDevice[] devs, SuperblockLayout sl) {
+        if (level.mdLevel() != 1 && level.mdLevel() != 10) {
+            return;
+        }
+        BlockDevice largest = null;
+        long smallest = Long.MAX_VALUE;
+        for (BlockDevice d : devs) {
+            if (d != null) {
+                smallest = Math.min(smallest, d.size());
+                largest = largest == null || d.size() > largest.size() ? d : largest;
+            }
+        }
+        if (largest != null && largest.size() > smallest + smallest / 100) {
+            LOG.warning("largest device " + largest.path() + " (" + (largest.size() >> 10) + "K) exceeds the size used "
+                    + "on each member (" + (sl.size() * SECTOR >> 10) + "K) by more than 1%; the rest of it is unused");
+        }
     }
 
     private static long[] presentSectors(BlockDevice[] devs) {

@@ -5,7 +5,6 @@ import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
-import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.spi.RaidLevel;
@@ -13,14 +12,11 @@ import io.uraid.core.sync.Redundancy;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
-import io.uraid.io.OpenOptions;
 import io.uraid.io.SyncIo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -40,26 +36,27 @@ public final class Assembler {
 
     /**
      * Assembles and starts the array on {@code paths}. The engine passes to the returned
-     * {@link OpenArray}, which closes it; on failure the engine is closed here.
+     * {@link OpenArray}, which closes it; on failure the engine is closed here. Nothing is
+     * written to any device before it is accepted as a member ({@link MemberClaims}); devices
+     * not taken are listed by {@link OpenArray#leftOut()} with the reason.
      */
     public static OpenArray assemble(List<Path> paths, AssembleOptions options, IoEngine engine) throws IOException {
-        List<MemberDevice> found = new ArrayList<>();
+        List<LeftOut> leftOut = new ArrayList<>();
+        MemberClaims.Claimed claimed;
         try {
-            for (Path p : paths) {
-                BlockDevice d = engine.open(p, OpenOptions.DEFAULT);
-                try {
-                    found.add(new MemberDevice(d, readSuperblock(engine, d)));
-                } catch (IOException | RuntimeException e) {
-                    d.close();
-                    throw e;
-                }
-            }
-            return start(found, options, engine);
+            claimed = MemberClaims.claim(paths, options, engine, leftOut);
         } catch (IOException | RuntimeException e) {
-            for (MemberDevice m : found) {
+            engine.close();
+            throw e;
+        }
+        try {
+            return start(claimed.members(), options, engine, leftOut, claimed.claim());
+        } catch (IOException | RuntimeException e) {
+            for (MemberDevice m : claimed.members()) {
                 m.device().close();
             }
             engine.close();
+            claimed.claim().close();
             throw e;
         }
     }
@@ -89,86 +86,17 @@ public final class Assembler {
         }
     }
 
-    private static OpenArray start(List<MemberDevice> found, AssembleOptions options, IoEngine engine)
-            throws IOException {
-        checkOneArray(found);
-        MdSuperblock newest = found.get(0).superblock();
-        for (MemberDevice m : found) {
-            if (m.superblock().events() > newest.events()) {
-                newest = m.superblock();
-            }
-        }
+    private static OpenArray start(List<MemberDevice> found, AssembleOptions options, IoEngine engine,
+                                   List<LeftOut> leftOut, ArrayClaim claim) throws IOException {
+        Placement place = Placement.of(found, leftOut);
+        MdSuperblock newest = place.newest;
         RaidLevel level = LevelRegistry.byMdLevel(newest.level());
-        int disks = newest.raidDisks();
-        MemberDevice[] byRole = new MemberDevice[disks];
-        MemberDevice[] replacing = new MemberDevice[disks];
-        List<MemberDevice> halfJoined = new ArrayList<>();
-        List<MemberDevice> used = new ArrayList<>();
-        Map<Integer, MemberDevice> spares = new java.util.TreeMap<>();
-        for (MemberDevice m : found) {
-            int role = newest.devRole(m.slot());
-            String dev = m.device().path().toString();
-            if (isSpare(m, role)) {
-                // A spare holds no data, so its events may lag (a stop cut short before its
-                // superblock was refreshed), as the kernel allows; the newest table must still
-                // call its slot spare.
-                MemberDevice other = spares.put(m.slot(), m);
-                if (other != null) {
-                    throw new IOException(dev + " and " + other.device().path() + " both claim spare slot " + m.slot());
-                }
-                continue;
-            }
-            // One event behind is a superblock update cut short by a crash: md (kernel and mdadm)
-            // still takes such a member; its role comes from the newest superblock, so a member
-            // that update declared faulty stays out, and the resync evens out the rest.
-            if (m.superblock().events() + 1 < newest.events()) {
-                LOG.warning(dev + ": stale (events " + m.superblock().events() + " < " + newest.events()
-                        + "), not assembled; add it back to resync it");
-                m.device().close();
-            } else if (role >= MdConstants.ROLE_MAX) {
-                LOG.warning(dev + ": is " + (role == MdConstants.ROLE_FAULTY ? "faulty" : "a spare")
-                        + " in this array; not assembled as an active member");
-                m.device().close();
-            } else if (role >= disks) {
-                throw new IOException(dev + ": role " + role + " is outside the array's " + disks + " raid devices");
-            } else if (joinedBeforeItsOwnUpdate(m)) {
-                halfJoined.add(m);
-            } else if (m.superblock().hasFeature(MdConstants.FEATURE_REPLACEMENT)) {
-                if (replacing[role] != null) {
-                    throw new IOException(dev + " and " + replacing[role].device().path() + " both replace role " + role);
-                }
-                replacing[role] = m;
-                used.add(m);
-            } else if (byRole[role] != null) {
-                throw new IOException(dev + " and " + byRole[role].device().path() + " both claim role " + role);
-            } else {
-                byRole[role] = m;
-                used.add(m);
-            }
-        }
-        for (MemberDevice m : used) {
-            if (spares.containsKey(m.slot())) {
-                throw new IOException(spares.get(m.slot()).device().path() + " claims slot " + m.slot()
-                        + " of active member " + m.device().path());
-            }
-        }
-        for (MemberDevice m : halfJoined) {
-            // A crash cut short the update that gave it a role: it holds nothing yet. It is the
-            // role's member being rebuilt (from 0) if the role is free, else a spare again.
-            int role = newest.devRole(m.slot());
-            if (byRole[role] == null) {
-                byRole[role] = m;
-                used.add(m);
-            } else if (spares.putIfAbsent(m.slot(), m) != null) {
-                throw new IOException(m.device().path() + " and " + spares.get(m.slot()).device().path()
-                        + " both claim slot " + m.slot());
-            }
-        }
-        for (int r = 0; r < disks; r++) {
-            if (replacing[r] != null && byRole[r] == null) {
-                byRole[r] = replacing[r]; // the member it replaced is gone: it is the role's member being rebuilt
-                replacing[r] = null;
-            }
+        int disks = place.disks;
+        MemberDevice[] byRole = place.byRole;
+        MemberDevice[] replacing = place.replacing;
+        boolean readOnly = options.readOnly();
+        if (readOnly) {
+            leaveWhatOnlyWritersUse(place, leftOut);
         }
         Geometry geometry = geometry(newest, level, byRole);
         Member[] members = new Member[disks];
@@ -191,26 +119,31 @@ public final class Assembler {
             }
         }
         String name = arrayName(newest);
-        checkStartable(level, geometry, working, present, disks, options.run(), name);
+        checkStartable(level, geometry, working, present, place.expectedRoles(), disks, options.run(), name);
         MdSuperblockWriter writer = new MdSuperblockWriter(sbs);
-        for (int r = 0; r < disks; r++) {
-            if (rebuildFrom[r] >= 0) {
-                writer.install(r, sbs[r]); // every table, its own included, names it in the role
+        if (!readOnly) {
+            for (int r = 0; r < disks; r++) {
+                if (rebuildFrom[r] >= 0) {
+                    writer.install(r, sbs[r]); // every table, its own included, names it in the role
+                }
+                if (replacing[r] != null) {
+                    writer.installReplacement(r, replacing[r].superblock());
+                }
             }
-            if (replacing[r] != null) {
-                writer.installReplacement(r, replacing[r].superblock());
-            }
+            recordAbsent(place, writer, level);
         }
+        // Read-only: the table still answers status questions, but the array never writes it.
         RaidArray array = new RaidArray(name, level, geometry, members, engine, ENGINE_ENTRIES,
-                options.options(), writer, newest.events());
+                options.options(), readOnly ? null : writer, newest.events());
         Redundancy redundancy;
         try {
-            redundancy = Redundancy.attach(array, engine, sbs, options.redundancy());
+            redundancy = readOnly ? Redundancy.none(array)
+                    : Redundancy.attach(array, engine, sbs, options.redundancy());
         } catch (IOException | RuntimeException e) {
             array.close();
             throw e;
         }
-        OpenArray open = new OpenArray(array, engine, used, writer, redundancy);
+        OpenArray open = new OpenArray(array, engine, place.used, writer, redundancy, leftOut, claim);
         for (int r = 0; r < disks; r++) {
             if (rebuildFrom[r] >= 0) {
                 LOG.info(byRole[r].device().path() + ": role " + r + " was being rebuilt; resuming at sector "
@@ -227,17 +160,61 @@ public final class Assembler {
                         rep.superblock(), from);
             }
         }
-        for (MemberDevice m : spares.values()) {
+        for (MemberDevice m : place.spares.values()) {
             if (redundancy.sync() == null) {
-                LOG.warning(m.device().path() + ": a spare of " + level.name() + " " + name
-                        + ", which cannot rebuild; not assembled");
-                m.device().close();
+                Placement.leave(m, "a spare of " + level.name() + " " + name + ", which cannot rebuild", leftOut);
             } else {
                 open.adoptSpare(m);
             }
         }
         array.start();
         return open;
+    }
+
+    /**
+     * A read-only assembly writes nothing, so it cannot carry on a rebuild or a replacement, nor
+     * use a spare: those devices stay out (their data is not needed to read the array).
+     */
+    private static void leaveWhatOnlyWritersUse(Placement place, List<LeftOut> leftOut) {
+        for (int r = 0; r < place.disks; r++) {
+            MemberDevice m = place.byRole[r];
+            if (m != null && rebuildFrom(m.superblock(), m.slot()) >= 0) {
+                place.byRole[r] = null;
+                place.used.remove(m);
+                Placement.leave(m, "being rebuilt; a read-only assembly does not read it", leftOut);
+            }
+            MemberDevice rep = place.replacing[r];
+            if (rep != null) {
+                place.replacing[r] = null;
+                place.used.remove(rep);
+                Placement.leave(rep, "replacing role " + r + "; a read-only assembly does not read it", leftOut);
+            }
+        }
+        for (MemberDevice m : place.spares.values()) {
+            Placement.leave(m, "a spare; a read-only assembly does not use it", leftOut);
+        }
+        place.spares.clear();
+    }
+
+    /**
+     * The first superblock update lists the roles without a device as missing, as md does when
+     * it starts an array degraded: should the absent device come back later, with its own
+     * writes or without, it is not taken as current (see {@link Placement#absentSlots}).
+     */
+    private static void recordAbsent(Placement place, MdSuperblockWriter writer, RaidLevel level) {
+        java.util.Set<Integer> present = new java.util.HashSet<>();
+        for (MemberDevice m : place.used) {
+            present.add(m.slot());
+        }
+        present.addAll(place.spares.keySet());
+        for (int slot : place.absentSlots(present)) {
+            writer.recordAbsent(slot);
+            int role = place.newest.devRole(slot);
+            if (role < place.disks) {
+                LOG.warning(arrayName(place.newest) + ": " + level.name() + " role " + role
+                        + " has no member; starting degraded, which the superblocks now record");
+            }
+        }
     }
 
     /**
@@ -251,35 +228,6 @@ public final class Assembler {
             return own.recoveryOffset() * SECTOR;
         }
         return own.devRole(slot) == MdConstants.ROLE_SPARE ? 0 : -1;
-    }
-
-    /** Its own superblock still calls it a spare and carries no progress, the newest table gave it a role. */
-    private static boolean joinedBeforeItsOwnUpdate(MemberDevice m) {
-        return m.superblock().devRole(m.slot()) == MdConstants.ROLE_SPARE
-                && !m.superblock().hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET);
-    }
-
-    /** Both the newest table and the device's own superblock call its slot a spare. */
-    private static boolean isSpare(MemberDevice m, int newestRole) {
-        return newestRole == MdConstants.ROLE_SPARE && m.superblock().devRole(m.slot()) == MdConstants.ROLE_SPARE
-                && m.slot() < Math.min(m.superblock().maxDev(), MdConstants.V1_MAX_DEVS);
-    }
-
-    private static void checkOneArray(List<MemberDevice> found) throws IOException {
-        if (found.isEmpty()) {
-            throw new IllegalArgumentException("no member devices given");
-        }
-        Map<String, List<String>> byUuid = new LinkedHashMap<>();
-        for (MemberDevice m : found) {
-            byUuid.computeIfAbsent(MdUuid.format(m.superblock().setUuid()), k -> new ArrayList<>())
-                    .add(m.device().path().toString());
-        }
-        if (byUuid.size() > 1) {
-            StringBuilder sb = new StringBuilder("the devices belong to different arrays:");
-            byUuid.forEach((uuid, devs) -> sb.append(' ').append(uuid).append(" (").append(String.join(", ", devs))
-                    .append(");"));
-            throw new IOException(sb.substring(0, sb.length() - 1));
-        }
     }
 
     private static Geometry geometry(MdSuperblock sb, RaidLevel level, MemberDevice[] byRole) throws IOException {
@@ -306,13 +254,17 @@ public final class Assembler {
         }
     }
 
-    private static void checkStartable(RaidLevel level, Geometry g, long working, int present, int disks, boolean run,
-                                       String name) throws IOException {
+    /**
+     * md's rule: an array whose newest superblock already records roles as missing starts
+     * without them; a member it expects that is not there needs --run (start degraded).
+     */
+    private static void checkStartable(RaidLevel level, Geometry g, long working, int present, int expected,
+                                       int disks, boolean run, String name) throws IOException {
         if (!level.canServe(g, working)) {
             throw new IOException(name + ": only " + Long.bitCount(working) + " of " + disks + " members present and "
                     + "in sync; " + level.name() + " cannot serve its data without the missing ones");
         }
-        if (present < disks && !run) {
+        if (present < expected && !run) {
             throw new IOException(name + ": " + present + " of " + disks + " members present; use --run to start "
                     + "it degraded");
         }

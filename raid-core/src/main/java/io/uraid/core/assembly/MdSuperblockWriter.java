@@ -38,6 +38,15 @@ final class MdSuperblockWriter implements SuperblockWriter {
         replacements[role] = null;
     }
 
+    /**
+     * The device of {@code slot} is not in the array: every table written from now on lists the
+     * slot as no device (0xffff), as md does for a slot without a device (a degraded start, a
+     * member left out as stale).
+     */
+    synchronized void recordAbsent(int slot) {
+        slotRoles[slot] = MdConstants.ROLE_SPARE;
+    }
+
     @Override
     public synchronized void installReplacement(int role, MdSuperblock superblock) {
         slotRoles[superblock.devNumber()] = role;

@@ -24,10 +24,14 @@ public final class OpenArray implements AutoCloseable {
     private final MdSuperblockWriter superblocks;
 
     private final Redundancy redundancy;
+    private final List<LeftOut> leftOut;
+    private final ArrayClaim claim;
 
     OpenArray(RaidArray array, IoEngine engine, List<MemberDevice> devices, MdSuperblockWriter superblocks,
-              Redundancy redundancy) {
+              Redundancy redundancy, List<LeftOut> leftOut, ArrayClaim claim) {
         this.redundancy = redundancy;
+        this.leftOut = List.copyOf(leftOut);
+        this.claim = claim;
         this.array = array;
         this.engine = engine;
         this.devices = new java.util.concurrent.CopyOnWriteArrayList<>(devices);
@@ -41,6 +45,11 @@ public final class OpenArray implements AutoCloseable {
     /** The engine the array's dispatcher owns (do not issue I/O on it). */
     public IoEngine engine() {
         return engine;
+    }
+
+    /** The devices given or found for this array that assembly did not take, with the reason. */
+    public List<LeftOut> leftOut() {
+        return leftOut;
     }
 
     /** The member devices assembled and not removed since (not the missing roles). */
@@ -153,7 +162,7 @@ public final class OpenArray implements AutoCloseable {
             // The dispatcher is the engine's only issuer: open the device there.
             dev = array.callOnDispatcher(() -> {
                 try {
-                    return engine.open(path, io.uraid.io.OpenOptions.DEFAULT);
+                    return ArrayClaim.open(engine, path, io.uraid.io.OpenOptions.DEFAULT);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -226,5 +235,6 @@ public final class OpenArray implements AutoCloseable {
             }
         }
         engine.close();
+        claim.close(); // last: until here the array's devices were still in use
     }
 }

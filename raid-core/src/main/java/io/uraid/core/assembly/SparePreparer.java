@@ -27,7 +27,7 @@ final class SparePreparer {
 
     static MdSuperblock prepare(IoEngine engine, Path path, MdSuperblock base, Set<Integer> usedSlots,
                                 BitmapSuperblock bitmap, boolean force) throws IOException {
-        try (BlockDevice d = engine.open(path, OpenOptions.DEFAULT)) {
+        try (BlockDevice d = ArrayClaim.open(engine, path, OpenOptions.DEFAULT)) {
             if (!force) {
                 String found = Probe.foreignSignature(engine, d);
                 if (found != null && !ofThisArray(engine, d, base)) {

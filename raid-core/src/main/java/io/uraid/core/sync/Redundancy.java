@@ -96,6 +96,14 @@ public final class Redundancy {
         return red;
     }
 
+    /**
+     * No bitmap and no sync engine: for an array that must not write (a read-only assembly).
+     * Nothing is registered with {@code array}.
+     */
+    public static Redundancy none(RaidArray array) {
+        return new Redundancy(array, null, null);
+    }
+
     private void syncBeforeStart() {
         array.callBeforeStart(io -> sync.beginResync(io));
     }

@@ -1,0 +1,106 @@
+package io.uraid.daemon;
+
+import io.uraid.core.array.Member;
+import io.uraid.core.array.RaidArray;
+import io.uraid.core.assembly.LeftOut;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What assembly decided, for status and detail: whether the array runs degraded (and which
+ * roles have no member), the devices it left out and why, and the config arrays that did not
+ * start at all. It wraps the output of {@link Reports} (kept as md and mdadm print theirs).
+ */
+final class AssemblyReport {
+    private AssemblyReport() {
+    }
+
+    /** "DEGRADED: 1 of 2 members in sync, no member for role 1" while the array is degraded, else null. */
+    static String degraded(RaidArray array) {
+        if (!array.degraded()) {
+            return null;
+        }
+        List<String> roles = new ArrayList<>();
+        for (Member m : array.members()) {
+            if (m.device() == null) {
+                roles.add(Integer.toString(m.role()));
+            }
+        }
+        return "DEGRADED: " + array.workingCount() + " of " + array.members().length + " members in sync"
+                + (roles.isEmpty() ? "" : ", no member for role " + String.join(", ", roles));
+    }
+
+    private static List<String> warnings(ManagedArray m) {
+        String d = degraded(m.array());
+        return d == null ? List.of() : List.of(d);
+    }
+
+    /**
+     * What status says after the mdstat text (which stays as md prints it): per array, whether it
+     * runs degraded and the devices left out with the reason; then the config arrays that are
+     * not running. Empty when there is nothing to say.
+     */
+    static String statusTrailer(List<ManagedArray> arrays, Map<String, String> notStarted) {
+        StringBuilder b = new StringBuilder();
+        for (ManagedArray m : arrays) {
+            for (String w : warnings(m)) {
+                b.append(m.name()).append(" : warning: ").append(w).append('\n');
+            }
+            for (LeftOut l : m.open().leftOut()) {
+                b.append(m.name()).append(" : ").append(l).append('\n');
+            }
+        }
+        notStarted.forEach((name, why) -> b.append(name).append(" : NOT STARTED (").append(why).append(")\n"));
+        return b.length() == 0 ? "" : "\n" + b;
+    }
+
+    /** {@code detail} text with the assembly fields added before the device table, where mdadm puts its fields. */
+    static String detail(String text, ManagedArray m) {
+        StringBuilder b = new StringBuilder();
+        for (String w : warnings(m)) {
+            b.append(String.format("%18s : %s%n", "Warning", w));
+        }
+        for (LeftOut l : m.open().leftOut()) {
+            b.append(String.format("%18s : %s: %s%n", "Left Out", l.device(), l.reason()));
+        }
+        if (b.length() == 0) {
+            return text;
+        }
+        String fields = b.append('\n').toString().replace(System.lineSeparator(), "\n");
+        int table = text.indexOf("    Number   Major");
+        return table < 0 ? text + fields : text.substring(0, table) + fields + text.substring(table);
+    }
+
+    /** {@code detail --json} with "warnings" and "left_out" members added to the object. */
+    static String json(String text, ManagedArray m) {
+        StringBuilder b = new StringBuilder(",\"warnings\":[");
+        List<String> w = warnings(m);
+        for (int i = 0; i < w.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(quote(w.get(i)));
+        }
+        b.append("],\"left_out\":[");
+        List<LeftOut> l = m.open().leftOut();
+        for (int i = 0; i < l.size(); i++) {
+            b.append(i == 0 ? "" : ",").append("{\"device\":").append(quote(l.get(i).device().toString()))
+                    .append(",\"reason\":").append(quote(l.get(i).reason())).append('}');
+        }
+        String json = text.stripTrailing();
+        int close = json.lastIndexOf('}');
+        return json.substring(0, close) + b.append(']') + json.substring(close) + "\n";
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+}
