@@ -111,6 +111,21 @@ class BootAssemblyTest {
         assertTrue(d[1].contains("\"left_out\":[{\"device\":\"" + b + "\",\"reason\":\""), d[1]);
     }
 
+    /** An old copy of b (events behind, yet listed active by a): refused without --run, and the CLI hears why. */
+    @Test
+    void aRefusedAssemblyTellsTheCliWhichMemberWasLeftOutAndWhy() throws Exception {
+        Path old = dir.resolve("b-old.img");
+        Files.copy(b, old);
+        String[] w = TestFiles.offline("io", a.toString(), b.toString(), "--write", "--seed", "4", "--size", "1M");
+        assertEquals("0", w[0], w[2]);
+        Files.copy(old, b, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        daemon = TestFiles.daemon(dir, "", null);
+        String[] r = TestFiles.uraid(control, "assemble", "mir", a.toString(), b.toString());
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[2].contains("1 of 2 members present; use --run to start it degraded; " + b
+                + " left out: stale (events "), r[2]);
+    }
+
     @Test
     void aConfigArrayThatCannotStartIsReportedByStatusAndPing() throws Exception {
         String[] r = boot("ARRAY mir UUID=" + uuid + " devices=" + a + "," + b,

@@ -122,18 +122,21 @@ public final class NbdServer implements AutoCloseable {
      * of clients is returned. Otherwise it is withdrawn as {@link #removeExport} does (in-flight
      * requests answered, then the connections closed) and 0 is returned.
      */
-    public synchronized int withdrawExport(String name, boolean force, long timeoutMillis) {
-        NbdExport e = exports.remove(name);
-        if (e == null) {
-            return 0;
-        }
-        int clients = 0;
-        for (NbdConnection c : connections) {
-            clients += c.export() == e ? 1 : 0;
-        }
-        if (clients > 0 && !force) {
-            exports.add(e); // a client negotiating in this instant was told "unknown export"; it may retry
-            return clients;
+    public int withdrawExport(String name, boolean force, long timeoutMillis) {
+        NbdExport e;
+        synchronized (this) {
+            e = exports.remove(name);
+            if (e == null) {
+                return 0;
+            }
+            int clients = 0;
+            for (NbdConnection c : connections) {
+                clients += c.export() == e ? 1 : 0;
+            }
+            if (clients > 0 && !force) {
+                exports.add(e); // a client negotiating in this instant was told "unknown export"; it may retry
+                return clients;
+            }
         }
         disconnect(e, timeoutMillis);
         return 0;

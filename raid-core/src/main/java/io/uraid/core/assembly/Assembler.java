@@ -57,6 +57,12 @@ public final class Assembler {
             }
             engine.close();
             claimed.claim().close();
+            if (e instanceof IOException && !leftOut.isEmpty()) {
+                // Whoever asked hears why the members that would have been enough were not taken.
+                StringBuilder why = new StringBuilder(e.getMessage());
+                leftOut.forEach(l -> why.append("; ").append(l));
+                throw new IOException(why.toString(), e);
+            }
             throw e;
         }
     }

@@ -217,6 +217,14 @@ public final class OpenArray implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            stopAndRelease();
+        } finally {
+            claim.close(); // last: until here the array's devices were in use
+        }
+    }
+
+    private void stopAndRelease() {
         array.close();
         refreshSpareSuperblocks();
         redundancy.free();
@@ -235,6 +243,5 @@ public final class OpenArray implements AutoCloseable {
             }
         }
         engine.close();
-        claim.close(); // last: until here the array's devices were still in use
     }
 }
