@@ -21,9 +21,11 @@ import java.util.logging.Logger;
 
 /**
  * Assembles an array from its members, as {@code mdadm --assemble} does: reads each member's
- * v1.2 superblock, refuses members of other arrays and foreign devices, keeps the members with
- * the newest events count, places each by its role, and starts the array (degraded only when
- * asked to run).
+ * v1.2 superblock, refuses members of other arrays and foreign devices, claims the array and
+ * its members ({@link MemberClaims}), keeps the members the newest superblock lists as active
+ * and current ({@link Placement}), and starts the array: degraded only when asked to run, or
+ * when its superblocks already record the missing roles (md's rule). A degraded start records
+ * the absent roles, so a device that comes back after the array ran without it is left out.
  */
 public final class Assembler {
     private static final Logger LOG = Logger.getLogger(Assembler.class.getName());
