@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.uraid.io.nativeio.LoopDevice;
 import io.uraid.io.nativeio.TestDirs;
 import io.uraid.io.uring.IoUringEngine;
-import io.uraid.perf.MiniJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.uraid.perf.FioJson;
 import io.uraid.perf.bench.Targets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,24 +65,24 @@ class BenchCommandTest {
         int code = run(devs, "--level", "raid0", "--chunk", "64K", "--force", "--compare", "--rounds", "2",
                 "--runtime", "0.4", "--ramp", "0.1", "--iodepth", "16", "--json");
         assertEquals(0, code, err.toString());
-        Object root = MiniJson.parse(out.toString());
-        assertEquals(4, ((List<?>) MiniJson.at(root, "jobs")).size(), "raw, array, raw, array");
+        JsonNode root = FioJson.parse(out.toString());
+        assertEquals(4, root.path("jobs").size(), "raw, array, raw, array");
         for (int i = 0; i < 4; i++) {
-            Object read = MiniJson.at(root, "jobs", i, "read");
+            JsonNode read = root.path("jobs").path(i).path("read");
             // Consistency, not speed (speed lives in BENCHMARKS.md): a busy host may stall a
             // 0.4 s round, but the figures must still agree with each other.
-            double iops = MiniJson.num(read, "iops");
-            double ios = MiniJson.num(read, "total_ios");
-            double runtimeMs = MiniJson.num(read, "runtime");
+            double iops = read.path("iops").asDouble();
+            double ios = read.path("total_ios").asDouble();
+            double runtimeMs = read.path("runtime").asDouble();
             assertTrue(ios >= 1 && iops > 0, "job " + i + " did no I/O: " + ios + " ios, IOPS " + iops);
-            assertEquals(4096.0 * ios, MiniJson.num(read, "io_bytes"), 0.0, "job " + i + " bytes = 4k x ios");
+            assertEquals(4096.0 * ios, read.path("io_bytes").asDouble(), 0.0, "job " + i + " bytes = 4k x ios");
             assertEquals(ios / (runtimeMs / 1000.0), iops, iops * 0.05 + 1, "job " + i + " IOPS = ios / runtime");
-            double p99 = MiniJson.num(read, "clat_ns", "percentile", "99.000000");
+            double p99 = read.at("/clat_ns/percentile/99.000000").asDouble();
             assertTrue(p99 > 500 && p99 < 5e9, "p99 " + p99 + " ns");
         }
-        assertEquals("raw.r1", MiniJson.at(root, "jobs", 0, "jobname"));
-        assertEquals("array.r1", MiniJson.at(root, "jobs", 1, "jobname"));
-        double ratio = MiniJson.num(root, "uraid", "ratios", "array/raw");
+        assertEquals("raw.r1", root.at("/jobs/0/jobname").asText());
+        assertEquals("array.r1", root.at("/jobs/1/jobname").asText());
+        double ratio = root.at("/uraid/ratios/array~1raw").asDouble();
         assertTrue(ratio > 0.02 && ratio < 50, "array/raw " + ratio);
     }
 

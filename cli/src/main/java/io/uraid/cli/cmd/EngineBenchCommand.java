@@ -89,12 +89,11 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 bench.close();
             }
             if (json) {
-                String opts = String.format(Locale.ROOT,
-                        "{\"rw\":\"%s\",\"bs\":\"%d\",\"iodepth\":\"%d\",\"ioengine\":\"%s\",\"filename\":%s}",
-                        pattern.fioName(), blockSize, iodepth, eng.name(), jsonString(target.toString()));
-                String job = FioJson.job("engine-bench", opts, pattern.isWrite() ? null : result,
+                var opts = FioJson.options("rw", pattern.fioName(), "bs", blockSize, "iodepth", iodepth, "ioengine",
+                        eng.name(), "filename", target);
+                var job = FioJson.job("engine-bench", opts, pattern.isWrite() ? null : result,
                         pattern.isWrite() ? result : null);
-                out.println(FioJson.document(job));
+                out.println(FioJson.text(FioJson.document(job)));
             } else {
                 out.printf(Locale.ROOT, "engine-bench: %s on %s (%s, %s), %s bs=%s iodepth=%d, %.1fs%n", eng.name(),
                         target, dev.isBlockDevice() ? "block device" : "file", dev.isDirect() ? "O_DIRECT" : "buffered",
@@ -109,10 +108,6 @@ public final class EngineBenchCommand implements Callable<Integer> {
                 Files.deleteIfExists(scratchDir);
             }
         }
-    }
-
-    private static String jsonString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** A fully allocated (not sparse) file, so reads measure the device rather than holes. */

@@ -21,8 +21,8 @@ record Metrics(int port, String array) {
     /** A per-member counter ({@code name{device=..,role=..}}), 0 when absent. */
     long member(String name, int role) throws Exception {
         Matcher m = Pattern.compile("(?m)^" + name + "\\{device=\"" + array + "\",[^}]*role=\"" + role
-                + "\"} (\\d+)$").matcher(text());
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
+                + "\"} (\\S+)$").matcher(text());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     /** Waits (30 s at most) until the member counter reaches {@code value}. */

@@ -1,5 +1,6 @@
 package io.uraid.perf.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uraid.perf.FioJson;
 import io.uraid.perf.HumanReport;
 import java.util.ArrayList;
@@ -73,41 +74,33 @@ public final class BenchReport {
 
     /**
      * fio-style JSON: one job per target and round in the order they ran ({@code jobname}
-     * "raw.r1", "array.r1"...), with fio's
-     * field names, plus a {@code "uraid"} object with medians and ratios.
+     * "raw.r1", "array.r1"...), with fio's field names, plus a {@code "uraid"} object with
+     * medians, ratios and the software's cost.
      */
     public static String json(Workload w, Map<String, List<RunResult>> byLabel) {
-        List<String> jobs = new ArrayList<>();
-        String options = String.format(Locale.ROOT,
-                "{\"rw\":\"%s\",\"bs\":\"%d\",\"iodepth\":\"%d\",\"numjobs\":\"%d\",\"rwmixread\":\"%d\"}",
-                w.mode().fioName(), w.blockSize(), w.iodepth(), w.numjobs(), w.rwmixread());
+        List<ObjectNode> jobs = new ArrayList<>();
         int most = byLabel.values().stream().mapToInt(List::size).max().orElse(0);
         for (int i = 0; i < most; i++) { // in the order they ran: raw.r1, array.r1, raw.r2...
             for (var e : byLabel.entrySet()) {
                 if (i < e.getValue().size()) {
                     RunResult r = e.getValue().get(i);
+                    ObjectNode options = FioJson.options("rw", w.mode().fioName(), "bs", w.blockSize(), "iodepth",
+                            w.iodepth(), "numjobs", w.numjobs(), "rwmixread", w.rwmixread());
                     jobs.add(FioJson.job(e.getKey() + ".r" + r.round(), options, r.read(), r.write()));
                 }
             }
         }
-        StringBuilder extra = new StringBuilder("{\"medians\":{");
-        int n = 0;
-        for (var e : Summary.totals(byLabel).entrySet()) {
-            extra.append(n++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":{\"iops\":")
-                    .append(num(e.getValue()[0])).append(",\"bw_bytes\":").append(num(e.getValue()[1] * 1e6))
-                    .append('}');
-        }
-        extra.append("},\"ratios\":{");
+        ObjectNode extra = FioJson.MAPPER.createObjectNode();
+        ObjectNode medians = extra.putObject("medians");
         Map<String, double[]> t = Summary.totals(byLabel);
-        n = 0;
+        t.forEach((label, m) -> medians.putObject(label).put("iops", m[0]).put("bw_bytes", m[1] * 1e6));
+        ObjectNode ratios = extra.putObject("ratios");
         for (String base : new String[] {"raw", "fio"}) {
             if (t.containsKey("array") && t.containsKey(base) && t.get(base)[0] > 0) {
-                extra.append(n++ == 0 ? "" : ",").append("\"array/").append(base).append("\":")
-                        .append(num(t.get("array")[0] / t.get(base)[0]));
+                ratios.put("array/" + base, t.get("array")[0] / t.get(base)[0]);
             }
         }
-        extra.append("},\"cost\":{");
-        n = 0;
+        ObjectNode cost = extra.putObject("cost");
         for (var e : byLabel.entrySet()) {
             long gc = 0;
             long alloc = 0;
@@ -117,15 +110,8 @@ public final class BenchReport {
                 alloc += Math.max(0, r.allocatedBytes());
                 rss = Math.max(rss, r.peakRss());
             }
-            extra.append(n++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":{\"gc\":").append(gc)
-                    .append(",\"allocated_bytes\":").append(alloc).append(",\"peak_rss_bytes\":").append(rss)
-                    .append('}');
+            cost.putObject(e.getKey()).put("gc", gc).put("allocated_bytes", alloc).put("peak_rss_bytes", rss);
         }
-        extra.append("}}");
-        return FioJson.documentWith(extra.toString(), jobs.toArray(new String[0]));
-    }
-
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6f", v);
+        return FioJson.text(FioJson.documentWith(extra, jobs.toArray(new ObjectNode[0])));
     }
 }

@@ -1,14 +1,14 @@
 package io.uraid.perf.bench;
 
 import io.uraid.perf.JobResult;
-import io.uraid.perf.MiniJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.uraid.perf.FioJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -105,29 +105,28 @@ public final class FioRunner {
 
     /** Reads fio's json(+) report: the first job (group reporting) becomes one round. */
     public static RunResult parse(String json, int round) {
-        Object root = MiniJson.parse(json);
-        Object job = MiniJson.at(root, "jobs", 0);
-        if (job == null) {
+        JsonNode job = FioJson.parse(json).path("jobs").path(0);
+        if (!job.isObject()) {
             throw new IllegalArgumentException("fio output has no jobs[0]");
         }
-        String error = MiniJson.num(job, "error") != 0 ? "fio job error " + (long) MiniJson.num(job, "error") : null;
-        return new RunResult("fio", round, direction(job, "read"), direction(job, "write"), List.of(), -1, -1, -1, 0,
-                error);
+        long code = job.path("error").asLong();
+        String error = code != 0 ? "fio job error " + code : null;
+        return new RunResult("fio", round, direction(job.path("read")), direction(job.path("write")), List.of(), -1,
+                -1, -1, 0, error);
     }
 
-    private static JobResult direction(Object job, String dir) {
-        long ios = (long) MiniJson.num(job, dir, "total_ios");
-        long bytes = (long) MiniJson.num(job, dir, "io_bytes");
-        long runtimeNanos = (long) (MiniJson.num(job, dir, "runtime") * 1_000_000L);
+    private static JobResult direction(JsonNode dir) {
+        long ios = dir.path("total_ios").asLong();
+        long bytes = dir.path("io_bytes").asLong();
+        long runtimeNanos = (long) (dir.path("runtime").asDouble() * 1_000_000L);
         Histogram h = new Histogram(BenchJob.MAX_LATENCY, 3);
-        Object bins = MiniJson.at(job, dir, "clat_ns", "bins");
-        if (bins instanceof Map<?, ?> m) {
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                long value = Long.parseLong(String.valueOf(e.getKey()));
-                long count = ((Number) e.getValue()).longValue();
-                if (count > 0) {
-                    h.recordValueWithCount(Math.max(1, Math.min(value, BenchJob.MAX_LATENCY)), count);
-                }
+        var bins = dir.path("clat_ns").path("bins").fields();
+        while (bins.hasNext()) {
+            var e = bins.next();
+            long value = Long.parseLong(e.getKey());
+            long count = e.getValue().asLong();
+            if (count > 0) {
+                h.recordValueWithCount(Math.max(1, Math.min(value, BenchJob.MAX_LATENCY)), count);
             }
         }
         return new JobResult(ios, bytes, runtimeNanos, h);

@@ -1,31 +1,45 @@
 package io.uraid.perf.bench;
 
-import io.uraid.perf.HumanReport;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Draws a bench as a PNG with Java2D (headless): on the left the latency percentile curves of
- * each target (all rounds merged; x from p0 to p99.99 on the usual "nines" scale, y in
- * microseconds on a log scale), on the right IOPS over time, one line per round.
+ * A bench as a PNG, drawn with JFreeChart (headless): on the left the latency of each target by
+ * percentile (all rounds merged; x on the usual "nines" scale from p0 to p99.99, y in
+ * microseconds on a log scale, p50/p99/p99.9 of each target written under the title), on the
+ * right IOPS over time, one line per round, coloured by target.
  */
 public final class Plot {
-    private static final int W = 1200;
-    private static final int H = 520;
-    private static final int PAD = 70;
+    private static final int W = 1400;
+    private static final int H = 600;
     private static final double MAX_NINES = 4; // p99.99
+    private static final int CURVE_POINTS = 400;
 
     private Plot() {
     }
@@ -49,156 +63,147 @@ public final class Plot {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, W, H);
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, PAD, 28);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        int half = W / 2;
-        latencyPanel(g, PAD, 50, half - PAD - 30, H - 50 - PAD, byLabel);
-        iopsPanel(g, half + PAD - 20, 50, half - PAD - 10, H - 50 - PAD, byLabel);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.drawString(title, 16, 26);
+        latencyChart(byLabel).draw(g, new Rectangle2D.Double(0, 36, W / 2.0, H - 36));
+        iopsChart(byLabel).draw(g, new Rectangle2D.Double(W / 2.0, 36, W / 2.0, H - 36));
         g.dispose();
         if (!ImageIO.write(img, "png", file.toFile())) {
             throw new IOException("no PNG writer available");
         }
     }
 
-    private static void latencyPanel(Graphics2D g, int x, int y, int w, int h, Map<String, List<RunResult>> byLabel) {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        java.util.LinkedHashMap<String, Histogram> merged = new java.util.LinkedHashMap<>();
+    /** Every round of each target merged, in the direction with the most requests. */
+    static Map<String, Histogram> merged(Map<String, List<RunResult>> byLabel) {
+        Map<String, Histogram> merged = new LinkedHashMap<>();
         for (var e : byLabel.entrySet()) {
             Histogram m = new Histogram(BenchJob.MAX_LATENCY, 3);
             for (RunResult r : e.getValue()) {
-                m.add(r.read().ios() >= r.write().ios() ? r.read().latency() : r.write().latency());
+                m.add(r.main().latency());
             }
             if (m.getTotalCount() > 0) {
                 merged.put(e.getKey(), m);
-                lo = Math.min(lo, Math.max(1, m.getValueAtPercentile(0)) / 1e3);
-                hi = Math.max(hi, m.getValueAtPercentile(99.99) / 1e3);
             }
         }
-        frame(g, x, y, w, h, "latency by percentile (us, log)", "percentile");
-        if (merged.isEmpty()) {
-            return;
-        }
-        double yLo = Math.floor(Math.log10(Math.max(0.1, lo)));
-        double yHi = Math.ceil(Math.log10(Math.max(hi, lo * 10)));
-        for (double d = yLo; d <= yHi; d++) {
-            int py = (int) (y + h - (d - yLo) / (yHi - yLo) * h);
-            grid(g, x, py, x + w, py);
-            g.drawString(axis(Math.pow(10, d)), x - 45, py + 4);
-        }
-        String[] ticks = {"0", "90", "99", "99.9", "99.99"};
-        for (int n = 0; n <= MAX_NINES; n++) {
-            int px = (int) (x + n / MAX_NINES * w);
-            grid(g, px, y, px, y + h);
-            g.drawString(ticks[n], px - 10, y + h + 16);
-        }
-        int legend = 0;
+        return merged;
+    }
+
+    private static JFreeChart latencyChart(Map<String, List<RunResult>> byLabel) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        StringBuilder figures = new StringBuilder();
+        Map<String, Histogram> merged = merged(byLabel);
         for (var e : merged.entrySet()) {
-            Path2D.Double line = new Path2D.Double();
-            for (int i = 0; i <= 400; i++) {
-                double nines = MAX_NINES * i / 400;
-                double pct = 100 * (1 - Math.pow(10, -nines));
-                double v = Math.max(1, e.getValue().getValueAtPercentile(pct)) / 1e3;
-                double px = x + nines / MAX_NINES * w;
-                double py = y + h - (Math.log10(Math.max(v, Math.pow(10, yLo))) - yLo) / (yHi - yLo) * h;
-                if (i == 0) {
-                    line.moveTo(px, py);
-                } else {
-                    line.lineTo(px, py);
-                }
+            Histogram h = e.getValue();
+            XYSeries s = new XYSeries(e.getKey(), false, true);
+            for (int i = 0; i <= CURVE_POINTS; i++) {
+                double nines = MAX_NINES * i / CURVE_POINTS;
+                s.add(nines, Math.max(1, h.getValueAtPercentile(percentile(nines))) / 1e3);
             }
-            draw(g, line, e.getKey());
-            legend(g, x + 10, y + 18 + 16 * legend++, e.getKey());
+            data.addSeries(s);
+            figures.append(figures.length() == 0 ? "" : "    ").append(String.format(Locale.ROOT,
+                    "%s: p50 %s, p99 %s, p99.9 %s, max %s us", e.getKey(), us(h.getValueAtPercentile(50)),
+                    us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue())));
         }
+        JFreeChart chart = ChartFactory.createXYLineChart("Completion latency by percentile (all rounds)",
+                "percentile", "latency (us, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
+        chart.addSubtitle(new TextTitle(figures.length() == 0 ? "no requests" : figures.toString(),
+                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        XYPlot plot = chart.getXYPlot();
+        NumberAxis x = new NumberAxis("percentile");
+        x.setRange(0, MAX_NINES);
+        x.setTickUnit(new NumberTickUnit(1, new NinesFormat()));
+        plot.setDomainAxis(x);
+        LogAxis y = new LogAxis("latency (us, log scale)");
+        y.setSmallestValue(0.1);
+        y.setTickUnit(new NumberTickUnit(1)); // one tick per decade: 0.1, 1, 10, 100 us...
+        y.setMinorTickCount(9);
+        y.setMinorTickMarksVisible(true);
+        y.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
+        plot.setRangeAxis(y);
+        for (double p : new double[] {2, 3}) { // p99 and p99.9 guides
+            ValueMarker m = new ValueMarker(p, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+            plot.addDomainMarker(m);
+        }
+        style(plot);
+        chart.setPadding(new RectangleInsets(0, 0, 0, 24)); // room for the last tick label, "p99.99"
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            plot.getRenderer().setSeriesPaint(i, color((String) data.getSeriesKey(i)));
+        }
+        return chart;
     }
 
-    private static void iopsPanel(Graphics2D g, int x, int y, int w, int h, Map<String, List<RunResult>> byLabel) {
-        double tMax = 0;
-        double iMax = 0;
-        for (List<RunResult> rounds : byLabel.values()) {
-            for (RunResult r : rounds) {
-                for (double[] s : r.timeline()) {
-                    tMax = Math.max(tMax, s[0]);
-                    iMax = Math.max(iMax, s[1] + s[2]);
-                }
-            }
-        }
-        frame(g, x, y, w, h, "IOPS over time (one line per round)", "seconds");
-        if (tMax == 0 || iMax == 0) {
-            g.drawString("no timeline (fio rounds have none)", x + 20, y + 30);
-            return;
-        }
-        iMax *= 1.1;
-        for (int i = 0; i <= 5; i++) {
-            int py = (int) (y + h - i / 5.0 * h);
-            grid(g, x, py, x + w, py);
-            g.drawString(axis(iMax * i / 5), x - 50, py + 4);
-            int px = (int) (x + i / 5.0 * w);
-            g.drawString(String.format(Locale.ROOT, "%.1f", tMax * i / 5), px - 10, y + h + 16);
-        }
-        int legend = 0;
+    private static JFreeChart iopsChart(Map<String, List<RunResult>> byLabel) {
+        XYSeriesCollection data = new XYSeriesCollection();
         for (var e : byLabel.entrySet()) {
-            boolean any = false;
             for (RunResult r : e.getValue()) {
-                Path2D.Double line = new Path2D.Double();
-                int n = 0;
-                for (double[] s : r.timeline()) {
-                    double px = x + s[0] / tMax * w;
-                    double py = y + h - (s[1] + s[2]) / iMax * h;
-                    if (n++ == 0) {
-                        line.moveTo(px, py);
-                    } else {
-                        line.lineTo(px, py);
-                    }
+                if (r.timeline().isEmpty()) {
+                    continue;
                 }
-                if (n > 0) {
-                    draw(g, line, e.getKey());
-                    any = true;
+                XYSeries s = new XYSeries(e.getKey() + " r" + r.round(), false, true);
+                for (double[] sample : r.timeline()) {
+                    s.add(sample[0], sample[1] + sample[2]);
                 }
-            }
-            if (any) {
-                legend(g, x + 10, y + 18 + 16 * legend++, e.getKey());
+                data.addSeries(s);
             }
         }
-    }
-
-    private static String axis(double v) {
-        if (v == 0) {
-            return "0";
+        JFreeChart chart = ChartFactory.createXYLineChart("IOPS over time (one line per round)", "seconds", "IOPS",
+                data, PlotOrientation.VERTICAL, true, false, false);
+        if (data.getSeriesCount() == 0) {
+            chart.addSubtitle(new TextTitle("no timeline (fio rounds have none)"));
         }
-        if (v < 1) {
-            return String.format(Locale.ROOT, "%.1f", v);
+        XYPlot plot = chart.getXYPlot();
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        style(plot);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            String key = (String) data.getSeriesKey(i);
+            plot.getRenderer().setSeriesPaint(i, color(key.substring(0, key.indexOf(' '))));
         }
-        return v < 10_000 ? String.format(Locale.ROOT, "%.0f", v) : HumanReport.count(v);
+        return chart;
     }
 
-    private static void frame(Graphics2D g, int x, int y, int w, int h, String title, String xLabel) {
-        g.setColor(Color.BLACK);
-        g.setStroke(new BasicStroke(1));
-        g.drawRect(x, y, w, h);
-        g.drawString(title, x, y - 6);
-        g.drawString(xLabel, x + w / 2 - 20, y + h + 34);
+    private static void style(XYPlot plot) {
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xcccccc));
+        plot.setRangeGridlinePaint(new Color(0xcccccc));
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+        r.setDefaultStroke(new BasicStroke(2f));
+        r.setAutoPopulateSeriesStroke(false);
+        plot.setRenderer(r);
     }
 
-    private static void grid(Graphics2D g, int x1, int y1, int x2, int y2) {
-        g.setColor(new Color(0xdddddd));
-        g.drawLine(x1, y1, x2, y2);
-        g.setColor(Color.BLACK);
+    /** The percentile {@code nines} nines stand for: 0 -> 0, 1 -> 90, 2 -> 99, 3 -> 99.9. */
+    static double percentile(double nines) {
+        return 100 * (1 - Math.pow(10, -nines));
     }
 
-    private static void draw(Graphics2D g, Path2D line, String label) {
-        g.setColor(color(label));
-        g.setStroke(new BasicStroke(2));
-        g.draw(line);
-        g.setStroke(new BasicStroke(1));
-        g.setColor(Color.BLACK);
+    private static String us(long nanos) {
+        double v = nanos / 1e3;
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    private static void legend(Graphics2D g, int x, int y, String label) {
-        g.setColor(color(label));
-        g.fillRect(x, y - 9, 18, 10);
-        g.setColor(Color.BLACK);
-        g.drawString(label, x + 24, y);
+    /** Tick labels of the nines axis: "p0", "p90", "p99", "p99.9", "p99.99". */
+    private static final class NinesFormat extends java.text.NumberFormat {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public StringBuffer format(double number, StringBuffer to, java.text.FieldPosition pos) {
+            long n = Math.round(number);
+            if (n <= 0) {
+                return to.append("p0");
+            }
+            String p = String.format(Locale.ROOT, "%." + Math.max(0, n - 2) + "f", percentile(n));
+            return to.append('p').append(p);
+        }
+
+        @Override
+        public StringBuffer format(long number, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) number, to, pos);
+        }
+
+        @Override
+        public Number parse(String source, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

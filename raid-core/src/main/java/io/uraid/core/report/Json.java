@@ -1,58 +1,30 @@
 package io.uraid.core.report;
 
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigInteger;
 
-/** A minimal JSON writer for status output: maps (in their order), lists, strings, numbers, booleans, null. */
-final class Json {
+/**
+ * JSON for status and examine output, written by Jackson: maps keep their order, absent values
+ * are written as null. One shared mapper (thread-safe once built).
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private Json() {
     }
 
-    static String write(Object value) {
-        StringBuilder s = new StringBuilder();
-        value(s, value);
-        return s.toString();
-    }
-
-    private static void value(StringBuilder s, Object v) {
-        if (v == null) {
-            s.append("null");
-        } else if (v instanceof String str) {
-            string(s, str);
-        } else if (v instanceof Map<?, ?> map) {
-            s.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                s.append(first ? "" : ",");
-                first = false;
-                string(s, String.valueOf(e.getKey()));
-                s.append(':');
-                value(s, e.getValue());
-            }
-            s.append('}');
-        } else if (v instanceof List<?> list) {
-            s.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                s.append(i == 0 ? "" : ",");
-                value(s, list.get(i));
-            }
-            s.append(']');
-        } else {
-            s.append(v);
+    /** {@code value} (maps, lists, strings, numbers, booleans, null) as one line of JSON. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
     }
 
-    private static void string(StringBuilder s, String v) {
-        s.append('"');
-        for (char c : v.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                s.append('\\').append(c);
-            } else if (c < 0x20) {
-                s.append(String.format("\\u%04x", (int) c));
-            } else {
-                s.append(c);
-            }
-        }
-        s.append('"');
+    /** A u64 from disk (events, resync_offset) as the unsigned number it is. */
+    public static Number unsigned(long v) {
+        return v >= 0 ? (Number) v : new BigInteger(Long.toUnsignedString(v));
     }
 }

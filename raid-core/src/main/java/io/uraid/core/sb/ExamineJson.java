@@ -1,5 +1,6 @@
 package io.uraid.core.sb;
 
+import io.uraid.core.report.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,9 +36,9 @@ public final class ExamineJson {
         m.put("feature_map", v.featureMap);
         m.put("creation_time", MdTime.seconds(sb.ctime()));
         m.put("update_time", MdTime.seconds(sb.utime()));
-        m.put("events", sb.events());
+        m.put("events", Json.unsigned(sb.events()));
         m.put("state", sb.resyncOffset() + 1 != 0 ? "active" : "clean");
-        m.put("resync_offset", sb.resyncOffset() + 1 != 0 ? sb.resyncOffset() : null);
+        m.put("resync_offset", sb.resyncOffset() + 1 != 0 ? Json.unsigned(sb.resyncOffset()) : null);
         m.put("device_uuid", MdUuid.format(sb.deviceUuid()));
         m.put("dev_number", sb.devNumber());
         int role = sb.role();
@@ -120,46 +121,6 @@ public final class ExamineJson {
     }
 
     private static String write(Map<String, Object> m) {
-        StringBuilder s = new StringBuilder("{");
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            if (s.length() > 1) {
-                s.append(',');
-            }
-            string(s, e.getKey());
-            s.append(':');
-            Object v = e.getValue();
-            if (v == null) {
-                s.append("null");
-            } else if (v instanceof String str) {
-                string(s, str);
-            } else if (v instanceof Long l && e.getKey().matches("events|resync_offset")) {
-                s.append(Long.toUnsignedString(l)); // u64 on disk
-            } else {
-                s.append(v);
-            }
-        }
-        return s.append('}').toString();
-    }
-
-    private static void string(StringBuilder s, String v) {
-        s.append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        s.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
-            }
-        }
-        s.append('"');
+        return io.uraid.core.report.Json.write(m);
     }
 }
