@@ -48,8 +48,8 @@ public final class Operations {
                     throw new IllegalArgumentException("usage: detail NAME [--json]");
                 }
                 ManagedArray m = daemon.get(args.get(0));
-                return args.size() == 2 ? AssemblyReport.json(Reports.detailJson(m), m)
-                        : AssemblyReport.detail(Reports.detail(m), m);
+                return args.size() == 2 ? AssemblyReport.json(Reports.detailJson(m, daemon.nbd().endpoints()), m)
+                        : AssemblyReport.detail(Reports.detail(m, daemon.nbd().endpoints()), m);
             case "fail":
                 return fail(args);
             case "remove":

@@ -3,12 +3,17 @@ package io.uraid.daemon;
 import io.uraid.core.report.ArrayStatus;
 import io.uraid.core.report.DetailFormatter;
 import io.uraid.core.report.MdstatFormatter;
+import io.uraid.daemon.nbd.Endpoint;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Status text for the control verbs, through raid-core's mdstat and mdadm --detail formatters. */
+/**
+ * Status text for the control verbs, through raid-core's mdstat and mdadm --detail formatters.
+ * Where md names the block device (/dev/mdX), uraid names what clients open: the array's NBD
+ * export URI on the daemon's first endpoint.
+ */
 final class Reports {
     private Reports() {
     }
@@ -16,38 +21,25 @@ final class Reports {
     static String mdstat(List<ManagedArray> arrays) {
         List<ArrayStatus> all = new ArrayList<>();
         for (ManagedArray m : arrays) {
-            all.add(status(m, m.name()));
+            all.add(ArrayStatus.of(m.name(), m.open()));
         }
-        StringBuilder text = new StringBuilder(MdstatFormatter.format(all));
-        for (ManagedArray m : arrays) { // sync progress and mismatch_cnt close each stanza
-            int at = text.indexOf("\n" + m.name() + " : ");
-            int end = at < 0 ? -1 : text.indexOf("\n\n", at + 1);
-            if (end >= 0) {
-                text.insert(end + 1, SyncReport.mdstatLines(m.open().redundancy().syncStatus()));
-            }
-        }
-        return text.toString();
+        return MdstatFormatter.format(all);
     }
 
-    static String detail(ManagedArray m) {
-        String text = DetailFormatter.format(status(m, "/dev/md/" + m.name()), homehost());
-        int table = text.indexOf("    Number   Major");
-        String sync = SyncReport.detailFields(m.open().redundancy().syncStatus());
-        return table < 0 ? text + sync : text.substring(0, table) + sync + text.substring(table);
+    static String detail(ManagedArray m, List<Endpoint> endpoints) {
+        return DetailFormatter.format(ArrayStatus.of(exportUri(m, endpoints), m.open()), homehost());
     }
 
-    static String detailJson(ManagedArray m) {
-        String json = DetailFormatter.json(status(m, m.name())).stripTrailing();
-        int close = json.lastIndexOf('}');
-        json = json.substring(0, close) + SyncReport.jsonFields(m.open().redundancy().syncStatus()) + "}";
-        return json + "\n";
+    static String detailJson(ManagedArray m, List<Endpoint> endpoints) {
+        return DetailFormatter.json(ArrayStatus.of(exportUri(m, endpoints), m.open())) + "\n";
     }
 
-    private static ArrayStatus status(ManagedArray m, String device) {
-        return ArrayStatus.of(device, m.open());
+    /** The export's URI on the first endpoint ("nbd+unix:///data?socket=/run/uraid/nbd.sock"), or its name. */
+    static String exportUri(ManagedArray m, List<Endpoint> endpoints) {
+        return endpoints.isEmpty() ? m.name() : endpoints.get(0).uri(m.name());
     }
 
-    private static String homehost() {
+    static String homehost() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -86,6 +86,11 @@ public final class NbdServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** The endpoints listened on, in the order they were added. */
+    public synchronized List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
     public void addExport(NbdExport export) {
         exports.add(export);
         LOG.info("NBD: exporting " + export);

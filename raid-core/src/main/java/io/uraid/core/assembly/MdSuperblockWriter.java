@@ -27,6 +27,11 @@ final class MdSuperblockWriter implements SuperblockWriter {
         java.util.Arrays.fill(slotRoles, -1);
     }
 
+    /** The superblock last written for the replacement of {@code role}, or null when it has none. */
+    synchronized MdSuperblock currentReplacement(int role) {
+        return replacements[role];
+    }
+
     @Override
     public synchronized void install(int role, MdSuperblock superblock) {
         MdSuperblock old = byRole[role];

@@ -95,6 +95,11 @@ public final class OpenArray implements AutoCloseable {
         return sb;
     }
 
+    /** The superblock of the device being copied in to replace the member of {@code role}, or null. */
+    public MdSuperblock replacementSuperblock(int role) {
+        return superblocks.currentReplacement(role);
+    }
+
     /** The member slot of {@code role}. */
     public Member member(int role) {
         return array.members()[role];

@@ -4,10 +4,12 @@ import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.assembly.OpenArray;
+import io.uraid.core.bitmap.WriteIntentBitmap;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.Geometry;
+import io.uraid.core.sync.SyncStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,15 +34,40 @@ import java.util.function.IntFunction;
  * @param clean        the superblocks say clean (no write in flight)
  * @param running      the dispatcher runs
  * @param bitmap       the members carry an internal write-intent bitmap
+ * @param spares       hot spares waiting for a role
+ * @param replacements devices being copied in to replace a member ({@code role} is the role they
+ *                     will take), md's {@code (R)}
+ * @param bitmapPages  the bitmap as /proc/mdstat counts it, or null (none, or not known)
+ * @param sync         the running or last sync pass, or null (no redundancy, or not known)
  */
 public record ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
                           long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
                           long events, String setName, String uuid, Instant created, Instant updated,
-                          boolean clean, boolean running, boolean bitmap, List<SpareStatus> spares) {
+                          boolean clean, boolean running, boolean bitmap, List<SpareStatus> spares,
+                          List<MemberStatus> replacements, BitmapPages bitmapPages, SyncStatus sync) {
 
     public ArrayStatus {
         members = List.copyOf(members);
         spares = List.copyOf(spares);
+        replacements = List.copyOf(replacements);
+    }
+
+    /**
+     * The in-memory bitmap as md's status line counts it: one page of counters per 2048 chunks
+     * ({@code pages}), of which {@code pagesInUse} hold a chunk that is dirty or being written.
+     */
+    public record BitmapPages(long pages, long pagesInUse, int chunkBytes) {
+        /** Chunks one page of md's bitmap counters covers (a 4 KiB page of 16-bit counters). */
+        public static final int CHUNKS_PER_PAGE = 2048;
+    }
+
+    /** An array without hot spares, replacements, bitmap counts or sync status. */
+    public ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
+                       long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
+                       long events, String setName, String uuid, Instant created, Instant updated,
+                       boolean clean, boolean running, boolean bitmap, List<SpareStatus> spares) {
+        this(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices, members, events,
+                setName, uuid, created, updated, clean, running, bitmap, spares, List.of(), null, null);
     }
 
     /** An array without hot spares. */
@@ -52,7 +79,10 @@ public record ArrayStatus(String device, int level, String levelName, int layout
                 setName, uuid, created, updated, clean, running, bitmap, List.of());
     }
 
-    /** Snapshot of an assembled array with its superblocks and its waiting hot spares. */
+    /**
+     * Snapshot of an assembled array with its superblocks, its waiting hot spares, the devices
+     * replacing members, its bitmap's page counts and its sync progress.
+     */
     public static ArrayStatus of(String device, OpenArray open) {
         ArrayStatus s = of(device, open.array(), open::superblock);
         List<SpareStatus> spares = new ArrayList<>();
@@ -61,13 +91,77 @@ public record ArrayStatus(String device, int level, String levelName, int layout
             spares.add(new SpareStatus(w.superblock().devNumber(), w.device().path().toString(), majMin[0],
                     majMin[1]));
         }
-        return s.withSpares(spares);
+        RaidArray array = open.array();
+        WriteIntentBitmap bitmap = open.redundancy().bitmap();
+        List<MemberStatus> replacements = new ArrayList<>();
+        BitmapPages pages = null;
+        if (array.running() && (bitmap != null || open.redundancy().sync() != null)) {
+            // Replacement slots and bitmap bits belong to the dispatcher: read them there.
+            Live live = array.callOnDispatcher(() -> array.withIo(io -> {
+                Member[] reps = new Member[io.raidDisks()];
+                for (int r = 0; r < reps.length; r++) {
+                    Member m = io.slot(r + io.raidDisks());
+                    reps[r] = m == io.member(r) ? null : m;
+                }
+                return new Live(reps, bitmap == null ? null : pages(bitmap));
+            }));
+            pages = live.pages();
+            for (int r = 0; r < live.replacements().length; r++) {
+                Member m = live.replacements()[r];
+                MdSuperblock sb = open.replacementSuperblock(r);
+                if (m != null && m.device() != null) {
+                    int[] majMin = majorMinor(m.device().path());
+                    replacements.add(new MemberStatus(r, sb == null ? -1 : sb.devNumber(),
+                            m.device().path().toString(), majMin[0], majMin[1], m.state(), m.errors(),
+                            sb != null && (sb.devflags() & MdConstants.DEVFLAG_WRITE_MOSTLY) != 0));
+                }
+            }
+        }
+        return new ArrayStatus(s.device, s.level, s.levelName, s.layout, s.chunkBytes, s.arrayBytes, s.memberBytes,
+                s.raidDevices, s.members, s.events, s.setName, s.uuid, s.created, s.updated, s.clean, s.running,
+                s.bitmap, spares, replacements, pages,
+                open.redundancy().sync() == null ? null : open.redundancy().syncStatus());
+    }
+
+    private record Live(Member[] replacements, BitmapPages pages) {
+    }
+
+    /** Pages of 2048 chunks, and those holding a dirty chunk (on the dispatcher thread). */
+    private static BitmapPages pages(WriteIntentBitmap bitmap) {
+        long chunks = bitmap.bitCount();
+        long pages = (chunks + BitmapPages.CHUNKS_PER_PAGE - 1) / BitmapPages.CHUNKS_PER_PAGE;
+        long inUse = 0;
+        for (long p = 0; p < pages; p++) {
+            long end = Math.min(chunks, (p + 1) * BitmapPages.CHUNKS_PER_PAGE);
+            for (long c = p * BitmapPages.CHUNKS_PER_PAGE; c < end; c++) {
+                if (bitmap.isDirty(c)) {
+                    inUse++;
+                    break;
+                }
+            }
+        }
+        return new BitmapPages(pages, inUse, bitmap.chunkBytes());
     }
 
     /** This snapshot with {@code spares} as its waiting hot spares. */
     public ArrayStatus withSpares(List<SpareStatus> spares) {
         return new ArrayStatus(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices,
-                members, events, setName, uuid, created, updated, clean, running, bitmap, spares);
+                members, events, setName, uuid, created, updated, clean, running, bitmap, spares, replacements,
+                bitmapPages, sync);
+    }
+
+    /** This snapshot with {@code pages} as its bitmap's page counts and {@code sync} as its sync progress. */
+    public ArrayStatus withActivity(BitmapPages pages, SyncStatus sync) {
+        return new ArrayStatus(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices,
+                members, events, setName, uuid, created, updated, clean, running, bitmap, spares, replacements,
+                pages, sync);
+    }
+
+    /** This snapshot with {@code replacements} as the devices replacing members. */
+    public ArrayStatus withReplacements(List<MemberStatus> replacements) {
+        return new ArrayStatus(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices,
+                members, events, setName, uuid, created, updated, clean, running, bitmap, spares, replacements,
+                bitmapPages, sync);
     }
 
     /**
@@ -86,7 +180,7 @@ public record ArrayStatus(String device, int level, String levelName, int layout
             int[] majMin = m.device() == null ? new int[2] : majorMinor(m.device().path());
             out.add(new MemberStatus(m.role(), sb == null ? (m.device() == null ? -1 : m.role()) : sb.devNumber(),
                     m.device() == null ? null : m.device().path().toString(), majMin[0], majMin[1], m.state(),
-                    m.errors()));
+                    m.errors(), sb != null && (sb.devflags() & MdConstants.DEVFLAG_WRITE_MOSTLY) != 0));
         }
         Geometry g = array.geometry();
         return new ArrayStatus(device, g.level(), array.level().name(), g.layout(), g.chunkBytes(), array.size(),

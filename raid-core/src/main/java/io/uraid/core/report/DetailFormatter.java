@@ -3,6 +3,8 @@ package io.uraid.core.report;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.sb.MdNames;
 import io.uraid.core.sb.MdTime;
+import io.uraid.core.sync.SyncAction;
+import io.uraid.core.sync.SyncStatus;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,7 @@ public final class DetailFormatter {
         }
         field(o, "Consistency Policy", s.bitmap() ? "bitmap" : s.level() >= 1 ? "resync" : "none");
         o.append('\n');
+        syncFields(o, s.sync());
         boolean local = homehost != null && !homehost.isEmpty() && s.setName().startsWith(homehost + ":");
         field(o, "Name", s.setName() + (local ? "  (local to host " + homehost + ")" : ""));
         if (s.uuid() != null) {
@@ -72,8 +75,45 @@ public final class DetailFormatter {
         }
         field(o, "Events", Long.toUnsignedString(s.events()));
         o.append('\n');
-        table(o, s.members(), s.spares());
+        table(o, s.members(), s.replacements(), s.spares());
         return o.toString();
+    }
+
+    /**
+     * mdadm's "Rebuild Status : 25% complete" (Resync/Check for the other passes) while a pass
+     * runs, and md's mismatch_cnt (a sysfs count mdadm does not print) once a check or repair has
+     * run, each block followed by a blank line as mdadm separates its groups.
+     */
+    private static void syncFields(StringBuilder o, SyncStatus sync) {
+        if (sync == null) {
+            return;
+        }
+        boolean any = false;
+        if (sync.running()) {
+            field(o, switch (sync.action()) {
+                case RECOVER -> "Rebuild Status";
+                case CHECK -> "Check Status";
+                case REPAIR -> "Repair Status";
+                default -> "Resync Status";
+            }, (int) sync.percent() + "% complete");
+            any = true;
+        }
+        if (scrubbed(sync)) {
+            field(o, "Mismatch Cnt", Long.toString(sync.mismatches()));
+            any = true;
+        }
+        if (any) {
+            o.append('\n');
+        }
+    }
+
+    /** True once a check or repair has run or is running: from then on mismatch_cnt means something. */
+    static boolean scrubbed(SyncStatus s) {
+        return isScrub(s.action()) || isScrub(s.lastAction()) || s.mismatches() > 0;
+    }
+
+    private static boolean isScrub(SyncAction a) {
+        return a == SyncAction.CHECK || a == SyncAction.REPAIR;
     }
 
     /** md's State line: clean|active, then degraded / FAILED, then "Not Started" when stopped. */
@@ -84,13 +124,21 @@ public final class DetailFormatter {
         } else if (s.degraded()) {
             b.append(", degraded");
         }
+        if (s.sync() != null && s.sync().running()) {
+            b.append(switch (s.sync().action()) {
+                case RECOVER -> ", recovering";
+                case CHECK -> ", checking";
+                default -> ", resyncing";
+            });
+        }
         if (!s.running()) {
             b.append(", Not Started");
         }
         return b.toString();
     }
 
-    private static void table(StringBuilder o, List<MemberStatus> members, List<SpareStatus> spares) {
+    private static void table(StringBuilder o, List<MemberStatus> members, List<MemberStatus> replacements,
+                              List<SpareStatus> spares) {
         o.append("    Number   Major   Minor   RaidDevice State\n");
         for (MemberStatus m : members) {
             if (m.state() == MemberState.IN_SYNC) {
@@ -102,6 +150,10 @@ public final class DetailFormatter {
                 row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
                         "spare rebuilding", m.path());
             }
+        }
+        for (MemberStatus r : replacements) { // mdadm lists a replacement being built under its role
+            row(o, Integer.toString(r.number()), r.major(), r.minor(), Integer.toString(r.role()),
+                    "spare rebuilding", r.path());
         }
         boolean first = true;
         for (SpareStatus sp : spares) {
@@ -187,6 +239,11 @@ public final class DetailFormatter {
             devices.add(d);
         }
         m.put("devices", devices);
+        if (s.sync() != null) {
+            m.put("sync_action", s.sync().action().mdName());
+            m.put("sync_percent", Math.floor(s.sync().percent() * 10) / 10);
+            m.put("mismatch_cnt", s.sync().mismatches());
+        }
         return Json.write(m);
     }
 }

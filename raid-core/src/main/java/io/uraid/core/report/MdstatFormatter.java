@@ -1,16 +1,23 @@
 package io.uraid.core.report;
 
 import io.uraid.core.array.MemberState;
+import io.uraid.core.sync.SyncAction;
+import io.uraid.core.sync.SyncStatus;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
- * Text laid out like {@code /proc/mdstat}: the personalities line, one stanza per array
- * ({@code name : active raid10 loop3[3] loop1[1](F) ...} then the blocks line with the level's
- * own status, e.g. {@code 512K chunks 2 near-copies [4/3] [U_UU]}), and the unused-devices line.
+ * Text laid out like {@code /proc/mdstat}, line for line as the kernel's md driver prints it: the
+ * personalities line, one stanza per array ({@code name : active raid10 loop3[3] loop1[1](F) ...},
+ * the blocks line with the level's own status, e.g. {@code 512K chunks 2 near-copies [4/3] [U_UU]},
+ * the progress line of a running resync/recovery/check, the bitmap line, each stanza closed as
+ * md closes it), and the unused-devices line. Nothing that md keeps elsewhere (mismatch_cnt
+ * lives in sysfs) goes in here, so tools that parse /proc/mdstat parse this.
  */
 public final class MdstatFormatter {
+    private static final int BAR = 20;
 
     private MdstatFormatter() {
     }
@@ -31,19 +38,24 @@ public final class MdstatFormatter {
     private static void stanza(StringBuilder o, ArrayStatus a) {
         o.append(a.device()).append(" : ").append(a.running() ? "active" : "inactive").append(' ')
                 .append(a.levelName());
-        for (int i = a.spares().size() - 1; i >= 0; i--) { // added after the members: listed first
+        // md lists the devices most recently bound first: spares and replacements came last.
+        for (int i = a.replacements().size() - 1; i >= 0; i--) {
+            MemberStatus r = a.replacements().get(i);
+            device(o, r.path(), r.number(), r.writeMostly());
+            o.append(r.state() == MemberState.FAULTY ? "(F)" : "(R)");
+        }
+        for (int i = a.spares().size() - 1; i >= 0; i--) {
             SpareStatus sp = a.spares().get(i);
-            Path p = Path.of(sp.path()).getFileName();
-            o.append(' ').append(p == null ? sp.path() : p.toString()).append('[').append(sp.number()).append("](S)");
+            device(o, sp.path(), sp.number(), false);
+            o.append("(S)");
         }
         List<MemberStatus> ms = a.members();
-        for (int i = ms.size() - 1; i >= 0; i--) { // md lists the most recently added first
+        for (int i = ms.size() - 1; i >= 0; i--) {
             MemberStatus m = ms.get(i);
             if (m.path() == null) {
                 continue;
             }
-            Path p = Path.of(m.path()).getFileName();
-            o.append(' ').append(p == null ? m.path() : p.toString()).append('[').append(m.number()).append(']');
+            device(o, m.path(), m.number(), m.writeMostly());
             if (m.state() == MemberState.FAULTY) {
                 o.append("(F)");
             }
@@ -53,7 +65,53 @@ public final class MdstatFormatter {
         if (a.uuid() != null) {
             o.append(" super 1.2");
         }
-        o.append(levelStatus(a)).append('\n').append('\n');
+        o.append(levelStatus(a));
+        // The kernel ends the blocks line with "\n      ", then the progress line (if any) the
+        // same way, then the bitmap line (ending "\n") and one more "\n": a stanza without a
+        // bitmap therefore ends on a line of six spaces.
+        o.append("\n      ");
+        if (a.sync() != null && a.sync().running()) {
+            progress(o, a.sync());
+            o.append("\n      ");
+        }
+        ArrayStatus.BitmapPages b = a.bitmapPages();
+        if (b != null) {
+            o.append(String.format(Locale.ROOT, "bitmap: %d/%d pages [%dKB], %dKB chunk%n", b.pagesInUse(), b.pages(),
+                    b.pagesInUse() * 4, b.chunkBytes() >> 10).replace(System.lineSeparator(), "\n"));
+        }
+        o.append('\n');
+    }
+
+    private static void device(StringBuilder o, String path, int number, boolean writeMostly) {
+        Path p = Path.of(path).getFileName();
+        o.append(' ').append(p == null ? path : p.toString()).append('[').append(number).append(']');
+        if (writeMostly) {
+            o.append("(W)");
+        }
+    }
+
+    /**
+     * The kernel's progress line: a bar of 21 characters, "resync", "recovery" or "check" (md
+     * shows a repair as a resync), per-mille done truncated to one decimal, KiB done/total,
+     * minutes left in tenths, speed.
+     */
+    static void progress(StringBuilder o, SyncStatus s) {
+        long total = Math.max(1, s.totalBytes());
+        long perMille = Math.min(1000, s.doneBytes() * 1000 / total);
+        int filled = (int) (perMille / 50);
+        o.append('[').append("=".repeat(filled)).append('>').append(".".repeat(BAR - filled)).append("] ");
+        long eta = Math.max(0, s.etaSeconds());
+        o.append(String.format(Locale.ROOT, " %s =%3d.%d%% (%d/%d) finish=%d.%dmin speed=%dK/sec", name(s.action()),
+                perMille / 10, perMille % 10, s.doneBytes() >> 10, s.totalBytes() >> 10, eta / 60, eta % 60 / 6,
+                s.bytesPerSecond() >> 10));
+    }
+
+    private static String name(SyncAction a) {
+        return switch (a) {
+            case RECOVER -> "recovery";
+            case CHECK -> "check";
+            default -> "resync"; // resync and repair (md's MD_RECOVERY_SYNC without CHECK)
+        };
     }
 
     /** What the personality's status method prints after the blocks. */

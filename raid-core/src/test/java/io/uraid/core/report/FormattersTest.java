@@ -1,8 +1,11 @@
 package io.uraid.core.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uraid.core.array.MemberState;
+import io.uraid.core.sync.SyncAction;
+import io.uraid.core.sync.SyncStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -83,17 +86,91 @@ class FormattersTest {
                 new MemberStatus(1, 1, "/dev/sdb1", 8, 17, MemberState.IN_SYNC, 0));
         ArrayStatus raid1 = new ArrayStatus("md0", 1, "raid1", 0, 0, 1048512L * 1024, 1048512L * 1024, 2, mirror,
                 5, "host:0", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, false, true, false);
+        // Linux 6.1 closes a stanza without a bitmap on a line of six spaces (its "\n      " after
+        // the blocks line, then "\n"), as seen in its /proc/mdstat (uml-run).
         String expected = String.join("\n",
                 "Personalities : [raid1] [raid10] ",
                 "md0 : active raid1 sdb1[1] sda1[0]",
                 "      1048512 blocks super 1.2 [2/2] [UU]",
-                "",
+                "      ",
                 "/dev/md/demo : active raid10 loop3[3] loop2[2] loop1[1](F) loop0[0]",
                 "      2093056 blocks super 1.2 512K chunks 2 near-copies [4/3] [U_UU]",
-                "",
+                "      ",
                 "unused devices: <none>",
                 "");
         assertEquals(expected, MdstatFormatter.format(List.of(raid1, raid10Degraded())));
+    }
+
+    /**
+     * The kernel's own stanza (Linux 6.1 under uml-run, mdadm --create --bitmap=internal, then
+     * echo repair > sync_action) was:
+     * <pre>
+     * md0 : active raid1 ubdc[1] ubdb[0]
+     *       64512 blocks super 1.2 [2/2] [UU]
+     *       [==>..................]  resync = 12.5% (8320/64512) finish=0.1min speed=8320K/sec
+     *       bitmap: 0/1 pages [0KB], 65536KB chunk
+     * </pre>
+     * (md shows a repair as "resync"; its done count includes requests in flight, so here the
+     * done figure is the one that gives 12.5 %).
+     */
+    @Test
+    void progressAndBitmapLinesAreTheKernels() {
+        List<MemberStatus> mirror = List.of(
+                new MemberStatus(0, 0, "/dev/ubdb", 98, 16, MemberState.IN_SYNC, 0),
+                new MemberStatus(1, 1, "/dev/ubdc", 98, 32, MemberState.IN_SYNC, 0));
+        SyncStatus repair = new SyncStatus(SyncAction.REPAIR, 8064L << 10, 64512L << 10, 8320L << 10, 7, 0,
+                SyncAction.IDLE, true);
+        ArrayStatus md0 = new ArrayStatus("md0", 1, "raid1", 0, 0, 64512L << 10, 64512L << 10, 2, mirror, 5,
+                "h:0", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, false, true, true)
+                .withActivity(new ArrayStatus.BitmapPages(1, 0, 64 << 20), repair);
+        assertEquals(String.join("\n",
+                "Personalities : [raid1] ",
+                "md0 : active raid1 ubdc[1] ubdb[0]",
+                "      64512 blocks super 1.2 [2/2] [UU]",
+                "      [==>..................]  resync = 12.5% (8064/64512) finish=0.1min speed=8320K/sec",
+                "      bitmap: 0/1 pages [0KB], 65536KB chunk",
+                "",
+                "unused devices: <none>",
+                ""), MdstatFormatter.format(List.of(md0)));
+        String detail = DetailFormatter.format(md0, "h", ZoneOffset.UTC);
+        assertTrue(detail.contains("State : active, resyncing \n"), detail);
+        assertTrue(detail.contains("Consistency Policy : bitmap\n\n     Repair Status : 12% complete\n"
+                + "      Mismatch Cnt : 0\n\n              Name : h:0  (local to host h)\n"), detail);
+        assertTrue(DetailFormatter.json(md0).endsWith(",\"sync_action\":\"repair\",\"sync_percent\":12.5,"
+                + "\"mismatch_cnt\":0}"), DetailFormatter.json(md0));
+    }
+
+    /** Kernel lines (uml-run) for a recovery and a check; bar width, truncated per-mille, tenths of minutes. */
+    @Test
+    void recoveryAndCheckProgressLinesMatchTheKernelsLayout() {
+        StringBuilder o = new StringBuilder();
+        // kernel: "[>....................]  recovery =  0.9% (2944/261120) finish=1.4min speed=2944K/sec"
+        MdstatFormatter.progress(o, new SyncStatus(SyncAction.RECOVER, 2944L << 10, 261120L << 10, 2944L << 10, 87,
+                0, SyncAction.IDLE, true));
+        assertEquals("[>....................]  recovery =  1.1% (2944/261120) finish=1.4min speed=2944K/sec",
+                o.toString());
+        o.setLength(0);
+        // kernel: "[=>...................]  resync =  6.2% (16384/260096) ..." (one '=' per 5 %)
+        MdstatFormatter.progress(o, new SyncStatus(SyncAction.CHECK, 16384L << 10, 260096L << 10, 1638L << 10, 149,
+                0, SyncAction.IDLE, true));
+        assertEquals("[=>...................]  check =  6.2% (16384/260096) finish=2.4min speed=1638K/sec",
+                o.toString());
+    }
+
+    @Test
+    void replacementsSparesAndWriteMostlyCarryMdsMarks() {
+        List<MemberStatus> mirror = List.of(
+                new MemberStatus(0, 0, "/dev/ubdb", 98, 16, MemberState.IN_SYNC, 0, true),
+                new MemberStatus(1, 2, "/dev/ubdf", 98, 80, MemberState.REBUILDING, 0));
+        ArrayStatus md0 = new ArrayStatus("md0", 1, "raid1", 0, 0, 261120L << 10, 261120L << 10, 2, mirror, 5,
+                "h:0", "3aaa0122:29827cfa:5331ad66:ca767371", CTIME, UTIME, true, true, false)
+                .withReplacements(List.of(new MemberStatus(0, 3, "/dev/ubdg", 98, 96, MemberState.REBUILDING, 0)));
+        // kernel: "md0 : active raid1 ubdg[3](R) ubdf[2] ubdb[0]"; write-mostly comes before (F)/(R) there
+        assertTrue(MdstatFormatter.format(List.of(md0)).contains("md0 : active raid1 ubdg[3](R) ubdf[2] ubdb[0](W)\n"
+                + "      261120 blocks super 1.2 [2/1] [U_]\n"), MdstatFormatter.format(List.of(md0)));
+        assertTrue(DetailFormatter.format(md0, "h", ZoneOffset.UTC).contains(
+                "       3      98       96        0      spare rebuilding   /dev/ubdg\n"),
+                DetailFormatter.format(md0, "h", ZoneOffset.UTC));
     }
 
     @Test
