@@ -28,6 +28,11 @@ import picocli.CommandLine.Command;
             io.uraid.cli.cmd.CheckCommand.class,
             io.uraid.cli.cmd.RepairCommand.class,
             io.uraid.cli.cmd.ReplaceCommand.class,
+            io.uraid.cli.cmd.ReadonlyCommand.class,
+            io.uraid.cli.cmd.ReadwriteCommand.class,
+            io.uraid.cli.cmd.WaitCommand.class,
+            io.uraid.cli.cmd.MonitorCommand.class,
+            io.uraid.cli.cmd.ZeroSuperblockCommand.class,
         })
 public final class Main implements Runnable {
     static {

@@ -5,6 +5,8 @@ import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.daemon.control.ControlServer;
+import io.uraid.daemon.events.Events;
+import io.uraid.daemon.events.Monitor;
 import io.uraid.daemon.metrics.MetricsServer;
 import io.uraid.daemon.nbd.Endpoint;
 import io.uraid.daemon.cache.ReadCache;
@@ -38,9 +40,10 @@ public final class Daemon implements AutoCloseable {
      * @param listen   NBD endpoints (at least one)
      * @param metrics  HTTP address for Prometheus metrics, or null
      * @param readCacheBytes memory for each export's read cache ({@link ReadCache}); 0 for none
+     * @param program  run for every md event (mdadm's PROGRAM), or null: the config's PROGRAM line
      */
     public record Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics,
-                          long readCacheBytes) {
+                          long readCacheBytes, Path program) {
         public static final Path DEFAULT_CONTROL = Path.of("/run/uraid/control.sock");
         public static final Path DEFAULT_NBD_SOCKET = Path.of("/run/uraid/nbd.sock");
 
@@ -55,6 +58,12 @@ public final class Daemon implements AutoCloseable {
         public Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics) {
             this(config, control, listen, metrics, 0);
         }
+
+        /** Options without an event program on the command line. */
+        public Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics,
+                       long readCacheBytes) {
+            this(config, control, listen, metrics, readCacheBytes, null);
+        }
     }
 
     private final Map<String, ManagedArray> arrays = new LinkedHashMap<>();
@@ -67,6 +76,10 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
     private final long readCacheBytes;
+    private Events events = new Events(null);
+    private Monitor monitor;
+    private SdNotify systemd = SdNotify.none();
+    private final Map<String, Integer> sparesWanted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Daemon(long readCacheBytes) {
         this.readCacheBytes = readCacheBytes;
@@ -79,11 +92,21 @@ public final class Daemon implements AutoCloseable {
      * cannot be bound is fatal.
      */
     public static Daemon start(Options o) throws IOException {
+        return start(o, SdNotify.fromEnvironment(System.getenv()));
+    }
+
+    /** As {@link #start(Options)}, telling {@code systemd} (READY=1, STATUS=, WATCHDOG=1) how it goes. */
+    static Daemon start(Options o, SdNotify systemd) throws IOException {
         DaemonConfig config = o.config() == null ? null : DaemonConfig.parse(o.config());
         Daemon d = new Daemon(o.readCacheBytes());
+        d.systemd = systemd;
         try {
+            d.events = new Events(o.program() != null ? o.program() : config == null ? null : config.program());
             if (config != null) {
                 for (DaemonConfig.ArrayEntry a : config.arrays()) {
+                    if (a.spares() >= 0) {
+                        d.sparesWanted.put(a.name(), a.spares());
+                    }
                     d.startConfigured(a, config, o);
                 }
             }
@@ -94,14 +117,59 @@ public final class Daemon implements AutoCloseable {
             if (o.metrics() != null) {
                 d.metrics = MetricsServer.start(o.metrics(), d::metricsView);
             }
+            d.monitor = new Monitor(d.events, d::openArrays, name -> d.sparesWanted.getOrDefault(name, -1),
+                    Monitor.DEFAULT_INTERVAL_MILLIS, systemd::watchdog);
+            d.monitor.look(); // NewArray, DegradedArray, SparesMissing of the config's arrays, before READY
+            d.events.listen(e -> systemd.status(d.summary()));
+            d.monitor.start();
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
         }
         LOG.info("uraid daemon ready: " + d.arrays.size() + " array(s)"
                 + (d.notStarted.isEmpty() ? "" : ", " + d.notStarted.size() + " config array(s) NOT started: "
-                + String.join(", ", d.notStarted.keySet())) + ", control " + o.control());
+                + String.join(", ", d.notStarted.keySet())) + ", control " + o.control()
+                + (d.events.program() == null ? "" : ", event program " + d.events.program()));
+        systemd.ready(d.summary());
         return d;
+    }
+
+    /** One line for systemd's STATUS=: how many arrays run, and which are degraded or syncing. */
+    String summary() {
+        StringBuilder b = new StringBuilder();
+        List<ManagedArray> all = arrays();
+        b.append(all.size()).append(all.size() == 1 ? " array" : " arrays");
+        for (ManagedArray m : all) {
+            var sync = m.open().redundancy().syncStatus();
+            if (m.array().degraded() || sync.running()) {
+                b.append(", ").append(m.name()).append(m.array().degraded() ? " degraded" : "")
+                        .append(sync.running() ? String.format(java.util.Locale.ROOT, " %s %.0f%%",
+                                sync.action().mdName(), sync.percent()) : "");
+            }
+        }
+        return b.toString();
+    }
+
+    private Map<String, OpenArray> openArrays() {
+        Map<String, OpenArray> out = new LinkedHashMap<>();
+        for (ManagedArray m : arrays()) {
+            out.put(m.name(), m.open());
+        }
+        return out;
+    }
+
+    /** md events: the log, the program, and {@code uraid monitor}. */
+    public Events events() {
+        return events;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** The event monitor (null while starting). */
+    Monitor monitor() {
+        return monitor;
     }
 
     /**
@@ -275,6 +343,10 @@ public final class Daemon implements AutoCloseable {
             arrays.clear();
         }
         LOG.info("uraid daemon stopping");
+        systemd.stopping();
+        if (monitor != null) {
+            monitor.close();
+        }
         if (control != null) {
             control.close();
         }
@@ -291,6 +363,8 @@ public final class Daemon implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
+        events.close();
+        systemd.close();
         LOG.info("uraid daemon stopped");
         stopped.countDown();
     }

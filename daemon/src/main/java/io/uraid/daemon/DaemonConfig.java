@@ -26,23 +26,26 @@ import java.util.Set;
  * {@code mdadm --assemble --scan} does, so a member that moved to another name is still found;
  * {@code devices=} is a hint tried first (without {@code UUID=} it is the member list).
  * {@code read-cache=SIZE} (uraid's own) sets the export's read cache, overriding the daemon's
- * {@code --read-cache} ({@code read-cache=0}: none). The other mdadm keywords
+ * {@code --read-cache} ({@code read-cache=0}: none). {@code spares=N} (mdadm's) is how many hot
+ * spares the array should have (a SparesMissing event when it starts with fewer);
+ * {@code PROGRAM /path} (mdadm's) is run for every md event (see
+ * {@link io.uraid.daemon.events.Events}). The other mdadm keywords
  * ({@code MAILADDR}, {@code HOMEHOST}...) and ARRAY words ({@code metadata=}, {@code name=},
  * {@code level=}...) are accepted and ignored, so an mdadm.conf can be reused; anything else is
  * an error naming file and line. Continuation lines start with white space; {@code #} starts a
  * comment.
  */
-public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns) {
+public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns, Path program) {
 
     /** The DEVICE word for every block device the kernel lists in /proc/partitions. */
     public static final String PARTITIONS = "partitions";
 
     /** mdadm.conf keywords accepted and ignored. */
-    private static final Set<String> IGNORED_KEYWORDS = Set.of("MAILADDR", "MAILFROM", "PROGRAM", "CREATE",
+    private static final Set<String> IGNORED_KEYWORDS = Set.of("MAILADDR", "MAILFROM", "CREATE",
             "HOMEHOST", "AUTO", "POLICY", "PART-POLICY", "SYSFS", "ENVIRONMENT");
     /** mdadm ARRAY words accepted and ignored. */
     private static final Set<String> IGNORED_ARRAY_WORDS = Set.of("name", "metadata", "level", "num-devices",
-            "spares", "spare-group", "auto", "bitmap", "super-minor", "container", "member");
+            "spare-group", "auto", "bitmap", "super-minor", "container", "member");
 
     /**
      * One ARRAY line.
@@ -50,8 +53,9 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
      * @param uuid      the members' array UUID, or null (then {@code devices} are the members)
      * @param devices   the {@code devices=} list: a hint where to look first; may be empty with a UUID
      * @param readCache bytes of read cache for its export, or -1 for the daemon's default
+     * @param spares    hot spares the array should have (mdadm's spares=), or -1 when not said
      */
-    public record ArrayEntry(String name, String uuid, List<Path> devices, int line, long readCache) {
+    public record ArrayEntry(String name, String uuid, List<Path> devices, int line, long readCache, int spares) {
     }
 
     /** A config that cannot be used: the message names the file and line. */
@@ -77,6 +81,7 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
     public static DaemonConfig parse(String source, List<String> lines) throws IOException {
         List<ArrayEntry> arrays = new ArrayList<>();
         List<String> patterns = new ArrayList<>();
+        Path program = null;
         List<String> joined = new ArrayList<>();
         List<Integer> numbers = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -109,6 +114,11 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
                     throw new ConfigException(where + "DEVICE needs a word: partitions, or paths and globs");
                 }
                 patterns.addAll(Arrays.asList(words).subList(1, words.length));
+            } else if (keyword.equals("PROGRAM")) {
+                if (words.length != 2) {
+                    throw new ConfigException(where + "PROGRAM needs one path (PROGRAM /path)");
+                }
+                program = Path.of(words[1]);
             } else if (!IGNORED_KEYWORDS.contains(keyword)) {
                 throw new ConfigException(where + "unknown keyword '" + words[0] + "' (expected ARRAY, DEVICE or "
                         + "another mdadm.conf keyword)");
@@ -121,7 +131,8 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
             }
             names.add(a.name());
         }
-        return new DaemonConfig(List.copyOf(arrays), patterns.isEmpty() ? List.of(PARTITIONS) : List.copyOf(patterns));
+        return new DaemonConfig(List.copyOf(arrays), patterns.isEmpty() ? List.of(PARTITIONS) : List.copyOf(patterns),
+                program);
     }
 
     /** A read-cache= value: 0 (none) or at least one cache line. */
@@ -150,6 +161,7 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
         String uuid = null;
         List<Path> devices = new ArrayList<>();
         long readCache = -1;
+        int spares = -1;
         for (String w : Arrays.asList(words).subList(2, words.length)) {
             int eq = w.indexOf('=');
             if (eq <= 0) {
@@ -168,6 +180,16 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
                     uuid = value;
                 }
                 case "read-cache" -> readCache = readCacheSize(where, value);
+                case "spares" -> {
+                    try {
+                        spares = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        spares = -1;
+                    }
+                    if (spares < 0) {
+                        throw new ConfigException(where + "bad spares count '" + value + "'");
+                    }
+                }
                 case "devices" -> {
                     for (String d : value.split(",")) {
                         if (!d.isEmpty()) {
@@ -187,6 +209,6 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns)
             throw new ConfigException(where + "array '" + name + "' needs UUID= (members found by scanning the DEVICE "
                     + "lines) or devices=/dev/a,/dev/b");
         }
-        return new ArrayEntry(name, uuid, List.copyOf(devices), line, readCache);
+        return new ArrayEntry(name, uuid, List.copyOf(devices), line, readCache, spares);
     }
 }

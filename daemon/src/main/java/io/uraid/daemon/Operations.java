@@ -44,8 +44,11 @@ public final class Operations {
             case "status":
                 return status();
             case "detail":
+                if (args.equals(List.of("--scan"))) {
+                    return Reports.scan(daemon.arrays());
+                }
                 if (args.isEmpty() || args.size() > 2 || args.size() == 2 && !args.get(1).equals("--json")) {
-                    throw new IllegalArgumentException("usage: detail NAME [--json]");
+                    throw new IllegalArgumentException("usage: detail NAME [--json] | detail --scan");
                 }
                 ManagedArray m = daemon.get(args.get(0));
                 return args.size() == 2 ? AssemblyReport.json(Reports.detailJson(m, daemon.nbd().endpoints()), m)
@@ -56,6 +59,12 @@ public final class Operations {
                 return remove(args);
             case "add":
                 return add(args);
+            case "readonly":
+            case "readwrite":
+                return access(verb.equals("readonly"), args);
+            case "owner":
+                need(args, 1, "owner DEV");
+                return owner(Path.of(args.get(0)));
             case "check":
                 return new SyncVerbs(daemon).scrub(io.uraid.core.sync.SyncAction.CHECK, args);
             case "repair":
@@ -86,6 +95,113 @@ public final class Operations {
                     + String.join(", ", notStarted.keySet()), text);
         }
         return text;
+    }
+
+    /** Receives the text of a streaming answer. */
+    public interface Sink {
+        void write(String text) throws IOException;
+    }
+
+    /** Sends the "ok" that opens a streaming answer. */
+    public interface Opener {
+        void open() throws IOException;
+    }
+
+    /**
+     * {@code monitor [--test] [--oneshot]}: one JSON line per md event
+     * ({@code {"time":MILLIS,"event":"Fail","array":"data","component":"/dev/sdc"}}) until the
+     * client goes away or the daemon stops. {@code --test} first sends a TestMessage for every
+     * array (to the program and the log too); {@code --oneshot} ends after them.
+     */
+    public void follow(List<String> args, Opener ok, Sink out) throws IOException {
+        boolean test = false;
+        boolean oneshot = false;
+        for (String a : args) {
+            switch (a) {
+                case "--test" -> test = true;
+                case "--oneshot" -> oneshot = true;
+                default -> throw new IllegalArgumentException("usage: monitor [--test] [--oneshot]");
+            }
+        }
+        var events = daemon.events();
+        var queue = events.follow();
+        try {
+            ok.open();
+            if (test && daemon.monitor() != null) {
+                daemon.monitor().test();
+            }
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            while (!daemon.isClosed()) {
+                io.uraid.daemon.events.MdEvent e = oneshot ? queue.poll()
+                        : queue.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    if (oneshot) {
+                        return;
+                    }
+                    continue;
+                }
+                var line = mapper.createObjectNode().put("time", e.millis()).put("event", e.event())
+                        .put("array", e.array()).put("component", e.component());
+                out.write(mapper.writeValueAsString(line) + "\n");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            events.unfollow(queue);
+        }
+    }
+
+    /** {@code readonly NAME} / {@code readwrite NAME}: what NBD clients may do with the export. */
+    private String access(boolean readOnly, List<String> args) throws IOException {
+        need(args, 1, (readOnly ? "readonly" : "readwrite") + " NAME");
+        ManagedArray m = daemon.get(args.get(0));
+        if (m.export().readOnly() == readOnly) {
+            return m.name() + " is already " + (readOnly ? "read-only" : "read-write") + "\n";
+        }
+        m.export().setReadOnly(readOnly);
+        if (readOnly) {
+            // What clients wrote before is on the members before we say it is read-only.
+            var done = new java.util.concurrent.CompletableFuture<Integer>();
+            m.array().flush((tag, result) -> done.complete(result), 0);
+            try {
+                int r = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                if (r < 0) {
+                    LOG.warning("array " + m.name() + ": flush before read-only failed: errno " + -r);
+                }
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warning("array " + m.name() + ": flush before read-only: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        LOG.warning("array " + m.name() + ": export " + (readOnly ? "read-only" : "read-write") + " by request");
+        return m.name() + " is now " + (readOnly ? "read-only" : "read-write") + "\n";
+    }
+
+    /** {@code owner DEV}: the name of the running array DEV belongs to (member, replacement or spare), or nothing. */
+    private String owner(Path device) {
+        Path wanted = real(device);
+        for (ManagedArray m : daemon.arrays()) {
+            var s = io.uraid.core.report.ArrayStatus.of(m.name(), m.open());
+            List<String> paths = new ArrayList<>();
+            s.members().forEach(x -> paths.add(x.path()));
+            s.replacements().forEach(x -> paths.add(x.path()));
+            s.spares().forEach(x -> paths.add(x.path()));
+            for (String p : paths) {
+                if (p != null && real(Path.of(p)).equals(wanted)) {
+                    return m.name() + "\n";
+                }
+            }
+        }
+        return "";
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     private String assemble(List<String> args) throws IOException {

@@ -1,6 +1,7 @@
 package io.uraid.daemon;
 
 import io.uraid.core.report.ArrayStatus;
+import io.uraid.core.report.ConfigLines;
 import io.uraid.core.report.DetailFormatter;
 import io.uraid.core.report.MdstatFormatter;
 import io.uraid.daemon.nbd.Endpoint;
@@ -20,10 +21,26 @@ final class Reports {
 
     static String mdstat(List<ManagedArray> arrays) {
         List<ArrayStatus> all = new ArrayList<>();
+        java.util.Set<String> readOnly = new java.util.HashSet<>();
         for (ManagedArray m : arrays) {
             all.add(ArrayStatus.of(m.name(), m.open()));
+            if (m.export().readOnly()) {
+                readOnly.add(m.name());
+            }
         }
-        return MdstatFormatter.format(all);
+        return MdstatFormatter.format(all, readOnly);
+    }
+
+    /** {@code detail --scan}: DEVICE and ARRAY lines this daemon's config accepts, one array each. */
+    static String scan(List<ManagedArray> arrays) {
+        List<ConfigLines.Array> lines = new ArrayList<>();
+        for (ManagedArray m : arrays) {
+            ArrayStatus s = ArrayStatus.of(m.name(), m.open());
+            if (s.uuid() != null) {
+                lines.add(ConfigLines.of(m.name(), s));
+            }
+        }
+        return ConfigLines.format(lines);
     }
 
     static String detail(ManagedArray m, List<Endpoint> endpoints) {

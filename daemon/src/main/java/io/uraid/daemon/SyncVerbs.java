@@ -26,14 +26,18 @@ final class SyncVerbs {
         this.daemon = daemon;
     }
 
-    /** {@code check NAME [--wait]} or {@code repair NAME [--wait]}. */
+    /** {@code check NAME [--wait]}, {@code repair NAME [--wait]}, or either with {@code --abort}. */
     String scrub(SyncAction action, List<String> args) throws IOException {
         boolean wait = args.size() == 2 && args.get(1).equals("--wait");
-        if (args.isEmpty() || args.size() > 2 || args.size() == 2 && !wait) {
-            throw new IllegalArgumentException("usage: " + action.mdName() + " NAME [--wait]");
+        boolean abort = args.size() == 2 && args.get(1).equals("--abort");
+        if (args.isEmpty() || args.size() > 2 || args.size() == 2 && !wait && !abort) {
+            throw new IllegalArgumentException("usage: " + action.mdName() + " NAME [--wait | --abort]");
         }
         ManagedArray m = daemon.get(args.get(0));
         Redundancy red = m.open().redundancy();
+        if (abort) {
+            return abort(m, red);
+        }
         if (red.sync() == null) {
             throw new IOException(m.name() + " is " + m.array().level().name() + ": it has no redundancy to "
                     + action.mdName());
@@ -64,6 +68,31 @@ final class SyncVerbs {
                     + s.lastAction().mdName() + (s.lastCompleted() ? "" : ", interrupted") + ")");
         }
         return action.mdName() + " of " + m.name() + " complete: mismatch_cnt " + s.mismatches() + "\n";
+    }
+
+    /**
+     * md's {@code echo idle > sync_action} for a check or repair: the pass stops after its
+     * current window (mismatch_cnt keeps what it counted so far). A resync or rebuild is not
+     * stopped: the copies must converge.
+     */
+    private String abort(ManagedArray m, Redundancy red) throws IOException {
+        SyncAction running = red.syncStatus().action();
+        if (running != SyncAction.CHECK && running != SyncAction.REPAIR) {
+            throw new IOException(m.name() + ": no check or repair is running"
+                    + (running == SyncAction.IDLE ? "" : " (" + running.mdName() + " is, and goes on)"));
+        }
+        red.stopSync();
+        try {
+            if (!red.awaitSyncIdle(30_000)) {
+                throw new IOException(m.name() + ": " + running.mdName() + " did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping " + running.mdName());
+        }
+        LOG.info("array " + m.name() + ": " + running.mdName() + " aborted by request");
+        return running.mdName() + " of " + m.name() + " aborted at " + String.format(java.util.Locale.ROOT, "%.1f%%",
+                100.0 * red.syncStatus().doneBytes() / Math.max(1, red.syncStatus().totalBytes())) + "\n";
     }
 
     /** {@code replace NAME DEV --with SPARE}. */

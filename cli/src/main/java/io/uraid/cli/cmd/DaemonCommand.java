@@ -17,13 +17,15 @@ import picocli.CommandLine.Option;
         description = {"Run the storage-host daemon: arrays exported over NBD, managed through a control socket.",
             "Assembles the arrays listed in the config file, exports each over NBD under its name and takes "
                 + "management commands (uraid assemble/stop/status/detail/fail/remove/add/check/repair/replace) on the control socket. "
-                + "Logs one line per event on stderr. SIGTERM stops it cleanly: no new connections, in-flight "
+                + "Logs one line per event on stderr (with journald priorities under systemd), tells systemd when it is "
+                + "ready (Type=notify) and pings its watchdog. SIGTERM stops it cleanly: no new connections, in-flight "
                 + "requests answered, members flushed, superblocks marked clean."})
 public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
             description = "mdadm.conf-style file: DEVICE partitions|GLOB..., ARRAY NAME UUID=... "
-                + "[devices=/dev/a,/dev/b] [read-cache=SIZE]. Members are found by UUID; an error in it stops "
-                + "the daemon (exit 2), naming file and line.")
+                + "[devices=/dev/a,/dev/b] [spares=N] [read-cache=SIZE], PROGRAM /path (uraid examine --scan and "
+                + "detail --scan print such lines). Members are found by UUID; an error in it stops the daemon "
+                + "(exit 2), naming file and line.")
     private Path config;
 
     @Option(names = "--control", paramLabel = "PATH",
@@ -45,6 +47,13 @@ public final class DaemonCommand implements Callable<Integer> {
                 + "it, so it never holds data that is not on the members.")
     private String readCache = "0";
 
+    @Option(names = "--program", paramLabel = "PATH",
+            description = "Run PATH for every md event, as mdadm --monitor --program does: PATH EVENT ARRAY "
+                + "[COMPONENT] (Fail, FailSpare, DegradedArray, SpareActive, RebuildStarted, Rebuild20..80, "
+                + "RebuildFinished, NewArray, DeviceDisappeared, SparesMissing, TestMessage). Overrides the "
+                + "config's PROGRAM line.")
+    private Path program;
+
     @Option(names = "--verbose", description = "Log connection-level events too.")
     private boolean verbose;
 
@@ -64,9 +73,13 @@ public final class DaemonCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--read-cache: " + e.getMessage());
         }
+        if (program != null && !java.nio.file.Files.isExecutable(program)) {
+            throw new IllegalArgumentException("--program: " + program + " is not an executable file");
+        }
         Daemon daemon;
         try {
-            daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes));
+            daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes,
+                    program));
         } catch (io.uraid.daemon.DaemonConfig.ConfigException e) {
             throw new io.uraid.cli.ExitCodes.CliException(io.uraid.cli.ExitCodes.USAGE, e.getMessage());
         }

@@ -68,11 +68,16 @@ public final class IoCommand implements Callable<Integer> {
             SeededPattern pattern = new SeededPattern(seed);
             String what = array.level().name() + " array " + array.name() + (array.degraded() ? " (degraded)" : "");
             if (mode.write) {
-                pattern.write(array, span);
+                try (ProgressBar bar = ProgressBar.onTerminal(spec.commandLine().getErr(), "write")) {
+                    pattern.write(array, span, done -> bar.update((double) done / span, Sizes.format(done)));
+                }
                 out.printf("uraid: wrote %d bytes of pattern seed %d to %s%n", span, seed, what);
                 return ExitCodes.OK;
             }
-            long bad = pattern.verify(array, span);
+            long bad;
+            try (ProgressBar bar = ProgressBar.onTerminal(spec.commandLine().getErr(), "verify")) {
+                bad = pattern.verify(array, span, done -> bar.update((double) done / span, Sizes.format(done)));
+            }
             if (bad >= 0) {
                 spec.commandLine().getErr().printf("uraid: verify FAILED: %s differs from pattern seed %d at array "
                         + "offset %d%n", what, seed, bad);

@@ -34,8 +34,14 @@ final class SeededPattern {
 
     /** Writes the pattern over [0, size) of the target. */
     void write(BlockTarget target, long size) throws IOException {
+        write(target, size, done -> { });
+    }
+
+    /** As {@link #write(BlockTarget, long)}, telling {@code progress} the bytes written so far. */
+    void write(BlockTarget target, long size, java.util.function.LongConsumer progress) throws IOException {
         try (NativeBuffer buf = NativeBuffer.allocate(STEP)) {
             for (long at = 0; at < size; at += STEP) {
+                progress.accept(at);
                 int len = (int) Math.min(STEP, size - at);
                 fill(buf.view(), at, len);
                 BlockingIo.write(target, at, len, buf.address(), 0);
@@ -46,8 +52,14 @@ final class SeededPattern {
 
     /** Reads [0, size) back; returns the offset of the first 4 KiB block that differs, or -1. */
     long verify(BlockTarget target, long size) throws IOException {
+        return verify(target, size, done -> { });
+    }
+
+    /** As {@link #verify(BlockTarget, long)}, telling {@code progress} the bytes checked so far. */
+    long verify(BlockTarget target, long size, java.util.function.LongConsumer progress) throws IOException {
         try (NativeBuffer got = NativeBuffer.allocate(STEP); NativeBuffer want = NativeBuffer.allocate(STEP)) {
             for (long at = 0; at < size; at += STEP) {
+                progress.accept(at);
                 int len = (int) Math.min(STEP, size - at);
                 BlockingIo.read(target, at, len, got.address());
                 fill(want.view(), at, len);

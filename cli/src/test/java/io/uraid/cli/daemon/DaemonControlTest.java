@@ -87,7 +87,8 @@ class DaemonControlTest {
 
         r = uraid("detail", "mir");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].startsWith("/dev/md/mir:"), r[1]);
+        // Where md names /dev/mdX, uraid names what clients open: the export URI.
+        assertTrue(r[1].startsWith("nbd+unix:///mir?socket=" + dir.resolve("nbd.sock").toAbsolutePath() + ":\n"), r[1]);
         assertTrue(r[1].matches("(?s).*State : (clean|active) \n.*"), r[1]);
         r = uraid("detail", "mir", "--json");
         assertEquals("0", r[0], r[2]);

@@ -38,7 +38,43 @@ public final class ControlClient {
                 + "daemon runs as (root on a storage host); run uraid as that user");
     }
 
-    public static Reply send(Path socket, List<String> words) throws IOException {
+    /** Receives one line of a streaming answer. */
+    public interface LineHandler {
+        void line(String line) throws IOException;
+    }
+
+    /**
+     * Sends {@code words} for a streaming command ({@code monitor}) and hands every line of the
+     * answer to {@code lines} until the daemon closes the connection. Returns the daemon's
+     * refusal, or null when it streamed.
+     */
+    public static Reply follow(Path socket, List<String> words, LineHandler lines) throws IOException {
+        SocketChannel c = connect(socket);
+        try (c) {
+            c.write(java.nio.ByteBuffer.wrap((ControlProtocol.encode(words) + "\n").getBytes(StandardCharsets.UTF_8)));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    Channels.newInputStream(c), StandardCharsets.UTF_8));
+            String status = in.readLine();
+            if (status == null) {
+                throw new IOException("the daemon closed the control connection without answering");
+            }
+            if (!status.equals(ControlProtocol.OK)) {
+                int sp = status.indexOf(' ');
+                StringBuilder rest = new StringBuilder();
+                for (String l; (l = in.readLine()) != null; ) {
+                    rest.append(l).append('\n');
+                }
+                return new Reply(sp < 0 ? status : status.substring(0, sp), sp < 0 ? "" : status.substring(sp + 1),
+                        rest.toString());
+            }
+            for (String l; (l = in.readLine()) != null; ) {
+                lines.line(l);
+            }
+            return null;
+        }
+    }
+
+    private static SocketChannel connect(Path socket) throws IOException {
         try {
             Files.readAttributes(socket, java.nio.file.attribute.BasicFileAttributes.class);
         } catch (java.nio.file.AccessDeniedException e) {
@@ -47,16 +83,20 @@ public final class ControlClient {
             throw new NoDaemonException("no uraid daemon is running (" + socket + " does not exist; start one with "
                     + "'uraid daemon' or point to it with --control PATH)");
         }
-        SocketChannel c;
         try {
-            c = SocketChannel.open(StandardProtocolFamily.UNIX);
+            SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
             c.connect(UnixDomainSocketAddress.of(socket));
+            return c;
         } catch (IOException e) {
             if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("permission denied")) {
                 throw permissionDenied(socket);
             }
             throw new NoDaemonException("no uraid daemon is running at " + socket + " (" + e.getMessage() + ")");
         }
+    }
+
+    public static Reply send(Path socket, List<String> words) throws IOException {
+        SocketChannel c = connect(socket);
         try (c) {
             c.write(java.nio.ByteBuffer.wrap((ControlProtocol.encode(words) + "\n").getBytes(StandardCharsets.UTF_8)));
             InputStream in = Channels.newInputStream(c);

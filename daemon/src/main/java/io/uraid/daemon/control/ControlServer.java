@@ -89,6 +89,17 @@ public final class ControlServer implements AutoCloseable {
                 String line = readLine(in);
                 List<String> words = ControlProtocol.decode(line);
                 LOG.info("control: " + String.join(" ", words));
+                if (!words.isEmpty() && words.get(0).equals("monitor")) {
+                    // Streams: "ok", then one line per event until the client goes or the daemon stops.
+                    operations.follow(words.subList(1, words.size()), () -> {
+                        out.write((ControlProtocol.OK + "\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    }, text -> {
+                        out.write(text.getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    });
+                    return;
+                }
                 body = operations.execute(words);
                 status = ControlProtocol.OK;
             } catch (IllegalArgumentException e) {

@@ -24,7 +24,8 @@ public final class NbdExport {
     private final String name;
     private final byte[] nameBytes;
     private final BlockTarget target;
-    private final boolean readOnly;
+    /** Switched at run time by readonly/readwrite: new connections see the flag, every request checks it. */
+    private volatile boolean readOnly;
     private final ReadCache cache;
 
     /**
@@ -73,6 +74,14 @@ public final class NbdExport {
 
     public boolean readOnly() {
         return readOnly;
+    }
+
+    /**
+     * Makes the export read-only (NBD_FLAG_READ_ONLY for new connections, EPERM for every write
+     * from now on, on connections old and new) or writable again.
+     */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
     }
 
     /** The export's read cache, or null. */

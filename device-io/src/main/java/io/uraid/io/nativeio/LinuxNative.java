@@ -53,6 +53,10 @@ public final class LinuxNative {
     static final int SYS_IO_SUBMIT = ARM64 ? 2 : 209;
     static final int SYS_WRITE = ARM64 ? 64 : 1;
     static final int SYS_EVENTFD2 = ARM64 ? 19 : 290;
+    static final int SYS_SOCKET = ARM64 ? 198 : 41;
+    static final int SYS_BIND = ARM64 ? 200 : 49;
+    static final int SYS_SENDTO = ARM64 ? 206 : 44;
+    static final int SYS_RECVFROM = ARM64 ? 207 : 45;
     static final int SYS_IO_URING_SETUP = 425;
     static final int SYS_IO_URING_ENTER = 426;
     static final int SYS_IO_URING_REGISTER = 427;
@@ -302,5 +306,29 @@ public final class LinuxNative {
     /** write(2) of {@code length} bytes at a native address: bytes written, or -errno. */
     public static long write(int fd, long address, long length) {
         return syscall4(SYS_WRITE, fd, address, length, 0);
+    }
+
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    /** socket(2) (close-on-exec): a descriptor, or -errno. */
+    public static int socket(int domain, int type) {
+        return (int) syscall4(SYS_SOCKET, domain, type | O_CLOEXEC, 0, 0);
+    }
+
+    /** bind(2) to the socket address at {@code address} ({@code length} bytes): 0 or -errno. */
+    public static int bind(int fd, long address, int length) {
+        return (int) syscall4(SYS_BIND, fd, address, length, 0);
+    }
+
+    /** sendto(2) of {@code length} bytes at {@code buffer} to the address at {@code to}: bytes sent, or -errno. */
+    public static long sendto(int fd, long buffer, long length, int flags, long to, int toLength) {
+        return syscall6(SYS_SENDTO, fd, buffer, length, flags, to, toLength);
+    }
+
+    /** recv(2) (recvfrom without the sender's address): bytes received, or -errno. */
+    public static long recv(int fd, long buffer, long length, int flags) {
+        return syscall6(SYS_RECVFROM, fd, buffer, length, flags, 0, 0);
     }
 }

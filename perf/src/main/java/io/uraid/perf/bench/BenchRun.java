@@ -209,6 +209,13 @@ public final class BenchRun {
         }
     }
 
+    /** "[=========>          ]" for {@code fraction} (0..1) of the round's time. */
+    static String bar(double fraction) {
+        int width = 20;
+        int filled = (int) (Math.max(0, Math.min(1, fraction)) * width);
+        return "[" + "=".repeat(filled) + (filled < width ? ">" + " ".repeat(width - filled - 1) : "") + "]";
+    }
+
     private void sample(long measureStart, long from, long to) {
         collect(true);
         double secs = Math.max(1e-9, (to - from) / 1e9);
@@ -228,8 +235,9 @@ public final class BenchRun {
         }
         if (sinks.progress() != null) {
             double total = w.timeBased() ? w.runtimeNanos() / 1e9 : Double.NaN;
-            sinks.progress().printf(Locale.ROOT, "\r\033[K%s: %5.1fs  IOPS=%s  %.1f MB/s%s", label, t,
-                    HumanReport.count(readIops + writeIops), (readIops + writeIops) * w.blockSize() / 1e6,
+            sinks.progress().printf(Locale.ROOT, "\r\033[K%s: %s%5.1fs  IOPS=%s  %.1f MB/s%s", label,
+                    Double.isNaN(total) ? "" : bar(t / total) + " ", t, HumanReport.count(readIops + writeIops),
+                    (readIops + writeIops) * w.blockSize() / 1e6,
                     Double.isNaN(total) ? "" : String.format(Locale.ROOT, "  ETA %.0fs", Math.max(0, total - t)));
             sinks.progress().flush();
         }

@@ -23,21 +23,26 @@ public final class MdstatFormatter {
     }
 
     public static String format(List<ArrayStatus> arrays) {
+        return format(arrays, java.util.Set.of());
+    }
+
+    /** As {@link #format(List)}; the arrays named in {@code readOnly} show md's "active (read-only)". */
+    public static String format(List<ArrayStatus> arrays, java.util.Set<String> readOnly) {
         StringBuilder o = new StringBuilder("Personalities : ");
         TreeSet<String> personalities = new TreeSet<>();
         arrays.forEach(a -> personalities.add(a.levelName()));
         personalities.forEach(p -> o.append('[').append(p).append("] "));
         o.append('\n');
         for (ArrayStatus a : arrays) {
-            stanza(o, a);
+            stanza(o, a, readOnly.contains(a.device()));
         }
         o.append("unused devices: <none>\n");
         return o.toString();
     }
 
-    private static void stanza(StringBuilder o, ArrayStatus a) {
-        o.append(a.device()).append(" : ").append(a.running() ? "active" : "inactive").append(' ')
-                .append(a.levelName());
+    private static void stanza(StringBuilder o, ArrayStatus a, boolean readOnly) {
+        o.append(a.device()).append(" : ").append(a.running() ? "active" : "inactive")
+                .append(readOnly ? " (read-only) " : " ").append(a.levelName());
         // md lists the devices most recently bound first: spares and replacements came last.
         for (int i = a.replacements().size() - 1; i >= 0; i--) {
             MemberStatus r = a.replacements().get(i);
