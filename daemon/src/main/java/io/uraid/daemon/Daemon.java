@@ -218,7 +218,8 @@ public final class Daemon implements AutoCloseable {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("no member devices given for " + name);
         }
-        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withUuid(uuid).withName(name),
+        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withUuid(uuid).withName(name)
+                        .withRedundancy(syncSpeed(System.getProperty(SPEED_LIMIT_MAX))),
                 IoEngines.openBest(Assembler.ENGINE_ENTRIES));
         try {
             NbdExport export = new NbdExport(name, open.array(), false, cacheBytes > 0 ? cache(name, cacheBytes) : null);
@@ -244,6 +245,30 @@ public final class Daemon implements AutoCloseable {
             open.close();
             throw e;
         }
+    }
+
+    /**
+     * System property: md's speed_limit_max (KiB/s) for background sync of the arrays assembled
+     * from now on, e.g. {@code URAID_JAVA_OPTS=-Duraid.speed_limit_max=50000}; the minimum follows
+     * when it is lower than md's 1000 KiB/s.
+     */
+    public static final String SPEED_LIMIT_MAX = "uraid.speed_limit_max";
+
+    static io.uraid.core.sync.RedundancyOptions syncSpeed(String maxKib) {
+        io.uraid.core.sync.RedundancyOptions d = io.uraid.core.sync.RedundancyOptions.DEFAULT;
+        if (maxKib == null) {
+            return d;
+        }
+        long max;
+        try {
+            max = Long.parseLong(maxKib.trim()) * 1024;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(SPEED_LIMIT_MAX + " must be KiB/s, not '" + maxKib + "'");
+        }
+        if (max <= 0) {
+            throw new IllegalArgumentException(SPEED_LIMIT_MAX + " must be positive: " + maxKib);
+        }
+        return d.withSyncSpeed(Math.min(d.syncMinBytesPerSecond(), max), max);
     }
 
     /**

@@ -18,6 +18,8 @@ final class DaemonProcess implements AutoCloseable {
     final int metricsPort;
     final Path log;
     private Process process;
+    /** Extra environment for the daemon (NOTIFY_SOCKET, JOURNAL_STREAM... as systemd sets them). */
+    final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     DaemonProcess(Path dir) throws IOException {
         this.dir = dir;
@@ -42,7 +44,9 @@ final class DaemonProcess implements AutoCloseable {
                 "--config", config.toString(), "--control", control.toString(),
                 "--listen", "unix:" + nbdSocket, "--metrics", "127.0.0.1:" + metricsPort));
         cmd.addAll(List.of(extra));
-        process = new ProcessBuilder(cmd).redirectErrorStream(false)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        process = pb.redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.currentTimeMillis() + 30_000;
