@@ -1,0 +1,147 @@
+package io.uraid.cli.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uraid.cli.Main;
+import io.uraid.daemon.DaemonConfig;
+import io.uraid.io.nativeio.UnixDatagramSocket;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's operator path, as a new user follows it, against a real {@code uraid daemon}
+ * process started the way systemd starts a Type=notify unit: create on files, write the config
+ * from {@code uraid examine --scan} with a PROGRAM line, start the daemon with $NOTIFY_SOCKET (a
+ * datagram socket this test listens on), $WATCHDOG_USEC and $JOURNAL_STREAM, then fail a member:
+ * the program receives "Fail NAME DEV", systemd hears READY=1, STATUS=, WATCHDOG=1 and
+ * STOPPING=1, and the log lines carry journald priorities.
+ */
+class ReadmeOperatorPathTest {
+    private Path dir;
+    private DaemonProcess daemon;
+    private UnixDatagramSocket systemd;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestFiles.assumeIoUring();
+        dir = TestFiles.scratch("daemon-readme", "r-");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (systemd != null) {
+            systemd.close();
+        }
+        TestFiles.delete(dir);
+    }
+
+    /** {@code uraid ARGS} in this JVM: {exit, stdout, stderr}. */
+    private static String[] cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    private List<String> notifications() throws Exception {
+        List<String> got = new ArrayList<>();
+        for (byte[] d; (d = systemd.poll()) != null; ) {
+            got.add(new String(d, StandardCharsets.UTF_8));
+        }
+        return got;
+    }
+
+    private List<String> awaitNotification(List<String> seen, String wanted) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (seen.stream().noneMatch(n -> n.contains(wanted)) && System.currentTimeMillis() < deadline) {
+            seen.addAll(notifications());
+            Thread.sleep(20);
+        }
+        assertTrue(seen.stream().anyMatch(n -> n.contains(wanted)), wanted + " not among " + seen);
+        return seen;
+    }
+
+    private static void awaitLine(Path file, String line) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(file) && Files.readAllLines(file).contains(line)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("'" + line + "' not received; got: "
+                + (Files.exists(file) ? Files.readAllLines(file) : "nothing"));
+    }
+
+    @Test
+    void configFromScanAndAFailEventReachTheProgram() throws Exception {
+        Path m0 = TestFiles.sized(dir, "m0.img", 32L << 20);
+        Path m1 = TestFiles.sized(dir, "m1.img", 32L << 20);
+        String[] r = cli("create", "data", "--level", "1", "--raid-devices", "2", m0.toString(), m1.toString());
+        assertEquals("0", r[0], r[2]);
+
+        r = cli("examine", "--scan", m0.toString(), m1.toString());
+        assertEquals("0", r[0], r[2]);
+        String scan = r[1];
+        assertTrue(scan.startsWith("DEVICE " + m0 + " " + m1 + "\nARRAY /dev/md/data metadata=1.2 name="), scan);
+        Path received = dir.resolve("events.txt");
+        Path program = dir.resolve("on-event.sh");
+        Files.writeString(program, "#!/bin/sh\necho \"$@\" >> " + received + "\n");
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+        Path config = dir.resolve("uraid.conf");
+        Files.writeString(config, scan + "PROGRAM " + program + "\n");
+        DaemonConfig parsed = DaemonConfig.parse(config);
+        assertEquals(List.of(m0, m1), parsed.arrays().get(0).devices());
+        assertEquals(program, parsed.program());
+
+        String notifyPath = dir.resolve("notify.sock").toString();
+        systemd = UnixDatagramSocket.bind(notifyPath, 4096);
+        daemon = new DaemonProcess(dir);
+        Files.writeString(daemon.log, "");
+        daemon.env.put("NOTIFY_SOCKET", notifyPath);
+        daemon.env.put("WATCHDOG_USEC", "400000");
+        // systemd's JOURNAL_STREAM is the device:inode of the stream stderr goes to: here, the log file.
+        daemon.env.put("JOURNAL_STREAM", Files.getAttribute(daemon.log, "unix:dev") + ":"
+                + Files.getAttribute(daemon.log, "unix:ino"));
+        daemon.start(config);
+        List<String> seen = awaitNotification(new ArrayList<>(), "READY=1");
+        assertTrue(seen.stream().anyMatch(n -> n.equals("READY=1\nSTATUS=1 array")), seen.toString());
+        awaitLine(received, "NewArray data");
+
+        String[] m = TestFiles.uraid(daemon.control, "monitor", "--test", "--oneshot");
+        assertEquals("0", m[0], m[2]);
+        assertTrue(m[1].matches("[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d: TestMessage on data unknown device\\n"),
+                m[1]);
+        awaitLine(received, "TestMessage data");
+
+        String[] d = TestFiles.uraid(daemon.control, "detail", "--scan");
+        assertEquals("0", d[0], d[2]);
+        assertEquals(scan.lines().filter(l -> l.startsWith("ARRAY")).toList(),
+                d[1].lines().filter(l -> l.startsWith("ARRAY")).toList(), "running and on-disk views agree");
+
+        assertEquals("0", TestFiles.uraid(daemon.control, "fail", "data", m1.toString())[0]);
+        awaitLine(received, "Fail data " + m1);
+        awaitNotification(seen, "STATUS=1 array, data degraded");
+        awaitNotification(seen, "WATCHDOG=1");
+
+        assertEquals(143, daemon.terminate());
+        awaitNotification(seen, "STOPPING=1");
+        List<String> log = Files.readAllLines(daemon.log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("<2>CRITICAL Events: event Fail data " + m1)), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("<6>INFO Daemon: uraid daemon ready")), log.toString());
+        assertTrue(log.stream().allMatch(l -> l.matches("<[2-7]>\\S+ \\S+: .*")), "every line has a priority: " + log);
+    }
+}
