@@ -56,10 +56,12 @@ class EngineBenchCommandTest {
                 "--iodepth", "4", "--runtime", "0.2", "--ramp", "0", "--size", "4M", "--json");
         assertEquals(0, code, err.toString());
         String json = out.toString();
-        assertTrue(json.contains("\"ioengine\":\"" + kind.cliName() + "\""), json);
-        assertTrue(json.matches("(?s).*\"write\":\\{\"io_bytes\":[1-9].*"), "no bytes written: " + json);
-        assertTrue(json.matches("(?s).*\"write\".*\"clat_ns\".*\"percentile\":\\{.*\"99.000000\":[1-9].*"),
+        var job = io.uraid.perf.FioJson.parse(json).path("jobs").path(0);
+        assertEquals(kind.cliName(), job.at("/job options/ioengine").asText(), json);
+        assertTrue(job.at("/write/io_bytes").asLong() > 0, "no bytes written: " + json);
+        assertTrue(job.at("/write/clat_ns/percentile/99.000000").asLong() > 0,
                 "fio-style write latency percentiles missing: " + json);
+        assertEquals(0, job.at("/read/io_bytes").asLong(), json);
     }
 
     @Test
