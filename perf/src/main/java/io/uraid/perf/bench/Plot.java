@@ -90,7 +90,7 @@ public final class Plot {
 
     private static JFreeChart latencyChart(Map<String, List<RunResult>> byLabel) {
         XYSeriesCollection data = new XYSeriesCollection();
-        StringBuilder figures = new StringBuilder();
+        List<String> figures = new java.util.ArrayList<>();
         Map<String, Histogram> merged = merged(byLabel);
         for (var e : merged.entrySet()) {
             Histogram h = e.getValue();
@@ -100,14 +100,15 @@ public final class Plot {
                 s.add(nines, Math.max(1, h.getValueAtPercentile(percentile(nines))) / 1e3);
             }
             data.addSeries(s);
-            figures.append(figures.length() == 0 ? "" : "    ").append(String.format(Locale.ROOT,
-                    "%s: p50 %s, p99 %s, p99.9 %s, max %s us", e.getKey(), us(h.getValueAtPercentile(50)),
-                    us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue())));
+            figures.add(String.format(Locale.ROOT, "%s: p50 %s, p99 %s, p99.9 %s, max %s us", e.getKey(),
+                    us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)),
+                    us(h.getMaxValue())));
         }
         JFreeChart chart = ChartFactory.createXYLineChart("Completion latency by percentile (all rounds)",
                 "percentile", "latency (us, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
-        chart.addSubtitle(new TextTitle(figures.length() == 0 ? "no requests" : figures.toString(),
-                new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        for (String line : figures.isEmpty() ? List.of("no requests") : figures) { // one line per target
+            chart.addSubtitle(new TextTitle(line, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
+        }
         XYPlot plot = chart.getXYPlot();
         NumberAxis x = new NumberAxis("percentile");
         x.setRange(0, MAX_NINES);
