@@ -1,8 +1,9 @@
 package io.uraid.daemon.events;
 
-import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.assembly.OpenArray;
+import io.uraid.core.report.ArrayStatus;
+import io.uraid.core.report.MemberStatus;
 import io.uraid.core.sync.SyncAction;
 import io.uraid.core.sync.SyncStatus;
 import java.util.ArrayList;
@@ -20,35 +21,22 @@ import java.util.List;
 public record ArrayState(String name, int level, String[] paths, MemberState[] states, String[] replacements,
                          int spares, SyncStatus sync) {
 
-    /** A look at {@code open} now. */
+    /** A look at {@code open} now (through the same snapshot status and detail print). */
     public static ArrayState of(String name, OpenArray open) {
-        Member[] members = open.array().members();
-        String[] paths = new String[members.length];
-        MemberState[] states = new MemberState[members.length];
-        for (Member m : members) {
-            paths[m.role()] = m.device() == null ? null : m.device().path().toString();
+        ArrayStatus s = ArrayStatus.of(name, open);
+        int n = s.members().size();
+        String[] paths = new String[n];
+        MemberState[] states = new MemberState[n];
+        for (MemberStatus m : s.members()) {
+            paths[m.role()] = m.path();
             states[m.role()] = m.state();
         }
-        String[] reps = new String[members.length];
-        if (open.redundancy().sync() != null && open.array().running()) {
-            try {
-                Member[] r = open.array().callOnDispatcher(() -> open.array().withIo(io -> {
-                    Member[] out = new Member[io.raidDisks()];
-                    for (int i = 0; i < out.length; i++) {
-                        Member s = io.slot(i + io.raidDisks());
-                        out[i] = s == io.member(i) ? null : s;
-                    }
-                    return out;
-                }));
-                for (int i = 0; i < r.length; i++) {
-                    reps[i] = r[i] == null || r[i].device() == null ? null : r[i].device().path().toString();
-                }
-            } catch (IllegalStateException stopping) {
-                // the array is stopping: no replacement to report
-            }
+        String[] reps = new String[n];
+        for (MemberStatus r : s.replacements()) {
+            reps[r.role()] = r.path();
         }
-        return new ArrayState(name, open.array().geometry().level(), paths, states, reps,
-                open.redundancy().spareCount(), open.redundancy().syncStatus());
+        return new ArrayState(name, s.level(), paths, states, reps, s.spares().size(),
+                open.redundancy().syncStatus());
     }
 
     public boolean degraded() {

@@ -1,12 +1,13 @@
 package io.uraid.core.report;
 
 import io.uraid.core.array.MemberState;
+import io.uraid.core.spi.LevelRegistry;
+import io.uraid.core.spi.RaidLevel;
 import io.uraid.core.sync.SyncAction;
 import io.uraid.core.sync.SyncStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 
 /**
  * Text laid out like {@code /proc/mdstat}, line for line as the kernel's md driver prints it: the
@@ -29,15 +30,33 @@ public final class MdstatFormatter {
     /** As {@link #format(List)}; the arrays named in {@code readOnly} show md's "active (read-only)". */
     public static String format(List<ArrayStatus> arrays, java.util.Set<String> readOnly) {
         StringBuilder o = new StringBuilder("Personalities : ");
-        TreeSet<String> personalities = new TreeSet<>();
-        arrays.forEach(a -> personalities.add(a.levelName()));
-        personalities.forEach(p -> o.append('[').append(p).append("] "));
+        personalities(arrays).forEach(p -> o.append('[').append(p).append("] "));
         o.append('\n');
         for (ArrayStatus a : arrays) {
             stanza(o, a, readOnly.contains(a.device()));
         }
         o.append("unused devices: <none>\n");
         return o.toString();
+    }
+
+    /**
+     * The kernel lists the personalities it has loaded, not those in use: here every level uraid
+     * has, and any an array shows, in the order the kernel registers md's modules (linear, raid0,
+     * raid1, raid10, then raid456's raid6, raid5, raid4).
+     */
+    static List<String> personalities(List<ArrayStatus> arrays) {
+        java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+        for (RaidLevel l : LevelRegistry.all()) {
+            byName.put(l.name(), l.mdLevel());
+        }
+        for (ArrayStatus a : arrays) {
+            byName.put(a.levelName(), a.level());
+        }
+        List<Integer> order = List.of(-1, 0, 1, 10, 6, 5, 4);
+        return byName.entrySet().stream().sorted(java.util.Comparator.comparingInt(
+                (java.util.Map.Entry<String, Integer> e) -> order.contains(e.getValue()) ? order.indexOf(e.getValue())
+                        : order.size()).thenComparing(java.util.Map.Entry::getKey))
+                .map(java.util.Map.Entry::getKey).toList();
     }
 
     private static void stanza(StringBuilder o, ArrayStatus a, boolean readOnly) {
