@@ -70,6 +70,12 @@ class CreateExamineIoTest {
         Cli w = Cli.run(args(List.of("io", "--write", "--seed", "7", "--size", "8M"), members));
         assertEquals(0, w.code, w.toString());
         assertTrue(w.out.contains("wrote 8388608 bytes of pattern seed 7"), w.out);
+        // Times in whole seconds, as mdadm and the kernel write them: Linux hands ctime to
+        // GET_ARRAY_INFO unmasked, so microseconds in its top bits read as the year 2106 and
+        // mdadm --detail rejects the member (no name, UUID or events; seen under uml-run).
+        var sb = io.uraid.core.report.MemberExaminer.readV1(Path.of(members.get(0)));
+        assertEquals(0, io.uraid.core.sb.MdTime.micros(sb.ctime()), "creation time has no microseconds");
+        assertEquals(0, io.uraid.core.sb.MdTime.micros(sb.utime()), "update time has no microseconds");
         List<String> shuffled = List.of(members.get(2), members.get(0), members.get(3), members.get(1));
         Cli v = Cli.run(args(List.of("io", "--verify", "--seed", "7", "--size", "8M"), shuffled));
         assertEquals(0, v.code, v.toString());

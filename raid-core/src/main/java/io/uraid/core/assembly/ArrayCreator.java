@@ -200,7 +200,11 @@ public final class ArrayCreator {
     private static void writeSuperblocks(CreateSpec spec, IoEngine engine, BlockDevice[] devs, SuperblockLayout sl,
                                          Geometry g, int layoutWord) throws IOException {
         byte[] uuid = MdUuid.random();
-        Instant now = Instant.now();
+        // Whole seconds, as mdadm and the kernel write them: the kernel hands the 64-bit field to
+        // GET_ARRAY_INFO unmasked (microseconds in its top bits read as the year 2106), and
+        // mdadm --detail then rejects every member whose ctime differs from that and prints no
+        // name, UUID or events.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         boolean striped = g.level() == 0 || g.level() == MdConstants.LEVEL_LINEAR;
         try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
             for (int i = 0; i < devs.length; i++) {

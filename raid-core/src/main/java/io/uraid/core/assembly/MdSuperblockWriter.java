@@ -91,7 +91,7 @@ final class MdSuperblockWriter implements SuperblockWriter {
                 .featureMap(recoveryOffset < 0 ? features : features | MdConstants.FEATURE_RECOVERY_OFFSET)
                 .recoveryOffset(recoveryOffset < 0 ? 0 : recoveryOffset / SECTOR)
                 .events(events)
-                .utime(Instant.now())
+                .utime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) // as md writes it
                 .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);
         for (int dev = 0; dev < slotRoles.length; dev++) {
             if (slotRoles[dev] >= 0) {
