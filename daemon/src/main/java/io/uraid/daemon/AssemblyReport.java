@@ -74,33 +74,20 @@ final class AssemblyReport {
 
     /** {@code detail --json} with "warnings" and "left_out" members added to the object. */
     static String json(String text, ManagedArray m) {
-        StringBuilder b = new StringBuilder(",\"warnings\":[");
-        List<String> w = warnings(m);
-        for (int i = 0; i < w.size(); i++) {
-            b.append(i == 0 ? "" : ",").append(quote(w.get(i)));
+        try {
+            var detail = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(text);
+            var w = detail.putArray("warnings");
+            warnings(m).forEach(w::add);
+            var l = detail.putArray("left_out");
+            for (LeftOut x : m.open().leftOut()) {
+                l.addObject().put("device", x.device().toString()).put("reason", x.reason());
+            }
+            return MAPPER.writeValueAsString(detail) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("detail JSON: " + e.getOriginalMessage(), e);
         }
-        b.append("],\"left_out\":[");
-        List<LeftOut> l = m.open().leftOut();
-        for (int i = 0; i < l.size(); i++) {
-            b.append(i == 0 ? "" : ",").append("{\"device\":").append(quote(l.get(i).device().toString()))
-                    .append(",\"reason\":").append(quote(l.get(i).reason())).append('}');
-        }
-        String json = text.stripTrailing();
-        int close = json.lastIndexOf('}');
-        return json.substring(0, close) + b.append(']') + json.substring(close) + "\n";
     }
 
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
-    }
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -92,7 +92,7 @@ class OneOwnerTest {
         assertTrue(r[1].contains(b + " left out: "), "the CLI that asked is told why: " + r[1]);
         r = uraid("status");
         assertTrue(r[1].contains("[2/1] [U_]"), r[1]);
-        assertTrue(r[1].contains("r : " + b + " left out: "), "status says why: " + r[1]);
+        assertTrue(r[2].contains("r : " + b + " left out: "), "status says why (stderr: not an mdstat line): " + r[2]);
         assertEquals("0", uraid("stop", "r")[0]);
 
         r = TestFiles.offline("io", a.toString(), b.toString(), "--verify", "--seed", "1");
