@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "zero-superblock", mixinStandardHelpOptions = true,
         description = {"Erase the md v1.x superblock of each device (mdadm --zero-superblock), so it is no longer "
             + "taken for a member of its array. The data and the bitmap area are left as they are.",
-            "Refused for a member, replacement or spare of an array the daemon runs (ask it, at --control), and "
-                + "for a block device another program holds open exclusively."})
+            "Refused for a member, replacement or spare of an array the daemon runs (ask it, at --control), for "
+                + "a block device another program holds open exclusively and for a file another program claims."})
 public final class ZeroSuperblockCommand implements Callable<Integer> {
     private static final int SECTOR = 512;
     /** md's largest v1 superblock (1 KiB header and up to 1536 device roles). */
@@ -67,6 +67,19 @@ public final class ZeroSuperblockCommand implements Callable<Integer> {
             throw new IOException(device + ": no md superblock found (unrecognised md component device)");
         }
         boolean block = !Files.isRegularFile(device);
+        // A file member is claimed by whoever uses it (FileClaim), as a block device is held with O_EXCL.
+        try (io.uraid.io.FileClaim claim = block ? null : io.uraid.io.FileClaim.tryClaim(device, false, false)) {
+            if (!block && claim == null) {
+                throw new IOException(device + " is in use (another program has claimed it)");
+            }
+            erase(device, sb, block);
+        }
+        if (MemberExaminer.readV1(device) != null) {
+            throw new IOException(device + ": a superblock is still there after zeroing");
+        }
+    }
+
+    private static void erase(Path device, MdSuperblock sb, boolean block) throws IOException {
         int fd = LinuxNative.open(device.toString(), LinuxNative.O_RDWR | (block ? LinuxNative.O_EXCL : 0), 0);
         if (fd == -16) { // EBUSY: O_EXCL on a block device someone holds (a running array, a mount)
             throw new IOException(device + " is in use (another program holds it open exclusively)");
@@ -87,9 +100,6 @@ public final class ZeroSuperblockCommand implements Callable<Integer> {
             }
         } finally {
             LinuxNative.close(fd);
-        }
-        if (MemberExaminer.readV1(device) != null) {
-            throw new IOException(device + ": a superblock is still there after zeroing");
         }
     }
 

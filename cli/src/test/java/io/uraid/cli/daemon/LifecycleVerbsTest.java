@@ -147,6 +147,12 @@ class LifecycleVerbsTest {
         assertTrue(r[2].contains("belongs to running array str"), r[2]);
         assertTrue(MemberExaminer.readV1(stripe.get(0)) != null, "nothing written");
         assertEquals("0", uraid("stop", "str")[0]);
+        try (var held = io.uraid.io.FileClaim.tryClaim(stripe.get(0), false, false)) {
+            assertTrue(held != null, "claimed here, as another program would");
+            r = uraid("zero-superblock", stripe.get(0).toString());
+            assertEquals("1", r[0]);
+            assertTrue(r[2].contains("is in use"), r[2]);
+        }
         r = uraid("zero-superblock", stripe.get(0).toString());
         assertEquals("0", r[0], r[2]);
         assertEquals(null, MemberExaminer.readV1(stripe.get(0)), "superblock gone");
