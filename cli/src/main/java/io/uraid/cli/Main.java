@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the {@code uraid} command. */
 @Command(name = "uraid", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"uraid: a userspace software RAID controller, md-compatible on disk.",
+        description = {"Userspace software RAID controller, md-compatible on disk.",
             "Assembles member block devices into linear, RAID0, RAID1 and RAID10 arrays and "
                 + "does their I/O through io_uring."},
         subcommands = {
