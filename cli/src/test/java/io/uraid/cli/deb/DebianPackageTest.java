@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.uraid.cli.Main;
+import io.uraid.daemon.DaemonConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -125,6 +126,17 @@ class DebianPackageTest {
         }
         assertTrue(changelog.startsWith("uraid (" + version + ") "),
                 "dist/deb/changelog needs an entry for " + version + " on top:\n" + changelog);
+    }
+
+    @Test
+    void theExampleConfigIsEmptyAndItsExamplesParseOnceUncommented() throws Exception {
+        Path conf = unpacked.resolve(CONFFILE.substring(1));
+        assertEquals(0, DaemonConfig.parse(conf).arrays().size(), "the daemon starts with the example as is");
+        List<String> uncommented = Files.readAllLines(conf).stream()
+                .filter(l -> l.startsWith("#ARRAY ") || l.startsWith("#DEVICE ")).map(l -> l.substring(1)).toList();
+        DaemonConfig examples = DaemonConfig.parse(conf + " (uncommented)", uncommented);
+        assertEquals(2, examples.arrays().size(), uncommented.toString());
+        assertFalse(examples.devicePatterns().isEmpty(), uncommented.toString());
     }
 
     @Test
