@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +109,25 @@ class DebianPackageTest {
     }
 
     @Test
+    void theCopyrightFileCoversEveryFileItShips() throws Exception {
+        List<Pattern> covered = new ArrayList<>();
+        boolean inFiles = false;
+        for (String line : Files.readAllLines(unpacked.resolve("usr/share/doc/uraid/copyright"))) {
+            inFiles = line.startsWith("Files:") || inFiles && line.startsWith(" ");
+            if (inFiles) {
+                for (String glob : line.replaceFirst("^Files:", "").trim().split("\\s+")) {
+                    covered.add(Pattern.compile(("\\Q" + glob + "\\E").replace("*", "\\E.*\\Q")));
+                }
+            }
+        }
+        for (String f : listing.keySet()) {
+            String path = f.substring(1);
+            assertTrue(f.endsWith("/") || covered.stream().anyMatch(p -> p.matcher(path).matches()),
+                    f + " is in no Files: paragraph of dist/deb/copyright: add its copyright and license there");
+        }
+    }
+
+    @Test
     void declaresAJava17RuntimeAndTheConfigAsConffile() throws Exception {
         Map<String, String> control = new LinkedHashMap<>();
         for (String line : Proc.ok("dpkg-deb", "-f", deb.toString(), "Package", "Version", "Architecture", "Depends")
@@ -133,10 +153,11 @@ class DebianPackageTest {
         Path conf = unpacked.resolve(CONFFILE.substring(1));
         assertEquals(0, DaemonConfig.parse(conf).arrays().size(), "the daemon starts with the example as is");
         List<String> uncommented = Files.readAllLines(conf).stream()
-                .filter(l -> l.startsWith("#ARRAY ") || l.startsWith("#DEVICE ")).map(l -> l.substring(1)).toList();
+                .filter(l -> l.matches("#(ARRAY|DEVICE|PROGRAM) .*")).map(l -> l.substring(1)).toList();
         DaemonConfig examples = DaemonConfig.parse(conf + " (uncommented)", uncommented);
         assertEquals(2, examples.arrays().size(), uncommented.toString());
         assertFalse(examples.devicePatterns().isEmpty(), uncommented.toString());
+        assertNotNull(examples.program(), uncommented.toString());
     }
 
     @Test
