@@ -41,10 +41,12 @@ package io.uraid.core.sb;
  * @param bitmapSectors    sectors reserved for bitmap superblock and bits, 0 for none
  * @param bblogOffset      sectors from the superblock to the bad-block log, 0 for none
  * @param bblogSize        sectors of the bad-block log (8), 0 for none
+ * @param pplOffset        sectors from the superblock to raid5's partial parity log, 0 for none
+ * @param pplSize          sectors of the partial parity log area, 0 for none
  */
 public record SuperblockLayout(long superOffset, long dataOffset, long size, int chunkSectors,
                                int layout, int featureMap, int bitmapOffset, int bitmapChunkBytes, long bitmapSyncSize, int bitmapSectors,
-                               int bblogOffset, int bblogSize) {
+                               int bblogOffset, int bblogSize, int pplOffset, int pplSize) {
 
     /** Whether to give the array an internal write-intent bitmap. */
     public enum Bitmap {
@@ -53,8 +55,16 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
         /** Internal bitmap. */
         INTERNAL,
         /** mdadm's default: internal for level ≥ 1 when each member holds more than 100 GiB. */
-        AUTO
+        AUTO,
+        /**
+         * No bitmap: the area after the superblock holds raid5's partial parity log instead
+         * ({@code mdadm --consistency-policy=ppl}: 1 MiB at +8 sectors, feature bit 1024).
+         */
+        PPL
     }
+
+    /** Sectors mdadm gives the partial parity log of a 1.1/1.2 member (MULTIPLE_PPL_AREA_SIZE_SUPER1). */
+    public static final int PPL_SECTORS = 2048;
 
     /** The 1.2 superblock position. */
     public static final long SUPER_OFFSET_1_2 = 8;
@@ -94,7 +104,12 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
             throw new IllegalArgumentException("no member sizes given");
         }
         int chunk = chunkKiB != 0 ? chunkKiB : defaultChunkKiB(level);
-        long dataOffset = defaultDataOffset(memberSectors[0], chunk);
+        boolean ppl = bitmap == Bitmap.PPL;
+        if (ppl && level != 5) {
+            throw new IllegalArgumentException("the partial parity log (consistency policy ppl) is for raid5 only");
+        }
+        long dataOffset = dataOffset(memberSectors[0], chunk,
+                ppl ? PPL_SECTORS : chooseBitmapSpace(memberSectors[0]));
         long size = 0;
         if (level > 0) {
             long minKiB = Long.MAX_VALUE;
@@ -134,6 +149,8 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
                 throw new IllegalArgumentException("a bitmap of " + bitmapChunk + "-byte chunks does not fit before "
                         + "the data; choose a larger bitmap chunk");
             }
+        } else if (ppl) {
+            bmSpace = PPL_SECTORS; // the bad-block log goes after the log, as mdadm puts it
         } else {
             bmSpace = chooseBitmapSpace(size);
         }
@@ -148,7 +165,7 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
                 bbSize = 8;
             }
         }
-        int features = withBitmap ? MdConstants.FEATURE_BITMAP_OFFSET : 0;
+        int features = withBitmap ? MdConstants.FEATURE_BITMAP_OFFSET : ppl ? MdConstants.FEATURE_PPL : 0;
         if (level == 0 && layout != 0 && chunk > 0) {
             // write_init_super1: raid0 records its layout only when members hold different chunk counts.
             long first = (memberSectors[0] - dataOffset) / (chunk * 2L);
@@ -159,7 +176,8 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
             }
         }
         return new SuperblockLayout(SUPER_OFFSET_1_2, dataOffset, size, chunk * 2, layout, features,
-                withBitmap ? bmOffset : 0, bitmapChunk, syncSize, withBitmap ? (int) bmSpace : 0, bbOffset, bbSize);
+                withBitmap ? bmOffset : 0, bitmapChunk, syncSize, withBitmap ? (int) bmSpace : 0, bbOffset, bbSize,
+                ppl ? bmOffset : 0, ppl ? PPL_SECTORS : 0);
     }
 
     /** mdadm 4.2's default layout: raid0 1 (original), raid10 0x102 (n2), raid5/6 2 (left-symmetric), else 0. */
@@ -205,7 +223,12 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
 
     /** Default v1.2 data_offset for a first member of {@code devSectors} (chunkKiB 0 for raid1/linear). */
     public static long defaultDataOffset(long devSectors, int chunkKiB) {
-        long raw = 12 * 2 + chooseBitmapSpace(devSectors) + headroom(devSectors, chunkKiB);
+        return dataOffset(devSectors, chunkKiB, chooseBitmapSpace(devSectors));
+    }
+
+    /** validate_geometry1: 12 KiB of metadata, then the bitmap or PPL space, then headroom, in whole MiB. */
+    private static long dataOffset(long devSectors, int chunkKiB, long bitmapOrPplSectors) {
+        long raw = 12 * 2 + bitmapOrPplSectors + headroom(devSectors, chunkKiB);
         return (raw + ONE_MEG - 1) / ONE_MEG * ONE_MEG;
     }
 
@@ -243,6 +266,11 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
         return bitmapOffset != 0;
     }
 
+    /** True when the layout has raid5's partial parity log. */
+    public boolean hasPpl() {
+        return pplSize != 0;
+    }
+
     /** data_size of a member of {@code memberSectors}. */
     public long dataSize(long memberSectors) {
         return memberSectors - dataOffset;
@@ -254,9 +282,13 @@ public record SuperblockLayout(long superOffset, long dataOffset, long size, int
      * bad-block log.
      */
     public MdSuperblock.Builder applyTo(MdSuperblock.Builder b, long memberSectors, int extraFeatures) {
-        return b.superOffset(superOffset).dataOffset(dataOffset).dataSize(dataSize(memberSectors)).size(size)
+        b.superOffset(superOffset).dataOffset(dataOffset).dataSize(dataSize(memberSectors)).size(size)
                 .chunkSize(chunkSectors).layout(layout).bitmapOffset(bitmapOffset).featureMap(featureMap | extraFeatures)
                 .badBlockLog(0, bblogSize, bblogOffset);
+        if (hasPpl()) {
+            b.ppl(pplOffset, pplSize); // shares bitmap_offset's four bytes
+        }
+        return b;
     }
 
     /** The bitmap superblock mdadm writes for this layout (events 0, all bits then set to 1 on disk). */
