@@ -9,7 +9,9 @@ import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.spi.RaidLevel;
+import io.uraid.cli.ExitCodes;
 import io.uraid.io.IoEngine;
+import io.uraid.levels.parity.ParityCreateCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +38,8 @@ public final class CreateCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEV", description = "Member devices, in role order.")
     private List<Path> devices;
 
-    @Option(names = {"-l", "--level"}, required = true, description = "linear, 0, 1 or 10 (raid0, raid1, raid10).")
+    @Option(names = {"-l", "--level"}, required = true,
+            description = "linear, 0, 1 or 10 (raid0, raid1, raid10); 4, 5 and 6 are checked but not yet created.")
     private String level;
 
     @Option(names = {"-n", "--raid-devices"}, required = true, paramLabel = "N", description = "Number of members.")
@@ -46,7 +49,8 @@ public final class CreateCommand implements Callable<Integer> {
             description = "Chunk size for raid0/raid10 (a plain number is KiB; default 512K).")
     private String chunk;
 
-    @Option(names = {"-p", "--layout"}, paramLabel = "LAYOUT", description = "raid10 layout: n2 (default), f2 or o2.")
+    @Option(names = {"-p", "--layout"}, paramLabel = "LAYOUT",
+            description = "raid10: n2 (default), f2 or o2; raid5/6: mdadm's names (left-symmetric default).")
     private String layout;
 
     @Option(names = "--homehost", paramLabel = "HOST", description = "Host part of the stored name (default: this host).")
@@ -66,12 +70,35 @@ public final class CreateCommand implements Callable<Integer> {
             description = "Bytes of data per bitmap bit (a plain number is KiB; default 64M, as mdadm).")
     private String bitmapChunk;
 
+    @Option(names = {"-k", "--consistency-policy"}, paramLabel = "resync|bitmap|ppl",
+            description = "resync (no bitmap), bitmap (internal bitmap) or ppl (raid5's partial parity log).")
+    private String consistencyPolicy;
+
     @Mixin
     private EngineChoice engine;
 
     @Override
     public Integer call() throws IOException {
+        String policy = consistencyPolicy == null ? null : consistencyPolicy.trim().toLowerCase(java.util.Locale.ROOT);
+        if (policy != null && !policy.equals("resync") && !policy.equals("bitmap") && !policy.equals("ppl")) {
+            throw new IllegalArgumentException("--consistency-policy must be resync, bitmap or ppl, not '"
+                    + consistencyPolicy + "'");
+        }
+        int parity = ParityCreateCheck.parityLevel(level);
+        if (parity != 0) {
+            refuseParity(parity, policy);
+        }
         RaidLevel lvl = LevelRegistry.byName(level);
+        if ("ppl".equals(policy)) {
+            throw new IllegalArgumentException("--consistency-policy=ppl is for raid5 only, not " + lvl.name());
+        }
+        if (policy != null) {
+            String implied = policy.equals("bitmap") ? "internal" : "none";
+            if (bitmap != null && !bitmap.equalsIgnoreCase(implied)) {
+                throw new IllegalArgumentException("--consistency-policy=" + policy + " contradicts --bitmap " + bitmap);
+            }
+            bitmap = implied;
+        }
         int chunkBytes = 0;
         if (chunk != null) {
             if (lvl.mdLevel() == 1) {
@@ -113,5 +140,23 @@ public final class CreateCommand implements Callable<Integer> {
             out.printf("uraid: UUID %s, name %s%n", MdUuid.format(sb.setUuid()), sb.setName());
         }
         return 0;
+    }
+
+    /**
+     * raid4/5/6: every create-time check mdadm makes, then a clear refusal, because uraid has no
+     * raid4/5/6 request path yet (issue 13) and an array it could not run must not be written.
+     */
+    private void refuseParity(int parity, String policy) {
+        int chunkBytes = chunk == null ? 0 : CreateArgs.chunkBytes(chunk);
+        boolean ppl = "ppl".equals(policy);
+        boolean withBitmap = "bitmap".equals(policy) || bitmap != null && CreateSpec.BitmapMode.parse(bitmap)
+                == CreateSpec.BitmapMode.INTERNAL;
+        ParityCreateCheck.check(parity, raidDevices, layout, chunkBytes, ppl, withBitmap);
+        if (devices.size() != raidDevices) {
+            throw new IllegalArgumentException("--raid-devices=" + raidDevices + " but " + devices.size()
+                    + " devices were given");
+        }
+        throw new ExitCodes.CliException(ExitCodes.FAILURE, "raid" + parity + " arrays cannot be created yet: uraid"
+                + " has no raid4/5/6 request path to run them; nothing was written");
     }
 }
