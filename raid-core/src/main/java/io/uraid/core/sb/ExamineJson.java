@@ -56,6 +56,10 @@ public final class ExamineJson {
         m.put("unused_before", v.spaceAfter == 1 ? null : v.spaceBefore);
         m.put("unused_after", v.spaceAfter == 1 ? null : v.spaceAfter);
         m.put("bitmap_offset", v.has(MdConstants.FEATURE_BITMAP_OFFSET) ? sb.bitmapOffset() : null);
+        boolean ppl = !v.has(MdConstants.FEATURE_BITMAP_OFFSET)
+                && v.has(MdConstants.FEATURE_PPL | MdConstants.FEATURE_MULTIPLE_PPLS);
+        m.put("ppl_offset", ppl ? sb.pplOffset() : null); // sectors from the superblock, as mdadm -E prints
+        m.put("ppl_size", ppl ? sb.pplSize() : null);
         m.put("bad_block_log_offset", sb.bblogSize() != 0 && sb.bblogOffset() != 0 ? sb.bblogOffset() : null);
         m.put("bad_block_log_entries", sb.bblogSize() != 0 && sb.bblogOffset() != 0 ? sb.bblogSize() * 512 / 8 : null);
         m.put("bad_blocks_present", v.has(MdConstants.FEATURE_BAD_BLOCKS));

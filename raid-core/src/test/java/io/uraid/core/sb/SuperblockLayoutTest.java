@@ -104,4 +104,26 @@ class SuperblockLayoutTest {
         assertThrows(IllegalArgumentException.class, () -> SuperblockLayout.forCreate(1, 0, 2, 0, NONE, true, 1000));
         assertTrue(SuperblockLayout.forCreate(1, 0, 2, 0, AUTO, true, 64 * MIB).bitmapOffset() == 0);
     }
+
+    @Test
+    void pplLayoutIsMdadmsOneMegabyteLogAfterTheSuperblock() {
+        // Seen on members mdadm 4.2 created with --consistency-policy=ppl (4 MiB, 16 MiB):
+        // data at 4096, "PPL : 2048 sectors at offset 8", bad-block log at 2056.
+        for (long mib : new long[] {4, 16}) {
+            SuperblockLayout l = SuperblockLayout.forCreate(5, 2, 4, mib == 4 ? 16 : 64,
+                    SuperblockLayout.Bitmap.PPL, true, mib * 2048, mib * 2048, mib * 2048, mib * 2048);
+            assertEquals(4096, l.dataOffset());
+            assertEquals(8, l.pplOffset());
+            assertEquals(2048, l.pplSize());
+            assertEquals(2056, l.bblogOffset());
+            assertEquals(MdConstants.FEATURE_PPL, l.featureMap());
+            assertTrue(l.hasPpl());
+            assertFalse(l.hasBitmap());
+            MdSuperblock sb = l.applyTo(MdSuperblock.builder(), mib * 2048, 0).build();
+            assertEquals(8, sb.pplOffset());
+            assertEquals(2048, sb.pplSize());
+        }
+        assertThrows(IllegalArgumentException.class, () -> SuperblockLayout.forCreate(6, 2, 4, 64,
+                SuperblockLayout.Bitmap.PPL, true, 32768, 32768, 32768, 32768));
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.uraid.core.sb.ExamineFormatter;
+import io.uraid.core.sb.ExamineJson;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.PplHeader;
@@ -249,6 +250,8 @@ class ParityKernelOracleTest {
                         "feature map " + sb.featureMap());
                 assertEquals(8, sb.pplOffset());
                 assertEquals(2048, sb.pplSize());
+                String json = ExamineJson.of(sb, f.toString(), Files.size(f) / 512, null);
+                assertTrue(json.contains("\"ppl_offset\":8,\"ppl_size\":2048,"), json);
                 long area = (sb.superOffset() + sb.pplOffset()) * 512;
                 // Walk the log as the kernel does at assembly: headers follow one another while
                 // they are valid and their generation grows.
