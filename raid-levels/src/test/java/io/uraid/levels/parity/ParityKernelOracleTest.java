@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +123,21 @@ class ParityKernelOracleTest {
             RESULTS.put(f[0] + " " + f[1], f.length > 2 ? f[2] : "");
         }
         assertEquals(0, r.exit(), console);
+    }
+
+    /** The member images take a few hundred MiB: removed unless -Duraid.keep=true (the script and console stay). */
+    @AfterAll
+    static void removeImages() throws IOException {
+        if (dir == null || Boolean.getBoolean("uraid.keep")) {
+            return;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().endsWith(".img")) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     private static String result(OracleArray a, String key) {
