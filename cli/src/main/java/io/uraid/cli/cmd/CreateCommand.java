@@ -156,7 +156,8 @@ public final class CreateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--raid-devices=" + raidDevices + " but " + devices.size()
                     + " devices were given");
         }
-        throw new ExitCodes.CliException(ExitCodes.FAILURE, "raid" + parity + " arrays cannot be created yet: uraid"
+        // Exit 2 as for a level uraid does not know: the request names something uraid cannot run.
+        throw new ExitCodes.CliException(ExitCodes.USAGE, "raid" + parity + " arrays cannot be created yet: uraid"
                 + " has no raid4/5/6 request path to run them; nothing was written");
     }
 }

@@ -1,5 +1,7 @@
 package io.uraid.levels.parity;
 
+import java.util.Arrays;
+
 /**
  * Parity of one stripe addressed by member role: the glue between {@link ParityLayout} and
  * the kernels. The caller gives, per role, the native address of that role's piece of the
@@ -102,7 +104,7 @@ public final class StripeParity {
     /** slots[z] = address of the data in syndrome slot z (0 for the DDF P/Q slots); returns the slot count. */
     private int fillSlots(long stripe, long[] roleAddress) {
         int count = layout.syndromeSlots();
-        java.util.Arrays.fill(slots, 0, count, 0L);
+        Arrays.fill(slots, 0, count, 0L);
         for (int r = 0; r < layout.raidDisks(); r++) {
             int z = layout.qSlot(stripe, r);
             if (z >= 0) {
