@@ -57,7 +57,7 @@ final class OracleScript {
         s.append(" || R all attach failed\n");
         phase("attached");
 
-        // 1. The kernel creates every layout (its own initial sync), writes the pattern, checks.
+        // 1. The kernel creates every layout (its own initial sync) and writes the pattern.
         for (OracleArray a : kernelMade) {
             s.append("mdadm --create ").append(dev(a)).append(" --run --quiet --metadata=1.2 --homehost=uml --name=")
                     .append(a.name()).append(" --level=").append(a.level());
@@ -80,8 +80,7 @@ final class OracleScript {
             s.append("read v < ").append(sys(a)).append("../size; R ").append(a.name()).append(" size $((v * 512))\n");
         }
         phase("written");
-        check(kernelMade);
-        phase("checked");
+        // No check here: the host compares every P and Q with uraid's, which says more.
         for (OracleArray a : kernelMade) {
             if (a.ppl()) {
                 s.append("perl \"$H\" rewrite \"$P\" ").append(md(a)).append(' ').append(pplRewriteOffset(a))

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  * <li>the kernel creates a raid4, raid5 and raid6 array for every md layout (mdadm --create,
- *     initial sync by the kernel), writes a known pattern over the whole array and checks it;
+ *     initial sync by the kernel) and writes a known pattern over the whole array;
  *     on the host, uraid's arithmetic must find the pattern in the member files, uraid's P and
  *     Q must equal the kernel's for every stripe, uraid's recovery must rebuild every member
  *     and every pair of members, and uraid's examine must print what mdadm -E prints;</li>
@@ -149,11 +149,10 @@ class ParityKernelOracleTest {
     // ---- the kernel made the arrays ----
 
     @Test
-    void kernelArraysHaveTheSizeAndCleanParityUraidExpects() throws IOException {
+    void kernelArraysHaveTheSizeUraidComputes() throws IOException {
         for (OracleArray a : KERNEL_MADE) {
             try (Members m = Members.open(a, dir)) {
                 assertEquals(Long.toString(m.layout.arraySize()), result(a, "size"), a.name());
-                assertEquals("0", result(a, "mismatch"), a.name() + ": the kernel's own check");
             }
         }
     }
