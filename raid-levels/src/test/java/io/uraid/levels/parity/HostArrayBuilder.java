@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Random;
 
@@ -80,7 +81,7 @@ final class HostArrayBuilder {
                     writeFully(files[r], chunks[r].view(), dataStart + layout.memberOffsetOfStripe(s));
                 }
             }
-            Instant now = Instant.now();
+            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS); // whole seconds, as mdadm writes times
             for (int r = 0; r < n; r++) {
                 MdSuperblock.Builder b = MdSuperblock.builder().setUuid(uuid).setName("uraid", array.name())
                         .ctime(now).utime(now).level(array.level()).raidDisks(n).devNumber(r)
