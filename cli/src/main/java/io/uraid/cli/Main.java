@@ -56,7 +56,21 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ExitCodes.ErrorHandler());
+        giveVersionToSubcommands(cl);
         return cl;
+    }
+
+    /**
+     * Every subcommand offers {@code --version} (mixinStandardHelpOptions); without a provider of
+     * its own it would print nothing, so each one reports the version {@code uraid --version} does.
+     */
+    private static void giveVersionToSubcommands(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) {
+                sub.getCommandSpec().versionProvider(new Version());
+            }
+            giveVersionToSubcommands(sub);
+        }
     }
 
     public static void main(String[] args) {
