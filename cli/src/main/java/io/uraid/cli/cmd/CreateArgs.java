@@ -38,6 +38,21 @@ final class CreateArgs {
         return (int) bytes;
     }
 
+    /**
+     * raid0 layout names as mdadm spells them: original (1, mdadm's default) or alternate (2).
+     * They differ only when members of different sizes make several zones.
+     */
+    static int raid0Layout(String text) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "original":
+                return 1;
+            case "alternate":
+                return 2;
+            default:
+                throw new IllegalArgumentException("invalid --layout '" + text + "' for raid0 (use original or alternate)");
+        }
+    }
+
     /** raid10 layout names n2, f2, o2 (any copy count 2..9) as md's layout word. */
     static int raid10Layout(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);

@@ -50,7 +50,8 @@ public final class CreateCommand implements Callable<Integer> {
     private String chunk;
 
     @Option(names = {"-p", "--layout"}, paramLabel = "LAYOUT",
-            description = "raid10: n2 (default), f2 or o2; raid5/6: mdadm's names (left-symmetric default).")
+            description = {"raid10: n2 (default), f2 or o2; raid5/6: mdadm's names (left-symmetric default).",
+                "raid0: original (default) or alternate; they differ when members of different sizes make zones."})
     private String layout;
 
     @Option(names = "--homehost", paramLabel = "HOST", description = "Host part of the stored name (default: this host).")
@@ -108,10 +109,13 @@ public final class CreateCommand implements Callable<Integer> {
         }
         int layoutWord = -1;
         if (layout != null) {
-            if (lvl.mdLevel() != 10) {
-                throw new IllegalArgumentException("--layout applies to raid10 only, not " + lvl.name());
+            if (lvl.mdLevel() == 0) {
+                layoutWord = CreateArgs.raid0Layout(layout);
+            } else if (lvl.mdLevel() == 10) {
+                layoutWord = CreateArgs.raid10Layout(layout);
+            } else {
+                throw new IllegalArgumentException("--layout applies to raid0 and raid10 only, not " + lvl.name());
             }
-            layoutWord = CreateArgs.raid10Layout(layout);
         }
         String host = homehost != null ? homehost : Hosts.homehost();
         CreateSpec.BitmapMode bitmapMode = bitmap == null ? null : CreateSpec.BitmapMode.parse(bitmap);

@@ -65,17 +65,17 @@ public final class ArrayCreator {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot create: " + e.getMessage(), e);
             }
+            if (!level.redundant() && presentMask(devs) != (1L << devs.length) - 1) {
+                throw new IllegalArgumentException("cannot create: " + level.name() + " has no redundancy, so no member may be missing");
+            }
             int chunkBytes = sl.chunkSectors() * (int) SECTOR;
             long dataOffsetBytes = sl.dataOffset() * SECTOR;
-            long[] memberBytes = memberBytes(level, devs, sl, dataOffsetBytes, chunkBytes);
+            long[] memberBytes = memberBytes(level, devs, sl, dataOffsetBytes);
             warnUnequalMirrors(level, devs, sl);
             Geometry geometry = new Geometry(level.mdLevel(), layoutWord, chunkBytes, memberBytes);
             var layout = level.layout(geometry); // validates chunk, layout and sizes with the level's own message
             if (level.redundant() && !level.canServe(geometry, presentMask(devs))) {
                 throw new IllegalArgumentException("cannot create: too many missing members for " + level.name());
-            }
-            if (!level.redundant() && presentMask(devs) != (1L << devs.length) - 1) {
-                throw new IllegalArgumentException("cannot create: " + level.name() + " has no redundancy, so no member may be missing");
             }
             if (level.redundant() && !spec.assumeClean()) {
                 InitialSync.run(engine, devs, layout, dataOffsetBytes);
@@ -168,27 +168,13 @@ public final class ArrayCreator {
     }
 
     /** Usable bytes per role, as md will compute them from what we write. */
-    private static long[] memberBytes(RaidLevel level, BlockDevice[] devs, SuperblockLayout sl, long dataOffset,
-                                      int chunkBytes) {
+    private static long[] memberBytes(RaidLevel level, BlockDevice[] devs, SuperblockLayout sl, long dataOffset) {
         long[] bytes = new long[devs.length];
-        long smallest = Long.MAX_VALUE;
-        for (BlockDevice d : devs) {
-            if (d != null) {
-                smallest = Math.min(smallest, d.size() - dataOffset);
-            }
-        }
         for (int i = 0; i < devs.length; i++) {
-            switch (level.mdLevel()) {
-                case MdConstants.LEVEL_LINEAR:
-                    bytes[i] = devs[i].size() - dataOffset;
-                    break;
-                case 0:
-                    // Every member gets the same data_size, so md sees one zone.
-                    bytes[i] = smallest / chunkBytes * chunkBytes;
-                    break;
-                default:
-                    bytes[i] = sl.size() * SECTOR;
-            }
+            boolean striped = level.mdLevel() == MdConstants.LEVEL_LINEAR || level.mdLevel() == 0;
+            // linear and raid0 use each member's whole data area (md: rdev->sectors = data_size);
+            // raid0 stripes unequal members in zones. Mirrors use the common size.
+            bytes[i] = striped ? devs[i].size() - dataOffset : sl.size() * SECTOR;
             if (bytes[i] <= 0) {
                 throw new IllegalArgumentException((devs[i] == null ? "a member" : devs[i].path().toString())
                         + " is too small to hold md metadata and data");
@@ -216,11 +202,13 @@ public final class ArrayCreator {
                         .level(g.level()).layout(layoutWord).size(striped ? 0 : sl.size())
                         .chunkSize(sl.chunkSectors()).raidDisks(devs.length)
                         .dataOffset(sl.dataOffset())
-                        .dataSize(g.level() == 0 ? g.memberBytes(i) / SECTOR : devs[i].size() / SECTOR - sl.dataOffset())
+                        .dataSize(devs[i].size() / SECTOR - sl.dataOffset())
                         .superOffset(sl.superOffset()).devNumber(i).deviceUuid(MdUuid.random())
                         .events(0).resyncOffset(MdConstants.RESYNC_DONE).maxDev(MAX_DEV);
+                // Bit 4096 (raid0 layout recorded) when the members differ in whole chunks, as mdadm sets it.
+                b.featureMap(sl.featureMap() & (MdConstants.FEATURE_BITMAP_OFFSET | MdConstants.FEATURE_RAID0_LAYOUT));
                 if (sl.hasBitmap()) {
-                    b.featureMap(MdConstants.FEATURE_BITMAP_OFFSET).bitmapOffset(sl.bitmapOffset());
+                    b.bitmapOffset(sl.bitmapOffset());
                 }
                 if (sl.bblogSize() > 0) {
                     b.badBlockLog(9, sl.bblogSize(), sl.bblogOffset());

@@ -254,12 +254,20 @@ public final class Assembler {
             }
         }
         try {
-            Geometry g = new Geometry(level.mdLevel(), sb.layout(), sb.chunkSize() * (int) SECTOR, bytes);
+            Geometry g = new Geometry(level.mdLevel(), layoutWord(sb), sb.chunkSize() * (int) SECTOR, bytes);
             level.layout(g);
             return g;
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot assemble " + arrayName(sb) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The layout word as md reads it: a raid0 superblock without feature bit 4096 records no
+     * layout (Linux 5.4+ takes it as unset), which uraid passes on as 0.
+     */
+    private static int layoutWord(MdSuperblock sb) {
+        return sb.level() == 0 && !sb.hasFeature(MdConstants.FEATURE_RAID0_LAYOUT) ? 0 : sb.layout();
     }
 
     /**
