@@ -2,9 +2,9 @@ package io.uraid.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.RequiredTools;
+import io.uraid.io.testing.TestEngines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,7 @@ class CreateExamineIoTest {
     }
 
     private static void assumeEngine() {
-        String why = IoUringEngine.probe();
-        assumeTrue(why == null, "io_uring unavailable (the other engines are not built yet): " + why);
+        TestEngines.best(); // the best engine this machine has; skips only when none works
     }
 
     private static String[] args(List<String> head, List<String> tail) {
@@ -57,11 +56,10 @@ class CreateExamineIoTest {
             assertTrue(e.out.contains("     Chunk Size : 64K\n"), e.out);
             assertTrue(e.out.contains("   Device Role : Active device " + i + "\n"), e.out);
             assertTrue(e.out.contains("           Name : clitest:r10  (local to host clitest)\n"), e.out);
-            if (Cli.hasTool("mdadm")) {
-                String mdadm = Cli.tool("mdadm", "--examine", members.get(i));
-                String ours = Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), members.get(i)).out;
-                assertEquals(mdadm, ours, "uraid examine prints what mdadm --examine prints");
-            }
+            RequiredTools.require("mdadm", "mdadm");
+            String mdadm = Cli.tool("mdadm", "--examine", members.get(i));
+            String ours = Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), members.get(i)).out;
+            assertEquals(mdadm, ours, "uraid examine prints what mdadm --examine prints");
         }
         Cli json = Cli.run("examine", "--json", members.get(0), members.get(1));
         assertEquals(0, json.code, json.toString());
@@ -104,7 +102,10 @@ class CreateExamineIoTest {
         assertTrue(chunk.err.contains("power of two"), chunk.err);
         Cli layout = Cli.run(args(List.of("create", "x", "--level", "1", "-n", "4", "--layout", "f2"), members));
         assertEquals(2, layout.code, layout.toString());
-        assertTrue(layout.err.contains("--layout applies to raid10 only"), layout.err);
+        assertTrue(layout.err.contains("--layout applies to raid0 and raid10 only, not raid1"), layout.err);
+        Cli r0layout = Cli.run(args(List.of("create", "x", "--level", "0", "-n", "4", "--layout", "n2"), members));
+        assertEquals(2, r0layout.code, r0layout.toString());
+        assertTrue(r0layout.err.contains("invalid --layout 'n2' for raid0 (use original or alternate)"), r0layout.err);
         Cli level = Cli.run(args(List.of("create", "x", "--level", "5", "-n", "4"), members));
         assertEquals(2, level.code, level.toString());
         Cli missingFlag = Cli.run(args(List.of("create", "x", "-n", "4"), members));
@@ -121,7 +122,7 @@ class CreateExamineIoTest {
     @Test
     void refusesAFileSystemOrAnotherArrayUnlessForced() throws Exception {
         assumeEngine();
-        assumeTrue(Cli.hasTool("mkfs.ext4"), "mkfs.ext4 not installed (e2fsprogs)");
+        RequiredTools.require("mkfs.ext4", "e2fsprogs");
         Cli.tool("mkfs.ext4", "-q", "-F", members.get(3));
         String before = Cli.sha256(Path.of(members.get(3)));
         Cli c = Cli.run(args(List.of("create", "x", "--level", "1", "-n", "2"), members.subList(2, 4)));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.uraid.io.testing.RequiredTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ class InteropExamineTest {
             xz = Path.of(root).resolve("../../shared/interop").resolve(name + ".xz").normalize();
         }
         assumeTrue(Files.exists(xz), "interop image not found next to the repository: " + xz);
-        assumeTrue(Cli.hasTool("xz"), "xz not installed");
+        RequiredTools.require("xz", "xz-utils");
         Path out = dir.resolve(name);
         Process p = new ProcessBuilder("xz", "-dc", xz.toString()).redirectOutput(out.toFile()).start();
         assertEquals(0, p.waitFor(), "xz -dc " + xz);
@@ -51,10 +52,9 @@ class InteropExamineTest {
             "   Device Role : Active device 0"}) {
             assertTrue(c.out.contains(line + "\n"), line + " missing from\n" + c.out);
         }
-        if (Cli.hasTool("mdadm")) {
-            assertEquals(Cli.tool("mdadm", "--examine", img.toString()),
-                    Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), img.toString()).out);
-        }
+        RequiredTools.require("mdadm", "mdadm");
+        assertEquals(Cli.tool("mdadm", "--examine", img.toString()),
+                Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), img.toString()).out);
         Cli json = Cli.run("examine", "--json", img.toString());
         assertTrue(json.out.contains("\"uuid\":\"77e61baf:c0b5d7d0:39cf575b:64d4878c\""), json.out);
     }
@@ -68,10 +68,9 @@ class InteropExamineTest {
         assertTrue(c.out.contains("           UUID : 37c76b91:011a05c5:d30c1fd4:c5c3dbbc"), c.out);
         assertTrue(c.out.contains("     Raid Level : raid1\n"), c.out);
         assertTrue(c.out.contains("         Events : 4\n"), c.out);
-        if (Cli.hasTool("mdadm")) {
-            assertEquals(Cli.tool("mdadm", "--examine", img.toString()),
-                    Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), img.toString()).out);
-        }
+        RequiredTools.require("mdadm", "mdadm");
+        assertEquals(Cli.tool("mdadm", "--examine", img.toString()),
+                Cli.run("examine", "--homehost", Cli.tool("hostname").trim(), img.toString()).out);
         Cli json = Cli.run("examine", "--json", img.toString());
         assertTrue(json.out.contains("\"version\":\"0.90.00\"") && json.out.contains("\"checksum_ok\":true"), json.out);
     }

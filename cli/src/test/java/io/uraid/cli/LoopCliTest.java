@@ -2,10 +2,10 @@ package io.uraid.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.uraid.io.nativeio.LoopDevice;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.RequiredTools;
+import io.uraid.io.testing.TestEngines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +19,7 @@ class LoopCliTest {
     @Test
     void createExamineAndIoOnLoopDevices() throws Exception {
         LoopDevice.assumeAvailable();
-        String why = IoUringEngine.probe();
-        assumeTrue(why == null, "io_uring unavailable: " + why);
+        TestEngines.best(); // the best engine this machine has; skips only when none works
         Path dir = Cli.dir("loop-");
         List<LoopDevice> loops = new ArrayList<>();
         try {
@@ -40,9 +39,8 @@ class LoopCliTest {
                 Cli e = Cli.run("examine", "--homehost", host, devs.get(i));
                 assertEquals(0, e.code, e.toString());
                 assertTrue(e.out.contains("   Device Role : Active device " + i + "\n"), e.out);
-                if (Cli.hasTool("mdadm")) {
-                    assertEquals(Cli.tool("mdadm", "--examine", devs.get(i)), e.out, "mdadm agrees on " + devs.get(i));
-                }
+                RequiredTools.require("mdadm", "mdadm");
+                assertEquals(Cli.tool("mdadm", "--examine", devs.get(i)), e.out, "mdadm agrees on " + devs.get(i));
             }
             Cli w = Cli.run("io", "--write", "--seed", "3", "--size", "16M", devs.get(3), devs.get(1), devs.get(0),
                     devs.get(2));
@@ -52,14 +50,13 @@ class LoopCliTest {
             assertEquals(0, v.code, v.toString());
             assertTrue(v.out.contains(": OK"), v.out);
 
-            if (Cli.hasTool("mkfs.ext4")) {
-                Cli.tool("mkfs.ext4", "-q", "-F", devs.get(4));
-                String before = Cli.sha256(Path.of(devs.get(4)));
-                Cli refused = Cli.run("create", "fs", "--level", "1", "-n", "2", devs.get(4), devs.get(0));
-                assertEquals(1, refused.code, refused.toString());
-                assertTrue(refused.err.contains("holds") && refused.err.contains("--force"), refused.err);
-                assertEquals(before, Cli.sha256(Path.of(devs.get(4))), "the ext4 device is unchanged");
-            }
+            RequiredTools.require("mkfs.ext4", "e2fsprogs");
+            Cli.tool("mkfs.ext4", "-q", "-F", devs.get(4));
+            String before = Cli.sha256(Path.of(devs.get(4)));
+            Cli refused = Cli.run("create", "fs", "--level", "1", "-n", "2", devs.get(4), devs.get(0));
+            assertEquals(1, refused.code, refused.toString());
+            assertTrue(refused.err.contains("holds") && refused.err.contains("--force"), refused.err);
+            assertEquals(before, Cli.sha256(Path.of(devs.get(4))), "the ext4 device is unchanged");
         } finally {
             for (LoopDevice d : loops) {
                 d.close();

@@ -16,7 +16,7 @@ import io.uraid.core.spi.Layout;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -42,9 +42,7 @@ class ArrayEndToEndTest {
     private static final long MEMBER_BYTES = 24L << 20;
 
     static IoEngine engine() throws IOException {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
-        return new IoUringEngine(256);
+        return TestEngines.open(256);
     }
 
     @ParameterizedTest(name = "{0} x{1} chunk {2}K layout {3}")
@@ -74,9 +72,8 @@ class ArrayEndToEndTest {
                 layoutMath = array.layout();
             }
             verifyMemberBytes(files.paths, layoutMath, dataOffset, reference);
-            if (Mdadm.installed()) {
-                checkMdadmAgrees(files.paths, level.name(), disks, chunkKiB);
-            }
+            Mdadm.require();
+            checkMdadmAgrees(files.paths, level.name(), disks, chunkKiB);
             List<Path> shuffled = new ArrayList<>(files.paths);
             Collections.shuffle(shuffled, new Random(7));
             try (OpenArray again = Assembler.assemble(shuffled, AssembleOptions.DEFAULT, engine())) {

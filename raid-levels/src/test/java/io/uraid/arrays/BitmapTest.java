@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,7 +31,7 @@ class BitmapTest {
     private static final long MEMBER = 34L * MIB;
 
     private static void assumeMdadm() {
-        Assumptions.assumeTrue(Mdadm.installed(), "mdadm is not installed: it is the independent bitmap reader");
+        Mdadm.require(); // the independent bitmap reader
         LoopDevice.assumeAvailable(); // mdadm -X finds the bitmap only on block devices
     }
 
@@ -134,9 +133,8 @@ class BitmapTest {
             try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
                 assertNull(open.redundancy().bitmap());
             }
-            if (Mdadm.installed()) {
-                assertNull(Mdadm.examine(files.get(0)).get("Internal Bitmap"));
-            }
+            Mdadm.require();
+            assertNull(Mdadm.examine(files.get(0)).get("Internal Bitmap"));
             Redundant.create(files, "raid0", 2, null, 0, true);
             try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
                 assertNull(open.redundancy().bitmap(), "raid0 gets no bitmap by default");

@@ -5,8 +5,8 @@ import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.sync.RedundancyOptions;
+import io.uraid.io.IoEngines;
 import io.uraid.io.NativeBuffer;
-import io.uraid.io.uring.IoUringEngine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class KillNineChild {
         }
         AssembleOptions o = AssembleOptions.DEFAULT.withRun(true)
                 .withRedundancy(RedundancyOptions.DEFAULT.withBitmapClearDelayMillis(20));
-        OpenArray open = Assembler.assemble(members, o, new IoUringEngine(256));
+        OpenArray open = Assembler.assemble(members, o, IoEngines.openBest(256));
         RaidArray array = open.array();
         out.println("READY");
         Random rnd = new Random(seed);

@@ -19,7 +19,7 @@ import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.spi.RaidLevel;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class LoopArrayTest {
     private static final long MEMBER_BYTES = 24L << 20;
 
     private static IoEngine engine() throws IOException {
-        return new IoUringEngine(512);
+        return TestEngines.open(512);
     }
 
     private static CreateSpec spec(String level, int disks, int chunkKiB, int layout, List<Path> devices,
@@ -67,9 +67,8 @@ class LoopArrayTest {
         try (Backend loops = Backend.of("loop", levelName, disks, MEMBER_BYTES)) {
             RaidLevel level = LevelRegistry.byName(levelName);
             create(spec(levelName, disks, chunkKiB, layout, loops.paths, false));
-            if (Mdadm.installed()) {
-                checkMdadmAgrees(loops.paths, level.name(), disks, chunkKiB);
-            }
+            Mdadm.require();
+            checkMdadmAgrees(loops.paths, level.name(), disks, chunkKiB);
             byte[] reference;
             Layout math;
             long dataOffset;

@@ -1,7 +1,7 @@
 package io.uraid.arrays;
 
+import io.uraid.io.testing.RequiredTools;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,8 +11,12 @@ final class Mdadm {
     private Mdadm() {
     }
 
-    static boolean installed() {
-        return Files.isExecutable(Path.of("/sbin/mdadm")) || Files.isExecutable(Path.of("/usr/sbin/mdadm"));
+    /**
+     * Returns when mdadm is installed; else skips the calling test visibly (fails it where CI
+     * requires the tools): the test must not pass with its oracle silently left out.
+     */
+    static void require() {
+        RequiredTools.require("mdadm", "mdadm");
     }
 
     /** `mdadm --examine FILE` as "Key : value" pairs (first occurrence of each key). */

@@ -73,7 +73,8 @@ class MirrorFaultTest {
                 assertTrue(detail.contains("faulty   " + members.paths.get(victim)), detail);
             }
             checkSurvivorsRecordTheFailure(members, disks, victim, createdEvents);
-            if (!backend.equals("memory") && Mdadm.installed()) {
+            if (!backend.equals("memory")) {
+                Mdadm.require();
                 checkMdadmSeesTheFailure(members, disks, victim);
             }
             List<java.nio.file.Path> shuffled = new ArrayList<>(members.paths);

@@ -103,16 +103,15 @@ class RebuildCheckpointTest {
         assertEquals(1, survivor.devRole(superblock(cut.members().disks[1]).devNumber()), "beside the member");
         long resumeAt = checkpointOf(cut);
         assertTrue(resumeAt >= MEMBER / 4 && resumeAt < cut.data().length, "recovery offset " + resumeAt);
-        if (Mdadm.installed()) {
-            Path image = java.nio.file.Files.createTempFile("uraid-replacement", ".img");
-            try {
-                java.nio.file.Files.write(image, cut.spareDisk().durableBytes(0, (int) MEMBER));
-                Map<String, String> ex = Mdadm.examine(image);
-                assertEquals("Replacement device 1", ex.get("Device Role"), ex.get("_raw"));
-                assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
-            } finally {
-                java.nio.file.Files.delete(image);
-            }
+        Mdadm.require();
+        Path image = java.nio.file.Files.createTempFile("uraid-replacement", ".img");
+        try {
+            java.nio.file.Files.write(image, cut.spareDisk().durableBytes(0, (int) MEMBER));
+            Map<String, String> ex = Mdadm.examine(image);
+            assertEquals("Replacement device 1", ex.get("Device Role"), ex.get("_raw"));
+            assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
+        } finally {
+            java.nio.file.Files.delete(image);
         }
         assertEquals(cut.data().length - resumeAt, resume(cut));
         assertArrayEquals(cut.data(), cut.spareDisk().bytes(cut.dataOffset(), cut.data().length));

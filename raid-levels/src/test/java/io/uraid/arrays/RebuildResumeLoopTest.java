@@ -142,14 +142,13 @@ class RebuildResumeLoopTest {
             String ours = io.uraid.core.report.MemberExaminer.text(t.l2.path(), java.time.ZoneOffset.UTC, "testhost");
             assertTrue(ours.contains("Recovery Offset : " + resumeAt / 512 + " sectors\n"), ours);
             assertTrue(ours.contains("Device Role : Active device 1\n"), ours);
-            if (Mdadm.installed()) {
-                Map<String, String> ex = Mdadm.examine(t.l2.path());
-                assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
-                assertTrue(ex.get("_raw").contains(line(ours, "Recovery Offset")), "uraid examine says it as mdadm: "
-                        + ex.get("_raw"));
-                assertEquals("Active device 1", ex.get("Device Role"), ex.get("_raw"));
-                assertEquals(Mdadm.examine(t.l0.path()).get("Events"), ex.get("Events"), "updated with the survivor");
-            }
+            Mdadm.require();
+            Map<String, String> ex = Mdadm.examine(t.l2.path());
+            assertEquals(resumeAt / 512 + " sectors", ex.get("Recovery Offset"), ex.get("_raw"));
+            assertTrue(ex.get("_raw").contains(line(ours, "Recovery Offset")), "uraid examine says it as mdadm: "
+                    + ex.get("_raw"));
+            assertEquals("Active device 1", ex.get("Device Role"), ex.get("_raw"));
+            assertEquals(Mdadm.examine(t.l0.path()).get("Events"), ex.get("Events"), "updated with the survivor");
             resumeAndCompare(t, resumeAt);
         }
     }

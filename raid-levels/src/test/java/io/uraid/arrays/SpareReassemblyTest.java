@@ -53,19 +53,18 @@ class SpareReassemblyTest {
                 }
                 assertEquals(1, open.redundancy().spareCount());
             }
-            if (Mdadm.installed()) {
-                Map<String, String> sp = Mdadm.examine(spare.get(0));
-                assertEquals("spare", sp.get("Device Role"), sp.get("_raw"));
-                Map<String, String> m0 = Mdadm.examine(files.get(0));
-                Map<String, String> m1 = Mdadm.examine(files.get(1));
-                assertEquals(m0.get("Array UUID"), sp.get("Array UUID"));
-                assertTrue(m0.get("Array State").startsWith("AA "), m0.get("_raw"));
-                assertEquals(m0.get("Array State"), m1.get("Array State"));
-                assertEquals(m0.get("Events"), m1.get("Events"), "the survivors agree");
-                assertEquals(m0.get("Events"), sp.get("Events"), "the spare's superblock was refreshed on stop");
-                assertEquals(m0.get("Array State"), sp.get("Array State"));
-                assertEquals("clean", sp.get("State"), sp.get("_raw"));
-            }
+            Mdadm.require();
+            Map<String, String> sp = Mdadm.examine(spare.get(0));
+            assertEquals("spare", sp.get("Device Role"), sp.get("_raw"));
+            Map<String, String> m0 = Mdadm.examine(files.get(0));
+            Map<String, String> m1 = Mdadm.examine(files.get(1));
+            assertEquals(m0.get("Array UUID"), sp.get("Array UUID"));
+            assertTrue(m0.get("Array State").startsWith("AA "), m0.get("_raw"));
+            assertEquals(m0.get("Array State"), m1.get("Array State"));
+            assertEquals(m0.get("Events"), m1.get("Events"), "the survivors agree");
+            assertEquals(m0.get("Events"), sp.get("Events"), "the spare's superblock was refreshed on stop");
+            assertEquals(m0.get("Array State"), sp.get("Array State"));
+            assertEquals("clean", sp.get("State"), sp.get("_raw"));
 
             // Stop done; reassemble from all three, the spare in the middle and the members reversed.
             List<Path> shuffled = List.of(files.get(1), spare.get(0), files.get(0));
@@ -100,9 +99,8 @@ class SpareReassemblyTest {
             }
             assertEquals(0, Redundant.differingBytes(List.of(spare.get(0), files.get(1)), layout, dataOffset),
                     "the rebuilt spare matches the surviving copy byte for byte");
-            if (Mdadm.installed()) {
-                assertEquals("Active device 0", Mdadm.examine(spare.get(0)).get("Device Role"));
-            }
+            Mdadm.require();
+            assertEquals("Active device 0", Mdadm.examine(spare.get(0)).get("Device Role"));
             try (OpenArray again = Assembler.assemble(List.of(spare.get(0), files.get(1)), AssembleOptions.DEFAULT,
                     ArrayEndToEndTest.engine())) {
                 assertEquals(2, again.array().workingCount());

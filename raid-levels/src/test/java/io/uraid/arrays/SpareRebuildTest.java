@@ -84,9 +84,8 @@ class SpareRebuildTest {
                 assertEquals(spare.get(0), again.member(1).device().path());
                 ArrayEndToEndTest.verifyThroughArray(again.array(), reference);
             }
-            if (Mdadm.installed()) {
-                assertEquals("Active device 1", Mdadm.examine(spare.get(0)).get("Device Role"));
-            }
+            Mdadm.require();
+            assertEquals("Active device 1", Mdadm.examine(spare.get(0)).get("Device Role"));
         }
     }
 

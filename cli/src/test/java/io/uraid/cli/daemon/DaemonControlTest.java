@@ -10,7 +10,7 @@ import io.uraid.core.spi.LevelRegistry;
 import io.uraid.daemon.Daemon;
 import io.uraid.daemon.nbd.Endpoint;
 import io.uraid.io.IoEngine;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -37,12 +37,12 @@ class DaemonControlTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("daemon-control", "c-");
         for (int i = 0; i < 4; i++) {
             (i < 2 ? mirror : stripe).add(TestFiles.sized(dir, "m" + i + ".img", 16L << 20));
         }
-        try (IoEngine e = new IoUringEngine(64)) {
+        try (IoEngine e = TestEngines.open(64)) {
             ArrayCreator.create(new CreateSpec("mir", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, mirror,
                     false, true), e);
             ArrayCreator.create(new CreateSpec("str", "testhost", LevelRegistry.byName("raid0"), 2, 64 << 10, -1,
@@ -214,8 +214,8 @@ class DaemonControlTest {
         Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
         var slow = io.uraid.core.assembly.AssembleOptions.DEFAULT.withRedundancy(
                 io.uraid.core.sync.RedundancyOptions.DEFAULT.withSyncSpeed(2L << 20, 4L << 20));
-        try (var open = io.uraid.core.assembly.Assembler.assemble(mirror, slow, new IoUringEngine(256));
-             IoEngine prep = new IoUringEngine(8)) {
+        try (var open = io.uraid.core.assembly.Assembler.assemble(mirror, slow, TestEngines.open(256));
+             IoEngine prep = TestEngines.open(8)) {
             open.addSpare(spare, prep, false);
             assertTrue(open.array().fail(1));
             long until = System.currentTimeMillis() + 30_000;

@@ -14,7 +14,8 @@ import io.uraid.core.spi.LevelRegistry;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.RequiredTools;
+import io.uraid.io.testing.TestEngines;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +28,6 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,12 +43,12 @@ class DaemonWithRealClientsTest {
 
     @BeforeEach
     void createArray() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("daemon-e2e", "d-");
         for (int i = 0; i < 2; i++) {
             members.add(TestFiles.sized(dir, "m" + i + ".img", MEMBER_BYTES));
         }
-        try (IoEngine e = new IoUringEngine(64)) {
+        try (IoEngine e = TestEngines.open(64)) {
             ArrayCreator.create(new CreateSpec("r1", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, members,
                     false, true), e);
         }
@@ -65,7 +65,7 @@ class DaemonWithRealClientsTest {
 
     private Path config() throws Exception {
         String uuid;
-        try (IoEngine e = new IoUringEngine(8); BlockDevice d = e.open(members.get(0), OpenOptions.DEFAULT)) {
+        try (IoEngine e = TestEngines.open(8); BlockDevice d = e.open(members.get(0), OpenOptions.DEFAULT)) {
             uuid = MdUuid.format(Assembler.readSuperblock(e, d).setUuid());
         }
         Path cfg = dir.resolve("uraid.conf");
@@ -82,10 +82,10 @@ class DaemonWithRealClientsTest {
 
     @Test
     void realClientsReadAndWriteThroughTheDaemonAndItSurvivesAFailureAndARestart() throws Exception {
-        for (String tool : new String[] {"nbdinfo", "nbdcopy", "qemu-img", "fio"}) {
-            Assumptions.assumeTrue(DaemonProcess.hasTool(tool), tool + " is not installed (apt-get install "
-                    + "libnbd-bin qemu-utils fio)");
-        }
+        RequiredTools.require("nbdinfo", "libnbd-bin");
+        RequiredTools.require("nbdcopy", "libnbd-bin");
+        RequiredTools.require("qemu-img", "qemu-utils");
+        RequiredTools.require("fio", "fio");
         Object[] none = uraid("status");
         assertEquals(1, none[0], "no daemon yet: exit 1");
         assertTrue(((String) none[2]).startsWith("uraid: no uraid daemon is running"), (String) none[2]);
@@ -160,7 +160,7 @@ class DaemonWithRealClientsTest {
             assertTrue(line.matches("^\\d{4}-\\d\\d-\\d\\dT\\S+ [A-Z]+ \\S+: .*"), "one-line log record: " + line);
         }
         assertTrue(log.contains("array r1 stopped (clean)"), log);
-        try (IoEngine e = new IoUringEngine(8); BlockDevice d = e.open(members.get(0), OpenOptions.DEFAULT)) {
+        try (IoEngine e = TestEngines.open(8); BlockDevice d = e.open(members.get(0), OpenOptions.DEFAULT)) {
             MdSuperblock sb = Assembler.readSuperblock(e, d);
             assertEquals(MdConstants.RESYNC_DONE, sb.resyncOffset(), "superblock marked clean at stop");
         }

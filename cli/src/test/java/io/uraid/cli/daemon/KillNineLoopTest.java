@@ -15,7 +15,8 @@ import io.uraid.daemon.nbd.NbdClient;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.RequiredTools;
+import io.uraid.io.testing.TestEngines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +42,8 @@ class KillNineLoopTest {
 
     @Test
     void everyAcknowledgedWriteSurvivesKillNineAndTheMirrorsAgree() throws Exception {
-        TestFiles.assumeIoUring();
-        Assumptions.assumeTrue(DaemonProcess.hasTool("fio"), "fio is not installed (apt-get install fio)");
+        TestFiles.assumeEngine();
+        RequiredTools.require("fio", "fio");
         Path dir = TestFiles.scratch("daemon-kill9", "k-");
         try (DaemonProcess daemon = new DaemonProcess(dir)) {
             List<Path> members = new ArrayList<>();
@@ -52,7 +52,7 @@ class KillNineLoopTest {
             }
             long arrayBytes;
             String uuid;
-            try (IoEngine e = new IoUringEngine(64)) {
+            try (IoEngine e = TestEngines.open(64)) {
                 ArrayCreator.create(new CreateSpec("r1", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, members,
                         false, true).withBitmap(CreateSpec.BitmapMode.INTERNAL, BITMAP_CHUNK), e);
                 try (BlockDevice d = e.open(members.get(0), OpenOptions.DEFAULT)) {
@@ -101,7 +101,7 @@ class KillNineLoopTest {
             }
             assertTrue(promisesChecked >= ROUNDS * 100L, "flushed writes were checked: " + promisesChecked);
             assertEquals(143, daemon.terminate());
-            try (IoEngine e = new IoUringEngine(8)) {
+            try (IoEngine e = TestEngines.open(8)) {
                 for (Path m : members) {
                     try (BlockDevice d = e.open(m, OpenOptions.DEFAULT)) {
                         assertEquals(MdConstants.RESYNC_DONE, Assembler.readSuperblock(e, d).resyncOffset(),

@@ -13,7 +13,7 @@ import io.uraid.core.spi.LevelRegistry;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ class MemberEioUnderFioTest {
 
     @Test
     void aMemberThatStartsFailingIsFailedWhileFioSeesNoError() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         String why = RealDevices.unavailable();
         Assumptions.assumeTrue(why == null, "real-device fault test skipped: " + why);
         Path dir = TestFiles.scratch("daemon-eio", "e-");
@@ -50,7 +50,7 @@ class MemberEioUnderFioTest {
             Path failing = members.get(2);
             int failingSlot;
             String uuid;
-            try (IoEngine e = new IoUringEngine(64)) {
+            try (IoEngine e = TestEngines.open(64)) {
                 ArrayCreator.create(new CreateSpec("r1", "testhost", LevelRegistry.byName("raid1"), 3, 0, -1,
                         members, false, true), e);
                 try (BlockDevice d = e.open(failing, OpenOptions.DEFAULT)) {

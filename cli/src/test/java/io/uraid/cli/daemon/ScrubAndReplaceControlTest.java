@@ -15,7 +15,7 @@ import io.uraid.daemon.nbd.Endpoint;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -49,12 +49,12 @@ class ScrubAndReplaceControlTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("daemon-scrub", "s-");
         mirror.add(TestFiles.sized(dir, "m0.img", MEMBER_BYTES));
         mirror.add(TestFiles.sized(dir, "m1.img", MEMBER_BYTES));
         spare = TestFiles.sized(dir, "spare.img", MEMBER_BYTES);
-        try (IoEngine e = new IoUringEngine(64)) {
+        try (IoEngine e = TestEngines.open(64)) {
             ArrayCreator.create(new CreateSpec("mir", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, mirror,
                     false, true), e);
             try (BlockDevice d = e.open(mirror.get(0), OpenOptions.DEFAULT)) {

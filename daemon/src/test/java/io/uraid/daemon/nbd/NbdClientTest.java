@@ -11,14 +11,13 @@ import io.uraid.core.assembly.OpenArray;
 import io.uraid.daemon.testing.TestArrays;
 import io.uraid.io.Errno;
 import io.uraid.io.NativeBuffer;
-import java.io.File;
+import io.uraid.io.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The NBD client target against uraid's own server (over a real RAID1) and against nbdkit. */
@@ -42,7 +41,7 @@ class NbdClientTest {
 
     @Test
     void readsAndWritesThroughNbdkit() throws Exception {
-        Assumptions.assumeTrue(onPath("nbdkit"), "nbdkit is not installed (apt-get install nbdkit)");
+        RequiredTools.require("nbdkit", "nbdkit");
         Path dir = Files.createTempDirectory("nbdclient");
         Path sock = dir.resolve("kit.sock");
         Process kit = new ProcessBuilder("nbdkit", "-f", "-U", sock.toString(), "memory", "16M")
@@ -101,14 +100,5 @@ class NbdClientTest {
             assertEquals(-Errno.ENOSPC, r[0]);
             assertTrue((c.transmissionFlags() & NbdConstants.TF_HAS_FLAGS) != 0);
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

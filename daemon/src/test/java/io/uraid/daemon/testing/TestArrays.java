@@ -7,7 +7,7 @@ import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.io.IoEngine;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -40,11 +40,9 @@ public final class TestArrays implements AutoCloseable {
         }
     }
 
-    /** Skips the test (with the reason) when io_uring is unavailable. */
+    /** The best engine this machine has; skips the test (with the reasons) only when none works. */
     public static IoEngine engine() throws IOException {
-        String why = IoUringEngine.probe();
-        Assumptions.assumeTrue(why == null, "io_uring unavailable: " + why);
-        return new IoUringEngine(256);
+        return TestEngines.open(256);
     }
 
     /** Creates an array named {@code name} of {@code level} on all member files (mirrors marked clean). */

@@ -4,13 +4,10 @@ import static io.uraid.io.testing.MemoryEngineTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.uraid.io.BlockDevice;
-import io.uraid.io.EngineKind;
 import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
-import io.uraid.io.IoEngines;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.nativeio.TestDirs;
@@ -138,12 +135,10 @@ class FaultyEngineTest {
 
     @Test
     void injectsFaultsOverARealEngineOnAFile() throws IOException {
-        String cause = IoEngines.unavailabilityCause(EngineKind.IO_URING);
-        assumeTrue(cause == null, "io_uring unavailable here: " + cause);
         Path dir = TestDirs.create("faulty");
         Path file = dir.resolve("member");
         Files.write(file, new byte[1 << 16]);
-        try (FaultyEngine real = new FaultyEngine(IoEngines.open(EngineKind.IO_URING, 16), 16)) {
+        try (FaultyEngine real = new FaultyEngine(TestEngines.open(16), 16)) {
             real.add(FaultRule.on(file).writes().range(0, 4096));
             BlockDevice d = real.open(file, OpenOptions.DEFAULT);
             try {
