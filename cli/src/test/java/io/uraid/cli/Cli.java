@@ -12,10 +12,10 @@ import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /** Runs the CLI in-process with captured output, plus small file helpers for CLI tests. */
-final class Cli {
-    final int code;
-    final String out;
-    final String err;
+public final class Cli {
+    public final int code;
+    public final String out;
+    public final String err;
 
     private Cli(int code, String out, String err) {
         this.code = code;
@@ -23,7 +23,7 @@ final class Cli {
         this.err = err;
     }
 
-    static Cli run(String... args) {
+    public static Cli run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code;
@@ -39,13 +39,13 @@ final class Cli {
     }
 
     /** A fresh folder under target/ (a real disk: O_DIRECT works there). */
-    static Path dir(String prefix) throws IOException {
+    public static Path dir(String prefix) throws IOException {
         Path base = Path.of("target", "cli-tests").toAbsolutePath();
         Files.createDirectories(base);
         return Files.createTempDirectory(base, prefix);
     }
 
-    static Path file(Path dir, String name, long bytes) throws IOException {
+    public static Path file(Path dir, String name, long bytes) throws IOException {
         Path p = dir.resolve(name);
         try (var f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
             f.setLength(bytes);
@@ -53,7 +53,7 @@ final class Cli {
         return p;
     }
 
-    static String sha256(Path p) throws IOException {
+    public static String sha256(Path p) throws IOException {
         try (var in = Files.newInputStream(p)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
@@ -66,7 +66,7 @@ final class Cli {
         }
     }
 
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
@@ -78,7 +78,7 @@ final class Cli {
     }
 
     /** Runs an external tool; returns its output, or null when it is not installed. */
-    static String tool(String... cmd) throws IOException, InterruptedException {
+    public static String tool(String... cmd) throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -90,14 +90,5 @@ final class Cli {
             throw new IOException(String.join(" ", cmd) + " failed: " + text);
         }
         return text;
-    }
-
-    static boolean hasTool(String name) {
-        for (String d : new String[] {"/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
-            if (Files.isExecutable(Path.of(d, name))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * writes, and records per block the newest write acknowledged and the newest write acknowledged
  * before a flush that completed. It runs until the connection breaks (the server was killed).
  */
-final class AckedWriter implements Runnable {
-    static final int BLOCK = 4096;
+public final class AckedWriter implements Runnable {
+    public static final int BLOCK = 4096;
     static final int FLUSH_EVERY = 16;
     private static final int DEPTH = 8;
     private static final long NONE = -1;
@@ -36,7 +36,7 @@ final class AckedWriter implements Runnable {
     private volatile long writesAcked;
 
     /** Sequence numbers start at {@code firstSeq}, so later runs always write higher numbers. */
-    AckedWriter(NbdClient client, long base, int blocks, long firstSeq) {
+    public AckedWriter(NbdClient client, long base, int blocks, long firstSeq) {
         this.client = client;
         this.base = base;
         this.blocks = blocks;
@@ -48,21 +48,21 @@ final class AckedWriter implements Runnable {
         Arrays.fill(durable, NONE);
     }
 
-    long flushesDone() {
+    public long flushesDone() {
         return flushesDone;
     }
 
-    long writesAcked() {
+    public long writesAcked() {
         return writesAcked;
     }
 
     /** Per block: the newest write acknowledged (-1: none). Call after the writer has stopped. */
-    synchronized long[] acked() {
+    public synchronized long[] acked() {
         return acked.clone();
     }
 
     /** Per block: the newest write acknowledged before a completed flush (-1: none). */
-    synchronized long[] durable() {
+    public synchronized long[] durable() {
         return durable.clone();
     }
 
@@ -146,7 +146,7 @@ final class AckedWriter implements Runnable {
      * The sequence number of the write whose bytes {@code block} holds, -1 for a never-written
      * (zero) block; throws when the bytes are no whole write of ours to this block.
      */
-    static long identify(ByteBuffer data, int block) {
+    public static long identify(ByteBuffer data, int block) {
         ByteBuffer d = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long seq = d.getLong(0);
         if (seq == 0 && d.getLong(8) == 0 && isZero(d)) {

@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** {@code uraid daemon} in a child JVM (so SIGTERM and restarts are real), with its stderr in a file. */
-final class DaemonProcess implements AutoCloseable {
+public final class DaemonProcess implements AutoCloseable {
     final Path dir;
-    final Path control;
+    public final Path control;
     final Path nbdSocket;
     final int metricsPort;
-    final Path log;
+    public final Path log;
     private Process process;
     /** Extra environment for the daemon (NOTIFY_SOCKET, JOURNAL_STREAM... as systemd sets them). */
     final java.util.Map<String, String> env = new java.util.HashMap<>();
 
-    DaemonProcess(Path dir) throws IOException {
+    public DaemonProcess(Path dir) throws IOException {
         this.dir = dir;
         this.control = dir.resolve("control.sock");
         this.nbdSocket = dir.resolve("nbd.sock");
@@ -31,12 +31,12 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    String uri(String export) {
+    public String uri(String export) {
         return "nbd+unix:///" + export + "?socket=" + nbdSocket.toAbsolutePath();
     }
 
     /** Starts the daemon with {@code config} (and {@code extra} options) and waits until its control socket answers. */
-    void start(Path config, String... extra) throws Exception {
+    public void start(Path config, String... extra) throws Exception {
         long ready = readyLines();
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -72,7 +72,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
-    int terminate() throws Exception {
+    public int terminate() throws Exception {
         process.destroy(); // SIGTERM
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -82,7 +82,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** SIGKILL (kill -9), and waits until the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly();
             process.waitFor();
