@@ -31,7 +31,7 @@ final class DegradedUraidArray {
 
     /** Creates it with pattern {@code firstSeed}, degrades it, rewrites it with {@code seed}. */
     static DegradedUraidArray make(Path dir, String name, long firstSeed, long seed) throws Exception {
-        UraidArray a = UraidArray.create(dir, name, "raid10", new long[] {5, 5, 5, 5}, firstSeed, "--chunk", "64K");
+        UraidArray a = UraidArray.create(dir, name, "raid10", UraidArray.mib(5, 5, 5, 5), firstSeed, "--chunk", "64K");
         try (OpenArray open = Assembler.assemble(a.members(), AssembleOptions.DEFAULT, TestEngines.open(64))) {
             assertTrue(open.array().fail(VICTIM), "uraid fails member " + VICTIM);
             long until = System.currentTimeMillis() + 10_000;

@@ -36,6 +36,7 @@ final class GuestMd {
               echo "$n.assembled=$?"
               if [ -d /sys/block/$md/md ]; then report $n $md; else
                 while read -r l; do echo "$n.assemble_output=$l"; done < /run/$n.assemble
+                dmesg | tail -n 6 > /run/$n.dmesg; while read -r l; do echo "$n.dmesg=$l"; done < /run/$n.dmesg
               fi
             }
             digest() { # NAME MD: SHA-256 of the whole md device, read through the kernel

@@ -24,6 +24,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class KernelAssemblesUraidArraysTest {
     private static final Duration BOOT = Duration.ofMinutes(5);
+    /**
+     * raid0 members of different sizes (KiB): with a 1 MiB data offset and 64 KiB chunks the
+     * first zone holds 3 x 49 chunks, an odd number, so the second zone's two members get
+     * different chunks under the original and the alternate layout.
+     */
+    static final long[] RAID0_KIB = {4160, 6144, 8192};
     private Path dir;
 
     @BeforeEach
@@ -42,12 +48,14 @@ class KernelAssemblesUraidArraysTest {
     @Test
     void kernelReadsLinearRaid0AndRaid1AsUraidWroteThem() throws Exception {
         List<UraidArray> arrays = List.of(
-                UraidArray.create(dir, "lin", "linear", new long[] {4, 7, 3}, 11),
-                UraidArray.create(dir, "r0eq", "raid0", new long[] {6, 6}, 12),
-                UraidArray.create(dir, "r0orig", "raid0", new long[] {4, 6, 8}, 13, "--chunk", "64K"),
-                UraidArray.create(dir, "r0alt", "raid0", new long[] {8, 4, 6}, 14, "--chunk", "64K",
-                        "--layout", "alternate"),
-                UraidArray.create(dir, "r1", "raid1", new long[] {5, 5, 6}, 15));
+                UraidArray.create(dir, "lin", "linear", UraidArray.mib(4, 7, 3), 11),
+                UraidArray.create(dir, "r0eq", "raid0", UraidArray.mib(6, 6), 12),
+                UraidArray.create(dir, "r0orig", "raid0", RAID0_KIB, 13, "--chunk", "64K"),
+                UraidArray.create(dir, "r0alt", "raid0", new long[] {RAID0_KIB[2], RAID0_KIB[0], RAID0_KIB[1]}, 14,
+                        "--chunk", "64K", "--layout", "alternate"),
+                UraidArray.create(dir, "r1", "raid1", UraidArray.mib(5, 5, 6), 15));
+        UraidArray.assertTheRaid0LayoutsDiffer(arrays.get(2).members());
+        UraidArray.assertTheRaid0LayoutsDiffer(arrays.get(3).members());
         var boot = readAll(arrays);
         assertEquals("-1", boot.value("r0eq.layout"), "equal members: one zone, md records no layout");
         assertEquals("1", boot.value("r0orig.layout"), "unequal members: the layout word md needs, original");
@@ -57,11 +65,11 @@ class KernelAssemblesUraidArraysTest {
     @Test
     void kernelReadsRaid10NearAndFarWithOddAndEvenMemberCounts() throws Exception {
         List<UraidArray> arrays = List.of(
-                UraidArray.create(dir, "n2x3", "raid10", new long[] {5, 5, 5}, 21, "--chunk", "64K"),
-                UraidArray.create(dir, "n2x4", "raid10", new long[] {5, 5, 5, 5}, 22, "--chunk", "128K"),
-                UraidArray.create(dir, "f2x3", "raid10", new long[] {5, 5, 5}, 23, "--chunk", "64K",
+                UraidArray.create(dir, "n2x3", "raid10", UraidArray.mib(5, 5, 5), 21, "--chunk", "64K"),
+                UraidArray.create(dir, "n2x4", "raid10", UraidArray.mib(5, 5, 5, 5), 22, "--chunk", "128K"),
+                UraidArray.create(dir, "f2x3", "raid10", UraidArray.mib(5, 5, 5), 23, "--chunk", "64K",
                         "--layout", "f2"),
-                UraidArray.create(dir, "f2x4", "raid10", new long[] {5, 5, 5, 5}, 24, "--chunk", "64K",
+                UraidArray.create(dir, "f2x4", "raid10", UraidArray.mib(5, 5, 5, 5), 24, "--chunk", "64K",
                         "--layout", "f2"));
         var boot = readAll(arrays);
         assertEquals("near=2", boot.value("n2x3.layout_name"));
@@ -71,8 +79,8 @@ class KernelAssemblesUraidArraysTest {
     @Test
     void kernelReadsRaid10OffsetADegradedArrayAndAMirrorUraidLeftDirty() throws Exception {
         List<UraidArray> arrays = List.of(
-                UraidArray.create(dir, "o2x3", "raid10", new long[] {5, 5, 5}, 31, "--chunk", "64K", "--layout", "o2"),
-                UraidArray.create(dir, "o2x4", "raid10", new long[] {5, 5, 5, 5}, 32, "--chunk", "64K",
+                UraidArray.create(dir, "o2x3", "raid10", UraidArray.mib(5, 5, 5), 31, "--chunk", "64K", "--layout", "o2"),
+                UraidArray.create(dir, "o2x4", "raid10", UraidArray.mib(5, 5, 5, 5), 32, "--chunk", "64K",
                         "--layout", "o2"));
         DegradedUraidArray degraded = DegradedUraidArray.make(dir, "n2deg", 33, 34);
         DirtyUraidMirror dirty = DirtyUraidMirror.make(dir, "r1dirty", 35);

@@ -6,10 +6,14 @@ import io.uraid.cli.Cli;
 import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.OpenArray;
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.Layout;
 import io.uraid.io.testing.TestEngines;
+import io.uraid.levels.Raid0Layout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -25,16 +29,21 @@ import java.util.List;
  */
 record UraidArray(String name, String level, List<Path> members, long seed, long size) {
 
+    /** Member sizes in KiB from sizes in MiB. */
+    static long[] mib(long... mib) {
+        return Arrays.stream(mib).map(m -> m << 10).toArray();
+    }
+
     /**
-     * Creates the array over new files of {@code memberMiB} MiB each, with {@code options}
+     * Creates the array over new files of {@code memberKiB} KiB each, with {@code options}
      * passed to {@code uraid create} (chunk, layout, bitmap...), and writes the pattern of
      * {@code seed} over all of it.
      */
-    static UraidArray create(Path dir, String name, String level, long[] memberMiB, long seed, String... options)
+    static UraidArray create(Path dir, String name, String level, long[] memberKiB, long seed, String... options)
             throws IOException {
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < memberMiB.length; i++) {
-            files.add(Cli.file(dir, name + "-" + i + ".img", memberMiB[i] << 20));
+        for (int i = 0; i < memberKiB.length; i++) {
+            files.add(Cli.file(dir, name + "-" + i + ".img", memberKiB[i] << 10));
         }
         List<String> create = new ArrayList<>(List.of("create", name, "--level", level, "--raid-devices",
                 Integer.toString(files.size()), "--homehost", "kernel-test"));
@@ -63,6 +72,27 @@ record UraidArray(String name, String level, List<Path> members, long seed, long
                 TestEngines.open(16))) {
             return open.array().size();
         }
+    }
+
+    /**
+     * Fails unless the two raid0 layouts put some chunk of this geometry (the members as
+     * uraid assembles them) on different members, so that a test of it tells them apart: they
+     * differ only when the second zone has several members and starts at an array chunk number
+     * that its member count does not divide.
+     */
+    static void assertTheRaid0LayoutsDiffer(List<Path> members) throws IOException {
+        Geometry g;
+        try (OpenArray open = Assembler.assemble(members, AssembleOptions.DEFAULT, TestEngines.open(16))) {
+            g = open.array().geometry();
+        }
+        Layout original = new Raid0Layout(new Geometry(0, Raid0Layout.ORIGINAL, g.chunkBytes(), g.memberBytes()));
+        Layout alternate = new Raid0Layout(new Geometry(0, Raid0Layout.ALTERNATE, g.chunkBytes(), g.memberBytes()));
+        for (long at = 0; at < original.arraySize(); at += g.chunkBytes()) {
+            if (original.member(at, 0) != alternate.member(at, 0)) {
+                return;
+            }
+        }
+        throw new AssertionError("original and alternate place every chunk alike for " + g);
     }
 
     boolean redundant() {

@@ -90,8 +90,9 @@ class UraidAssemblesKernelArraysTest {
         Path b = pattern(SEED_B);
         Path c = pattern(SEED_C);
         List<Path> attached = new ArrayList<>();
-        List<Path> orig = members("k0orig", attached, 4, 6, 8);
-        List<Path> alt = members("k0alt", attached, 8, 4, 6);
+        long[] r0 = KernelAssemblesUraidArraysTest.RAID0_KIB;
+        List<Path> orig = membersKiB("k0orig", attached, r0[0], r0[1], r0[2]);
+        List<Path> alt = membersKiB("k0alt", attached, r0[2], r0[0], r0[1]);
         List<Path> deg = members("k10deg", attached, 5, 5, 5, 5);
         List<Path> off = members("k10o2", attached, 5, 5, 5);
         List<Path> pow = members("k1pow", attached, 10, 10);
@@ -120,6 +121,8 @@ class UraidAssemblesKernelArraysTest {
 
         uraidReadsIt(boot, "k0orig", orig, SEED);
         uraidReadsIt(boot, "k0alt", alt, SEED);
+        UraidArray.assertTheRaid0LayoutsDiffer(orig);
+        UraidArray.assertTheRaid0LayoutsDiffer(alt);
         assertEquals("1", boot.value("k0orig.layout"), "mdadm's default for unequal members: original");
         assertEquals("2", boot.value("k0alt.layout"));
         uraidReadsIt(boot, "k10o2", off, SEED);
@@ -235,9 +238,13 @@ class UraidAssemblesKernelArraysTest {
     }
 
     private List<Path> members(String name, List<Path> attached, long... mib) throws Exception {
+        return membersKiB(name, attached, UraidArray.mib(mib));
+    }
+
+    private List<Path> membersKiB(String name, List<Path> attached, long... kib) throws Exception {
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < mib.length; i++) {
-            files.add(Cli.file(dir, name + "-" + i + ".img", mib[i] * MIB));
+        for (int i = 0; i < kib.length; i++) {
+            files.add(Cli.file(dir, name + "-" + i + ".img", kib[i] << 10));
         }
         attached.addAll(files);
         return files;

@@ -121,9 +121,13 @@ public final class UserModeLinux {
         for (int i = 0; i < devices.size(); i++) {
             cmd.add("ubd" + (i + 1) + "=" + devices.get(i).toAbsolutePath());
         }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(console.toFile()).redirectErrorStream(true);
+        if (!roomyShm()) {
+            pb.environment().put("TMPDIR", work.toString()); // the guest's memory file, else on /dev/shm
+        }
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(console.toFile()).redirectErrorStream(true).start();
+        Process p = pb.start();
         boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!ended) {
             killTree(p);
@@ -184,6 +188,18 @@ public final class UserModeLinux {
     /** {@code text} as one single-quoted shell word. */
     public static String quote(String text) {
         return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * The kernel keeps its memory in a file on /dev/shm when that is a tmpfs: fine unless it is
+     * as small as a container's default (64 MiB), where the guest would die of SIGBUS.
+     */
+    private static boolean roomyShm() {
+        try {
+            return Files.getFileStore(Path.of("/dev/shm")).getUsableSpace() >= 4L << 30;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String modulesDir() {
