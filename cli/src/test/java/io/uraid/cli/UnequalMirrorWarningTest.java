@@ -2,9 +2,8 @@ package io.uraid.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ class UnequalMirrorWarningTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(IoUringEngine.probe() == null, "io_uring unavailable");
+        TestEngines.best();
         dir = Cli.dir("unequal-");
         creator.addHandler(capture);
     }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uraid.io.testing.RequiredTools;
+import io.uraid.io.testing.TestEngines;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -13,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,8 +42,8 @@ class ProgressBarTest {
     /** {@code uraid io --write} over a 64 MiB raid0, run through script(1) so it has a terminal, and piped. */
     @Test
     void ioWriteDrawsABarOnATerminalOnly() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script not installed");
-        Assumptions.assumeTrue(io.uraid.io.uring.IoUringEngine.probe() == null, "io_uring unavailable");
+        RequiredTools.require("script", "util-linux");
+        TestEngines.best();
         Path base = Files.createDirectories(Path.of(System.getProperty("user.dir"), "target", "progress"));
         Path dir = Files.createTempDirectory(base, "p-");
         try {

@@ -10,7 +10,7 @@ import io.uraid.core.sb.MdUuid;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.daemon.Daemon;
 import io.uraid.io.IoEngine;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.TestEngines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ class BootAssemblyTest {
 
     @BeforeEach
     void create() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("boot-assembly", "b-");
         List<Path> members = TestFiles.mirror(dir);
         a = members.get(0);
@@ -64,7 +64,7 @@ class BootAssemblyTest {
     void anArrayWithoutDevicesIsFoundByUuidAmongTheDeviceGlobsAndOthersAreUntouched() throws Exception {
         Path c = TestFiles.sized(dir, "c.img", 16L << 20);
         Path d = TestFiles.sized(dir, "d.img", 16L << 20);
-        try (IoEngine e = new IoUringEngine(64)) {
+        try (IoEngine e = TestEngines.open(64)) {
             ArrayCreator.create(new CreateSpec("other", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1,
                     List.of(c, d), false, true), e);
         }

@@ -13,14 +13,14 @@ import io.uraid.daemon.DaemonConfig;
 import io.uraid.daemon.events.MdEvent;
 import io.uraid.daemon.nbd.Endpoint;
 import io.uraid.io.IoEngine;
-import io.uraid.io.uring.IoUringEngine;
+import io.uraid.io.testing.RequiredTools;
+import io.uraid.io.testing.TestEngines;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,12 +40,12 @@ class LifecycleVerbsTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("daemon-lifecycle", "l-");
         for (int i = 0; i < 4; i++) {
             (i < 2 ? mirror : stripe).add(TestFiles.sized(dir, "m" + i + ".img", 16L << 20));
         }
-        try (IoEngine e = new IoUringEngine(64)) {
+        try (IoEngine e = TestEngines.open(64)) {
             ArrayCreator.create(new CreateSpec("mir", "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, mirror,
                     false, true), e);
             ArrayCreator.create(new CreateSpec("str", "testhost", LevelRegistry.byName("raid0"), 2, 64 << 10, -1,
@@ -118,8 +118,8 @@ class LifecycleVerbsTest {
 
     @Test
     void readonlyIsWhatNbdClientsSee() throws Exception {
-        Assumptions.assumeTrue(DaemonProcess.hasTool("nbdinfo") && DaemonProcess.hasTool("nbdcopy"),
-                "nbdinfo/nbdcopy (libnbd-bin) not installed");
+        RequiredTools.require("nbdinfo", "libnbd-bin");
+        RequiredTools.require("nbdcopy", "libnbd-bin");
         String uri = "nbd+unix:///mir?socket=" + dir.resolve("nbd.sock").toAbsolutePath();
         Path data = dir.resolve("data.bin");
         Files.write(data, new byte[1 << 20]);

@@ -28,7 +28,7 @@ class MemberClaimTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("member-claim", "m-");
         List<Path> members = TestFiles.mirror(dir);
         a = members.get(0);

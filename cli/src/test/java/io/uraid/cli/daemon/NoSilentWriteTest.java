@@ -23,7 +23,7 @@ class NoSilentWriteTest {
 
     @BeforeEach
     void create() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("no-silent-write", "w-");
         List<Path> members = TestFiles.mirror(dir);
         a = members.get(0);

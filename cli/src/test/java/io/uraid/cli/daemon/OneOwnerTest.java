@@ -26,7 +26,7 @@ class OneOwnerTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("one-owner", "o-");
         List<Path> members = TestFiles.mirror(dir);
         a = members.get(0);

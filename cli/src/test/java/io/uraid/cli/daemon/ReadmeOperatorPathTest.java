@@ -33,7 +33,7 @@ class ReadmeOperatorPathTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("daemon-readme", "r-");
     }
 

@@ -26,7 +26,7 @@ class StopWithClientsTest {
 
     @BeforeEach
     void start() throws Exception {
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         dir = TestFiles.scratch("stop-clients", "s-");
         members = TestFiles.mirror(dir);
         control = dir.resolve("ctl.sock");

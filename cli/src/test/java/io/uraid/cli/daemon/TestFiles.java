@@ -75,7 +75,7 @@ final class TestFiles {
     /** Members a.img and b.img (16 MiB) in {@code dir}, made a clean raid1 named "mir". */
     static List<Path> mirror(Path dir) throws Exception {
         List<Path> members = List.of(sized(dir, "a.img", 16L << 20), sized(dir, "b.img", 16L << 20));
-        try (io.uraid.io.IoEngine e = new IoUringEngine(64)) {
+        try (io.uraid.io.IoEngine e = TestEngines.open(64)) {
             io.uraid.core.assembly.ArrayCreator.create(new io.uraid.core.assembly.CreateSpec("mir", "testhost",
                     io.uraid.core.spi.LevelRegistry.byName("raid1"), 2, 0, -1, members, false, true), e);
         }

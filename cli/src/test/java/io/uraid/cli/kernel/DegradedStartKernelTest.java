@@ -50,7 +50,7 @@ class DegradedStartKernelTest {
 
     @Test
     void mdSeesTheAbsentRoleMissingAndNeverMergesTheOtherHalf() throws Exception {
-        UmlScript.tool();
+        UserModeLinux.require();
         dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "kernel").toAbsolutePath()), "deg-");
         Path a = file("a.img");
         Path b = file("b.img");
@@ -70,7 +70,7 @@ class DegradedStartKernelTest {
         assertNotEquals(dataA, dataHash(b), "b never saw the writes");
         assertNotEquals(dataC, dataHash(d), "the split halves differ");
 
-        String out = UmlScript.run(dir, String.join("\n",
+        String out = UserModeLinux.output(dir, String.join("\n",
                 "for d in ubdb ubdc ubdd ubde; do",
                 "  echo \"== $d\"; mdadm --examine /dev/$d | grep -E 'Events|Array State'",
                 "done",

@@ -150,6 +150,19 @@ public final class UserModeLinux {
     }
 
     /**
+     * {@link #run} with at most five minutes, for a script that must end well: its output, or an
+     * AssertionError with it when it exits non-zero or does not finish.
+     */
+    public static String output(Path workDir, String script, Path... devices) throws IOException,
+            InterruptedException {
+        Boot boot = run(script, List.of(devices), workDir.resolve("uml"), Duration.ofMinutes(5));
+        if (!boot.finished() || boot.exitCode() != 0) {
+            throw new AssertionError(boot.toString());
+        }
+        return boot.output();
+    }
+
+    /**
      * The guest's init: mounts the kernel's file systems, quiets kernel messages on the console,
      * loads the modules, runs the script and powers off. The md sync speed floor is raised so
      * checks and resyncs of the small test arrays never wait for md's idle throttling.

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uraid.io.testing.RequiredTools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,15 +47,6 @@ class ForeignSignaturesTest {
         assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
     }
 
-    private static boolean have(String tool) {
-        for (String d : System.getenv("PATH").split(":")) {
-            if (Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return Files.isExecutable(Path.of("/sbin", tool)) || Files.isExecutable(Path.of("/usr/sbin", tool));
-    }
-
     @Test
     void shouldFindNothingOnZeroedDevice() throws IOException {
         assertNull(detect(blank("zero.img", 8 << 20)));
@@ -64,7 +54,7 @@ class ForeignSignaturesTest {
 
     @Test
     void shouldRecogniseExt4MadeByMkfs() throws Exception {
-        Assumptions.assumeTrue(have("mkfs.ext4"), "mkfs.ext4 not installed (e2fsprogs)");
+        RequiredTools.require("mkfs.ext4", "e2fsprogs");
         Path p = blank("ext4.img", 16 << 20);
         run("mkfs.ext4", "-q", "-F", p.toString());
         assertEquals("an ext4 file system", detect(p));
@@ -72,7 +62,7 @@ class ForeignSignaturesTest {
 
     @Test
     void shouldRecogniseSwapMadeByMkswap() throws Exception {
-        Assumptions.assumeTrue(have("mkswap"), "mkswap not installed (util-linux)");
+        RequiredTools.require("mkswap", "util-linux");
         Path p = blank("swap.img", 16 << 20);
         run("mkswap", p.toString());
         assertEquals("a swap area", detect(p));
@@ -96,7 +86,7 @@ class ForeignSignaturesTest {
 
     @Test
     void shouldRecogniseGptMadeBySfdisk() throws Exception {
-        Assumptions.assumeTrue(have("sfdisk"), "sfdisk not installed (fdisk)");
+        RequiredTools.require("sfdisk", "fdisk");
         Path p = blank("gpt.img", 16 << 20);
         Process proc = new ProcessBuilder("sfdisk", "-q", p.toString()).redirectErrorStream(true).start();
         proc.getOutputStream().write("label: gpt\n,\n".getBytes());

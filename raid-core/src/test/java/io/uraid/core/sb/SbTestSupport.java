@@ -2,6 +2,7 @@ package io.uraid.core.sb;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.uraid.io.testing.RequiredTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -95,7 +96,9 @@ final class SbTestSupport {
                 }
             }
         }
-        assumeTrue(p != null, "mdadm not installed: skipping comparison with the real mdadm");
+        if (p == null) {
+            RequiredTools.missing("mdadm is not installed (apt-get install mdadm): the comparison with the real mdadm");
+        }
         return p;
     }
 
