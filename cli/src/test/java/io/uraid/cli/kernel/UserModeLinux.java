@@ -190,11 +190,13 @@ public final class UserModeLinux {
 
     /**
      * The command that runs the uraid CLI inside the guest with this JVM's java and class path,
-     * tuned to start fast there (client compiler only, serial GC, no perf data file).
+     * tuned to start fast there (one client-compiler thread, serial GC, small heap and code
+     * cache, no perf data file): every page a JVM maps costs the guest a traced fault.
      */
     public static String javaCommand() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xss512k -cp "
+        return quote(java) + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=32m"
+                + " -XX:+UseSerialGC -Xmx192m -XX:-UsePerfData -Xss512k -cp "
                 + quote(System.getProperty("java.class.path")) + " io.uraid.cli.Main";
     }
 
