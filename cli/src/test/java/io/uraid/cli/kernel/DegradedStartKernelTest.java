@@ -11,6 +11,7 @@ import io.uraid.core.report.MemberExaminer;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.io.IoEngine;
 import io.uraid.io.IoEngines;
+import io.uraid.io.testing.UserModeLinux;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;

@@ -8,6 +8,7 @@ import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.io.testing.TestEngines;
+import io.uraid.io.testing.UserModeLinux;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,6 +12,7 @@ import io.uraid.core.report.MemberExaminer;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.daemon.nbd.NbdClient;
+import io.uraid.io.testing.UserModeLinux;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

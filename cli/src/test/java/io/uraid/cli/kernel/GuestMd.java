@@ -1,5 +1,6 @@
 package io.uraid.cli.kernel;
 
+import io.uraid.io.testing.UserModeLinux;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.uraid.cli.Cli;
 import io.uraid.io.testing.RequiredTools;
 import io.uraid.io.testing.TestEngines;
+import io.uraid.io.testing.UserModeLinux;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,6 +11,7 @@ import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.io.testing.RequiredTools;
 import io.uraid.io.testing.TestEngines;
+import io.uraid.io.testing.UserModeLinux;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

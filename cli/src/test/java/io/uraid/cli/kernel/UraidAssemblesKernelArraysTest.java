@@ -20,6 +20,7 @@ import io.uraid.core.sync.SyncStatus;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.testing.RequiredTools;
 import io.uraid.io.testing.TestEngines;
+import io.uraid.io.testing.UserModeLinux;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
-package io.uraid.cli.kernel;
+package io.uraid.io.testing;
 
-import io.uraid.io.testing.RequiredTools;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
  * that runs as an ordinary process, no KVM, no root-only modules on the host) booted with this
  * machine's / as its root file system, the md personalities and nbd.ko loaded, given files
  * attached as block devices {@code /dev/ubdb}, {@code /dev/ubdc}... (at most {@link #MAX_DEVICES}),
- * running one shell script and powering off.
+ * running one shell script and powering off (loop has 255 devices, for more members than ubd's).
  *
  * <p>Inside, /dev, /proc, /sys and /run are the guest kernel's own; everything else is the
  * host's, so the script reads and writes host files (keep them out of those four folders),
@@ -38,12 +37,12 @@ public final class UserModeLinux {
     private static final String MODULES = "/usr/lib/uml/modules";
     private static final String READY = "=== uml ready";
     private static final String EXIT = "=== uml exit ";
-    /** Modules the script can rely on, in load order (md personalities, the raid456 helpers, nbd, loop). */
+    /** Modules the script can rely on, in load order (md personalities, the raid456 helpers, nbd); loop after. */
     private static final List<String> KERNEL_MODULES = List.of("drivers/md/md-mod", "drivers/md/linear",
             "drivers/md/raid0", "drivers/md/raid1", "drivers/md/raid10", "crypto/xor", "lib/raid6/raid6_pq",
             "crypto/async_tx/async_tx", "crypto/async_tx/async_memcpy", "crypto/async_tx/async_xor",
             "crypto/async_tx/async_pq", "crypto/async_tx/async_raid6_recov", "drivers/md/raid456",
-            "drivers/block/nbd", "drivers/block/loop");
+            "drivers/block/nbd");
     private static final Pattern VALUE = Pattern.compile("^([A-Za-z0-9_.-]+)=(.*)$");
 
     private UserModeLinux() {
@@ -179,6 +178,7 @@ public final class UserModeLinux {
             s.append(' ').append(m);
         }
         s.append("; do [ -f $K/$m.ko ] && insmod $K/$m.ko 2>/dev/null; done\n");
+        s.append("insmod $K/drivers/block/loop.ko max_loop=255 2>/dev/null\n");
         s.append("echo 1000000 > /proc/sys/dev/raid/speed_limit_min; echo 1000000 > /proc/sys/dev/raid/speed_limit_max\n");
         s.append("cd ").append(quote(workDir.toString())).append('\n');
         s.append("echo '").append(READY).append("'\n");
@@ -189,7 +189,8 @@ public final class UserModeLinux {
     }
 
     /**
-     * The command that runs the uraid CLI inside the guest with this JVM's java and class path,
+     * The command that runs uraid's CLI ({@code io.uraid.cli.Main}, which must be on this JVM's
+     * class path) inside the guest with this JVM's java and class path,
      * tuned to start fast there (one client-compiler thread, serial GC, small heap and code
      * cache, no perf data file): every page a JVM maps costs the guest a traced fault.
      */
