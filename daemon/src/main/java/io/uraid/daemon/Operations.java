@@ -273,8 +273,16 @@ public final class Operations {
     private String remove(List<String> args) throws IOException {
         need(args, 2, "remove NAME DEV");
         ManagedArray spareOf = daemon.get(args.get(0));
-        if (spareOf.roleOf(Path.of(args.get(1))) < 0 && spareOf.open().removeSpare(Path.of(args.get(1)))) {
+        Path path = Path.of(args.get(1));
+        if (spareOf.roleOf(path) < 0 && spareOf.open().removeSpare(path)) {
             LOG.warning("array " + spareOf.name() + ": spare " + args.get(1) + " removed by request");
+            return "hot removed " + args.get(1) + " from " + spareOf.name() + "\n";
+        }
+        if (spareOf.roleOf(path) < 0 && spareOf.open().isDisplaced(path)) { // replaced, or its role taken by a spare
+            if (!spareOf.open().removeDisplaced(path)) {
+                throw new IOException(args.get(1) + " is still busy; try again");
+            }
+            LOG.warning("array " + spareOf.name() + ": faulty " + args.get(1) + " removed by request");
             return "hot removed " + args.get(1) + " from " + spareOf.name() + "\n";
         }
         Target t = member(args, "remove NAME DEV");

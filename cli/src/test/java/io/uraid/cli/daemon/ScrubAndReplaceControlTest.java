@@ -126,7 +126,8 @@ class ScrubAndReplaceControlTest {
         assertTrue(r[1].startsWith("replacing " + mirror.get(1)), r[1]);
         long deadline = System.currentTimeMillis() + 60_000;
         String status = uraid("status")[1];
-        while (status.contains("m1.img[") || !status.contains("spare.img[")) { // the old member leaves at the end
+        // As the kernel shows after mdadm --replace: the old member stays, faulty, until removed.
+        while (!status.contains("m1.img[1](F)") || !status.contains("spare.img[")) {
             assertTrue(status.contains("[2/2] [UU]"), "redundant while the copy runs: " + status);
             assertTrue(System.currentTimeMillis() < deadline, "replace did not finish in 60 s: " + status);
             Thread.sleep(20);
@@ -136,6 +137,12 @@ class ScrubAndReplaceControlTest {
         String detail = uraid("detail", "mir")[1];
         assertTrue(detail.matches("(?s).*\\s1      active sync   " + java.util.regex.Pattern.quote(spare.toString())
                 + "\n.*"), "the spare holds role 1: " + detail);
+        assertTrue(detail.matches("(?s).*\\s-      faulty   " + java.util.regex.Pattern.quote(mirror.get(1).toString())
+                + "\n.*"), "the replaced member is listed faulty: " + detail);
+        r = uraid("remove", "mir", mirror.get(1).toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("hot removed " + mirror.get(1) + " from mir", r[1].trim());
+        assertFalse(uraid("status")[1].contains("m1.img["), uraid("status")[1]);
         byte[] copy = data(spare);
         assertArrayEquals(data(mirror.get(0)), copy, "the spare carries the same data as the other copy");
         assertArrayEquals(content, Arrays.copyOf(copy, content.length));

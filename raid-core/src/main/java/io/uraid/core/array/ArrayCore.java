@@ -4,9 +4,7 @@ package io.uraid.core.array;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.Layout;
 import io.uraid.core.spi.RaidLevel;
-import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
-import java.util.logging.Logger;
 
 /**
  * The state the dispatcher thread works on: members, layout, pooled requests, legs in flight and
@@ -14,19 +12,15 @@ import java.util.logging.Logger;
  * dispatcher thread, except the volatile member states and counters that status readers see.
  */
 final class ArrayCore {
-    private static final Logger LOG = Logger.getLogger(ArrayCore.class.getName());
-
     final String name;
     final RaidLevel level;
     final Geometry geometry;
     final Layout layout;
+    /** Per role, its member: the same array {@link #membership} owns (read here on the hot path). */
     final Member[] members;
-    /**
-     * Per role, a device being copied in to replace the member while it stays in service
-     * (md's replacement), or null. Legs address it as slot {@code role + members.length}.
-     */
+    /** Per role, the device replacing its member, or null (owned by {@link #membership}). */
     final Member[] replacements;
-    int replacementCount;
+    final Membership membership;
     final IoEngine engine;
     final ArrayOptions options;
     /**
@@ -65,7 +59,6 @@ final class ArrayCore {
         this.geometry = geometry;
         this.layout = level.layout(geometry);
         this.members = members;
-        this.replacements = new Member[members.length];
         this.engine = engine;
         this.options = options;
         this.maxLegBytes = maxLegBytes(options, members);
@@ -81,6 +74,8 @@ final class ArrayCore {
         this.gated = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
+        this.membership = new Membership(name, level, geometry, members, metadata);
+        this.replacements = membership.replacements;
     }
 
     private static int maxLegBytes(ArrayOptions options, Member[] members) {
@@ -186,88 +181,21 @@ final class ArrayCore {
 
     /** Bit i set = role i in sync. */
     long workingRoles() {
-        long mask = 0;
-        for (Member m : members) {
-            if (m.inSync()) {
-                mask |= 1L << m.role();
-            }
-        }
-        return mask;
+        return membership.workingRoles();
     }
 
-    /**
-     * A leg on {@code role} failed with {@code errno}. Marks the member faulty when the array
-     * can serve every byte without it (md never fails the last copy).
-     *
-     * @return true when the failure is absorbed by redundancy
-     */
     /** The member a leg slot addresses: a role, or a role's replacement (slot = role + raid disks). */
     Member slot(int s) {
-        if (s < members.length) {
-            return members[s];
-        }
-        Member rep = replacements[s - members.length];
-        return rep != null ? rep : members[s - members.length]; // promoted while its legs were in flight
+        return membership.slot(s);
     }
 
-    boolean failMember(int role, int errno) {
-        Member m = slot(role);
-        m.errors++;
-        if (!level.redundant()) {
-            return false;
-        }
-        if (m.state() == MemberState.REBUILDING) {
-            m.setState(MemberState.FAULTY); // a copy still being built: nothing relied on it
-            LOG.warning(name + ": " + describe(m) + " failed while being rebuilt (" + Errno.name(errno) + ")");
-            return true;
-        }
-        if (!m.inSync()) {
-            return true; // already failed by an earlier leg; this leg's data was never relied on
-        }
-        role = m.role();
-        long without = workingRoles() & ~(1L << role);
-        if (!level.canServe(geometry, without)) {
-            LOG.warning(name + ": I/O error (" + Errno.name(errno) + ") on " + describe(m)
-                    + ", the last good copy: not failing it");
-            return false;
-        }
-        m.setState(MemberState.FAULTY);
-        LOG.warning(name + ": " + describe(m) + " failed (" + Errno.name(errno) + "), array continues degraded");
-        metadata.markDirty();
-        return true;
+    /** See {@link Membership#fail}. */
+    boolean failMember(int slot, int errno) {
+        return membership.fail(slot, errno);
     }
 
-    /** Marks a member faulty on request (uraid fail). Returns false if that would lose data. */
-    boolean failMemberOnRequest(int role) {
-        Member m = members[role];
-        if (!m.inSync()) {
-            return true;
-        }
-        if (level.redundant() && !level.canServe(geometry, workingRoles() & ~(1L << role))) {
-            return false;
-        }
-        m.setState(MemberState.FAULTY);
-        LOG.warning(name + ": " + describe(m) + " marked faulty by request");
-        metadata.markDirty();
-        return true;
-    }
-
-    /**
-     * Takes a faulty member out of its slot (uraid remove). Returns its device, which the caller
-     * closes, or null when the member is not faulty or legs to it are still in flight.
-     */
-    io.uraid.io.BlockDevice removeMember(int role) {
-        Member m = members[role];
-        if (m.state() != MemberState.FAULTY || m.pending > 0) {
-            return null;
-        }
-        members[role] = new Member(role, null, 0, MemberState.MISSING);
-        LOG.info(name + ": " + describe(m) + " removed");
-        return m.device();
-    }
-
-    static String describe(Member m) {
-        return m.device() == null ? "role " + m.role() : m.device().path() + " (role " + m.role() + ")";
+    int replacementCount() {
+        return membership.replacementCount;
     }
 
     /** Completes a request whose legs are all done, or parks it until metadata is durable. */

@@ -120,78 +120,36 @@ public final class ArrayIo {
         core.keepDirty = dirty;
     }
 
-    /**
-     * Puts {@code device} into {@code role} as a member being rebuilt from its start: it takes
-     * client writes from now on and no reads. {@code superblock} (the device's own) becomes the
-     * role's metadata at once, so the next superblock update (asked for here) records the device
-     * in the role with recovery offset 0 on every member, itself included: a crash from now on
-     * brings it back as the role's member being rebuilt, not as a spare.
-     */
+    /** See {@link Membership#installRebuilding}. */
     public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset,
                                     io.uraid.core.sb.MdSuperblock superblock) {
-        Member m = new Member(role, device, dataOffset, 0L);
-        core.members[role] = m;
-        core.metadata.install(role, superblock);
-        core.metadata.markDirty();
-        return m;
+        return core.membership.installRebuilding(role, device, dataOffset, superblock);
     }
 
-    /**
-     * Records that the first {@code bytes} of the data area of the device being rebuilt in
-     * {@code slot} (a role, or a role's replacement) are durable copies (the caller flushed them): the next superblock update,
-     * asked for here, writes it as md's recovery_offset.
-     */
+    /** See {@link Membership#checkpoint}. */
     public void checkpoint(int slot, long bytes) {
-        Member m = core.slot(slot);
-        if (m.state() == MemberState.REBUILDING && bytes > m.recoveryOffset()) {
-            m.setRecoveryOffset(bytes);
-            core.metadata.markDirty();
-        }
+        core.membership.checkpoint(slot, bytes);
     }
 
-    /**
-     * Starts copying {@code role} onto {@code device} while the member stays in service: every
-     * client write also goes to the device (slot {@code role + raidDisks()}).
-     */
+    /** See {@link Membership#installReplacement}. */
     public Member installReplacement(int role, io.uraid.io.BlockDevice device, long dataOffset,
                                      io.uraid.core.sb.MdSuperblock superblock) {
-        Member m = new Member(role + core.members.length, device, dataOffset, 0L);
-        core.replacements[role] = m;
-        core.replacementCount++;
-        // Recorded at once (md's replacement feature), so a crash brings it back as the replacement.
-        core.metadata.installReplacement(role, superblock);
-        core.metadata.markDirty();
-        return m;
+        return core.membership.installReplacement(role, device, dataOffset, superblock);
     }
 
-    /** The replacement of {@code role} is a full copy: it takes the role; the old member is failed. */
+    /** See {@link Membership#promoteReplacement}. */
     public void promoteReplacement(int role, io.uraid.core.sb.MdSuperblock superblock) {
-        Member rep = core.replacements[role];
-        core.replacements[role] = null;
-        core.replacementCount--;
-        core.members[role].setState(MemberState.FAULTY);
-        rep.promoteTo(role);
-        rep.setState(MemberState.IN_SYNC);
-        core.members[role] = rep;
-        core.metadata.install(role, superblock);
-        core.metadata.markDirty();
+        core.membership.promoteReplacement(role, superblock);
     }
 
-    /** Forgets the replacement of {@code role} (it failed, or the copy was abandoned). */
+    /** See {@link Membership#dropReplacement}. */
     public void dropReplacement(int role) {
-        if (core.replacements[role] != null) {
-            core.replacements[role] = null;
-            core.replacementCount--;
-            core.metadata.dropReplacement(role);
-            core.metadata.markDirty();
-        }
+        core.membership.dropReplacement(role);
     }
 
-    /** The rebuilt member of {@code role} holds every byte: it serves reads and the superblocks say so. */
+    /** See {@link Membership#promote}. */
     public void promote(int role, io.uraid.core.sb.MdSuperblock superblock) {
-        core.metadata.install(role, superblock);
-        core.members[role].setState(MemberState.IN_SYNC);
-        core.metadata.markDirty();
+        core.membership.promote(role, superblock);
     }
 
     /** Asks for a superblock update (state change). */

@@ -24,6 +24,12 @@ final class LegCompleter implements CompletionHandler {
     public void onComplete(long userData, int result) {
         int leg = (int) userData;
         byte kind = legs.kind[leg];
+        if (kind == Op.RETIRE) {
+            core.metadata.retiredMember(legs.role[leg]).pending--;
+            release(leg);
+            core.metadata.onRetiredLegDone(result); // a failed device: nothing more to do about an error
+            return;
+        }
         Member m = core.slot(legs.role[leg]);
         m.pending--;
         if (kind == Op.META) {

@@ -151,7 +151,7 @@ final class LegIssuer {
             return false; // waits (stalled) for its bitmap bits or a sync window
         }
         while (r.cursor < r.length) {
-            if (!room(copies + core.replacementCount)) {
+            if (!room(copies + core.replacementCount())) {
                 return false;
             }
             long arrayOffset = r.offset + r.cursor;

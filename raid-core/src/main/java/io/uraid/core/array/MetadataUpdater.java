@@ -32,6 +32,17 @@ final class MetadataUpdater {
     private volatile boolean recordedClean;
     /** An update since start recorded the array active: writes may go out. */
     private boolean activeOnDisk;
+    /**
+     * Devices that left their role as faulty and whose own superblock still says they hold it:
+     * the next update writes theirs too, once (md's role table says faulty for them on every
+     * member; their own copy then says so as well).
+     */
+    private final Member[] retired;
+    private final int[] retiredNumber;
+    private final NativeBuffer[] retiredBlocks;
+    private int retiredCount;
+    /** How many of {@link #retired} the update in flight writes (they leave the list when it ends). */
+    private int retiredWriting;
 
     MetadataUpdater(ArrayCore core, SuperblockWriter writer) {
         this.core = core;
@@ -40,6 +51,9 @@ final class MetadataUpdater {
         this.waitingNext = new int[n];
         this.waitingCurrent = new int[n];
         this.blocks = new NativeBuffer[core.members.length * 2]; // roles, then their replacements
+        this.retired = new Member[core.members.length * 2];
+        this.retiredNumber = new int[retired.length];
+        this.retiredBlocks = new NativeBuffer[retired.length];
         if (writer != null) {
             for (int i = 0; i < blocks.length; i++) {
                 blocks[i] = NativeBuffer.allocate(writer.blockSize());
@@ -67,6 +81,25 @@ final class MetadataUpdater {
         if (writer != null) {
             writer.dropReplacement(role);
         }
+    }
+
+    /**
+     * The device {@code old} leaves {@code role} as faulty (replaced, or its role given to a
+     * spare): the next update rewrites its own superblock once, so it no longer claims the role.
+     * Returns md's device number of the device, or -1 without metadata.
+     */
+    int retire(int role, Member old) {
+        if (writer == null) {
+            return -1;
+        }
+        int number = writer.retire(role);
+        if (number >= 0 && retiredCount < retired.length) {
+            retired[retiredCount] = old;
+            retiredNumber[retiredCount] = number;
+            retiredCount++;
+        }
+        dirty = true;
+        return number;
     }
 
     /** A member's state changed: the superblocks must say so. */
@@ -117,6 +150,7 @@ final class MetadataUpdater {
                 targets++;
             }
         }
+        targets += retiredCount;
         IoEngine engine = core.engine;
         if (engine.available() < targets || core.legs.available() < targets) {
             return false; // try again after completions free room
@@ -150,10 +184,35 @@ final class MetadataUpdater {
             m.pending++;
             legsOutstanding++;
         }
+        retiredWriting = retiredCount;
+        for (int i = 0; i < retiredWriting; i++) {
+            if (retiredBlocks[i] == null) {
+                retiredBlocks[i] = NativeBuffer.allocate(writer.blockSize()); // rare: a device leaving its role
+            }
+            Member m = retired[i];
+            writer.encodeRetired(retiredNumber[i], states, events, wantClean, retiredBlocks[i].view());
+            int leg = core.legs.acquire(-1, Op.RETIRE, i);
+            engine.prepWrite(m.device(), writer.superblockOffset(), retiredBlocks[i].address(), writer.blockSize(),
+                    leg, IoEngine.FUA);
+            m.pending++;
+            legsOutstanding++;
+        }
         if (legsOutstanding == 0) {
             finishUpdate();
         }
         return true;
+    }
+
+    /** The member whose superblock the retiring write {@code index} goes to. */
+    Member retiredMember(int index) {
+        return retired[index];
+    }
+
+    /** A retiring write completed: the device's superblock says faulty (or could not be written: it has failed). */
+    void onRetiredLegDone(int result) {
+        if (--legsOutstanding == 0) {
+            finishUpdate();
+        }
     }
 
     /** The device of slot {@code s} (role, or role + raid disks: its replacement) that gets the update, or null. */
@@ -186,6 +245,14 @@ final class MetadataUpdater {
     }
 
     private void finishUpdate() {
+        if (retiredWriting > 0) { // written once: they leave the list (later ones move up)
+            int left = retiredCount - retiredWriting;
+            System.arraycopy(retired, retiredWriting, retired, 0, left);
+            System.arraycopy(retiredNumber, retiredWriting, retiredNumber, 0, left);
+            java.util.Arrays.fill(retired, left, retiredCount, null);
+            retiredCount = left;
+            retiredWriting = 0;
+        }
         recordedClean = updatingClean;
         activeOnDisk = !updatingClean;
         updating = false;
@@ -202,6 +269,11 @@ final class MetadataUpdater {
 
     void close() {
         for (NativeBuffer b : blocks) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        for (NativeBuffer b : retiredBlocks) {
             if (b != null) {
                 b.close();
             }

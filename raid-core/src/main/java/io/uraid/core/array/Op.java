@@ -14,6 +14,8 @@ final class Op {
     static final byte SYNC = 6;
     /** Leg only: I/O of a {@link BackgroundTask} (request = task index, copy = its token). */
     static final byte TASK = 7;
+    /** Leg only: the last superblock write of a device that left its role (role = its index in the updater). */
+    static final byte RETIRE = 8;
 
     private Op() {
     }

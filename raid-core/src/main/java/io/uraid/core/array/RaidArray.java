@@ -293,7 +293,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
      * array could then no longer serve every byte.
      */
     public boolean fail(int role) {
-        return onDispatcher(() -> core.failMemberOnRequest(role));
+        return onDispatcher(() -> core.membership.failOnRequest(role));
     }
 
     /**
@@ -302,7 +302,24 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
      * the member is not faulty or still has legs in flight (try again shortly).
      */
     public io.uraid.io.BlockDevice remove(int role) {
-        return onDispatcher(() -> core.removeMember(role));
+        return onDispatcher(() -> core.membership.remove(role));
+    }
+
+    /**
+     * The devices that left their role as faulty (a member replaced, or whose role a spare took)
+     * and are not removed yet, oldest first: md lists them as faulty without a raid device.
+     */
+    public java.util.List<Displaced> displaced() {
+        return java.util.List.of(core.membership.displaced());
+    }
+
+    /**
+     * Releases {@code device}, a faulty device that left its role ({@link #displaced()}), as
+     * `mdadm --remove` does. Returns it for the caller to close, or null when it is not such a
+     * device or legs to it are still in flight (try again shortly).
+     */
+    public io.uraid.io.BlockDevice removeDisplaced(io.uraid.io.BlockDevice device) {
+        return onDispatcher(() -> core.membership.removeDisplaced(device));
     }
 
     /** Runs a task on the dispatcher thread and waits for its answer. */

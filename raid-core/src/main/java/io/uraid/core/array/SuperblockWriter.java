@@ -48,4 +48,22 @@ public interface SuperblockWriter {
     /** The replacement of {@code role} was abandoned (it failed): the tables list it as faulty. */
     default void dropReplacement(int role) {
     }
+
+    /**
+     * The device that holds {@code role} now leaves it as faulty (it was replaced, or a spare
+     * takes the role): every table lists it as faulty, and its own metadata can still be written
+     * once by {@link #encodeRetired}. Called before {@link #install} gives the role to another
+     * device. Returns the device's number in the tables (md's dev_number), or -1 when unknown.
+     */
+    default int retire(int role) {
+        return -1;
+    }
+
+    /**
+     * Fills {@code out} with the metadata of the device {@link #retire} returned {@code number}
+     * for: as for the members ({@link #encode}), and its own entry says faulty.
+     */
+    default void encodeRetired(int number, MemberState[] states, long events, boolean clean, ByteBuffer out) {
+        throw new UnsupportedOperationException("this array retires no devices");
+    }
 }

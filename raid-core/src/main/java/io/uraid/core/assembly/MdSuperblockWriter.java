@@ -19,6 +19,8 @@ final class MdSuperblockWriter implements SuperblockWriter {
     private final MdSuperblock[] replacements;
     /** dev_roles entries set by member changes after assembly: slot -> role (-1: none). */
     private final int[] slotRoles = new int[MdConstants.V1_MAX_DEVS];
+    /** Superblocks of devices that left their role as faulty, by dev_number (see {@link #retire}). */
+    private final java.util.Map<Integer, MdSuperblock> retired = new java.util.HashMap<>();
 
     /** @param byRole the current superblock of each role's device (null for missing roles) */
     MdSuperblockWriter(MdSuperblock[] byRole) {
@@ -68,6 +70,32 @@ final class MdSuperblockWriter implements SuperblockWriter {
     }
 
     @Override
+    public synchronized int retire(int role) {
+        MdSuperblock old = byRole[role];
+        if (old == null) {
+            return -1;
+        }
+        retired.put(old.devNumber(), old);
+        slotRoles[old.devNumber()] = MdConstants.ROLE_FAULTY;
+        return old.devNumber();
+    }
+
+    @Override
+    public synchronized void encodeRetired(int number, MemberState[] states, long events, boolean clean,
+                                           ByteBuffer out) {
+        MdSuperblock sb = describe(retired.get(number), states, events, clean, -1, false);
+        retired.put(number, sb);
+        out.clear();
+        out.put(sb.encode());
+        out.clear();
+    }
+
+    /** dev_numbers of the devices that left their role (not to be given to a new device). */
+    synchronized java.util.Set<Integer> retiredNumbers() {
+        return java.util.Set.copyOf(retired.keySet());
+    }
+
+    @Override
     public long superblockOffset() {
         return SECTOR * 8;
     }
@@ -85,6 +113,20 @@ final class MdSuperblockWriter implements SuperblockWriter {
         boolean replacement = slot >= byRole.length;
         int role = replacement ? slot - byRole.length : slot;
         MdSuperblock base = replacement ? replacements[role] : byRole[role];
+        MdSuperblock sb = describe(base, states, events, clean, recoveryOffset, replacement);
+        if (replacement) {
+            replacements[role] = sb;
+        } else {
+            byRole[role] = sb;
+        }
+        out.clear();
+        out.put(sb.encode());
+        out.clear();
+    }
+
+    /** {@code base} brought up to date: events, time, clean mark, progress, and every table entry. */
+    private MdSuperblock describe(MdSuperblock base, MemberState[] states, long events, boolean clean,
+                                  long recoveryOffset, boolean replacement) {
         int features = base.featureMap() & ~(MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT);
         features |= replacement ? MdConstants.FEATURE_REPLACEMENT : 0;
         MdSuperblock.Builder b = base.toBuilder()
@@ -103,15 +145,7 @@ final class MdSuperblockWriter implements SuperblockWriter {
                 b.devRole(byRole[r].devNumber(), MdConstants.ROLE_FAULTY);
             }
         }
-        MdSuperblock sb = b.build();
-        if (replacement) {
-            replacements[role] = sb;
-        } else {
-            byRole[role] = sb;
-        }
-        out.clear();
-        out.put(sb.encode());
-        out.clear();
+        return b.build();
     }
 
     /** The superblock last written for {@code role} (for detail output). */

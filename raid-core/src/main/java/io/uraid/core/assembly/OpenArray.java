@@ -68,9 +68,45 @@ public final class OpenArray implements AutoCloseable {
         if (d == null) {
             return false;
         }
-        devices.removeIf(m -> m.device() == d);
-        d.close();
+        release(d);
         return true;
+    }
+
+    /**
+     * Removes the faulty device on {@code path} that left its role (replaced, or its role taken
+     * by a spare; see {@link RaidArray#displaced}) and closes it.
+     *
+     * @return false when no such device is on {@code path}, or it is still busy
+     */
+    public synchronized boolean removeDisplaced(java.nio.file.Path path) throws IOException {
+        for (io.uraid.core.array.Displaced x : array.displaced()) {
+            if (samePath(x.member().device().path(), path)) {
+                io.uraid.io.BlockDevice d = array.removeDisplaced(x.member().device());
+                if (d == null) {
+                    return false;
+                }
+                release(d);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when {@code path} is a faulty device that left its role and waits to be removed. */
+    public boolean isDisplaced(java.nio.file.Path path) {
+        for (io.uraid.core.array.Displaced x : array.displaced()) {
+            if (samePath(x.member().device().path(), path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes a device that left the array, whichever way it came in. */
+    private void release(io.uraid.io.BlockDevice d) throws IOException {
+        devices.removeIf(m -> m.device() == d);
+        added.remove(d);
+        d.close();
     }
 
     /**
@@ -148,6 +184,7 @@ public final class OpenArray implements AutoCloseable {
         }
         MdSuperblock base = null;
         java.util.Set<Integer> used = new java.util.HashSet<>(spareSlots);
+        used.addAll(superblocks.retiredNumbers()); // a faulty device not yet removed keeps its number
         for (int r = 0; r < array.members().length; r++) {
             MdSuperblock sb = superblocks.current(r);
             if (sb != null) {

@@ -27,6 +27,8 @@ import java.util.function.IntFunction;
  * @param level        md level number; {@code levelName} as md prints it ("raid10")
  * @param arrayBytes   usable size of the array
  * @param memberBytes  data bytes used on each member
+ * @param members      the raid device slots in role order, then the faulty devices that left
+ *                     their role and are not removed yet (role -1: md's RaidDevice "-")
  * @param setName      "homehost:name" from the superblock, or the array's name without metadata
  * @param uuid         array UUID as mdadm prints it, or null
  * @param created      creation time, or null
@@ -181,6 +183,12 @@ public record ArrayStatus(String device, int level, String levelName, int layout
             out.add(new MemberStatus(m.role(), sb == null ? (m.device() == null ? -1 : m.role()) : sb.devNumber(),
                     m.device() == null ? null : m.device().path().toString(), majMin[0], majMin[1], m.state(),
                     m.errors(), sb != null && (sb.devflags() & MdConstants.DEVFLAG_WRITE_MOSTLY) != 0));
+        }
+        for (io.uraid.core.array.Displaced d : array.displaced()) {
+            Member m = d.member();
+            int[] majMin = majorMinor(m.device().path());
+            out.add(new MemberStatus(-1, d.number(), m.device().path().toString(), majMin[0], majMin[1],
+                    MemberState.FAULTY, m.errors()));
         }
         Geometry g = array.geometry();
         return new ArrayStatus(device, g.level(), array.level().name(), g.layout(), g.chunkBytes(), array.size(),

@@ -141,6 +141,9 @@ public final class DetailFormatter {
                               List<SpareStatus> spares) {
         o.append("    Number   Major   Minor   RaidDevice State\n");
         for (MemberStatus m : members) {
+            if (m.role() < 0) {
+                continue; // left its role: listed with the faulty devices below
+            }
             if (m.state() == MemberState.IN_SYNC) {
                 row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
                         "active sync", m.path());
@@ -217,7 +220,7 @@ public final class DetailFormatter {
         List<Map<String, Object>> devices = new java.util.ArrayList<>();
         for (MemberStatus ms : s.members()) {
             Map<String, Object> d = new LinkedHashMap<>();
-            d.put("role", ms.role());
+            d.put("role", ms.role() < 0 ? null : ms.role());
             d.put("number", ms.number() < 0 ? null : ms.number());
             d.put("device", ms.path());
             d.put("state", switch (ms.state()) {

@@ -74,14 +74,16 @@ public final class MdstatFormatter {
             o.append("(S)");
         }
         List<MemberStatus> ms = a.members();
-        for (int i = ms.size() - 1; i >= 0; i--) {
-            MemberStatus m = ms.get(i);
-            if (m.path() == null) {
-                continue;
-            }
-            device(o, m.path(), m.number(), m.writeMostly());
-            if (m.state() == MemberState.FAULTY) {
-                o.append("(F)");
+        for (int pass = 0; pass < 2; pass++) { // most recently added first: faulty leftovers of a role last
+            for (int i = ms.size() - 1; i >= 0; i--) {
+                MemberStatus m = ms.get(i);
+                if (m.path() == null || (m.role() < 0) != (pass == 1)) {
+                    continue;
+                }
+                device(o, m.path(), m.number(), m.writeMostly());
+                if (m.state() == MemberState.FAULTY) {
+                    o.append("(F)");
+                }
             }
         }
         o.append('\n');
@@ -169,6 +171,9 @@ public final class MdstatFormatter {
     private static String slots(ArrayStatus a) {
         StringBuilder b = new StringBuilder("[").append(a.raidDevices()).append('/').append(a.working()).append("] [");
         for (MemberStatus m : a.members()) {
+            if (m.role() < 0) {
+                continue; // a faulty device that left its role holds no slot
+            }
             b.append(m.state().statusLetter());
         }
         return b.append(']').toString();
