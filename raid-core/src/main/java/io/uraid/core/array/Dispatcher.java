@@ -168,8 +168,22 @@ final class Dispatcher implements Runnable {
         return core.hasFreeRequest() && batchTaken < 256;
     }
 
+    /** Requests published and not yet taken, or control tasks: what stop must still answer. */
     private boolean ringHasWork() {
-        return ring.getCursor() > poller.getSequence().get() || !control.isEmpty();
+        return ringHasRequests() || !control.isEmpty();
+    }
+
+    private boolean ringHasRequests() {
+        return ring.getCursor() > poller.getSequence().get();
+    }
+
+    /**
+     * Work the next turn can start now: a control task, or a request in the ring while a pooled
+     * request is free and none waits for engine room. A backlog that cannot be taken is no reason
+     * to stay awake: only a completion (which frees a request or room) can move it.
+     */
+    private boolean canTakeWork() {
+        return !control.isEmpty() || ringHasRequests() && core.hasFreeRequest() && !core.hasStalled();
     }
 
     private void idle() {
@@ -183,7 +197,7 @@ final class Dispatcher implements Runnable {
             start = System.nanoTime();
             long until = start + spin.spinNanos();
             for (long now = start; now - until < 0; now = System.nanoTime()) {
-                if (ringHasWork() || engine.reap(0, completer) > 0 || stopping) {
+                if (canTakeWork() || engine.reap(0, completer) > 0 || stopping) {
                     spin.idleEnded(now - start);
                     return;
                 }
@@ -199,14 +213,18 @@ final class Dispatcher implements Runnable {
     private void block() {
         sleeping = true;
         try {
-            if (ringHasWork() || stopping) {
+            if (canTakeWork() || stopping) {
                 return;
             }
             if (engine.supportsWakeup()) {
                 engine.reap(1, completer);
             } else if (engine.inFlight() > 0) {
-                engine.reap(0, completer);
-                Thread.onSpinWait(); // cannot block in the engine without a wake-up
+                if (ringHasRequests()) {
+                    engine.reap(1, completer); // a backlog waits for a completion, whoever publishes
+                } else {
+                    engine.reap(0, completer);
+                    Thread.onSpinWait(); // cannot block in the engine without a wake-up
+                }
             } else {
                 LockSupport.parkNanos(this, 1_000_000);
             }
