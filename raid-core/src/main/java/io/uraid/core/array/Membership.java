@@ -74,7 +74,8 @@ final class Membership {
     /**
      * A leg on {@code slot} failed with {@code errno}. Marks the member faulty when the array
      * can serve every byte without it (md never fails the last copy); a device being rebuilt or
-     * copied in is failed at once (nothing relies on it yet).
+     * copied in is failed at once (nothing relies on it yet, but its own superblock says how far
+     * it got, so the failure is recorded before anything that depended on it is acknowledged).
      *
      * @return true when the failure is absorbed by redundancy
      */
@@ -87,6 +88,7 @@ final class Membership {
         if (m.state() == MemberState.REBUILDING) {
             m.setState(MemberState.FAULTY);
             LOG.warning(name + ": " + describe(m) + " failed while being rebuilt (" + Errno.name(errno) + ")");
+            metadata.markDirty(); // its superblock says how far it got: the others must say faulty first
             return true;
         }
         if (!m.inSync()) {
