@@ -88,6 +88,7 @@ final class Dispatcher implements Runnable {
     /** One turn of the loop; returns how much work it found. */
     private int turn() {
         int work = runControl();
+        work += issuer.issueDeferred();
         work += core.resumeParked(issuer);
         work += resumeStalled();
         if (!core.hasStalled()) {
@@ -183,7 +184,8 @@ final class Dispatcher implements Runnable {
      * to stay awake: only a completion (which frees a request or room) can move it.
      */
     private boolean canTakeWork() {
-        return !control.isEmpty() || ringHasRequests() && core.hasFreeRequest() && !core.hasStalled();
+        return !control.isEmpty() || ringHasRequests() && core.hasFreeRequest() && !core.hasStalled()
+                || core.legs.hasDeferred() && engine.available() > 0;
     }
 
     private void idle() {

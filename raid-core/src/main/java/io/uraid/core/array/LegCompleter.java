@@ -113,7 +113,9 @@ final class LegCompleter implements CompletionHandler {
         legs.copy[leg] = next;
         legs.tried[leg] |= 1 << next;
         legs.role[leg] = core.layout.member(legs.arrayOffset[leg], next);
-        issuer.prepRead(leg);
+        if (!issuer.prepRead(leg)) {
+            legs.defer(leg); // the engine is full: the retry goes out once a completion makes room
+        }
         return true;
     }
 

@@ -95,7 +95,10 @@ final class LegIssuer {
             legs.arrayOffset[leg] = arrayOffset;
             legs.address[leg] = r.address + r.cursor;
             legs.length[leg] = len;
-            prepRead(leg);
+            if (!prepRead(leg)) {
+                legs.release(leg); // room was checked; an engine that still refuses is retried later
+                return false;
+            }
             r.outstanding++;
             r.cursor += len;
         }
@@ -112,14 +115,31 @@ final class LegIssuer {
         return chooseReadCopy(arrayOffset, 0);
     }
 
-    /** Prepares the read described by leg record {@code leg} (first try or retry). */
-    void prepRead(int leg) {
+    /**
+     * Prepares the read described by leg record {@code leg} (first try or retry); false, with
+     * nothing issued, when the engine has no room.
+     */
+    boolean prepRead(int leg) {
         int copy = legs.copy[leg];
         long arrayOffset = legs.arrayOffset[leg];
         Member m = core.members[legs.role[leg]];
         long at = m.dataOffset() + layout.memberOffset(arrayOffset, copy);
-        engine.prepRead(m.device(), at, legs.address[leg], legs.length[leg], leg, 0);
+        if (!engine.prepRead(m.device(), at, legs.address[leg], legs.length[leg], leg, 0)) {
+            return false;
+        }
         m.pending++;
+        return true;
+    }
+
+    /** Issues the legs that waited for room, oldest first, while there is room; returns how many. */
+    int issueDeferred() {
+        int n = 0;
+        int leg;
+        while ((leg = legs.peekDeferred()) >= 0 && prepRead(leg)) { // only read retries wait here
+            legs.popDeferred();
+            n++;
+        }
+        return n;
     }
 
     /**

@@ -21,6 +21,10 @@ final class LegTable {
     final long[] issuedAt;
     private final int[] free;
     private int freeCount;
+    /** FIFO of legs whose (re)issue found the engine full: they keep their record and wait for room. */
+    private final int[] deferred;
+    private int deferredHead;
+    private int deferredCount;
 
     LegTable(int capacity) {
         request = new int[capacity];
@@ -34,6 +38,7 @@ final class LegTable {
         badRole = new int[capacity];
         issuedAt = new long[capacity];
         free = new int[capacity];
+        deferred = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             free[i] = capacity - 1 - i;
         }
@@ -66,5 +71,24 @@ final class LegTable {
 
     int inFlight() {
         return free.length - freeCount;
+    }
+
+    /** Leg {@code leg}, taken and filled in, waits for engine room to be issued (again). */
+    void defer(int leg) {
+        deferred[(deferredHead + deferredCount++) % deferred.length] = leg;
+    }
+
+    boolean hasDeferred() {
+        return deferredCount > 0;
+    }
+
+    /** The oldest deferred leg, without taking it; -1 when none. */
+    int peekDeferred() {
+        return deferredCount == 0 ? -1 : deferred[deferredHead];
+    }
+
+    void popDeferred() {
+        deferredHead = (deferredHead + 1) % deferred.length;
+        deferredCount--;
     }
 }
