@@ -63,32 +63,31 @@ public final class ArrayIo {
     /** Reads {@code length} bytes at absolute byte {@code offset} of the member in {@code role}. */
     public boolean read(BackgroundTask task, int token, int role, long offset, long address, int length) {
         int leg = acquire(task, token, role);
-        if (leg < 0) {
-            return false;
-        }
-        core.engine.prepRead(core.slot(role).device(), offset, address, length, leg, 0);
-        return true;
+        return leg >= 0 && issued(leg, role, core.engine.prepRead(core.slot(role).device(), offset, address,
+                length, leg, 0));
     }
 
     /** Writes at absolute byte {@code offset} of a member; {@code fua}: durable at completion. */
     public boolean write(BackgroundTask task, int token, int role, long offset, long address, int length,
                          boolean fua) {
         int leg = acquire(task, token, role);
-        if (leg < 0) {
-            return false;
-        }
-        core.engine.prepWrite(core.slot(role).device(), offset, address, length, leg, fua ? IoEngine.FUA : 0);
-        return true;
+        return leg >= 0 && issued(leg, role, core.engine.prepWrite(core.slot(role).device(), offset, address,
+                length, leg, fua ? IoEngine.FUA : 0));
     }
 
     /** Makes every completed write of a member durable. */
     public boolean fsync(BackgroundTask task, int token, int role) {
         int leg = acquire(task, token, role);
-        if (leg < 0) {
-            return false;
+        return leg >= 0 && issued(leg, role, core.engine.prepFsync(core.slot(role).device(), true, leg, 0));
+    }
+
+    /** The engine's answer for {@code leg}: when it refused, the leg is given back and nothing went out. */
+    private boolean issued(int leg, int role, boolean prepared) {
+        if (!prepared) {
+            core.legs.release(leg);
+            core.slot(role).pending--;
         }
-        core.engine.prepFsync(core.slot(role).device(), true, leg, 0);
-        return true;
+        return prepared;
     }
 
     private int acquire(BackgroundTask task, int token, int role) {

@@ -22,7 +22,8 @@ import io.uraid.io.NativeBuffer;
  * counters read by status.
  */
 public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
-    private static final int PHASE_IDLE = 0, PHASE_FSYNC = 1, PHASE_WRITE = 2;
+    /** FSYNC: the flush before a clear is in flight; WRITE_DUE: the area writes wait for engine room. */
+    private static final int PHASE_IDLE = 0, PHASE_FSYNC = 1, PHASE_WRITE = 2, PHASE_WRITE_DUE = 3;
 
     private final BitmapSuperblock header;
     private final long areaOffset;
@@ -159,6 +160,10 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
 
     @Override
     public boolean pump(ArrayIo io) {
+        if (phase == PHASE_WRITE_DUE) {
+            writeArea(io);
+            return phase != PHASE_WRITE_DUE;
+        }
         if (phase != PHASE_IDLE) {
             return false;
         }
@@ -240,7 +245,16 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
         return true;
     }
 
+    /**
+     * Writes the area to every working member, or, when the engine has no room for all of them
+     * now, waits (phase WRITE_DUE) until a pump finds room: an update is durable only once every
+     * working member has it.
+     */
     private void writeArea(ArrayIo io) {
+        if (io.room() < workingCount(io)) {
+            phase = PHASE_WRITE_DUE;
+            return;
+        }
         phase = PHASE_WRITE;
         boolean cleared = false;
         for (int i = 0; i < writing.length && !cleared; i++) {
@@ -310,6 +324,10 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
 
     @Override
     public boolean closing(ArrayIo io) {
+        if (phase == PHASE_WRITE_DUE) {
+            writeArea(io);
+            return false;
+        }
         if (phase != PHASE_IDLE) {
             return false;
         }

@@ -110,9 +110,8 @@ final class RecoverPass {
         if (io.room() < 1) {
             return false;
         }
-        fsyncing = true;
-        io.fsync(owner, FSYNC_TOKEN, target.slot);
-        return true;
+        fsyncing = io.fsync(owner, FSYNC_TOKEN, target.slot);
+        return fsyncing;
     }
 
     /** The final fsync returned {@code result}: promotes the device; true when it was. */

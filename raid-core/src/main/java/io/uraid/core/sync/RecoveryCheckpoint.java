@@ -87,9 +87,12 @@ final class RecoveryCheckpoint {
         if (io.room() < 1) {
             return false;
         }
+        if (!io.fsync(owner, token, target.slot)) {
+            return false;
+        }
         pending = memberOffset(prefix);
         lastNanos = io.now();
-        return io.fsync(owner, token, target.slot);
+        return true;
     }
 
     /** The checkpoint's fsync completed: record the offset, or fail the member it could not flush. */

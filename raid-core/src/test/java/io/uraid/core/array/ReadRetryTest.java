@@ -43,7 +43,7 @@ class ReadRetryTest {
             array.read(65536, 8192, in.address(), (tag, r) -> result.complete(r), 0);
             assertEquals(0, result.get(10, TimeUnit.SECONDS), "the read completes from the other copy");
             assertTrue(bad.injected() > 0, "the first copy was tried and failed");
-            assertEquals(1, engine.refused(), "the retry met a full engine");
+            assertEquals(1, engine.squeezed(), "the retry met a full engine");
             assertEquals(-1, in.view().mismatch(out.view()), "the bytes are the other copy's");
         } finally {
             array.close();
