@@ -20,6 +20,11 @@ public final class LinearLevel extends MdLevel {
     }
 
     @Override
+    public io.uraid.core.plan.LevelIo io(Layout layout) {
+        return new io.uraid.levels.io.StripeIo(layout);
+    }
+
+    @Override
     public boolean canServe(Geometry geometry, long workingRoles) {
         return LevelChecks.allWorking(geometry, workingRoles);
     }

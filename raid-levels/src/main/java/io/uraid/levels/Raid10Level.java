@@ -25,6 +25,11 @@ public final class Raid10Level extends MdLevel {
     }
 
     @Override
+    public io.uraid.core.plan.LevelIo io(Layout layout) {
+        return new io.uraid.levels.io.MirrorIo(layout);
+    }
+
+    @Override
     public Layout layout(Geometry geometry) {
         return new Raid10Layout(geometry);
     }

@@ -18,6 +18,11 @@ public final class Raid1Level extends MdLevel {
     }
 
     @Override
+    public io.uraid.core.plan.LevelIo io(Layout layout) {
+        return new io.uraid.levels.io.MirrorIo(layout);
+    }
+
+    @Override
     public Layout layout(Geometry geometry) {
         return new Raid1Layout(geometry);
     }

@@ -16,6 +16,8 @@ final class ArrayCore {
     final RaidLevel level;
     final Geometry geometry;
     final Layout layout;
+    /** The level's I/O strategy for this array: how requests map into legs. */
+    final io.uraid.core.plan.LevelIo levelIo;
     /** Per role, its member: the same array {@link #membership} owns (read here on the hot path). */
     final Member[] members;
     /** Per role, the device replacing its member, or null (owned by {@link #membership}). */
@@ -58,6 +60,7 @@ final class ArrayCore {
         this.level = level;
         this.geometry = geometry;
         this.layout = level.layout(geometry);
+        this.levelIo = level.io(layout);
         this.members = members;
         this.engine = engine;
         this.options = options;

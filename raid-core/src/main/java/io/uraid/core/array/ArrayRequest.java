@@ -7,7 +7,7 @@ import io.uraid.core.api.IoCallback;
  * {@link #cursor} is the resumable submission point: legs are issued piece by piece, and when
  * the engine is full the request waits with its cursor where it stopped (no rollback).
  */
-final class ArrayRequest {
+final class ArrayRequest implements io.uraid.core.plan.Request {
     final int index;
     byte op;
     int flags;
@@ -49,12 +49,53 @@ final class ArrayRequest {
         admitted = false;
     }
 
+    @Override
+    public byte op() {
+        return op;
+    }
+
+    @Override
+    public int flags() {
+        return flags;
+    }
+
+    @Override
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public long address() {
+        return address;
+    }
+
+    @Override
+    public long cursor() {
+        return cursor;
+    }
+
+    @Override
+    public void advance(long bytes) {
+        cursor += bytes;
+    }
+
+    @Override
+    public void recordFailureFirst() {
+        needsMetadata = true;
+    }
+
     boolean fullyIssued() {
         return cursor >= length;
     }
 
     /** Keeps the first error: later legs failing the same way add nothing. */
-    void fail(int errno) {
+    @Override
+    public void fail(int errno) {
         if (status == 0) {
             status = errno;
         }

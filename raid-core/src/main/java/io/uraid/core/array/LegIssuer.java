@@ -1,25 +1,27 @@
 package io.uraid.core.array;
 
-import io.uraid.core.spi.Layout;
-import io.uraid.io.Errno;
+import io.uraid.core.plan.LevelIo;
+import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.Request;
 import io.uraid.io.IoEngine;
 
 /**
- * Turns requests into legs: splits each request at the layout's boundaries (so every piece is
- * contiguous on each member), picks the copies, and prepares one engine operation per leg.
- * Issuing resumes from the request's cursor when the engine or the leg table is full.
+ * The core side of issuing legs: hands each request to its level's {@link LevelIo} (flushes
+ * stay here: every member takes one), and implements the {@link Legs} the level issues through.
+ * Every engine operation of a request is prepared from its leg record in {@link #prep}, so a leg
+ * the engine had no room for waits in the deferred queue and goes out later unchanged.
  */
-final class LegIssuer {
+final class LegIssuer implements Legs {
     private final ArrayCore core;
-    private final Layout layout;
     private final IoEngine engine;
     private final LegTable legs;
+    private final LevelIo level;
 
     LegIssuer(ArrayCore core) {
         this.core = core;
-        this.layout = core.layout;
         this.engine = core.engine;
         this.legs = core.legs;
+        this.level = core.levelIo;
     }
 
     /**
@@ -28,14 +30,13 @@ final class LegIssuer {
      * @return true when every leg of the request has been issued
      */
     boolean issue(ArrayRequest r) {
-        switch (r.op) {
-            case Op.FLUSH:
-                return issueFlush(r);
-            case Op.READ:
-                return issueReads(r);
-            default:
-                return issueWritesOrDiscards(r);
+        if (r.op == Op.FLUSH) {
+            return issueFlush(r);
         }
+        if ((r.op == Op.WRITE || r.op == Op.DISCARD) && !r.admitted && !core.admitWrite(r)) {
+            return false; // waits (parked) for its bitmap bits or a sync window
+        }
+        return level.issue(r, this);
     }
 
     private boolean room(int n) {
@@ -54,198 +55,212 @@ final class LegIssuer {
                 return false;
             }
             if (m.writable()) {
-                int leg = legs.acquire(r.index, Op.FLUSH, (int) r.cursor);
-                engine.prepFsync(m.device(), true, leg, 0);
-                m.pending++;
-                r.outstanding++;
+                flushLeg(r, m, (int) r.cursor);
             }
             if (rep != null && rep.writable()) {
-                int leg = legs.acquire(r.index, Op.FLUSH, (int) r.cursor + members.length);
-                engine.prepFsync(rep.device(), true, leg, 0);
-                rep.pending++;
-                r.outstanding++;
+                flushLeg(r, rep, (int) r.cursor + members.length);
             }
             r.cursor++;
         }
         return true;
     }
 
-    private long pieceLength(ArrayRequest r, long arrayOffset) {
-        long rest = r.length - r.cursor;
-        return Math.min(Math.min(rest, layout.bytesToBoundary(arrayOffset)), core.maxLegBytes);
-    }
-
-    private boolean issueReads(ArrayRequest r) {
-        while (r.cursor < r.length) {
-            if (!room(1)) {
-                return false;
-            }
-            long arrayOffset = r.offset + r.cursor;
-            int len = (int) pieceLength(r, arrayOffset);
-            int copy = steeredCopy(arrayOffset, len);
-            if (copy < 0) {
-                r.fail(-Errno.EIO);
-                r.cursor += len;
-                continue;
-            }
-            int role = layout.member(arrayOffset, copy);
-            int leg = legs.acquire(r.index, Op.READ, role);
-            legs.copy[leg] = copy;
-            legs.tried[leg] = 1 << copy;
-            legs.arrayOffset[leg] = arrayOffset;
-            legs.address[leg] = r.address + r.cursor;
-            legs.length[leg] = len;
-            if (!prepRead(leg)) {
-                legs.release(leg); // room was checked; an engine that still refuses is retried later
-                return false;
-            }
-            r.outstanding++;
-            r.cursor += len;
-        }
-        return true;
-    }
-
-    private int steeredCopy(long arrayOffset, int len) {
-        if (core.readSteer != null) {
-            int c = core.readSteer.copyFor(arrayOffset, len);
-            if (c >= 0 && core.members[layout.member(arrayOffset, c)].inSync()) {
-                return c;
-            }
-        }
-        return chooseReadCopy(arrayOffset, 0);
-    }
-
-    /**
-     * Prepares the read described by leg record {@code leg} (first try or retry); false, with
-     * nothing issued, when the engine has no room.
-     */
-    boolean prepRead(int leg) {
-        int copy = legs.copy[leg];
-        long arrayOffset = legs.arrayOffset[leg];
-        Member m = core.members[legs.role[leg]];
-        long at = m.dataOffset() + layout.memberOffset(arrayOffset, copy);
-        if (!engine.prepRead(m.device(), at, legs.address[leg], legs.length[leg], leg, 0)) {
-            return false;
-        }
+    private void flushLeg(ArrayRequest r, Member m, int slot) {
+        int leg = legs.acquire(r.index, Op.FLUSH, slot);
+        engine.prepFsync(m.device(), true, leg, 0);
         m.pending++;
-        return true;
+        r.outstanding++;
+    }
+
+    // ---- Legs ----
+
+    @Override
+    public int raidDisks() {
+        return core.members.length;
+    }
+
+    @Override
+    public Member member(int slot) {
+        return core.slot(slot);
+    }
+
+    @Override
+    public Member replacement(int role) {
+        return core.replacements[role];
+    }
+
+    @Override
+    public int replacements() {
+        return core.replacementCount();
+    }
+
+    @Override
+    public int maxLegBytes() {
+        return core.maxLegBytes;
+    }
+
+    @Override
+    public int room() {
+        return Math.min(engine.available(), legs.available());
+    }
+
+    @Override
+    public int read(Request r, int slot, long memberOffset, long address, int length, int flags) {
+        return leg(r, Op.READ, slot, memberOffset, address, length, flags);
+    }
+
+    @Override
+    public int write(Request r, int slot, long memberOffset, long address, int length, int flags) {
+        return leg(r, Op.WRITE, slot, memberOffset, address, length, flags);
+    }
+
+    @Override
+    public int discard(Request r, int slot, long memberOffset, long length) {
+        return leg(r, Op.DISCARD, slot, memberOffset, 0, (int) length, 0);
+    }
+
+    private int leg(Request request, byte kind, int slot, long memberOffset, long address, int length, int flags) {
+        ArrayRequest r = (ArrayRequest) request;
+        int leg = legs.acquire(r.index, kind, slot);
+        if (leg < 0) {
+            throw new IllegalStateException(core.name + ": a level issued a leg without checking room");
+        }
+        legs.memberOffset[leg] = memberOffset;
+        legs.address[leg] = address;
+        legs.length[leg] = length;
+        legs.flags[leg] = flags;
+        r.outstanding++;
+        if (!prep(leg)) {
+            if ((flags & LINK) != 0) {
+                throw new IllegalStateException(core.name + ": the engine refused a linked leg it had room for");
+            }
+            legs.defer(leg); // an engine that refuses despite room: the leg goes out later
+        }
+        return leg;
+    }
+
+    /** Prepares the engine operation of leg record {@code leg}; false, with nothing issued, when the engine is full. */
+    boolean prep(int leg) {
+        Member m = core.slot(legs.role[leg]);
+        long at = m.dataOffset() + legs.memberOffset[leg];
+        boolean ok;
+        switch (legs.kind[leg]) {
+            case Op.READ:
+                ok = engine.prepRead(m.device(), at, legs.address[leg], legs.length[leg], leg, legs.flags[leg]);
+                break;
+            case Op.WRITE:
+                ok = engine.prepWrite(m.device(), at, legs.address[leg], legs.length[leg], leg, legs.flags[leg]);
+                break;
+            case Op.DISCARD:
+                ok = engine.prepDiscard(m.device(), at, legs.length[leg], leg, legs.flags[leg]);
+                break;
+            default:
+                throw new IllegalStateException("leg kind " + legs.kind[leg] + " is not prepared from its record");
+        }
+        if (ok) {
+            m.pending++;
+        }
+        return ok;
     }
 
     /** Issues the legs that waited for room, oldest first, while there is room; returns how many. */
     int issueDeferred() {
         int n = 0;
         int leg;
-        while ((leg = legs.peekDeferred()) >= 0 && prepRead(leg)) { // only read retries wait here
+        while ((leg = legs.peekDeferred()) >= 0 && prep(leg)) {
             legs.popDeferred();
             n++;
         }
         return n;
     }
 
-    /**
-     * The in-sync copy of {@code arrayOffset} with the fewest legs pending (md's least-busy
-     * choice for non-rotational members), skipping copies in {@code triedMask}; -1 if none.
-     */
-    int chooseReadCopy(long arrayOffset, int triedMask) {
-        int best = -1;
-        int bestPending = Integer.MAX_VALUE;
-        int copies = layout.copies();
-        for (int c = 0; c < copies; c++) {
-            if ((triedMask & (1 << c)) != 0) {
-                continue;
-            }
-            Member m = core.members[layout.member(arrayOffset, c)];
-            if (m.inSync() && m.pending < bestPending) {
-                best = c;
-                bestPending = m.pending;
-            }
+    @Override
+    public void retry(int leg, int slot, long memberOffset) {
+        legs.role[leg] = slot;
+        legs.memberOffset[leg] = memberOffset;
+        legs.issuedAt[leg] = System.nanoTime();
+        if (!prep(leg)) {
+            legs.defer(leg); // the engine is full: the retry goes out once a completion makes room
         }
-        return best;
     }
 
-    private boolean issueWritesOrDiscards(ArrayRequest r) {
-        int copies = layout.copies();
-        boolean discard = r.op == Op.DISCARD;
-        int engineFlags = (r.flags & io.uraid.core.api.BlockTarget.FUA) != 0 ? IoEngine.FUA : 0;
-        if (!r.admitted && !core.admitWrite(r)) {
-            return false; // waits (stalled) for its bitmap bits or a sync window
-        }
-        while (r.cursor < r.length) {
-            if (!room(copies + core.replacementCount())) {
-                return false;
-            }
-            long arrayOffset = r.offset + r.cursor;
-            long len = pieceLength(r, arrayOffset);
-            int written = 0;
-            for (int c = 0; c < copies; c++) {
-                int role = layout.member(arrayOffset, c);
-                Member m = core.members[role];
-                if (!m.writable()) {
-                    continue;
-                }
-                prepWriteLeg(r, m, role, c, arrayOffset, len, discard, engineFlags);
-                written++;
-                Member rep = core.replacements[role];
-                if (rep != null && rep.writable()) { // the device replacing it must miss no write
-                    prepWriteLeg(r, rep, role + core.members.length, c, arrayOffset, len, discard, engineFlags);
-                }
-            }
-            if (written == 0) {
-                r.fail(-Errno.EIO); // no working copy of this piece: the array has failed
-            }
-            r.cursor += len;
-        }
-        return true;
+    @Override
+    public int slot(int leg) {
+        return legs.role[leg];
     }
 
-    /** One write or discard leg of copy {@code c} to member {@code m} (leg slot {@code slot}). */
-    private void prepWriteLeg(ArrayRequest r, Member m, int slot, int c, long arrayOffset, long len,
-                              boolean discard, int engineFlags) {
-        int leg = legs.acquire(r.index, discard ? Op.DISCARD : Op.WRITE, slot);
-        legs.copy[leg] = c;
+    @Override
+    public long address(int leg) {
+        return legs.address[leg];
+    }
+
+    @Override
+    public int length(int leg) {
+        return legs.length[leg];
+    }
+
+    @Override
+    public void note(int leg, int tag, int copy, long arrayOffset) {
+        legs.tag[leg] = (byte) tag;
+        legs.copy[leg] = copy;
         legs.arrayOffset[leg] = arrayOffset;
-        legs.address[leg] = r.address + r.cursor;
-        legs.length[leg] = (int) len;
-        long at = m.dataOffset() + layout.memberOffset(arrayOffset, c);
-        if (discard) {
-            engine.prepDiscard(m.device(), at, len, leg, 0);
-        } else {
-            engine.prepWrite(m.device(), at, legs.address[leg], (int) len, leg, engineFlags);
-        }
-        m.pending++;
-        r.outstanding++;
     }
 
-    /** Rewrites a range that failed to read on {@code role} with the good copy just read. */
-    boolean prepRewrite(int readLeg) {
-        if (!room(1)) {
-            return false;
-        }
-        int role = legs.badRole[readLeg];
-        Member m = core.members[role];
-        if (!m.inSync()) {
-            return false;
-        }
-        int request = legs.request[readLeg];
-        int leg = legs.acquire(request, Op.REWRITE, role);
-        long arrayOffset = legs.arrayOffset[readLeg];
-        int badCopy = copyOn(arrayOffset, role);
-        legs.arrayOffset[leg] = arrayOffset;
-        legs.address[leg] = legs.address[readLeg];
-        legs.length[leg] = legs.length[readLeg];
-        long at = m.dataOffset() + layout.memberOffset(arrayOffset, badCopy);
-        engine.prepWrite(m.device(), at, legs.address[leg], legs.length[leg], leg, 0);
-        m.pending++;
-        core.requests[request].outstanding++;
-        return true;
+    @Override
+    public int tag(int leg) {
+        return legs.tag[leg];
     }
 
-    private int copyOn(long arrayOffset, int role) {
-        for (int c = 0; c < layout.copies(); c++) {
-            if (layout.member(arrayOffset, c) == role) {
-                return c;
-            }
-        }
-        throw new IllegalStateException("role " + role + " holds no copy of offset " + arrayOffset);
+    @Override
+    public int copy(int leg) {
+        return legs.copy[leg];
+    }
+
+    @Override
+    public long arrayOffset(int leg) {
+        return legs.arrayOffset[leg];
+    }
+
+    @Override
+    public int otherSlot(int leg) {
+        return legs.otherSlot[leg];
+    }
+
+    @Override
+    public void otherSlot(int leg, int slot) {
+        legs.otherSlot[leg] = slot;
+    }
+
+    @Override
+    public int mask(int leg) {
+        return legs.mask[leg];
+    }
+
+    @Override
+    public void mask(int leg, int mask) {
+        legs.mask[leg] = mask;
+    }
+
+    @Override
+    public boolean failMember(int slot, int errno) {
+        return core.failMember(slot, errno);
+    }
+
+    @Override
+    public long countReadError(int slot) {
+        Member m = core.slot(slot);
+        m.errors++;
+        return ++m.readErrors;
+    }
+
+    @Override
+    public int readErrorLimit() {
+        return core.readErrorLimit;
+    }
+
+    @Override
+    public int steer(long offset, long length) {
+        ReadSteer s = core.readSteer;
+        return s == null ? -1 : s.copyFor(offset, length);
     }
 }

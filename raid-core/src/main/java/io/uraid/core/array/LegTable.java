@@ -2,21 +2,27 @@ package io.uraid.core.array;
 
 /**
  * Preallocated records of the legs in flight, indexed by the leg number that travels as the
- * engine's 64-bit user_data. Parallel primitive arrays: no object per leg.
+ * engine's 64-bit user_data. Parallel primitive arrays: no object per leg. A record holds all
+ * an engine operation needs ({@link LegIssuer#prep}), so a leg can be sent again from it (a
+ * retry on another copy, a leg that waited for engine room), plus a few fields its level keeps.
  */
 final class LegTable {
     final int[] request;
     final byte[] kind;
+    /** Role, or role + raid disks for a replacement (or a task's slot). */
     final int[] role;
-    final int[] copy;
-    /** Array offset of the piece (reads: to choose another copy on error). */
-    final long[] arrayOffset;
+    /** Offset within the member's data area (requests' legs) or absolute (tasks' legs). */
+    final long[] memberOffset;
     final long[] address;
     final int[] length;
-    /** Reads: bitmask of copies already tried. */
-    final int[] tried;
-    /** Reads: role whose copy failed and must be rewritten once a good copy is read, or -1. */
-    final int[] badRole;
+    /** Engine flags (LINK, FUA). */
+    final int[] flags;
+    /** Level fields (see {@link io.uraid.core.plan.Legs#note}); tasks keep their token in {@link #copy}. */
+    final byte[] tag;
+    final int[] copy;
+    final long[] arrayOffset;
+    final int[] mask;
+    final int[] otherSlot;
     /** System.nanoTime() when the leg was taken (per-member latency for metrics). */
     final long[] issuedAt;
     private final int[] free;
@@ -30,12 +36,15 @@ final class LegTable {
         request = new int[capacity];
         kind = new byte[capacity];
         role = new int[capacity];
-        copy = new int[capacity];
-        arrayOffset = new long[capacity];
+        memberOffset = new long[capacity];
         address = new long[capacity];
         length = new int[capacity];
-        tried = new int[capacity];
-        badRole = new int[capacity];
+        flags = new int[capacity];
+        tag = new byte[capacity];
+        copy = new int[capacity];
+        arrayOffset = new long[capacity];
+        mask = new int[capacity];
+        otherSlot = new int[capacity];
         issuedAt = new long[capacity];
         free = new int[capacity];
         deferred = new int[capacity];
@@ -58,9 +67,11 @@ final class LegTable {
         request[leg] = requestIndex;
         kind[leg] = legKind;
         role[leg] = legRole;
+        flags[leg] = 0;
+        tag[leg] = 0;
         copy[leg] = 0;
-        tried[leg] = 0;
-        badRole[leg] = -1;
+        mask[leg] = 0;
+        otherSlot[leg] = -1;
         issuedAt[leg] = System.nanoTime();
         return leg;
     }

@@ -2,12 +2,10 @@ package io.uraid.core.array;
 
 /** Request and leg kinds, as bytes so pooled objects store them without boxing. */
 final class Op {
-    static final byte READ = 0;
-    static final byte WRITE = 1;
-    static final byte FLUSH = 2;
-    static final byte DISCARD = 3;
-    /** Leg only: rewrite of a bad block from a good copy after a read error. */
-    static final byte REWRITE = 4;
+    static final byte READ = io.uraid.core.plan.Request.READ;
+    static final byte WRITE = io.uraid.core.plan.Request.WRITE;
+    static final byte FLUSH = io.uraid.core.plan.Request.FLUSH;
+    static final byte DISCARD = io.uraid.core.plan.Request.DISCARD;
     /** Leg only: superblock write of a metadata update. */
     static final byte META = 5;
     /** Leg only: fsync of a member issued by the array itself (at stop, before going clean). */

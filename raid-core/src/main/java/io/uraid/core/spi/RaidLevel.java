@@ -30,6 +30,12 @@ public interface RaidLevel {
     Layout layout(Geometry geometry);
 
     /**
+     * The I/O strategy of one array of this level, over {@code layout} (which this level made):
+     * how its requests map into member legs and what a failed leg means.
+     */
+    io.uraid.core.plan.LevelIo io(Layout layout);
+
+    /**
      * True when the array can serve every byte with only the roles in {@code working}
      * (bit i set = role i in sync).
      */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uraid.core.api.BlockingIo;
 import io.uraid.core.fixture.FixtureArrays;
-import io.uraid.core.fixture.SqueezeEngine;
+import io.uraid.io.testing.SqueezeEngine;
 import io.uraid.core.fixture.TwinLevel;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.testing.FaultRule;

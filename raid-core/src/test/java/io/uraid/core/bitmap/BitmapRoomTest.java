@@ -8,7 +8,7 @@ import io.uraid.core.array.ArrayOptions;
 import io.uraid.core.array.Member;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.fixture.FixtureArrays;
-import io.uraid.core.fixture.SqueezeEngine;
+import io.uraid.io.testing.SqueezeEngine;
 import io.uraid.core.fixture.TwinLevel;
 import io.uraid.core.sb.BitmapSuperblock;
 import io.uraid.io.NativeBuffer;

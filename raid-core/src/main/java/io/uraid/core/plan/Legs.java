@@ -1,0 +1,120 @@
+package io.uraid.core.plan;
+
+import io.uraid.core.array.Member;
+
+/**
+ * What a level's I/O strategy may do with the array's members: issue legs (one engine operation
+ * each) for a request, and keep a few level fields with each leg until it completes. The core
+ * adds each member's data offset, counts legs per member, and completes the request once, after
+ * its last leg. Dispatcher thread only; nothing here allocates.
+ *
+ * <p>Slots: slot {@code role} is the member of that role; slot {@code role + raidDisks()} is the
+ * device being copied in to replace it (md's replacement), when there is one.
+ *
+ * <p>Room: a level checks {@link #room()} before mapping a piece and issues every leg of the
+ * piece or none; with room checked, the issuing methods do not fail. Legs that must run in order
+ * are issued with {@link #LINK}: the next leg issued runs only after this one succeeded, and is
+ * canceled ({@code -ECANCELED}) when it fails; a level checks room for the whole chain first.
+ */
+public interface Legs {
+    /** Leg flag: the next leg issued runs after this one (and is canceled if this one fails). */
+    int LINK = io.uraid.io.IoEngine.LINK;
+    /** Leg flag for writes: durable when complete. */
+    int FUA = io.uraid.io.IoEngine.FUA;
+
+    /** Raid devices (roles). */
+    int raidDisks();
+
+    /** The member of a slot (a role, or {@code role + raidDisks()} for its replacement). */
+    Member member(int slot);
+
+    /** The device replacing the member of {@code role} while it stays in service, or null. */
+    Member replacement(int role);
+
+    /** Devices being copied in as replacements (each takes every write of its role). */
+    int replacements();
+
+    /** The largest leg: what every member takes without the kernel splitting it. */
+    int maxLegBytes();
+
+    /** Legs that can be issued now. */
+    int room();
+
+    /**
+     * Issues a read of {@code length} bytes at {@code memberOffset} of the slot's data area into
+     * {@code address}, for {@code r}. Returns the leg number.
+     */
+    int read(Request r, int slot, long memberOffset, long address, int length, int flags);
+
+    /** Issues a write, as {@link #read}. */
+    int write(Request r, int slot, long memberOffset, long address, int length, int flags);
+
+    /** Issues a discard of {@code length} bytes at {@code memberOffset} of the slot's data area. */
+    int discard(Request r, int slot, long memberOffset, long length);
+
+    /**
+     * Sends failed leg {@code leg} again, to {@code slot} at {@code memberOffset} (another copy):
+     * it keeps its number and fields; when the engine is full it waits for room.
+     */
+    void retry(int leg, int slot, long memberOffset);
+
+    /** The slot a leg went to. */
+    int slot(int leg);
+
+    /** The leg's buffer address and length. */
+    long address(int leg);
+
+    int length(int leg);
+
+    /** Level fields kept with a leg: a small tag (what the leg is for), a copy index, an array offset, a mask. */
+    void note(int leg, int tag, int copy, long arrayOffset);
+
+    int tag(int leg);
+
+    int copy(int leg);
+
+    long arrayOffset(int leg);
+
+    /** A second slot kept with the leg (a mirror: the copy that failed and must be rewritten), -1 when none. */
+    int otherSlot(int leg);
+
+    void otherSlot(int leg, int slot);
+
+    /** A bit mask kept with the leg (a mirror: the copies already tried). */
+    int mask(int leg);
+
+    void mask(int leg, int mask);
+
+    /**
+     * A leg on {@code slot} failed with {@code errno}: the member is failed when redundancy
+     * allows (true), as md never fails the last copy. The superblocks are updated.
+     */
+    boolean failMember(int slot, int errno);
+
+    /**
+     * A write-like leg of {@code r} failed on {@code slot}: the member is failed and the request
+     * waits for the superblocks to say so (redundancy absorbed it), or the request fails.
+     */
+    default void absorbOrFail(Request r, int slot, int errno) {
+        if (failMember(slot, errno)) {
+            r.recordFailureFirst();
+        } else {
+            r.fail(errno);
+        }
+    }
+
+    /**
+     * A read on {@code slot} failed and will be tried on another copy: counts it as an error of
+     * the member and as a corrected read error (md's read_errors); returns the latter.
+     */
+    long countReadError(int slot);
+
+    /** Read errors a member may have corrected from another copy before it is failed (md's max_corr_read_errors). */
+    int readErrorLimit();
+
+    /**
+     * The copy reads of {@code [offset, offset + length)} must use while a resync owes that
+     * range (copies may disagree), or -1 for any in-sync copy.
+     */
+    int steer(long offset, long length);
+}

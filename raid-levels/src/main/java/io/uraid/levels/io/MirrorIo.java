@@ -1,0 +1,192 @@
+package io.uraid.levels.io;
+
+import io.uraid.core.api.BlockTarget;
+import io.uraid.core.array.Member;
+import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.LevelIo;
+import io.uraid.core.plan.Request;
+import io.uraid.core.spi.Layout;
+import io.uraid.io.Errno;
+
+/**
+ * The I/O of levels that keep several full copies (raid1, raid10): a write goes to every
+ * writable copy (and to a device replacing a copy's member); a read goes to the least busy
+ * in-sync copy (md's choice for non-rotational members), or to the copy a running resync
+ * copies from; a read that fails is retried on another copy and the good bytes are then
+ * written back over the bad copy; a failed write fails its member while another copy holds the
+ * data (md never fails the last copy).
+ */
+public final class MirrorIo implements LevelIo {
+    /** Leg tag: the rewrite of a copy that failed to read, from the copy read instead. */
+    private static final int REWRITE = 1;
+
+    private final Layout layout;
+    private final int copies;
+
+    public MirrorIo(Layout layout) {
+        this.layout = layout;
+        this.copies = layout.copies();
+    }
+
+    @Override
+    public boolean issue(Request r, Legs legs) {
+        return r.op() == Request.READ ? issueReads(r, legs) : issueWrites(r, legs);
+    }
+
+    private long pieceLength(Request r, long at, Legs legs) {
+        return Math.min(Math.min(r.length() - r.cursor(), layout.bytesToBoundary(at)), legs.maxLegBytes());
+    }
+
+    private boolean issueReads(Request r, Legs legs) {
+        while (r.cursor() < r.length()) {
+            if (legs.room() < 1) {
+                return false;
+            }
+            long at = r.offset() + r.cursor();
+            int len = (int) pieceLength(r, at, legs);
+            int copy = steeredCopy(at, len, legs);
+            if (copy < 0) {
+                r.fail(-Errno.EIO); // no copy in sync: the array has failed
+            } else {
+                int leg = legs.read(r, layout.member(at, copy), layout.memberOffset(at, copy),
+                        r.address() + r.cursor(), len, 0);
+                legs.note(leg, 0, copy, at);
+                legs.mask(leg, 1 << copy);
+            }
+            r.advance(len);
+        }
+        return true;
+    }
+
+    private int steeredCopy(long at, int len, Legs legs) {
+        int c = legs.steer(at, len);
+        if (c >= 0 && legs.member(layout.member(at, c)).inSync()) {
+            return c;
+        }
+        return leastBusyCopy(at, 0, legs);
+    }
+
+    /** The in-sync copy of {@code at} with the fewest legs pending, skipping {@code tried}; -1 if none. */
+    private int leastBusyCopy(long at, int tried, Legs legs) {
+        int best = -1;
+        int bestPending = Integer.MAX_VALUE;
+        for (int c = 0; c < copies; c++) {
+            if ((tried & (1 << c)) != 0) {
+                continue;
+            }
+            Member m = legs.member(layout.member(at, c));
+            if (m.inSync() && m.pendingLegs() < bestPending) {
+                best = c;
+                bestPending = m.pendingLegs();
+            }
+        }
+        return best;
+    }
+
+    private boolean issueWrites(Request r, Legs legs) {
+        boolean discard = r.op() == Request.DISCARD;
+        int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
+        while (r.cursor() < r.length()) {
+            if (legs.room() < copies + legs.replacements()) {
+                return false;
+            }
+            long at = r.offset() + r.cursor();
+            long len = pieceLength(r, at, legs);
+            int written = 0;
+            for (int c = 0; c < copies; c++) {
+                int role = layout.member(at, c);
+                if (!legs.member(role).writable()) {
+                    continue;
+                }
+                writeLeg(r, legs, role, c, at, len, discard, flags);
+                written++;
+                Member rep = legs.replacement(role);
+                if (rep != null && rep.writable()) { // the device replacing it must miss no write
+                    writeLeg(r, legs, role + legs.raidDisks(), c, at, len, discard, flags);
+                }
+            }
+            if (written == 0) {
+                r.fail(-Errno.EIO); // no working copy of this piece: the array has failed
+            }
+            r.advance(len);
+        }
+        return true;
+    }
+
+    private void writeLeg(Request r, Legs legs, int slot, int copy, long at, long len, boolean discard, int flags) {
+        long memberOffset = layout.memberOffset(at, copy);
+        int leg = discard ? legs.discard(r, slot, memberOffset, len)
+                : legs.write(r, slot, memberOffset, r.address() + r.cursor(), (int) len, flags);
+        legs.note(leg, 0, copy, at);
+    }
+
+    @Override
+    public boolean legDone(Request r, int leg, int result, Legs legs) {
+        if (legs.tag(leg) == REWRITE) {
+            // The data was read from a good copy; the member that cannot take it back is failed.
+            if (result < 0 && legs.failMember(legs.slot(leg), result)) {
+                r.recordFailureFirst();
+            }
+            return true;
+        }
+        if (r.op() == Request.READ) {
+            if (result < 0) {
+                return !retryRead(r, leg, result, legs);
+            }
+            if (legs.otherSlot(leg) >= 0) {
+                rewrite(r, leg, legs); // best effort: a failed rewrite fails the bad member later
+            }
+            return true;
+        }
+        if (result < 0) {
+            if (r.op() == Request.DISCARD && result == -Errno.EOPNOTSUPP) {
+                r.fail(result); // the member cannot discard: not a failure of the member
+            } else {
+                legs.absorbOrFail(r, legs.slot(leg), result);
+            }
+        }
+        return true;
+    }
+
+    /** Sends a failed read to another in-sync copy; false (the request failed) when none is left. */
+    private boolean retryRead(Request r, int leg, int result, Legs legs) {
+        int bad = legs.slot(leg);
+        if (legs.countReadError(bad) > legs.readErrorLimit() && legs.failMember(bad, result)) {
+            r.recordFailureFirst(); // a member that keeps failing reads is failed (md: max_corr_read_errors)
+        }
+        long at = legs.arrayOffset(leg);
+        int next = leastBusyCopy(at, legs.mask(leg), legs);
+        if (next < 0) {
+            r.fail(result);
+            return false;
+        }
+        if (legs.otherSlot(leg) < 0) {
+            legs.otherSlot(leg, bad);
+        }
+        legs.note(leg, 0, next, at);
+        legs.mask(leg, legs.mask(leg) | 1 << next);
+        legs.retry(leg, layout.member(at, next), layout.memberOffset(at, next));
+        return true;
+    }
+
+    /** Writes the bytes just read over the copy that failed to read them. */
+    private void rewrite(Request r, int readLeg, Legs legs) {
+        int slot = legs.otherSlot(readLeg);
+        if (legs.room() < 1 || !legs.member(slot).inSync()) {
+            return;
+        }
+        long at = legs.arrayOffset(readLeg);
+        int badCopy = copyOn(at, slot);
+        int leg = legs.write(r, slot, layout.memberOffset(at, badCopy), legs.address(readLeg), legs.length(readLeg), 0);
+        legs.note(leg, REWRITE, badCopy, at);
+    }
+
+    private int copyOn(long at, int role) {
+        for (int c = 0; c < copies; c++) {
+            if (layout.member(at, c) == role) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("role " + role + " holds no copy of offset " + at);
+    }
+}
