@@ -40,6 +40,16 @@ final class ArrayCore {
     private int gatedCount;
     private int stalledHead;
     private int stalledCount;
+    /** Plans (multi-phase work with scratch and a range lock), their scratch buffers and lock. */
+    final ArrayPlan[] plans;
+    private final int[] freePlans;
+    private int freePlanCount;
+    final ScratchPool scratch;
+    final RangeLock locks;
+    /** FIFO of plans whose next phase found no room. */
+    private final int[] waitingPlans;
+    private int waitingHead;
+    private int waitingCount;
     final MetadataUpdater metadata;
     volatile long events;
     /** Array-issued fsyncs in flight (see {@link Op#SYNC}). */
@@ -74,6 +84,17 @@ final class ArrayCore {
         }
         this.freeRequestCount = requests.length;
         this.stalled = new int[options.ringSize()];
+        int planCount = options.ringSize();
+        this.scratch = new ScratchPool(levelIo.scratchBuffers(), levelIo.scratchBytes());
+        this.plans = new ArrayPlan[planCount];
+        this.freePlans = new int[planCount];
+        for (int i = 0; i < planCount; i++) {
+            plans[i] = new ArrayPlan(i, scratch);
+            freePlans[i] = planCount - 1 - i;
+        }
+        this.freePlanCount = planCount;
+        this.locks = new RangeLock(planCount * 4);
+        this.waitingPlans = new int[planCount];
         this.gated = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
@@ -118,9 +139,10 @@ final class ArrayCore {
     }
 
     /**
-     * Parks a write that a gate held back before any of its legs went out. Unlike a stall for
-     * engine room, it does not stop the dispatcher from taking more requests: the writes behind
-     * it can ask for their bitmap bits too, and one bitmap update serves them all.
+     * Parks a request that a write gate or the range lock held back. Unlike a stall for engine
+     * room, it does not stop the dispatcher from taking more requests: the writes behind it can
+     * ask for their bitmap bits too (one bitmap update serves them all), and requests on other
+     * lock units go on.
      */
     void park(ArrayRequest r) {
         gated[gatedCount++] = r.index;
@@ -137,8 +159,8 @@ final class ArrayCore {
                 if (r.outstanding == 0) {
                     finish(r);
                 }
-            } else if (r.admitted) {
-                stall(r); // admitted, then out of engine room: continues from its cursor
+            } else if (!r.waitsAside()) {
+                stall(r); // past its gate or lock, then out of engine room: continues from its cursor
                 resumed++;
             } else {
                 gated[kept++] = r.index;
@@ -146,6 +168,37 @@ final class ArrayCore {
         }
         gatedCount = kept;
         return resumed;
+    }
+
+    /** A free plan, or null. */
+    ArrayPlan acquirePlan() {
+        return freePlanCount == 0 ? null : plans[freePlans[--freePlanCount]];
+    }
+
+    void releasePlan(ArrayPlan p) {
+        p.request = null;
+        freePlans[freePlanCount++] = p.index;
+    }
+
+    /** Plan {@code p} waits for room for its next phase. */
+    void waitForRoom(ArrayPlan p) {
+        if (!p.waiting) {
+            p.waiting = true;
+            waitingPlans[(waitingHead + waitingCount++) % waitingPlans.length] = p.index;
+        }
+    }
+
+    int waitingPlanCount() {
+        return waitingCount;
+    }
+
+    /** Takes the oldest plan waiting for room. */
+    ArrayPlan pollWaitingPlan() {
+        ArrayPlan p = plans[waitingPlans[waitingHead]];
+        waitingHead = (waitingHead + 1) % waitingPlans.length;
+        waitingCount--;
+        p.waiting = false;
+        return p;
     }
 
     ArrayRequest acquireRequest() {

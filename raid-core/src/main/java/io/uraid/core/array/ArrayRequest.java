@@ -28,6 +28,9 @@ final class ArrayRequest implements io.uraid.core.plan.Request {
     boolean stalled;
     /** Write or discard counted by the write gates (released at completion). */
     boolean admitted;
+    /** Why the last attempt to map it stopped: engine room (it stalls), or a gate or a lock (it parks). */
+    byte waitReason;
+    static final byte WAIT_ROOM = 0, WAIT_GATE = 1, WAIT_LOCK = 2;
 
     ArrayRequest(int index) {
         this.index = index;
@@ -47,6 +50,12 @@ final class ArrayRequest implements io.uraid.core.plan.Request {
         needsMetadata = false;
         stalled = false;
         admitted = false;
+        waitReason = WAIT_ROOM;
+    }
+
+    /** Parked rather than stalled: it waits for a gate or a lock, which later requests need not wait for. */
+    boolean waitsAside() {
+        return waitReason != WAIT_ROOM;
     }
 
     @Override

@@ -89,6 +89,7 @@ final class Dispatcher implements Runnable {
     private int turn() {
         int work = runControl();
         work += issuer.issueDeferred();
+        work += issuer.resumeWaitingPlans();
         work += core.resumeParked(issuer);
         work += resumeStalled();
         if (!core.hasStalled()) {
@@ -125,7 +126,13 @@ final class Dispatcher implements Runnable {
         ArrayRequest r;
         while ((r = core.peekStalled()) != null) {
             if (!issuer.issue(r)) {
-                break;
+                if (!r.waitsAside()) {
+                    break;
+                }
+                core.popStalled();
+                core.park(r); // now waits for a lock or a gate: the requests behind it go on
+                resumed++;
+                continue;
             }
             core.popStalled();
             resumed++;
@@ -155,8 +162,8 @@ final class Dispatcher implements Runnable {
         slot.callback = null; // the slot is reused by producers once we move on
         batchTaken++;
         if (!issuer.issue(r)) {
-            if (!r.admitted && r.cursor == 0 && (r.op == Op.WRITE || r.op == Op.DISCARD)) {
-                core.park(r); // waits for its bitmap bits; later requests go on
+            if (r.waitsAside()) {
+                core.park(r); // waits for its bitmap bits or a lock; later requests go on
                 return core.hasFreeRequest() && batchTaken < 256;
             }
             core.stall(r);
@@ -185,7 +192,7 @@ final class Dispatcher implements Runnable {
      */
     private boolean canTakeWork() {
         return !control.isEmpty() || ringHasRequests() && core.hasFreeRequest() && !core.hasStalled()
-                || core.legs.hasDeferred() && engine.available() > 0;
+                || (core.legs.hasDeferred() || core.waitingPlanCount() > 0) && engine.available() > 0;
     }
 
     private void idle() {

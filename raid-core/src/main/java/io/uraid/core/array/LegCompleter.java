@@ -56,7 +56,8 @@ final class LegCompleter implements CompletionHandler {
             }
             return;
         }
-        ArrayRequest r = core.requests[legs.request[leg]];
+        int planIndex = legs.plan[leg];
+        ArrayRequest r = legs.request[leg] < 0 ? null : core.requests[legs.request[leg]];
         if (kind == Op.FLUSH) {
             if (result < 0) {
                 issuer.absorbOrFail(r, m.role(), result);
@@ -71,6 +72,13 @@ final class LegCompleter implements CompletionHandler {
             }
         }
         release(leg);
+        if (planIndex >= 0) {
+            ArrayPlan p = core.plans[planIndex];
+            if (--p.outstanding == 0) {
+                issuer.phaseDone(p); // the plan, not each of its legs, counts for the request
+            }
+            return;
+        }
         r.outstanding--;
         if (r.outstanding == 0 && r.fullyIssued() && !r.stalled) {
             core.finish(r);

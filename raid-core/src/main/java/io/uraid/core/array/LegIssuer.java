@@ -2,6 +2,7 @@ package io.uraid.core.array;
 
 import io.uraid.core.plan.LevelIo;
 import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.Plan;
 import io.uraid.core.plan.Request;
 import io.uraid.io.IoEngine;
 
@@ -30,11 +31,13 @@ final class LegIssuer implements Legs {
      * @return true when every leg of the request has been issued
      */
     boolean issue(ArrayRequest r) {
+        r.waitReason = ArrayRequest.WAIT_ROOM;
         if (r.op == Op.FLUSH) {
             return issueFlush(r);
         }
         if ((r.op == Op.WRITE || r.op == Op.DISCARD) && !r.admitted && !core.admitWrite(r)) {
-            return false; // waits (parked) for its bitmap bits or a sync window
+            r.waitReason = ArrayRequest.WAIT_GATE; // waits (parked) for its bitmap bits or a sync window
+            return false;
         }
         return level.issue(r, this);
     }
@@ -119,9 +122,40 @@ final class LegIssuer implements Legs {
         return leg(r, Op.DISCARD, slot, memberOffset, 0, (int) length, 0);
     }
 
+    @Override
+    public int read(Plan p, int slot, long memberOffset, long address, int length, int flags) {
+        return planLeg((ArrayPlan) p, Op.READ, slot, memberOffset, address, length, flags);
+    }
+
+    @Override
+    public int write(Plan p, int slot, long memberOffset, long address, int length, int flags) {
+        return planLeg((ArrayPlan) p, Op.WRITE, slot, memberOffset, address, length, flags);
+    }
+
+    @Override
+    public Plan plan(int leg) {
+        int p = legs.plan[leg];
+        return p < 0 ? null : core.plans[p];
+    }
+
     private int leg(Request request, byte kind, int slot, long memberOffset, long address, int length, int flags) {
         ArrayRequest r = (ArrayRequest) request;
-        int leg = legs.acquire(r.index, kind, slot);
+        int leg = take(r.index, kind, slot, memberOffset, address, length, flags);
+        r.outstanding++;
+        send(leg);
+        return leg;
+    }
+
+    private int planLeg(ArrayPlan p, byte kind, int slot, long memberOffset, long address, int length, int flags) {
+        int leg = take(p.request == null ? -1 : p.request.index, kind, slot, memberOffset, address, length, flags);
+        legs.plan[leg] = p.index;
+        p.outstanding++;
+        send(leg);
+        return leg;
+    }
+
+    private int take(int request, byte kind, int slot, long memberOffset, long address, int length, int flags) {
+        int leg = legs.acquire(request, kind, slot);
         if (leg < 0) {
             throw new IllegalStateException(core.name + ": a level issued a leg without checking room");
         }
@@ -129,14 +163,93 @@ final class LegIssuer implements Legs {
         legs.address[leg] = address;
         legs.length[leg] = length;
         legs.flags[leg] = flags;
-        r.outstanding++;
+        return leg;
+    }
+
+    /** Prepares a new leg, or queues it when the engine refuses it despite room. */
+    private void send(int leg) {
+        int flags = legs.flags[leg];
         if (!prep(leg)) {
             if ((flags & LINK) != 0) {
                 throw new IllegalStateException(core.name + ": the engine refused a linked leg it had room for");
             }
             legs.defer(leg); // an engine that refuses despite room: the leg goes out later
         }
-        return leg;
+    }
+
+    // ---- plans ----
+
+    @Override
+    public Plan open(Request request, long lockFrom, long lockTo, boolean shared, int scratch) {
+        ArrayRequest r = (ArrayRequest) request;
+        if (scratch > ArrayPlan.MAX_SCRATCH || scratch > core.scratch.available()) {
+            return null; // scratch comes back as plans end: the request waits for completions
+        }
+        ArrayPlan p = core.acquirePlan();
+        if (p == null) {
+            return null;
+        }
+        if (!core.locks.tryAcquire(lockFrom, lockTo, shared)) {
+            core.releasePlan(p);
+            r.waitReason = ArrayRequest.WAIT_LOCK; // parked: requests on other units go on
+            return null;
+        }
+        p.open(r, lockFrom, lockTo, shared);
+        for (int i = 0; i < scratch; i++) {
+            p.scratch[i] = core.scratch.acquire();
+        }
+        p.scratchCount = scratch;
+        r.outstanding++; // the open plan counts as one outstanding item of its request
+        return p;
+    }
+
+    /**
+     * Every leg of plan {@code p}'s phase has ended: the level issues the next phase, asks to
+     * wait for room, or ends the plan, which then gives back its lock and scratch and counts
+     * down its request.
+     */
+    void phaseDone(ArrayPlan p) {
+        while (true) {
+            int next = level.phaseDone(p, this);
+            if (next == LevelIo.NEXT) {
+                if (p.outstanding > 0) {
+                    return;
+                }
+                continue; // a phase without legs (only computing): the next one at once
+            }
+            if (next == LevelIo.WAIT) {
+                core.waitForRoom(p);
+                return;
+            }
+            close(p);
+            return;
+        }
+    }
+
+    private void close(ArrayPlan p) {
+        core.locks.release(p.lockFrom, p.lockTo, p.shared);
+        for (int i = 0; i < p.scratchCount; i++) {
+            core.scratch.release(p.scratch[i]);
+        }
+        ArrayRequest r = p.request;
+        core.releasePlan(p);
+        if (r != null && --r.outstanding == 0 && r.fullyIssued() && !r.stalled) {
+            core.finish(r);
+        }
+    }
+
+    /** Asks the plans that waited for room again, oldest first; returns how many went on. */
+    int resumeWaitingPlans() {
+        int n = core.waitingPlanCount();
+        int resumed = 0;
+        for (int i = 0; i < n; i++) {
+            ArrayPlan p = core.pollWaitingPlan();
+            phaseDone(p);
+            if (!p.waiting) {
+                resumed++;
+            }
+        }
+        return resumed;
     }
 
     /** Prepares the engine operation of leg record {@code leg}; false, with nothing issued, when the engine is full. */

@@ -8,6 +8,8 @@ package io.uraid.core.array;
  */
 final class LegTable {
     final int[] request;
+    /** The plan the leg belongs to, or -1 for a leg of its request directly. */
+    final int[] plan;
     final byte[] kind;
     /** Role, or role + raid disks for a replacement (or a task's slot). */
     final int[] role;
@@ -34,6 +36,7 @@ final class LegTable {
 
     LegTable(int capacity) {
         request = new int[capacity];
+        plan = new int[capacity];
         kind = new byte[capacity];
         role = new int[capacity];
         memberOffset = new long[capacity];
@@ -65,6 +68,7 @@ final class LegTable {
         }
         int leg = free[--freeCount];
         request[leg] = requestIndex;
+        plan[leg] = -1;
         kind[leg] = legKind;
         role[leg] = legRole;
         flags[leg] = 0;

@@ -371,5 +371,6 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
             ticker.interrupt();
         }
         core.metadata.close();
+        core.scratch.close();
     }
 }

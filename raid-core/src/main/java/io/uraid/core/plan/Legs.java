@@ -41,6 +41,25 @@ public interface Legs {
     int room();
 
     /**
+     * Opens a plan for {@code r} holding the range lock on units {@code [lockFrom, lockTo]}
+     * (the level's units, e.g. stripes; {@code shared}: plans that only read may hold a unit
+     * together), with {@code scratch} scratch buffers. Returns null when the units are held by
+     * another plan or no plan or scratch is free: the level then stops mapping the request (its
+     * {@link LevelIo#issue} returns false) and is called again later. A level checks room for
+     * the plan's first phase before opening it.
+     */
+    Plan open(Request r, long lockFrom, long lockTo, boolean shared, int scratch);
+
+    /** Issues a read leg of plan {@code p}, as {@link #read(Request, int, long, long, int, int)}. */
+    int read(Plan p, int slot, long memberOffset, long address, int length, int flags);
+
+    /** Issues a write leg of plan {@code p}. */
+    int write(Plan p, int slot, long memberOffset, long address, int length, int flags);
+
+    /** The plan a leg belongs to, or null for a leg issued for its request directly. */
+    Plan plan(int leg);
+
+    /**
      * Issues a read of {@code length} bytes at {@code memberOffset} of the slot's data area into
      * {@code address}, for {@code r}. Returns the leg number.
      */

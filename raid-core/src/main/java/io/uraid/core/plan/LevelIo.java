@@ -9,6 +9,12 @@ package io.uraid.core.plan;
  * <p>All methods run on the array's dispatcher thread and must not allocate.
  */
 public interface LevelIo {
+    /** {@link #phaseDone}: the plan is over (lock and scratch are released). */
+    int DONE = 0;
+    /** {@link #phaseDone}: the next phase's legs were issued (none issued: asked again at once). */
+    int NEXT = 1;
+    /** {@link #phaseDone}: no room for the next phase now; asked again once legs complete. */
+    int WAIT = 2;
 
     /**
      * Maps request {@code r} (a read, write or discard) from its cursor into legs, advancing the
@@ -23,4 +29,24 @@ public interface LevelIo {
      * level sent it again ({@link Legs#retry}).
      */
     boolean legDone(Request r, int leg, int result, Legs legs);
+
+    /**
+     * Every leg of plan {@code p}'s current phase has ended ({@link #legDone} heard each): the
+     * level computes what it must (on this, the dispatcher, thread) and issues the next phase
+     * ({@link #NEXT}), finds no room for it ({@link #WAIT}, nothing issued), or ends the plan
+     * ({@link #DONE}). Levels without plans never see this.
+     */
+    default int phaseDone(Plan p, Legs legs) {
+        return DONE;
+    }
+
+    /** Bytes of one scratch buffer; 0 when the level uses none. */
+    default int scratchBytes() {
+        return 0;
+    }
+
+    /** Scratch buffers the array keeps for this level's plans. */
+    default int scratchBuffers() {
+        return 0;
+    }
 }
