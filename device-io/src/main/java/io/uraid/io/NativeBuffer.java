@@ -18,6 +18,14 @@ public final class NativeBuffer implements AutoCloseable {
     private final int capacity;
     private volatile boolean closed;
 
+    /** A slice of {@code parent}: shares its memory, frees nothing on close. */
+    private NativeBuffer(NativeBuffer parent, int offset, int length) {
+        this.owner = null;
+        this.aligned = parent.aligned.slice(offset, length).order(ByteOrder.LITTLE_ENDIAN);
+        this.address = parent.address + offset;
+        this.capacity = length;
+    }
+
     private NativeBuffer(int capacity, int alignment) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("buffer capacity must be positive: " + capacity);
@@ -63,10 +71,22 @@ public final class NativeBuffer implements AutoCloseable {
         return aligned.slice(offset, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * {@code length} bytes of this buffer from {@code offset}, as a buffer of their own that
+     * shares this memory (closing it frees nothing; it is valid while this buffer is). For
+     * carving one region, registered with an engine once, into many buffers.
+     */
+    public NativeBuffer slice(int offset, int length) {
+        if (offset < 0 || length <= 0 || offset > capacity - length) {
+            throw new IllegalArgumentException("slice [" + offset + ", +" + length + ") outside " + capacity + " bytes");
+        }
+        return new NativeBuffer(this, offset, length);
+    }
+
     /** Frees the memory now; the buffer and its views must not be used afterwards. */
     @Override
     public void close() {
-        if (!closed) {
+        if (!closed && owner != null) {
             closed = true;
             UnsafeAccess.free(owner);
         }

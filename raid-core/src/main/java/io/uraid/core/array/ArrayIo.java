@@ -62,17 +62,36 @@ public final class ArrayIo {
 
     /** Reads {@code length} bytes at absolute byte {@code offset} of the member in {@code role}. */
     public boolean read(BackgroundTask task, int token, int role, long offset, long address, int length) {
+        return read(task, token, role, offset, address, length, 0);
+    }
+
+    /**
+     * A read with engine {@code flags}: {@link IoEngine#LINK} makes the next operation issued
+     * (by this task, at once) run after it. A read or write that ends short completes with -EIO.
+     */
+    public boolean read(BackgroundTask task, int token, int role, long offset, long address, int length, int flags) {
         int leg = acquire(task, token, role);
+        if (leg >= 0) {
+            core.legs.length[leg] = length;
+        }
         return leg >= 0 && issued(leg, role, core.engine.prepRead(core.slot(role).device(), offset, address,
-                length, leg, 0));
+                length, leg, flags));
     }
 
     /** Writes at absolute byte {@code offset} of a member; {@code fua}: durable at completion. */
     public boolean write(BackgroundTask task, int token, int role, long offset, long address, int length,
                          boolean fua) {
+        return write(task, token, role, offset, address, length, fua ? IoEngine.FUA : 0);
+    }
+
+    /** A write with engine {@code flags} ({@link IoEngine#FUA}, {@link IoEngine#LINK}); see {@link #read}. */
+    public boolean write(BackgroundTask task, int token, int role, long offset, long address, int length, int flags) {
         int leg = acquire(task, token, role);
+        if (leg >= 0) {
+            core.legs.length[leg] = length;
+        }
         return leg >= 0 && issued(leg, role, core.engine.prepWrite(core.slot(role).device(), offset, address,
-                length, leg, fua ? IoEngine.FUA : 0));
+                length, leg, flags));
     }
 
     /** Makes every completed write of a member durable. */
@@ -97,6 +116,7 @@ public final class ArrayIo {
         int index = core.taskIndex(task);
         int leg = core.legs.acquire(index, Op.TASK, role);
         core.legs.copy[leg] = token;
+        core.legs.length[leg] = 0;
         core.slot(role).pending++;
         return leg;
     }
@@ -107,6 +127,11 @@ public final class ArrayIo {
      */
     public boolean failMember(int role, int errno) {
         return core.failMember(role, errno);
+    }
+
+    /** The level's I/O strategy of this array (its sync passes come from it). */
+    public io.uraid.core.plan.LevelIo levelIo() {
+        return core.levelIo;
     }
 
     /** Client requests in flight (a sync throttles to its minimum speed while there are any). */

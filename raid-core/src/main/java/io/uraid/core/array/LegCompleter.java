@@ -44,6 +44,9 @@ final class LegCompleter implements CompletionHandler {
         if (kind == Op.TASK) {
             int task = legs.request[leg];
             int token = legs.copy[leg];
+            if (result >= 0 && legs.length[leg] > 0 && result != legs.length[leg]) {
+                result = -Errno.EIO; // a task's read or write that ends short has failed, as a request's
+            }
             release(leg);
             core.tasks[task].onComplete(core.io, token, result);
             return;

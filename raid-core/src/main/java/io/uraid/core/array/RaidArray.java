@@ -173,6 +173,11 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         return core.layout;
     }
 
+    /** The level's I/O strategy of this array. */
+    public io.uraid.core.plan.LevelIo levelIo() {
+        return core.levelIo;
+    }
+
     /** The member slots in role order (live objects: states and counters change). */
     public Member[] members() {
         return core.members.clone();

@@ -40,6 +40,19 @@ public interface LevelIo {
         return DONE;
     }
 
+    /**
+     * The strategy of sync pass {@code action} (resync, check, repair, recover) on this array,
+     * issuing through {@code io}; null when the level has no redundancy to sync.
+     */
+    default SyncWindows sync(io.uraid.core.sync.SyncAction action, WindowLegs io) {
+        return null;
+    }
+
+    /** Buffers (one sync window long) each window of a sync pass uses: a mirror reads every copy into its own. */
+    default int syncBuffers() {
+        return 0;
+    }
+
     /** Bytes of one scratch buffer; 0 when the level uses none. */
     default int scratchBytes() {
         return 0;

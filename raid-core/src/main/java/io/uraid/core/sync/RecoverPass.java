@@ -51,6 +51,26 @@ final class RecoverPass {
         return copied;
     }
 
+    /** The pass's strategy, which knows what of the target a window or prefix covers. */
+    void strategy(io.uraid.core.plan.SyncWindows windows) {
+        checkpoint.strategy(windows);
+    }
+
+    /** True while a RECOVER pass runs (between {@link #start} and {@link #end}). */
+    boolean active() {
+        return target != null;
+    }
+
+    /** The role being rebuilt. */
+    int role() {
+        return target.role;
+    }
+
+    /** {@code bytes} more were written to the device being rebuilt. */
+    void copied(long bytes) {
+        copied += bytes;
+    }
+
     /** The final fsync is in flight. */
     boolean fsyncing() {
         return fsyncing;
@@ -72,11 +92,6 @@ final class RecoverPass {
     /** True when the window [start, end) was rebuilt before the pass was cut short. */
     boolean alreadyRebuilt(long start, long end) {
         return checkpoint.alreadyRebuilt(target, start, end);
-    }
-
-    /** The copy of array byte {@code at} on the rebuilt role, or -1 when it holds none. */
-    int targetCopy(long at) {
-        return target.copyAt(layout, at);
     }
 
     /** The I/O slot the rebuilt copies are written to. */
@@ -120,23 +135,6 @@ final class RecoverPass {
         return target.promote(io, result);
     }
 
-    /**
-     * Writes copy {@code copy} of lane {@code l}'s window, read into {@code srcAddr}, to the
-     * rebuilt device when that copy lives there; true when a leg was issued.
-     */
-    boolean write(ArrayIo io, BackgroundTask owner, SyncLane l, int copy, long srcAddr) {
-        if (copy != l.targetCopy || !target.writable(io)) {
-            return false; // not this device's copy, or the device went away while the window was read
-        }
-        int len = l.length();
-        long at = io.slot(target.slot).dataOffset() + layout.memberOffset(l.start, copy);
-        if (io.write(owner, l.index << 8 | copy, target.slot, at, srcAddr, len, false)) {
-            copied += len;
-            return true;
-        }
-        return false;
-    }
-
     /** Whether the pass, which otherwise {@code completed}, counts as complete. */
     boolean completed(boolean completed) {
         return completed && !failedTarget;
@@ -152,6 +150,7 @@ final class RecoverPass {
     /** Any pass ends (called for every action, so a RECOVER's state never outlives it). */
     void end() {
         failedTarget = false;
+        target = null;
         checkpoint.end();
     }
 }

@@ -3,7 +3,6 @@ package io.uraid.core.sync;
 import io.uraid.core.array.ArrayIo;
 import io.uraid.core.array.Member;
 import io.uraid.core.sb.MdSuperblock;
-import io.uraid.core.spi.Layout;
 
 /** What a RECOVER pass rebuilds: the role, the I/O slot it writes, and the metadata it gets when done. */
 final class RecoverTarget {
@@ -41,15 +40,5 @@ final class RecoverTarget {
             io.promote(role, superblock);
         }
         return true;
-    }
-
-    /** The copy of array byte {@code at} that lives on the rebuilt role, or -1 when it holds none. */
-    int copyAt(Layout layout, long at) {
-        for (int c = 0; c < layout.copies(); c++) {
-            if (layout.member(at, c) == role) {
-                return c;
-            }
-        }
-        return -1;
     }
 }

@@ -2,6 +2,7 @@ package io.uraid.core.sync;
 
 import io.uraid.core.array.ArrayIo;
 import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.plan.CopyLayouts;
 import io.uraid.core.spi.Layout;
 
 /**
@@ -14,20 +15,18 @@ import io.uraid.core.spi.Layout;
  * the superblock never claims more than is on the medium.
  *
  * <p>Array prefix to member offset: every member byte below the returned offset must belong to
- * an array byte below the prefix. That holds when, for each copy index, the offsets on any one
- * member never decrease as the array offset grows, which is true of md's raid1 and raid10
- * (near, far, offset) layouts; so the first piece past the prefix that each copy index puts on
- * the member bounds all later ones. A replacement keeps its checkpoint the same way.
+ * an array byte below the prefix; the pass's strategy knows how its level places bytes
+ * ({@link CopyLayouts} for whole copies). A replacement keeps its checkpoint the same way.
  *
  * <p>Dispatcher thread only.
  */
 final class RecoveryCheckpoint {
     /** Time between checkpoints while a rebuild runs (md writes its superblocks about as often). */
     static final long INTERVAL_NANOS = 1_000_000_000L;
-    /** Layout pieces looked at past the prefix for the member offset (many placement periods). */
-    private static final int SCAN_PIECES = 1024;
 
     private final Layout layout;
+    /** The pass's strategy, which knows what of the target a prefix covers (null: whole-copy arithmetic). */
+    private io.uraid.core.plan.SyncWindows windows;
     private RecoverTarget target;
     /** Data-area bytes of the target rebuilt before this pass started (skipped). */
     private long resumeFrom;
@@ -43,6 +42,15 @@ final class RecoveryCheckpoint {
 
     /** A rebuild of {@code t} starts; its member holds good copies below {@code from} bytes. */
     void start(RecoverTarget t, long from, long now) {
+        startTarget(t, from, now);
+    }
+
+    /** The pass's strategy (set after {@link #start}). */
+    void strategy(io.uraid.core.plan.SyncWindows strategy) {
+        windows = strategy;
+    }
+
+    private void startTarget(RecoverTarget t, long from, long now) {
         target = t;
         resumeFrom = from;
         recorded = from;
@@ -52,17 +60,15 @@ final class RecoveryCheckpoint {
 
     void end() {
         target = null;
+        windows = null;
         pending = -1;
         resumeFrom = 0;
     }
 
     /** True when the target's copy of window [start, end) (one layout piece) was rebuilt before. */
     boolean alreadyRebuilt(RecoverTarget t, long start, long end) {
-        if (resumeFrom <= 0) {
-            return false;
-        }
-        int c = t.copyAt(layout, start);
-        return c >= 0 && layout.memberOffset(start, c) + (end - start) <= resumeFrom;
+        return windows == null ? CopyLayouts.rebuiltBefore(layout, t.role, start, end, resumeFrom)
+                : windows.rebuiltBefore(layout, t.role, start, end, resumeFrom);
     }
 
     boolean inFlight() {
@@ -112,34 +118,11 @@ final class RecoveryCheckpoint {
     }
 
     /**
-     * The target's data-area bytes all of whose copies come from array bytes below
-     * {@code prefix}: for each copy index, the member offset of the first piece at or past the
-     * prefix that lies on the target; the least of those.
+     * The target's data-area bytes all of whose content comes from array bytes below
+     * {@code prefix}, as the pass's strategy computes it (never below what is recorded).
      */
     long memberOffset(long prefix) {
-        long size = layout.arraySize();
-        if (prefix >= size) {
-            return recorded; // the pass is complete: the promotion, not a checkpoint, records it
-        }
-        long least = Long.MAX_VALUE;
-        int copies = layout.copies();
-        int found = 0;
-        long seen = 0; // bit c: copy c already met on the target
-        long at = prefix;
-        for (int i = 0; i < SCAN_PIECES && at < size && found < copies; i++) {
-            for (int c = 0; c < copies; c++) {
-                if ((seen & (1L << c)) == 0 && layout.member(at, c) == target.role) {
-                    seen |= 1L << c;
-                    found++;
-                    least = Math.min(least, layout.memberOffset(at, c));
-                }
-            }
-            at += layout.bytesToBoundary(at);
-        }
-        // A copy index not met within the scan never lands on the target: md's layouts repeat
-        // their placement every few chunk rows (raid10 n2 over four disks keeps only second
-        // copies on odd roles), far fewer than SCAN_PIECES pieces.
-        return least == Long.MAX_VALUE ? recorded : Math.max(recorded, least);
+        return windows == null ? CopyLayouts.rebuiltBelow(layout, target.role, prefix, recorded)
+                : windows.rebuiltBelow(layout, target.role, prefix, recorded);
     }
-
 }

@@ -77,7 +77,7 @@ public final class Redundancy {
             bitmap = new WriteIntentBitmap(dirty.header(), at, dirty, array.blockSize(),
                     TimeUnit.MILLISECONDS.toNanos(options.bitmapClearDelayMillis()));
         }
-        SyncEngine sync = new SyncEngine(array.layout(), bitmap,
+        SyncEngine sync = new SyncEngine(array.layout(), array.levelIo(), bitmap,
                 new Throttle(options.syncMinBytesPerSecond(), options.syncMaxBytesPerSecond()));
         if (bitmap != null) {
             array.addTask(bitmap);

@@ -6,17 +6,22 @@ import io.uraid.core.array.Member;
 import io.uraid.core.array.ReadSteer;
 import io.uraid.core.array.WriteGate;
 import io.uraid.core.bitmap.WriteIntentBitmap;
+import io.uraid.core.plan.LevelIo;
+import io.uraid.core.plan.SyncWindows;
 import io.uraid.core.spi.Layout;
-import io.uraid.io.Errno;
 import java.util.logging.Logger;
 
 /**
- * Resync, check, repair and rebuild of a mirrored array, in the background while it serves
- * I/O. Work goes window by window (at most {@link #WINDOW} bytes, inside one layout piece),
- * several windows at once ({@link SyncLane}): a window first waits until no client write
- * overlaps it and holds new ones back (they wait parked), then reads, then writes, then lets
- * the held writes go. Reads of regions a resync still owes go to the copy it copies from, so
- * readers never see copies disagree.
+ * The window driver of every sync pass (md's resync, check, repair and recovery), in the
+ * background while the array serves I/O. It walks the array window by window (at most
+ * {@link #WINDOW} bytes, inside one of the level's pieces), several windows at once
+ * ({@link SyncLane}): a window first waits until no client write overlaps it and holds new ones
+ * back (they wait parked), then the pass's strategy ({@link SyncWindows}, one per action, from
+ * the level's {@link io.uraid.core.plan.LevelIo#sync}) runs its phases, then the held writes go.
+ * The driver keeps what every pass shares: the regions still owed, throttling, progress, the
+ * bitmap bits a resync holds, and a rebuild's checkpoints, final flush and promotion. Reads of
+ * regions a resync still owes go to the copy its strategy copies from, so readers never see
+ * copies disagree.
  *
  * <p>Dispatcher thread only, except {@link #status()} (volatile snapshot fields).
  */
@@ -31,6 +36,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private static final int SKIPS_PER_CALL = 1 << 16;
 
     private final Layout layout;
+    private final io.uraid.core.plan.LevelIo level;
     private final long arraySize;
     private final WriteIntentBitmap bitmap;
     private final Throttle throttle;
@@ -38,25 +44,37 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     private final WriteGates gates;
     /** RECOVER: the device being rebuilt. */
     private final RecoverPass recover;
+    private final LaneIo laneIo;
+    /** The running pass's strategy (null when idle). */
+    private SyncWindows windows;
     private SyncWork work;
+    private String arrayName = "";
     private SyncAction action = SyncAction.IDLE;
     private volatile long unreadable;
     private boolean stopRequested;
     private final SyncProgress progress = new SyncProgress();
 
     /**
+     * @param level  the array's I/O strategy, which gives each pass its strategy
      * @param bitmap the array's bitmap, or null: a bitmap resync owes only dirty chunks and
      *               keeps their bits set until they are done
      */
-    public SyncEngine(Layout layout, WriteIntentBitmap bitmap, Throttle throttle) {
+    public SyncEngine(Layout layout, io.uraid.core.plan.LevelIo level, WriteIntentBitmap bitmap, Throttle throttle) {
         this.layout = layout;
+        this.level = level;
         this.arraySize = layout.arraySize();
         this.bitmap = bitmap;
         this.throttle = throttle;
-        this.lanes = new SyncLanes(LANES, layout.copies());
+        this.lanes = new SyncLanes(LANES, Math.max(1, level.syncBuffers()), WINDOW, this);
         this.gates = new WriteGates(arraySize, lanes.all());
         this.recover = new RecoverPass(layout);
+        this.laneIo = new LaneIo(this, recover);
         publish();
+    }
+
+    /** The native region of every window buffer (to register with the engine). */
+    public io.uraid.io.NativeBuffer bufferRegion() {
+        return lanes.region();
     }
 
     /**
@@ -110,6 +128,12 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     private void begin(SyncAction a, SyncWork w, ArrayIo io) {
+        windows = level.sync(a, laneIo.on(io));
+        if (windows == null) {
+            throw new IllegalStateException(io.name() + ": the level has no " + a.mdName() + " pass");
+        }
+        recover.strategy(windows);
+        arrayName = io.name();
         work = w;
         action = a;
         stopRequested = false;
@@ -155,7 +179,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action != SyncAction.RESYNC || !work.pending(offset, length)) {
             return -1;
         }
-        return firstInSyncCopy(null, offset);
+        return windows.steer(offset, length);
     }
 
     // ---- the windows ----
@@ -166,9 +190,12 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         boolean worked = false;
+        laneIo.on(io);
         for (SyncLane l : lanes.all()) {
             if (l.state == SyncLane.HOLD && gates.idle(l.gate)) {
-                worked |= issueReads(io, l);
+                worked |= startWindow(l);
+            } else if (l.state == SyncLane.WAITING) {
+                worked |= advance(l);
             }
         }
         for (SyncLane l : lanes.all()) {
@@ -226,56 +253,45 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         return true;
     }
 
-    /** A window ends at its region's or gate's end, a layout boundary, or the members' transfer limit. */
+    /** A window ends at its region's or gate's end, the level's boundary, or the members' transfer limit. */
     private long windowEnd(ArrayIo io, long start) {
         long end = Math.min(work.regionEnd(work.region()), start + Math.min(WINDOW, io.maxLegBytes()));
         end = Math.min(end, ((start >>> GATE_SHIFT) + 1) << GATE_SHIFT);
-        return Math.min(end, start + layout.bytesToBoundary(start));
+        return windows.windowEnd(start, end);
     }
 
-    private int firstInSyncCopy(ArrayIo io, long offset) {
-        for (int c = 0; c < layout.copies(); c++) {
-            if (io == null || io.member(layout.member(offset, c)).inSync()) {
-                return c;
-            }
+    /** Lets the strategy start window {@code l} (its gate has no client write in flight). */
+    private boolean startWindow(SyncLane l) {
+        int started = windows.start(l, laneIo);
+        if (started == LevelIo.WAIT) {
+            return false;
         }
-        return -1;
+        l.state = SyncLane.RUNNING;
+        if (started == LevelIo.DONE) {
+            windowDone(l);
+        } else if (l.legsOutstanding == 0) {
+            advance(l);
+        }
+        return true;
     }
 
-    private long memberOffset(ArrayIo io, SyncLane l, int copy) {
-        return io.member(layout.member(l.start, copy)).dataOffset() + layout.memberOffset(l.start, copy);
-    }
-
-    private boolean issueReads(ArrayIo io, SyncLane l) {
-        if (action == SyncAction.RECOVER) {
-            l.targetCopy = recover.targetCopy(l.start);
-            if (l.targetCopy < 0) {
-                windowDone(l); // the rebuilt member holds no copy of this window
+    /** Every leg of lane {@code l}'s phase has ended: the strategy's next phase, a wait for room, or the end. */
+    private boolean advance(SyncLane l) {
+        while (true) {
+            int next = windows.phaseDone(l, laneIo);
+            if (next == LevelIo.NEXT) {
+                l.state = SyncLane.RUNNING;
+                if (l.legsOutstanding > 0) {
+                    return true;
+                }
+            } else if (next == LevelIo.WAIT) {
+                l.state = SyncLane.WAITING;
+                return false;
+            } else {
+                windowDone(l);
                 return true;
             }
         }
-        l.source = firstInSyncCopy(io, l.start);
-        if (l.source < 0) {
-            stopRequested = true; // no copy left to read: the array has failed
-            l.release();
-            return true;
-        }
-        boolean all = action == SyncAction.CHECK || action == SyncAction.REPAIR;
-        if (io.room() < (all ? layout.copies() : 1)) {
-            return false;
-        }
-        l.state = SyncLane.READ;
-        l.legsOutstanding = 0;
-        l.readErrors = 0;
-        l.lost = false;
-        for (int c = 0; c < layout.copies(); c++) {
-            int role = layout.member(l.start, c);
-            if ((c == l.source || all) && io.member(role).inSync()) {
-                io.read(this, l.index << 8 | c, role, memberOffset(io, l, c), l.buffer(c).address(), l.length());
-                l.legsOutstanding++;
-            }
-        }
-        return true;
     }
 
     @Override
@@ -289,65 +305,35 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return;
         }
         SyncLane l = lanes.get(token >>> 8);
-        int copy = token & 0xff;
-        if (result < 0 || (l.state == SyncLane.READ && result != l.length())) {
-            int role = l.state == SyncLane.WRITE && action == SyncAction.RECOVER ? recover.slot()
-                    : layout.member(l.start, copy);
-            boolean failed = io.failMember(role, result < 0 ? result : -Errno.EIO);
-            if (l.state == SyncLane.READ) {
-                l.readErrors++;
-                l.lost |= !failed; // the last copy cannot be read: nothing to copy from
-            }
-        }
-        if (--l.legsOutstanding > 0) {
-            return;
-        }
-        if (l.state == SyncLane.READ) {
-            if (l.lost) {
-                unreadable += l.length();
-                LOG.warning(io.name() + ": " + action.mdName() + " cannot read [" + l.start + ", " + l.end
-                        + ") from any copy; skipped");
-                windowDone(l);
-            } else if (l.readErrors > 0) {
-                l.state = SyncLane.HOLD; // read again from the copies still in sync
-            } else {
-                issueWrites(io, l);
-            }
-        } else {
-            windowDone(l);
+        windows.legDone(l, token & 0xff, result, laneIo.on(io));
+        if (--l.legsOutstanding == 0 && l.state == SyncLane.RUNNING) {
+            advance(l);
         }
     }
 
-    private void issueWrites(ArrayIo io, SyncLane l) {
-        l.state = SyncLane.WRITE;
-        l.legsOutstanding = 0;
-        int len = l.length();
-        long srcAddr = l.buffer(l.source).address();
-        for (int c = 0; c < layout.copies(); c++) {
-            int role = layout.member(l.start, c);
-            if (action == SyncAction.RECOVER) {
-                if (recover.write(io, this, l, c, srcAddr)) {
-                    l.legsOutstanding++;
-                }
-                continue;
-            }
-            // A resync also writes a member being rebuilt: below its checkpoint it must match.
-            Member m = io.member(role);
-            if (c == l.source || !(action == SyncAction.RESYNC ? m.writable() : m.inSync())) {
-                continue;
-            }
-            boolean write = action == SyncAction.RESYNC || CopyCheck.rewrite(action, l, c, progress);
-            // Room was checked for reads of every copy; writes never need more legs than that.
-            if (write && io.write(this, l.index << 8 | c, role, memberOffset(io, l, c), srcAddr, len, false)) {
-                l.legsOutstanding++;
-            }
-        }
-        if (l.legsOutstanding == 0) {
-            windowDone(l);
-        }
+    /** A window no copy of which could be read: skipped and counted. */
+    void unreadable(SyncLane l) {
+        unreadable += l.length();
+        LOG.warning(arrayName + ": " + action.mdName() + " cannot read [" + l.start + ", " + l.end
+                + ") from any copy; skipped");
+    }
+
+    void mismatched(long sectors) {
+        progress.mismatched(sectors);
+    }
+
+    /** No working copy left to read in lane {@code l}'s window: the pass stops once its windows drain. */
+    void failPass(SyncLane l) {
+        stopRequested = true;
+        l.abandoned = true;
     }
 
     private void windowDone(SyncLane l) {
+        if (l.abandoned) {
+            l.release(); // the pass stops: the window counts for nothing, its region stays owed
+            publish();
+            return;
+        }
         long region = l.region;
         work.finished(l.length());
         l.release();
@@ -380,6 +366,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         action = SyncAction.IDLE;
         recover.end();
         lanes.releaseAll();
+        windows = null;
         publish();
     }
 

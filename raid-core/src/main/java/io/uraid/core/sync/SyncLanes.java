@@ -1,17 +1,26 @@
 package io.uraid.core.sync;
 
+import io.uraid.io.NativeBuffer;
+
 /**
- * The windows of a sync pass that may be in flight at once, and what the engine asks of them
- * as a set: which are busy, how far the pass has completed, and whether I/O is still out.
- * Dispatcher thread only.
+ * The windows of a sync pass that may be in flight at once, their buffers (one native region,
+ * so the engine can register it), and what the engine asks of them as a set: which are busy,
+ * how far the pass has completed, and whether I/O is still out. Dispatcher thread only.
  */
 final class SyncLanes {
     private final SyncLane[] lanes;
+    private final NativeBuffer region;
 
-    SyncLanes(int count, int copies) {
+    /** {@code count} lanes with {@code buffers} buffers of {@code bytes} each. */
+    SyncLanes(int count, int buffers, int bytes, SyncEngine engine) {
+        region = NativeBuffer.allocate(Math.multiplyExact(count * buffers, bytes));
         lanes = new SyncLane[count];
         for (int i = 0; i < count; i++) {
-            lanes[i] = new SyncLane(i, copies);
+            NativeBuffer[] own = new NativeBuffer[buffers];
+            for (int b = 0; b < buffers; b++) {
+                own[b] = region.slice((i * buffers + b) * bytes, bytes);
+            }
+            lanes[i] = new SyncLane(i, own, engine);
         }
     }
 
@@ -22,6 +31,11 @@ final class SyncLanes {
 
     SyncLane get(int index) {
         return lanes[index];
+    }
+
+    /** Every window buffer, as one region. */
+    NativeBuffer region() {
+        return region;
     }
 
     /** The array bytes below which every window of the pass over {@code work} has completed. */
@@ -72,8 +86,6 @@ final class SyncLanes {
 
     /** Releases the buffers; after the array stopped. */
     void free() {
-        for (SyncLane l : lanes) {
-            l.free();
-        }
+        region.close();
     }
 }

@@ -5,6 +5,9 @@ import io.uraid.core.array.Member;
 import io.uraid.core.plan.Legs;
 import io.uraid.core.plan.LevelIo;
 import io.uraid.core.plan.Request;
+import io.uraid.core.plan.SyncWindows;
+import io.uraid.core.plan.WindowLegs;
+import io.uraid.core.sync.SyncAction;
 import io.uraid.core.spi.Layout;
 import io.uraid.io.Errno;
 
@@ -14,7 +17,8 @@ import io.uraid.io.Errno;
  * in-sync copy (md's choice for non-rotational members), or to the copy a running resync
  * copies from; a read that fails is retried on another copy and the good bytes are then
  * written back over the bad copy; a failed write fails its member while another copy holds the
- * data (md never fails the last copy).
+ * data (md never fails the last copy). Its sync passes: {@link MirrorResync}, {@link MirrorScrub}
+ * (check and repair), {@link MirrorRecover}.
  */
 public final class MirrorIo implements LevelIo {
     /** Leg tag: the rewrite of a copy that failed to read, from the copy read instead. */
@@ -26,6 +30,27 @@ public final class MirrorIo implements LevelIo {
     public MirrorIo(Layout layout) {
         this.layout = layout;
         this.copies = layout.copies();
+    }
+
+    @Override
+    public int syncBuffers() {
+        return copies; // a check reads every copy of a window
+    }
+
+    @Override
+    public SyncWindows sync(SyncAction action, WindowLegs io) {
+        switch (action) {
+            case RESYNC:
+                return new MirrorResync(layout, io);
+            case CHECK:
+                return new MirrorScrub(layout, io, false);
+            case REPAIR:
+                return new MirrorScrub(layout, io, true);
+            case RECOVER:
+                return new MirrorRecover(layout, io);
+            default:
+                return null;
+        }
     }
 
     @Override

@@ -1,0 +1,38 @@
+package io.uraid.core.plan;
+
+import io.uraid.core.array.Member;
+
+/**
+ * The I/O a sync strategy issues for its windows: legs to member slots (offsets within the data
+ * area), chained with {@link Legs#LINK} where one must run after another, so the kernel runs the
+ * chain without a round trip through the dispatcher. Reads and writes that end short arrive
+ * as {@code -EIO}. Dispatcher thread only.
+ */
+public interface WindowLegs {
+
+    int raidDisks();
+
+    /** The member of a slot (a role, or {@code role + raidDisks()} for its replacement). */
+    Member member(int slot);
+
+    /** Legs that can be issued now; a strategy checks room for a whole chain first. */
+    int room();
+
+    /**
+     * Issues a read for window {@code w}; {@code tag} (0..255) comes back with its completion.
+     * False, with nothing issued, when there is no room.
+     */
+    boolean read(Window w, int tag, int slot, long memberOffset, long address, int length, int flags);
+
+    /** Issues a write for window {@code w}, as {@link #read}. */
+    boolean write(Window w, int tag, int slot, long memberOffset, long address, int length, int flags);
+
+    /** A leg on {@code slot} failed: fails the member when redundancy allows (true). */
+    boolean failMember(int slot, int errno);
+
+    /** A rebuild: the role being rebuilt, or -1 for the other passes. */
+    int targetRole();
+
+    /** A rebuild: the slot its copies are written to (the role, or role + raidDisks() for a replacement). */
+    int targetSlot();
+}
