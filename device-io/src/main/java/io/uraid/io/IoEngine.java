@@ -92,6 +92,25 @@ public interface IoEngine extends AutoCloseable {
     void registerBuffers(NativeBuffer region) throws IOException;
 
     /**
+     * Registers several regions as the engine's fixed buffers at once, replacing any registered
+     * before; called by the issuer while no operation is in flight. Returns true when the engine
+     * now uses them (reads and writes inside a region skip page pinning), false when it has no
+     * fixed buffers or the kernel refused them (RLIMIT_MEMLOCK): plain operations are used then,
+     * with the same results.
+     */
+    default boolean registerBuffers(java.util.List<NativeBuffer> regions) throws IOException {
+        if (regions.size() == 1) {
+            registerBuffers(regions.get(0));
+        }
+        return false;
+    }
+
+    /** Reads and writes that went out on registered buffers so far (0 for engines without them). */
+    default long fixedBufferOps() {
+        return 0;
+    }
+
+    /**
      * Makes a {@link #reap} that is blocked (or about to block) in this engine return soon,
      * even with no completion. The only method any thread may call at any time; it is how a
      * producer wakes an idle issuer. Engines that cannot do this return false from

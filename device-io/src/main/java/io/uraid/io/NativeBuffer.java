@@ -13,6 +13,8 @@ public final class NativeBuffer implements AutoCloseable {
     public static final int DEFAULT_ALIGNMENT = 4096;
 
     private final ByteBuffer owner;
+    /** Base of memory taken from the C heap ({@link #allocateUntouched}), else 0. */
+    private final long heap;
     private final ByteBuffer aligned;
     private final long address;
     private final int capacity;
@@ -21,6 +23,7 @@ public final class NativeBuffer implements AutoCloseable {
     /** A slice of {@code parent}: shares its memory, frees nothing on close. */
     private NativeBuffer(NativeBuffer parent, int offset, int length) {
         this.owner = null;
+        this.heap = 0;
         this.aligned = parent.aligned.slice(offset, length).order(ByteOrder.LITTLE_ENDIAN);
         this.address = parent.address + offset;
         this.capacity = length;
@@ -36,10 +39,34 @@ public final class NativeBuffer implements AutoCloseable {
         // alignedSlice also rounds the end down to the alignment, so over-allocate a whole
         // number of alignment units plus one for the shift.
         long rounded = ((long) capacity + alignment - 1) / alignment * alignment;
+        this.heap = 0;
         this.owner = ByteBuffer.allocateDirect(Math.toIntExact(rounded + alignment));
         this.aligned = owner.alignedSlice(alignment).limit(capacity).slice().order(ByteOrder.LITTLE_ENDIAN);
         this.address = UnsafeAccess.addressOf(aligned);
         this.capacity = capacity;
+    }
+
+    /** {@code capacity} bytes from the C heap, 4096-aligned, contents undefined, pages not touched. */
+    private NativeBuffer(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("buffer capacity must be positive: " + capacity);
+        }
+        this.owner = null;
+        this.heap = UnsafeAccess.allocateMemory((long) capacity + DEFAULT_ALIGNMENT);
+        this.address = (heap + DEFAULT_ALIGNMENT - 1) & -DEFAULT_ALIGNMENT;
+        ByteBuffer view = ByteBuffer.allocateDirect(1).duplicate();
+        UnsafeAccess.retarget(view, address, capacity);
+        this.aligned = view.order(ByteOrder.LITTLE_ENDIAN);
+        this.capacity = capacity;
+    }
+
+    /**
+     * Allocates {@code capacity} bytes, 4096-aligned, whose pages are not touched (nor zeroed)
+     * here: a large pool that is carved up on demand costs memory only as it is used, or when it
+     * is registered with an engine (which pins every page). Contents are undefined.
+     */
+    public static NativeBuffer allocateUntouched(int capacity) {
+        return new NativeBuffer(capacity);
     }
 
     /** Allocates {@code capacity} bytes, 4096-aligned, zero-filled. */
@@ -86,9 +113,13 @@ public final class NativeBuffer implements AutoCloseable {
     /** Frees the memory now; the buffer and its views must not be used afterwards. */
     @Override
     public void close() {
-        if (!closed && owner != null) {
+        if (!closed && (owner != null || heap != 0)) {
             closed = true;
-            UnsafeAccess.free(owner);
+            if (owner != null) {
+                UnsafeAccess.free(owner);
+            } else {
+                UnsafeAccess.freeMemory(heap);
+            }
         }
     }
 }

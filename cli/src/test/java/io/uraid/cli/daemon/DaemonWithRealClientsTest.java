@@ -107,6 +107,10 @@ class DaemonWithRealClientsTest {
         Path in = dir.resolve("in.img");
         Files.write(in, image);
         Cmd.run(60, "nbdcopy", in.toString(), uri).ok("nbdcopy in");
+        // Client payloads come from the NBD pool, which the array registered: its legs go out fixed.
+        long data = arrayValue("uraid_array_data_legs_total");
+        long fixed = arrayValue("uraid_array_fixed_legs_total");
+        assertTrue(data > 0 && fixed >= 0.9 * data, "member legs on registered buffers: " + fixed + " of " + data);
         Path out = dir.resolve("out.img");
         Cmd.run(60, "nbdcopy", uri, out.toString()).ok("nbdcopy out");
         assertArrayEquals(image, Files.readAllBytes(out), "nbdcopy round trip");
@@ -191,6 +195,14 @@ class DaemonWithRealClientsTest {
 
     private long memberWrites(int role) throws Exception {
         return memberValue("uraid_member_writes_completed_total", role);
+    }
+
+    private long arrayValue(String name) throws Exception {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{device=\"r1\"} (\\d+)$").matcher(metrics());
+        if (!m.find()) {
+            throw new AssertionError(name + " missing: " + metrics());
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private long memberValue(String name, int role) throws Exception {

@@ -89,6 +89,11 @@ public final class Prometheus {
                 "Sectors found to differ by the last check or repair (md's mismatch_cnt).", a -> a.sync().mismatches());
         arrayGauge(registry, arrays, "uraid_nbd_connections", "Open NBD connections to the array's export.",
                 ArrayView::connections);
+        arrayCounter(registry, arrays, "uraid_array_data_legs_total", "Reads and writes of requests issued to members.",
+                a -> a.array().dataLegs());
+        arrayCounter(registry, arrays, "uraid_array_fixed_legs_total",
+                "Of those, legs on registered (fixed) buffers: READ_FIXED/WRITE_FIXED on io_uring.",
+                a -> a.array().fixedLegs());
         cacheCounter(registry, arrays, "uraid_read_cache_hits_total", "Reads answered from the export's read cache.",
                 true);
         cacheCounter(registry, arrays, "uraid_read_cache_misses_total",
@@ -116,6 +121,15 @@ public final class Prometheus {
     private static void arrayGauge(PrometheusRegistry registry, Supplier<List<ArrayView>> arrays, String name,
                                    String help, ToDoubleFunction<ArrayView> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("device").callback(cb -> {
+            for (ArrayView a : arrays.get()) {
+                cb.call(value.applyAsDouble(a), a.name());
+            }
+        }).register(registry);
+    }
+
+    private static void arrayCounter(PrometheusRegistry registry, Supplier<List<ArrayView>> arrays, String name,
+                                     String help, ToDoubleFunction<ArrayView> value) {
+        CounterWithCallback.builder().name(name).help(help).labelNames("device").callback(cb -> {
             for (ArrayView a : arrays.get()) {
                 cb.call(value.applyAsDouble(a), a.name());
             }

@@ -93,7 +93,10 @@ public final class NbdServer implements AutoCloseable {
 
     public void addExport(NbdExport export) {
         exports.add(export);
-        LOG.info("NBD: exporting " + export);
+        // Payload buffers all come from the pool's one region: the target registers it with its
+        // engine (io_uring fixed buffers), so member legs on them need no page pinning.
+        boolean fixed = export.target().registerMemory(pool.region());
+        LOG.info("NBD: exporting " + export + (fixed ? ", payload buffers registered" : ""));
     }
 
     /**

@@ -110,6 +110,15 @@ public final class UnsafeAccess {
         UNSAFE.setMemory(address, bytes, value);
     }
 
+    /** {@code bytes} of native memory from the C heap (large sizes: fresh pages, untouched until used). */
+    public static long allocateMemory(long bytes) {
+        return UNSAFE.allocateMemory(bytes);
+    }
+
+    public static void freeMemory(long address) {
+        UNSAFE.freeMemory(address);
+    }
+
     public static void copyMemory(long from, long to, long bytes) {
         UNSAFE.copyMemory(from, to, bytes);
     }

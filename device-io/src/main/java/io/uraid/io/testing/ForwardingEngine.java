@@ -81,6 +81,16 @@ public abstract class ForwardingEngine implements IoEngine {
     }
 
     @Override
+    public boolean registerBuffers(java.util.List<NativeBuffer> regions) throws IOException {
+        return inner.registerBuffers(regions);
+    }
+
+    @Override
+    public long fixedBufferOps() {
+        return inner.fixedBufferOps();
+    }
+
+    @Override
     public void wakeup() {
         inner.wakeup();
     }

@@ -9,7 +9,7 @@ import io.uraid.io.nativeio.LinuxNative;
 import java.nio.ByteBuffer;
 
 /**
- * The ring's registered (fixed) buffers: one region of native memory, cut into iovecs of at
+ * The ring's registered (fixed) buffers: regions of native memory, each cut into iovecs of at
  * most 1 GiB (the kernel's per-buffer limit). READ_FIXED/WRITE_FIXED on these skip page
  * pinning per operation. {@link #indexOf} is the hot-path lookup.
  */
@@ -25,22 +25,28 @@ final class FixedBuffers {
         this.ringFd = ringFd;
     }
 
-    /** Registers {@code region}, replacing any earlier one. Returns 0 or -errno. */
-    int register(NativeBuffer region) {
+    /** Registers {@code regions}, replacing any earlier ones. Returns 0 or -errno. */
+    int register(java.util.List<NativeBuffer> regions) {
         unregister();
-        long base = region.address();
-        long len = region.capacity();
-        int n = (int) ((len + MAX_IOVEC - 1) / MAX_IOVEC);
+        int n = 0;
+        for (NativeBuffer region : regions) {
+            n += (int) ((region.capacity() + MAX_IOVEC - 1) / MAX_IOVEC);
+        }
         long[] s = new long[n];
         long[] e = new long[n];
         int r;
         try (NativeBuffer iov = NativeBuffer.allocate(16 * n, 8)) {
             ByteBuffer b = iov.view();
-            for (int i = 0; i < n; i++) {
-                s[i] = base + i * MAX_IOVEC;
-                e[i] = Math.min(base + len, s[i] + MAX_IOVEC);
-                b.putLong(16 * i, s[i]);
-                b.putLong(16 * i + 8, e[i] - s[i]);
+            int i = 0;
+            for (NativeBuffer region : regions) {
+                long base = region.address();
+                long len = region.capacity();
+                for (long at = 0; at < len; at += MAX_IOVEC, i++) {
+                    s[i] = base + at;
+                    e[i] = base + Math.min(len, at + MAX_IOVEC);
+                    b.putLong(16 * i, s[i]);
+                    b.putLong(16 * i + 8, e[i] - s[i]);
+                }
             }
             r = LinuxNative.ioUringRegister(ringFd, REGISTER_BUFFERS, iov.address(), n);
         }

@@ -324,17 +324,55 @@ public final class IoUringEngine implements IoEngine {
      */
     @Override
     public void registerBuffers(NativeBuffer region) throws IOException {
+        registerBuffers(java.util.List.of(region));
+    }
+
+    /**
+     * Registers {@code regions} as the ring's fixed buffers, replacing earlier ones; no operation
+     * may be in flight (a wake read the engine keeps armed is retired first). When the kernel
+     * refuses, the first refusal in this process is logged as a warning (later ones at FINE)
+     * and plain reads and writes are used.
+     */
+    @Override
+    public boolean registerBuffers(java.util.List<NativeBuffer> regions) throws IOException {
         if (closed) {
             throw new IOException("io_uring engine is closed");
         }
-        if (ops.inUse() != reservedSlots() || cq.wakeArmed()) {
+        if (ops.inUse() != reservedSlots()) {
             throw new IllegalStateException("registerBuffers needs an idle engine; "
                     + (ops.inUse() - reservedSlots()) + " ops pending");
         }
-        int r = buffers.register(region);
+        disarmWake();
+        if (regions.isEmpty()) {
+            buffers.unregister();
+            return false;
+        }
+        int r = buffers.register(regions);
         if (r < 0) {
-            LOG.warning("io_uring: cannot register " + region.capacity() + " bytes of fixed buffers: "
+            long bytes = regions.stream().mapToLong(NativeBuffer::capacity).sum();
+            java.util.logging.Level level = REFUSAL_LOGGED.getAndSet(true) ? java.util.logging.Level.FINE
+                    : java.util.logging.Level.WARNING;
+            LOG.log(level, "io_uring: cannot register " + bytes + " bytes of fixed buffers: "
                     + FixedBuffers.describe(r) + "; using plain reads and writes");
+        }
+        return buffers.isRegistered();
+    }
+
+    /** The kernel refused fixed buffers once in this process (later refusals log quietly). */
+    private static final java.util.concurrent.atomic.AtomicBoolean REFUSAL_LOGGED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Completes the wake read if it is armed (a registration needs a ring with nothing in flight). */
+    private void disarmWake() {
+        if (!cq.wakeArmed()) {
+            return;
+        }
+        wake.signal();
+        while (cq.wakeArmed()) {
+            enter(1);
+            cq.drain((userData, result) -> {
+                throw new IllegalStateException("no operation may complete while buffers are registered");
+            });
         }
     }
 
@@ -349,6 +387,7 @@ public final class IoUringEngine implements IoEngine {
     }
 
     /** How many SQEs were READ_FIXED/WRITE_FIXED (a diagnostic counter). */
+    @Override
     public long fixedBufferOps() {
         return sq.fixedBufferOps();
     }

@@ -84,6 +84,7 @@ final class BenchJob implements Runnable, IoCallback {
         }
         this.generations = generations;
         this.buffers = NativeBuffer.allocate(Math.multiplyExact(bs, depth));
+        target.registerMemory(buffers); // an array sends legs on them as READ_FIXED/WRITE_FIXED
         this.views = new ByteBuffer[depth];
         for (int i = 0; i < depth; i++) {
             views[i] = buffers.view(i * bs, bs);

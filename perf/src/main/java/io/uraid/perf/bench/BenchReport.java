@@ -58,6 +58,18 @@ public final class BenchReport {
                         gc, HumanReport.bytes(alloc), ios == 0 ? 0.0 : (double) alloc / ios,
                         worst.peakRss() >> 20));
             }
+            long dataLegs = 0;
+            long fixedLegs = 0;
+            for (RunResult r : e.getValue()) {
+                if (r.dataLegs() > 0) {
+                    dataLegs += r.dataLegs();
+                    fixedLegs += r.fixedLegs();
+                }
+            }
+            if (dataLegs > 0) {
+                sb.append(String.format(Locale.ROOT, "%s member legs on registered buffers: %d of %d (%.1f %%)%n",
+                        e.getKey(), fixedLegs, dataLegs, 100.0 * fixedLegs / dataLegs));
+            }
             for (RunResult r : e.getValue()) {
                 if (r.verifiedBlocks() > 0) {
                     sb.append(String.format(Locale.ROOT, "%s round %d: %d reads verified%n", r.label(), r.round(),

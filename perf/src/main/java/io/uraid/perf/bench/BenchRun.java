@@ -96,6 +96,7 @@ public final class BenchRun {
                 measureStart = System.nanoTime();
             }
             meter.start();
+            long[] legsAtStart = legs();
             long deadline = w.timeBased() ? measureStart + w.runtimeNanos() : Long.MAX_VALUE;
             long last = measureStart;
             while (true) {
@@ -117,6 +118,7 @@ public final class BenchRun {
             long measureEnd = last;
             long gc = meter.gcCountSinceStart();
             long alloc = meter.allocatedBytes();
+            long[] legsAtEnd = legs();
             join(threads);
             if (!w.timeBased()) {
                 // Size based: the last completions after the final sample still count.
@@ -137,7 +139,8 @@ public final class BenchRun {
             }
             long elapsed = Math.max(1, measureEnd - measureStart);
             return new RunResult(label, round, result(readTotal, elapsed), result(writeTotal, elapsed),
-                    List.copyOf(timeline), gc, alloc, AllocationMeter.peakRss(), verified, failure);
+                    List.copyOf(timeline), gc, alloc, AllocationMeter.peakRss(), verified, failure,
+                    legsAtStart[0] < 0 ? -1 : legsAtEnd[0] - legsAtStart[0], legsAtEnd[1] - legsAtStart[1]);
         } finally {
             close();
         }
@@ -146,6 +149,14 @@ public final class BenchRun {
     private JobResult result(Histogram h, long elapsed) {
         Histogram copy = h.copy();
         return new JobResult(copy.getTotalCount(), copy.getTotalCount() * w.blockSize(), elapsed, copy);
+    }
+
+    /** An array target's {data legs, fixed legs} so far; {-1, -1} for other targets (no counts to report). */
+    private long[] legs() {
+        if (target instanceof io.uraid.core.array.RaidArray a) {
+            return new long[] {a.dataLegs(), a.fixedLegs()};
+        }
+        return new long[] {-1, -1};
     }
 
     private RunResult failed(String failure) {

@@ -16,9 +16,18 @@ import java.util.List;
  * @param peakRss        process peak RSS after the run in bytes (-1: unknown)
  * @param verifiedBlocks reads checked by --verify
  * @param failure        why the run failed (verify mismatch, I/O error), or null
+ * @param dataLegs       member reads and writes an array issued for the measured requests (-1: not an array)
+ * @param fixedLegs      of those, legs on registered buffers (READ_FIXED/WRITE_FIXED)
  */
 public record RunResult(String label, int round, JobResult read, JobResult write, List<double[]> timeline,
-                        long gcCount, long allocatedBytes, long peakRss, long verifiedBlocks, String failure) {
+                        long gcCount, long allocatedBytes, long peakRss, long verifiedBlocks, String failure,
+                        long dataLegs, long fixedLegs) {
+
+    /** A run of a target that is not an array (no leg counts). */
+    public RunResult(String label, int round, JobResult read, JobResult write, List<double[]> timeline,
+                     long gcCount, long allocatedBytes, long peakRss, long verifiedBlocks, String failure) {
+        this(label, round, read, write, timeline, gcCount, allocatedBytes, peakRss, verifiedBlocks, failure, -1, -1);
+    }
 
     public long totalIos() {
         return read.ios() + write.ios();

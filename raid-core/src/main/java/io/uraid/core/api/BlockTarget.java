@@ -41,6 +41,17 @@ public interface BlockTarget {
     void discard(long offset, long length, IoCallback callback, long tag);
 
     /**
+     * The caller will pass buffers from {@code region} (its payload pool): a target may register
+     * it with its engines, so that I/O on those buffers skips per-operation page pinning
+     * (io_uring's fixed buffers). The region must stay allocated while the target runs. Returns
+     * true when the target now uses it that way; false (the default) when it does not, which
+     * changes nothing else.
+     */
+    default boolean registerMemory(io.uraid.io.NativeBuffer region) {
+        return false;
+    }
+
+    /**
      * The error this contract gives a request before it touches anything: 0 when
      * {@code [offset, offset + length)} is block-aligned and inside {@code size}, else
      * {@code -EINVAL} (misaligned, negative, or a read past the end) or {@code -ENOSPC} (a write

@@ -51,6 +51,14 @@ final class ArrayCore {
     private int waitingHead;
     private int waitingCount;
     final MetadataUpdater metadata;
+    /** Memory registered with the engine as fixed buffers: the scratch pool's, the sync windows', callers'. */
+    final java.util.List<io.uraid.io.NativeBuffer> memory = new java.util.ArrayList<>();
+    /** [start, end) of each registered region while the engine uses them; empty otherwise. */
+    private long[] fixedStart = new long[0];
+    private long[] fixedEnd = new long[0];
+    /** Reads and writes of requests issued, and how many of them were on registered memory. */
+    volatile long dataLegs;
+    volatile long fixedLegs;
     volatile long events;
     /** Array-issued fsyncs in flight (see {@link Op#SYNC}). */
     int syncsOutstanding;
@@ -100,6 +108,9 @@ final class ArrayCore {
         this.metadata = new MetadataUpdater(this, superblocks);
         this.membership = new Membership(name, level, geometry, members, metadata);
         this.replacements = membership.replacements;
+        if (scratch.region() != null) {
+            memory.add(scratch.region());
+        }
     }
 
     private static int maxLegBytes(ArrayOptions options, Member[] members) {
@@ -110,6 +121,41 @@ final class ArrayCore {
             }
         }
         return Math.max(4096, max & ~4095);
+    }
+
+    /**
+     * Registers {@link #memory} with the engine (which must be idle), replacing what was there;
+     * true when the engine uses it. Called at start and on each registration request.
+     */
+    boolean registerMemory() {
+        boolean fixed;
+        try {
+            fixed = !memory.isEmpty() && engine.registerBuffers(memory);
+        } catch (java.io.IOException e) {
+            fixed = false;
+        }
+        long[] s = new long[fixed ? memory.size() : 0];
+        long[] e = new long[s.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = memory.get(i).address();
+            e[i] = s[i] + memory.get(i).capacity();
+        }
+        fixedStart = s;
+        fixedEnd = e;
+        return fixed;
+    }
+
+    /** Counts a read or write leg of a request, and whether its buffer is registered memory. */
+    void countDataLeg(long address, int length) {
+        dataLegs++;
+        long[] s = fixedStart;
+        long[] e = fixedEnd;
+        for (int i = 0; i < s.length; i++) {
+            if (address >= s[i] && address + length <= e[i]) {
+                fixedLegs++;
+                return;
+            }
+        }
     }
 
     int taskIndex(BackgroundTask task) {

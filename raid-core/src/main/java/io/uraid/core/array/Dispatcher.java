@@ -275,6 +275,17 @@ final class Dispatcher implements Runnable {
         }
     }
 
+    /**
+     * Waits, on the dispatcher thread, until the engine has nothing in flight (completions may
+     * still issue follow-ups, which finish too); no new request or background work starts
+     * meanwhile. For engine changes that need an idle ring (registering buffers).
+     */
+    void quiesce() {
+        while (engine.inFlight() > 0) {
+            engine.reap(1, completer);
+        }
+    }
+
     /** Wakes the dispatcher so timed background work runs (called by the array's ticker). */
     void tick() {
         if (sleeping) {

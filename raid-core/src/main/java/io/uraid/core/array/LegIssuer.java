@@ -260,9 +260,15 @@ final class LegIssuer implements Legs {
         switch (legs.kind[leg]) {
             case Op.READ:
                 ok = engine.prepRead(m.device(), at, legs.address[leg], legs.length[leg], leg, legs.flags[leg]);
+                if (ok) {
+                    core.countDataLeg(legs.address[leg], legs.length[leg]);
+                }
                 break;
             case Op.WRITE:
                 ok = engine.prepWrite(m.device(), at, legs.address[leg], legs.length[leg], leg, legs.flags[leg]);
+                if (ok) {
+                    core.countDataLeg(legs.address[leg], legs.length[leg]);
+                }
                 break;
             case Op.DISCARD:
                 ok = engine.prepDiscard(m.device(), at, legs.length[leg], leg, legs.flags[leg]);

@@ -69,8 +69,13 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** Starts the dispatcher thread (and, with background tasks, the ticker that wakes it). */
+    /**
+     * Starts the dispatcher thread (and, with background tasks, the ticker that wakes it), after
+     * registering the array's own buffers (scratch, sync windows) and any given before with the
+     * engine as fixed buffers.
+     */
     public RaidArray start() {
+        core.registerMemory();
         thread.start();
         if (core.tasks.length > 0) {
             ticker = new Thread(this::tickLoop, "uraid-" + core.name + "-tick");
@@ -89,6 +94,38 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         BackgroundTask[] t = java.util.Arrays.copyOf(core.tasks, core.tasks.length + 1);
         t[t.length - 1] = task;
         core.tasks = t;
+    }
+
+    /**
+     * Registers {@code region} with the array's engine as fixed buffers, with the array's own
+     * (see {@link BlockTarget#registerMemory}). Before {@link #start()} it is registered at start;
+     * afterwards the dispatcher waits for the legs in flight to end, registers everything again
+     * and goes on (a pause of a few milliseconds, for a rare change: a payload pool, a bench's
+     * buffers). Returns true when the engine uses fixed buffers (before start: true).
+     */
+    @Override
+    public boolean registerMemory(io.uraid.io.NativeBuffer region) {
+        if (thread.getState() == Thread.State.NEW) {
+            core.memory.add(region);
+            return true;
+        }
+        return onDispatcher(() -> {
+            if (!core.memory.contains(region)) {
+                core.memory.add(region);
+            }
+            dispatcher.quiesce();
+            return core.registerMemory();
+        });
+    }
+
+    /** Reads and writes of requests issued to members so far. */
+    public long dataLegs() {
+        return core.dataLegs;
+    }
+
+    /** Of {@link #dataLegs()}, those whose buffer was registered memory (READ_FIXED/WRITE_FIXED on io_uring). */
+    public long fixedLegs() {
+        return core.fixedLegs;
     }
 
     /** Adds a gate every write must pass; before {@link #start()}. */

@@ -85,6 +85,7 @@ public final class Redundancy {
         }
         array.addTask(sync);
         array.addGate(sync);
+        array.registerMemory(sync.bufferRegion()); // window reads and writes go out on fixed buffers
         array.setReadSteer(sync);
         Redundancy red = new Redundancy(array, bitmap, sync);
         array.addTask(red.spares);
