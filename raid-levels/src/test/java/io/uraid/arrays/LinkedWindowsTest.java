@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uraid.core.array.ArrayOptions;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
@@ -80,6 +81,26 @@ class LinkedWindowsTest {
             assertEquals(windows, engine.linkedReads.get(), "each window write was chained to its read");
             open.array().fail(0);
             assertArrayEquals(data, Redundant.read(open.array(), 3 * MIB, data.length), "the rebuilt copy serves");
+        }
+    }
+
+    @Test
+    void withPhasedOrderingTheWriteGoesOutAfterTheReadAndTheRebuildIsTheSame() throws Exception {
+        MemoryMembers mm = new MemoryMembers("phased", 3, MEMBER);
+        mm.create("raid1", 2, BitmapMode.INTERNAL, MIB);
+        LinkCounter engine = new LinkCounter(new FaultyEngine(mm.engine(), Assembler.ENGINE_ENTRIES), mm.paths.get(2));
+        AssembleOptions phased = AssembleOptions.DEFAULT.withRun(true);
+        phased = new AssembleOptions(true, phased.options().withOrdering(ArrayOptions.Ordering.PHASED),
+                phased.redundancy());
+        try (OpenArray open = Assembler.assemble(mm.paths.subList(0, 2), phased, engine)) {
+            byte[] data = Redundant.pattern(7 * MIB, 256 * 1024, 3);
+            Redundant.write(open.array(), 7 * MIB, data);
+            addSpareAndFail(mm, open, 1);
+            awaitRebuild(open.redundancy());
+            assertTrue(engine.writesToTarget.get() >= open.array().size() / (1 << 20));
+            assertEquals(0, engine.linkedReads.get(), "nothing linked: each write waited for its read");
+            open.array().fail(0);
+            assertArrayEquals(data, Redundant.read(open.array(), 7 * MIB, data.length));
         }
     }
 

@@ -50,6 +50,11 @@ public final class ArrayIo {
         return core.maxLegBytes;
     }
 
+    /** How the array sends legs that must run in order (linked chains, or phases). */
+    public ArrayOptions.Ordering ordering() {
+        return core.options.ordering();
+    }
+
     /** Operations that can be issued now. */
     public int room() {
         return Math.min(core.engine.available(), core.legs.available());

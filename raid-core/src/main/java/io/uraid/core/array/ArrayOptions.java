@@ -10,8 +10,28 @@ package io.uraid.core.array;
  *                      without the kernel splitting it
  * @param idle          what the dispatcher does when it has nothing to do
  * @param spinNanos     with {@link Idle#SPIN_THEN_BLOCK}: how long to spin before blocking
+ * @param ordering      how legs that must run one after another go out
+ * @param emulateFua    FUA writes go out as a plain write followed by an fdatasync of the member
+ *                      (for members whose writes cannot carry RWF_DSYNC), chained as
+ *                      {@code ordering} says
  */
-public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNanos) {
+public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNanos, Ordering ordering,
+                           boolean emulateFua) {
+
+    /**
+     * How ordered legs (a rebuild window's read then write, a write then its flush) go out.
+     * LINKED is the default; PHASED exists to measure what linking saves.
+     */
+    public enum Ordering {
+        /** As one linked chain, in one submission: the kernel runs each after the previous one. */
+        LINKED,
+        /** The next one is issued by the dispatcher once the previous one has completed. */
+        PHASED
+    }
+
+    public ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNanos) {
+        this(ringSize, maxLegBytes, idle, spinNanos, Ordering.LINKED, false);
+    }
 
     /** Dispatcher idle behaviour (the ring's wait strategy). */
     public enum Idle {
@@ -35,13 +55,22 @@ public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNa
         if (maxLegBytes < 4096) {
             throw new IllegalArgumentException("max leg size must be at least 4096: " + maxLegBytes);
         }
+        java.util.Objects.requireNonNull(ordering, "ordering");
     }
 
     public ArrayOptions withIdle(Idle i) {
-        return new ArrayOptions(ringSize, maxLegBytes, i, spinNanos);
+        return new ArrayOptions(ringSize, maxLegBytes, i, spinNanos, ordering, emulateFua);
     }
 
     public ArrayOptions withRingSize(int n) {
-        return new ArrayOptions(n, maxLegBytes, idle, spinNanos);
+        return new ArrayOptions(n, maxLegBytes, idle, spinNanos, ordering, emulateFua);
+    }
+
+    public ArrayOptions withOrdering(Ordering o) {
+        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, o, emulateFua);
+    }
+
+    public ArrayOptions withEmulatedFua(boolean emulate) {
+        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, ordering, emulate);
     }
 }

@@ -61,8 +61,9 @@ final class LegCompleter implements CompletionHandler {
         }
         int planIndex = legs.plan[leg];
         ArrayRequest r = legs.request[leg] < 0 ? null : core.requests[legs.request[leg]];
-        if (kind == Op.FLUSH) {
-            if (result < 0) {
+        if (kind == Op.FLUSH || kind == Op.FUA_SYNC) {
+            // A canceled flush: its write failed, and the write's own completion says so.
+            if (result < 0 && result != -Errno.ECANCELED) {
                 issuer.absorbOrFail(r, m.role(), result);
             }
         } else {
@@ -70,6 +71,9 @@ final class LegCompleter implements CompletionHandler {
                 result = -Errno.EIO; // members never end inside an array: a short transfer is an error
             }
             count(m, kind, result, legs.length[leg], System.nanoTime() - legs.issuedAt[leg]);
+            if (legs.syncAfter[leg] && result >= 0) {
+                issuer.syncAfter(leg); // FUA emulated in phases: the flush follows the completed write
+            }
             if (!level.legDone(r, leg, result, issuer)) {
                 return; // the same leg number continues (another copy)
             }

@@ -102,9 +102,11 @@ final class LegIssuer implements Legs {
         return core.maxLegBytes;
     }
 
+    /** Room for legs; where FUA is emulated a write may take two (the write, then its flush). */
     @Override
     public int room() {
-        return Math.min(engine.available(), legs.available());
+        int room = Math.min(engine.available(), legs.available());
+        return core.options.emulateFua() ? room / 2 : room;
     }
 
     @Override
@@ -139,19 +141,55 @@ final class LegIssuer implements Legs {
     }
 
     private int leg(Request request, byte kind, int slot, long memberOffset, long address, int length, int flags) {
-        ArrayRequest r = (ArrayRequest) request;
-        int leg = take(r.index, kind, slot, memberOffset, address, length, flags);
-        r.outstanding++;
-        send(leg);
-        return leg;
+        return issueLeg(((ArrayRequest) request).index, null, kind, slot, memberOffset, address, length, flags);
     }
 
     private int planLeg(ArrayPlan p, byte kind, int slot, long memberOffset, long address, int length, int flags) {
-        int leg = take(p.request == null ? -1 : p.request.index, kind, slot, memberOffset, address, length, flags);
-        legs.plan[leg] = p.index;
-        p.outstanding++;
+        return issueLeg(p.request == null ? -1 : p.request.index, p, kind, slot, memberOffset, address, length, flags);
+    }
+
+    /**
+     * Takes a leg for a request (or one of its plans) and sends it. A FUA write on an array that
+     * emulates FUA goes out plain, followed by an fdatasync of the member: linked to it (the
+     * kernel runs the flush after the write, one submission) or, phased, issued when the write
+     * has completed; the request completes after both.
+     */
+    private int issueLeg(int request, ArrayPlan p, byte kind, int slot, long memberOffset, long address, int length,
+                         int flags) {
+        boolean emulate = kind == Op.WRITE && (flags & FUA) != 0 && core.options.emulateFua();
+        boolean linked = core.options.ordering() == ArrayOptions.Ordering.LINKED;
+        if (emulate) {
+            flags = (flags & ~FUA) | (linked ? LINK : 0);
+        }
+        int leg = take(request, kind, slot, memberOffset, address, length, flags);
+        owned(leg, p);
+        legs.syncAfter[leg] = emulate && !linked;
         send(leg);
+        if (emulate && linked) {
+            int sync = take(request, Op.FUA_SYNC, slot, 0, 0, 0, 0);
+            owned(sync, p);
+            send(sync);
+        }
         return leg;
+    }
+
+    /** Leg {@code leg} counts towards plan {@code p}, or (null) its request, until it ends. */
+    private void owned(int leg, ArrayPlan p) {
+        if (p != null) {
+            legs.plan[leg] = p.index;
+            p.outstanding++;
+        } else {
+            core.requests[legs.request[leg]].outstanding++;
+        }
+    }
+
+    /** The write {@code leg} (FUA emulated, phased) completed: its member's flush goes out now. */
+    void syncAfter(int leg) {
+        int sync = take(legs.request[leg], Op.FUA_SYNC, legs.role[leg], 0, 0, 0, 0);
+        owned(sync, legs.plan[leg] < 0 ? null : core.plans[legs.plan[leg]]);
+        if (!prep(sync)) {
+            legs.defer(sync);
+        }
     }
 
     private int take(int request, byte kind, int slot, long memberOffset, long address, int length, int flags) {
@@ -269,6 +307,9 @@ final class LegIssuer implements Legs {
                 if (ok) {
                     core.countDataLeg(legs.address[leg], legs.length[leg]);
                 }
+                break;
+            case Op.FUA_SYNC:
+                ok = engine.prepFsync(m.device(), true, leg, legs.flags[leg]);
                 break;
             case Op.DISCARD:
                 ok = engine.prepDiscard(m.device(), at, legs.length[leg], leg, legs.flags[leg]);

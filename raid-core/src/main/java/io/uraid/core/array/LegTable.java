@@ -19,6 +19,8 @@ final class LegTable {
     final int[] length;
     /** Engine flags (LINK, FUA). */
     final int[] flags;
+    /** A write whose FUA is emulated by a flush issued once it completed (phased ordering). */
+    final boolean[] syncAfter;
     /** Level fields (see {@link io.uraid.core.plan.Legs#note}); tasks keep their token in {@link #copy}. */
     final byte[] tag;
     final int[] copy;
@@ -43,6 +45,7 @@ final class LegTable {
         address = new long[capacity];
         length = new int[capacity];
         flags = new int[capacity];
+        syncAfter = new boolean[capacity];
         tag = new byte[capacity];
         copy = new int[capacity];
         arrayOffset = new long[capacity];
@@ -72,6 +75,7 @@ final class LegTable {
         kind[leg] = legKind;
         role[leg] = legRole;
         flags[leg] = 0;
+        syncAfter[leg] = false;
         tag[leg] = 0;
         copy[leg] = 0;
         mask[leg] = 0;

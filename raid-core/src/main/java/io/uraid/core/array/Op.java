@@ -12,6 +12,8 @@ final class Op {
     static final byte SYNC = 6;
     /** Leg only: I/O of a {@link BackgroundTask} (request = task index, copy = its token). */
     static final byte TASK = 7;
+    /** Leg only: the fdatasync that makes a write durable where FUA is emulated (owner as the write's). */
+    static final byte FUA_SYNC = 9;
     /** Leg only: the last superblock write of a device that left its role (role = its index in the updater). */
     static final byte RETIRE = 8;
 

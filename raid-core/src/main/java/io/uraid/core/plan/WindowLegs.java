@@ -15,6 +15,13 @@ public interface WindowLegs {
     /** The member of a slot (a role, or {@code role + raidDisks()} for its replacement). */
     Member member(int slot);
 
+    /**
+     * True (the default) when legs that must run one after another go out as one linked chain;
+     * false when the array is set to run them in phases (to measure what linking saves): the
+     * strategy then issues the next one from {@link SyncWindows#phaseDone}.
+     */
+    boolean linked();
+
     /** Legs that can be issued now; a strategy checks room for a whole chain first. */
     int room();
 

@@ -1,6 +1,7 @@
 package io.uraid.core.sync;
 
 import io.uraid.core.array.ArrayIo;
+import io.uraid.core.array.ArrayOptions;
 import io.uraid.core.array.BackgroundTask;
 import io.uraid.core.array.Member;
 import io.uraid.core.plan.Window;
@@ -35,6 +36,11 @@ final class LaneIo implements WindowLegs {
     @Override
     public Member member(int slot) {
         return io.slot(slot);
+    }
+
+    @Override
+    public boolean linked() {
+        return io.ordering() == ArrayOptions.Ordering.LINKED;
     }
 
     @Override

@@ -11,11 +11,13 @@ import io.uraid.core.spi.Layout;
  * Rebuild of one role of a mirror (a spare that took it, a re-added member, or a replacement
  * being copied in): each window's copy that lives on the role is read from the first copy in
  * sync and written to the device being rebuilt, as one linked chain (read, then write) that the
- * kernel runs without a round trip through the dispatcher.
+ * kernel runs without a round trip through the dispatcher (or, where the array runs ordered legs
+ * in phases, the write is issued when the read has completed).
  */
 final class MirrorRecover extends MirrorWindows {
     /** Tag bit of the write to the rebuilt device (its copy index may equal the source's: a replacement). */
     private static final int TARGET = 0x80;
+    private static final int READ = 0, WRITE = 1;
 
     MirrorRecover(Layout layout, WindowLegs io) {
         super(layout, io);
@@ -35,10 +37,21 @@ final class MirrorRecover extends MirrorWindows {
             return LevelIo.WAIT;
         }
         w.word(SOURCE, src);
+        w.word(MASK, target);
+        w.phase(READ);
         long buf = w.buffer(src);
-        io.read(w, src, role(w, src), offset(w, src), buf, w.length(), Legs.LINK);
-        io.write(w, TARGET | target, io.targetSlot(), offset(w, target), buf, w.length(), 0);
+        boolean linked = io.linked();
+        io.read(w, src, role(w, src), offset(w, src), buf, w.length(), linked ? Legs.LINK : 0);
+        if (linked) {
+            writeTarget(w, io);
+        }
         return LevelIo.NEXT;
+    }
+
+    private void writeTarget(Window w, WindowLegs io) {
+        int target = (int) w.word(MASK);
+        w.phase(WRITE);
+        io.write(w, TARGET | target, io.targetSlot(), offset(w, target), w.buffer((int) w.word(SOURCE)), w.length(), 0);
     }
 
     @Override
@@ -55,6 +68,16 @@ final class MirrorRecover extends MirrorWindows {
 
     @Override
     public int phaseDone(Window w, WindowLegs io) {
+        if (w.phase() == READ && w.word(FLAGS) == 0) { // phased: the write goes out now the read is in
+            if (!io.member(io.targetSlot()).writable()) {
+                return LevelIo.DONE;
+            }
+            if (io.room() < 1) {
+                return LevelIo.WAIT;
+            }
+            writeTarget(w, io);
+            return LevelIo.NEXT;
+        }
         return endOrRerun(w);
     }
 }
