@@ -22,13 +22,19 @@ public final class Raid0Level extends MdLevel {
         return new Raid0Layout(geometry);
     }
 
+    /** Striped levels record each member's own data size. */
+    @Override
+    public MemberSizing memberSizing() {
+        return MemberSizing.OWN;
+    }
+
     @Override
     public io.uraid.core.plan.LevelIo io(Layout layout) {
         return new io.uraid.levels.io.StripeIo(layout);
     }
 
     @Override
-    public boolean canServe(Geometry geometry, long workingRoles) {
-        return LevelChecks.allWorking(geometry, workingRoles);
+    public boolean failedArray(Geometry geometry, long workingRoles) {
+        return !LevelChecks.allWorking(geometry, workingRoles);
     }
 }

@@ -35,7 +35,7 @@ public final class Raid10Level extends MdLevel {
     }
 
     /**
-     * True when every chunk keeps a working copy. Chunks start on disks {@code k * near mod disks},
+     * True when some chunk keeps no working copy. Chunks start on disks {@code k * near mod disks},
      * a cycle of at most {@code disks} values, and the disks of a chunk's copies depend only on
      * where it starts, so checking {@code disks} consecutive chunks is exact.
      *
@@ -44,7 +44,7 @@ public final class Raid10Level extends MdLevel {
      * has lost chunks; uraid refuses it.
      */
     @Override
-    public boolean canServe(Geometry geometry, long workingRoles) {
+    public boolean failedArray(Geometry geometry, long workingRoles) {
         LevelChecks.allRoles(geometry);
         Raid10Shape shape = Raid10Shape.of(geometry.layout(), geometry.raidDisks());
         int disks = shape.disks();
@@ -55,9 +55,9 @@ public final class Raid10Level extends MdLevel {
                 served = (workingRoles & (1L << shape.device(first, copy))) != 0;
             }
             if (!served) {
-                return false;
+                return true; // a chunk with no working copy
             }
         }
-        return true;
+        return false;
     }
 }

@@ -46,10 +46,11 @@ public final class Raid10Shape {
         if (layout < 0 || layout >>> 19 != 0 || layout >>> 17 == 3) {
             throw new IllegalArgumentException("not a valid raid10 layout: " + word);
         }
-        int near = layout & 0xff;
-        int far = (layout >>> 8) & 0xff;
-        boolean offset = (layout & (1 << 16)) != 0;
-        int variant = layout >>> 17;
+        io.uraid.core.spi.Raid10Word w = io.uraid.core.spi.Raid10Word.decode(layout);
+        int near = w.near();
+        int far = w.far();
+        boolean offset = w.offset();
+        int variant = w.variant();
         if (near == 0 || far == 0) {
             throw new IllegalArgumentException("raid10 layout " + word + " has zero near or far copies");
         }
@@ -133,6 +134,6 @@ public final class Raid10Shape {
     /** mdadm's name for the layout: n2, f2, o2. */
     @Override
     public String toString() {
-        return far == 1 ? "n" + near : (offset ? "o" : "f") + far;
+        return new io.uraid.core.spi.Raid10Word(near, far, offset, 0).shortName();
     }
 }

@@ -28,7 +28,7 @@ public final class Raid1Level extends MdLevel {
     }
 
     @Override
-    public boolean canServe(Geometry geometry, long workingRoles) {
-        return (workingRoles & LevelChecks.allRoles(geometry)) != 0;
+    public boolean failedArray(Geometry geometry, long workingRoles) {
+        return (workingRoles & LevelChecks.allRoles(geometry)) == 0;
     }
 }

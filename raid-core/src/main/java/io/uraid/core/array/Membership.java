@@ -96,7 +96,7 @@ final class Membership {
         }
         int role = m.role();
         long without = workingRoles() & ~(1L << role);
-        if (!level.canServe(geometry, without)) {
+        if (level.failedArray(geometry, without)) {
             LOG.warning(name + ": I/O error (" + Errno.name(errno) + ") on " + describe(m)
                     + ", the last good copy: not failing it");
             return false;
@@ -113,7 +113,7 @@ final class Membership {
         if (!m.inSync()) {
             return true;
         }
-        if (level.redundant() && !level.canServe(geometry, workingRoles() & ~(1L << role))) {
+        if (level.redundant() && level.failedArray(geometry, workingRoles() & ~(1L << role))) {
             return false;
         }
         m.setState(MemberState.FAULTY);

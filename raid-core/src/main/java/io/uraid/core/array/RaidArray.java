@@ -48,7 +48,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
             throw new IllegalArgumentException("expected " + geometry.raidDisks() + " members, got " + members.length);
         }
         this.core = new ArrayCore(name, level, geometry, members, engine, options, superblocks, events, engineEntries);
-        if (!level.canServe(geometry, core.workingRoles())) {
+        if (level.failedArray(geometry, core.workingRoles())) {
             throw new IllegalArgumentException(name + ": too few working members to serve the array ("
                     + workingCount() + " of " + members.length + ")");
         }

@@ -74,7 +74,7 @@ public final class ArrayCreator {
             warnUnequalMirrors(level, devs, sl);
             Geometry geometry = new Geometry(level.mdLevel(), layoutWord, chunkBytes, memberBytes);
             var layout = level.layout(geometry); // validates chunk, layout and sizes with the level's own message
-            if (level.redundant() && !level.canServe(geometry, presentMask(devs))) {
+            if (level.redundant() && level.failedArray(geometry, presentMask(devs))) {
                 throw new IllegalArgumentException("cannot create: too many missing members for " + level.name());
             }
             if (level.redundant() && !spec.assumeClean()) {
@@ -191,7 +191,7 @@ public final class ArrayCreator {
         // mdadm --detail then rejects every member whose ctime differs from that and prints no
         // name, UUID or events.
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        boolean striped = g.level() == 0 || g.level() == MdConstants.LEVEL_LINEAR;
+        boolean striped = spec.level().memberSizing() == RaidLevel.MemberSizing.OWN; // md writes size 0 for them
         try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
             for (int i = 0; i < devs.length; i++) {
                 if (devs[i] == null) {

@@ -242,7 +242,7 @@ public final class Assembler {
         int disks = byRole.length;
         long[] bytes = new long[disks];
         for (int r = 0; r < disks; r++) {
-            if (level.mdLevel() == MdConstants.LEVEL_LINEAR || level.mdLevel() == 0) {
+            if (level.memberSizing() == RaidLevel.MemberSizing.OWN) {
                 // Striped levels use each member's own data_size (md: rdev->sectors).
                 if (byRole[r] == null) {
                     throw new IOException(level.name() + " array " + arrayName(sb) + " is missing role " + r
@@ -276,7 +276,7 @@ public final class Assembler {
      */
     private static void checkStartable(RaidLevel level, Geometry g, long working, int present, int expected,
                                        int disks, boolean run, String name) throws IOException {
-        if (!level.canServe(g, working)) {
+        if (level.failedArray(g, working)) {
             throw new IOException(name + ": only " + Long.bitCount(working) + " of " + disks + " members present and "
                     + "in sync; " + level.name() + " cannot serve its data without the missing ones");
         }

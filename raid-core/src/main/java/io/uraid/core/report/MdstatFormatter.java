@@ -151,16 +151,8 @@ public final class MdstatFormatter {
             case 1:
                 return " " + slots(a);
             case 10: {
-                int near = a.layout() & 0xff;
-                int far = (a.layout() >> 8) & 0xff;
-                StringBuilder b = new StringBuilder(" ").append(chunkK).append("K chunks");
-                if (near > 1) {
-                    b.append(' ').append(near).append(" near-copies");
-                }
-                if (far > 1) {
-                    b.append(' ').append(far).append((a.layout() & 0x10000) != 0 ? " offset-copies" : " far-copies");
-                }
-                return b.append(' ').append(slots(a)).toString();
+                String copies = io.uraid.core.spi.Raid10Word.decode(a.layout()).mdstatCopies();
+                return " " + chunkK + "K chunks" + (copies.isEmpty() ? "" : " " + copies) + " " + slots(a);
             }
             default:
                 return "";

@@ -150,8 +150,8 @@ public final class Examine090Formatter {
                 line(o, "     New Layout : %s", n != null ? n : "-unknown-");
             }
             if (sb.level() == 10) {
-                int l = sb.newLayout();
-                line(o, "     New Layout : near=%d, %s=%d", l & 255, (l & 0x10000) != 0 ? "offset" : "far", (l >> 8) & 255);
+                var w = io.uraid.core.spi.Raid10Word.decode(sb.newLayout()); // 0.90's own spelling: both counts
+                line(o, "     New Layout : near=%d, %s=%d", w.near(), w.offset() ? "offset" : "far", w.far());
             }
         }
         if (sb.newChunk() != sb.chunkSize()) {

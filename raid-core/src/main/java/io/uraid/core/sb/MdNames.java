@@ -72,22 +72,7 @@ public final class MdNames {
      * 0x102 gives " near=2", 0x201 " far=2", 0x10201 " offset=2", 0x202 " near=2, far=2".
      */
     public static String raid10Layout(int layout) {
-        int near = layout & 255;
-        int far = (layout >> 8) & 255;
-        boolean offset = (layout & 0x10000) != 0;
-        StringBuilder s = new StringBuilder();
-        String sep = "";
-        if (near != 1) {
-            s.append(sep).append(" near=").append(near);
-            sep = ",";
-        }
-        if (far != 1) {
-            s.append(sep).append(' ').append(offset ? "offset" : "far").append('=').append(far);
-        }
-        if (near * far == 1) {
-            s.append("NO REDUNDANCY");
-        }
-        return s.toString();
+        return io.uraid.core.spi.Raid10Word.decode(layout).mdadmName();
     }
 
     /** Data disks for the "Array Size" line: numerator and denominator as mdadm's examine uses them. */
@@ -96,7 +81,7 @@ public final class MdNames {
             case 1 -> new long[] {1, 1};
             case 4, 5 -> new long[] {raidDisks - 1, 1};
             case 6 -> new long[] {raidDisks - 2, 1};
-            case 10 -> new long[] {raidDisks, (long) (layout & 255) * ((layout >> 8) & 255)};
+            case 10 -> new long[] {raidDisks, io.uraid.core.spi.Raid10Word.decode(layout).copies()};
             default -> new long[] {0, 1};
         };
     }

@@ -6,7 +6,7 @@ package io.uraid.core.spi;
  */
 public interface RaidLevel {
 
-    /** md level number: -1 linear, 0, 1, 10. */
+    /** md level number: -1 linear, 0, 1, 10 (4, 5, 6 for parity). */
     int mdLevel();
 
     /** Name as md prints it: "linear", "raid0", "raid1", "raid10". */
@@ -36,8 +36,26 @@ public interface RaidLevel {
     io.uraid.core.plan.LevelIo io(Layout layout);
 
     /**
-     * True when the array can serve every byte with only the roles in {@code working}
-     * (bit i set = role i in sync).
+     * True when the array can no longer serve every byte with only the roles in {@code working}
+     * (bit i set = role i in sync): md's FAILED state. The level's rule for degraded service.
      */
-    boolean canServe(Geometry geometry, long workingRoles);
+    boolean failedArray(Geometry geometry, long workingRoles);
+
+    /** True when the array can serve every byte with only the roles in {@code working}. */
+    default boolean canServe(Geometry geometry, long workingRoles) {
+        return !failedArray(geometry, workingRoles);
+    }
+
+    /** How the members' usable size is recorded in md's superblock, so assembly reads it back. */
+    enum MemberSizing {
+        /** Each member's own data size (v1 data_size, md's rdev->sectors): linear, raid0. */
+        OWN,
+        /** One per-device size for every member (v1 size, md's dev_sectors): mirrors, parity. */
+        COMMON
+    }
+
+    /** How this level sizes its members (md: striped levels each their own, the others one common size). */
+    default MemberSizing memberSizing() {
+        return MemberSizing.COMMON;
+    }
 }
