@@ -23,6 +23,7 @@ final class LegIssuer implements Legs {
         this.engine = core.engine;
         this.legs = core.legs;
         this.level = core.levelIo;
+        this.opened = new int[core.plans.length];
     }
 
     /**
@@ -39,8 +40,20 @@ final class LegIssuer implements Legs {
             r.waitReason = ArrayRequest.WAIT_GATE; // waits (parked) for its bitmap bits or a sync window
             return false;
         }
-        return level.issue(r, this);
+        openedCount = 0;
+        boolean mapped = level.issue(r, this);
+        for (int i = 0; i < openedCount; i++) {
+            ArrayPlan p = core.plans[opened[i]];
+            if (p.request == r && p.outstanding == 0 && !p.waiting) {
+                phaseDone(p); // opened without legs (a write that needs no reads): its next phase now
+            }
+        }
+        return mapped;
     }
+
+    /** Plans opened during the current {@link LevelIo#issue} call. */
+    private final int[] opened;
+    private int openedCount;
 
     private boolean room(int n) {
         return engine.available() >= n && legs.available() >= n;
@@ -238,6 +251,7 @@ final class LegIssuer implements Legs {
         }
         p.scratchCount = scratch;
         r.outstanding++; // the open plan counts as one outstanding item of its request
+        opened[openedCount++] = p.index;
         return p;
     }
 

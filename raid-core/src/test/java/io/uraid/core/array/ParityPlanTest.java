@@ -63,6 +63,28 @@ class ParityPlanTest {
     }
 
     @Test
+    void writesWithTheParityMemberMissingNeedNoReads() throws Exception {
+        Path[] paths = paths("noparity");
+        MemoryEngine engine = FixtureArrays.memoryDisks("noparity", 3, MEMBER, 64);
+        RaidArray array = FixtureArrays.array(XorLevel.INSTANCE, CHUNK, engine, paths, MEMBER,
+                FixtureArrays.inSync(3), 64, ArrayOptions.DEFAULT, null);
+        try (NativeBuffer buf = NativeBuffer.allocate(1 << 20)) {
+            array.start();
+            assertTrue(array.fail(XorLevel.PARITY));
+            byte[] reference = new byte[(int) array.size()];
+            Random rnd = new Random(8);
+            for (int i = 0; i < 40; i++) { // plans whose first phase has no legs
+                int len = 4096 * (1 + rnd.nextInt(4));
+                long at = 4096L * rnd.nextInt((int) (array.size() - len) / 4096);
+                write(array, buf, reference, at, len, rnd);
+            }
+            assertArrayEquals(reference, read(array, buf, 0, reference.length));
+        } finally {
+            close(array, engine);
+        }
+    }
+
+    @Test
     void writesSharingAStripeAllInFlightAtOnceKeepItsParity() throws Exception {
         Path[] paths = paths("lock");
         MemoryEngine engine = FixtureArrays.memoryDisks("lock", 3, MEMBER, 256);
