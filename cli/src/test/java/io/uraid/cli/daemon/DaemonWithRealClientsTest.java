@@ -198,11 +198,11 @@ class DaemonWithRealClientsTest {
     }
 
     private long arrayValue(String name) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{device=\"r1\"} (\\d+)$").matcher(metrics());
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{device=\"r1\"} (\\S+)$").matcher(metrics());
         if (!m.find()) {
             throw new AssertionError(name + " missing: " + metrics());
         }
-        return Long.parseLong(m.group(1));
+        return (long) Double.parseDouble(m.group(1));
     }
 
     private long memberValue(String name, int role) throws Exception {
