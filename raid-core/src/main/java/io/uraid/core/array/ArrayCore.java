@@ -131,7 +131,10 @@ final class ArrayCore {
         boolean fixed;
         try {
             fixed = !memory.isEmpty() && engine.registerBuffers(memory);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | RuntimeException e) {
+            // Fixed buffers only save CPU: the same I/O goes out plain.
+            java.util.logging.Logger.getLogger(ArrayCore.class.getName()).warning(name
+                    + ": registered buffers unavailable (" + e.getMessage() + "); using plain reads and writes");
             fixed = false;
         }
         long[] s = new long[fixed ? memory.size() : 0];
