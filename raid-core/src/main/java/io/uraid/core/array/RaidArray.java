@@ -404,9 +404,17 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
             Thread.onSpinWait(); // a producer that passed the check finishes publishing first
         }
         dispatcher.stop();
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
+        // Never return while the dispatcher runs, even when interrupted: the caller closes the
+        // engine and frees buffers next, under a thread that would still use them.
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         if (ticker != null) {
