@@ -196,12 +196,11 @@ class SpareRebuildTest {
                 assertEquals(l2.path(), again.member(1).device().path(), "the replaced member is left out as faulty");
                 ArrayEndToEndTest.verifyThroughArray(again.array(), reference);
             }
-            if (Mdadm.installed()) {
-                var old = Mdadm.examine(l1.path());
-                assertFalse(old.get("Device Role").startsWith("Active device"), "the replaced member's own "
-                        + "superblock no longer claims its role: " + old.get("_raw"));
-                assertEquals("Active device 1", Mdadm.examine(l2.path()).get("Device Role"));
-            }
+            Mdadm.require();
+            var old = Mdadm.examine(l1.path());
+            assertFalse(old.get("Device Role").startsWith("Active device"), "the replaced member's own "
+                    + "superblock no longer claims its role: " + old.get("_raw"));
+            assertEquals("Active device 1", Mdadm.examine(l2.path()).get("Device Role"));
         }
     }
 }
