@@ -36,6 +36,19 @@ public final class ArrayIo {
         return core.slot(s);
     }
 
+    /**
+     * Takes lock unit {@code unit} of the array's range lock exclusively (the level's unit, e.g. a
+     * stripe), as a plan would: false when a plan holds it. Released with {@link #unlock}.
+     */
+    public boolean tryLock(long unit) {
+        return core.locks.tryAcquire(unit, unit, false);
+    }
+
+    /** Gives back a unit taken with {@link #tryLock}. */
+    public void unlock(long unit) {
+        core.locks.release(unit, unit, false);
+    }
+
     public int raidDisks() {
         return core.members.length;
     }

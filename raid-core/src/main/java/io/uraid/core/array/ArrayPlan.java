@@ -5,8 +5,8 @@ import io.uraid.core.plan.Request;
 
 /** A pooled {@link Plan}: touched only by the dispatcher thread. */
 final class ArrayPlan extends io.uraid.core.plan.PhaseWords implements Plan {
-    /** Most scratch buffers one plan may hold. */
-    static final int MAX_SCRATCH = 16;
+    /** Most scratch buffers one plan may hold: one per role of the widest array (a parity stripe's every member). */
+    static final int MAX_SCRATCH = 64;
 
     final int index;
     private final ScratchPool pool;

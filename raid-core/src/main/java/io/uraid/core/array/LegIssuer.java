@@ -41,7 +41,9 @@ final class LegIssuer implements Legs {
             return false;
         }
         openedCount = 0;
+        inIssue = true;
         boolean mapped = level.issue(r, this);
+        inIssue = false;
         for (int i = 0; i < openedCount; i++) {
             ArrayPlan p = core.plans[opened[i]];
             if (p.request == r && p.outstanding == 0 && !p.waiting) {
@@ -54,6 +56,8 @@ final class LegIssuer implements Legs {
     /** Plans opened during the current {@link LevelIo#issue} call. */
     private final int[] opened;
     private int openedCount;
+    /** Inside {@link LevelIo#issue}: plans opened now are asked for their next phase when it returns. */
+    private boolean inIssue;
 
     private boolean room(int n) {
         return engine.available() >= n && legs.available() >= n;
@@ -251,7 +255,9 @@ final class LegIssuer implements Legs {
         }
         p.scratchCount = scratch;
         r.outstanding++; // the open plan counts as one outstanding item of its request
-        opened[openedCount++] = p.index;
+        if (inIssue) {
+            opened[openedCount++] = p.index; // a plan opened elsewhere (a level's legDone) issues its legs itself
+        }
         return p;
     }
 

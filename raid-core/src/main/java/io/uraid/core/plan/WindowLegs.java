@@ -34,6 +34,15 @@ public interface WindowLegs {
     /** Issues a write for window {@code w}, as {@link #read}. */
     boolean write(Window w, int tag, int slot, long memberOffset, long address, int length, int flags);
 
+    /**
+     * Holds lock unit {@code unit} (the level's unit of the array's range lock, e.g. a stripe)
+     * exclusively for window {@code w} until the window ends, so client plans on that unit wait
+     * (a parity window's rows belong to array bytes outside the window, which its write gate does
+     * not cover). False, with nothing held, when a plan holds it: the strategy returns
+     * {@link LevelIo#WAIT}. A window holds at most one unit.
+     */
+    boolean lock(Window w, long unit);
+
     /** A leg on {@code slot} failed: fails the member when redundancy allows (true). */
     boolean failMember(int slot, int errno);
 

@@ -30,6 +30,12 @@ public final class LevelRegistry {
         m.put("raid1", 1);
         m.put("1", 1);
         m.put("mirror", 1);
+        m.put("raid4", 4);
+        m.put("4", 4);
+        m.put("raid5", 5);
+        m.put("5", 5);
+        m.put("raid6", 6);
+        m.put("6", 6);
         m.put("raid10", 10);
         m.put("10", 10);
         return Collections.unmodifiableMap(m);
@@ -53,7 +59,8 @@ public final class LevelRegistry {
 
     /**
      * The level mdadm means by {@code name} ("linear", "raid0", "0", "stripe", "raid1", "1",
-     * "mirror", "raid10", "10"; case ignored).
+     * "mirror", "raid4", "4", "raid5", "5", "raid6", "6", "raid10", "10";
+     * case ignored).
      *
      * @throws IllegalArgumentException listing the valid names when none matches
      */
@@ -67,7 +74,7 @@ public final class LevelRegistry {
     }
 
     /**
-     * The level with md level number {@code mdLevel} (-1 linear, 0, 1, 10).
+     * The level with md level number {@code mdLevel} (-1 linear, 0, 1, 4, 5, 6, 10).
      *
      * @throws IllegalArgumentException when no such level is installed
      */

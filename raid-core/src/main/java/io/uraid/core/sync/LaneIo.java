@@ -75,6 +75,27 @@ final class LaneIo implements WindowLegs {
     }
 
     @Override
+    public boolean lock(Window w, long unit) {
+        SyncLane l = (SyncLane) w;
+        if (l.lockedUnit >= 0) {
+            throw new IllegalStateException("a window holds one lock unit at most");
+        }
+        if (!io.tryLock(unit)) {
+            return false;
+        }
+        l.lockedUnit = unit;
+        return true;
+    }
+
+    /** Gives back the unit lane {@code l} holds, if any (its window ended). */
+    void unlock(SyncLane l) {
+        if (l.lockedUnit >= 0) {
+            io.unlock(l.lockedUnit);
+            l.lockedUnit = -1;
+        }
+    }
+
+    @Override
     public boolean failMember(int slot, int errno) {
         return io.failMember(slot, errno);
     }

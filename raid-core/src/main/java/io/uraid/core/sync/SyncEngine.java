@@ -329,6 +329,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
     }
 
     private void windowDone(SyncLane l) {
+        laneIo.unlock(l);
         if (l.abandoned) {
             l.release(); // the pass stops: the window counts for nothing, its region stays owed
             publish();
@@ -365,6 +366,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         progress.ended(action, completed, System.nanoTime());
         action = SyncAction.IDLE;
         recover.end();
+        for (SyncLane l : lanes.all()) {
+            laneIo.unlock(l);
+        }
         lanes.releaseAll();
         windows = null;
         publish();

@@ -21,6 +21,8 @@ final class SyncLane extends io.uraid.core.plan.PhaseWords implements Window {
     long region;
     long gate = -1;
     int legsOutstanding;
+    /** The range-lock unit the window holds, or -1. */
+    long lockedUnit = -1;
     /** No copy was left to read it: the pass stops, and this window counts for nothing. */
     boolean abandoned;
 

@@ -5,7 +5,6 @@ import io.uraid.core.plan.SyncWindows;
 import io.uraid.core.plan.Window;
 import io.uraid.core.plan.WindowLegs;
 import io.uraid.core.spi.Layout;
-import io.uraid.io.Errno;
 
 /**
  * What the mirror's sync passes share: windows end at layout pieces (each copy of a window is
@@ -14,12 +13,8 @@ import io.uraid.io.Errno;
  * the failed copy was the last. Window buffer {@code c} holds copy {@code c}.
  */
 abstract class MirrorWindows implements SyncWindows {
-    /** Window words. */
-    static final int SOURCE = 0, FLAGS = 1, RERUNS = 2, MASK = 3;
-    /** FLAGS: the source read failed; no copy is left to read; a chained leg was canceled. */
-    static final int READ_FAILED = 1, LOST = 2, CANCELED = 4;
-    /** Reruns of one window after failures before it is given up (a member that fails but is not failed). */
-    private static final int MAX_RERUNS = 4;
+    /** Window words (FLAGS and RERUNS are {@link WindowReruns}'). */
+    static final int SOURCE = 0, FLAGS = WindowReruns.FLAGS, MASK = 3;
 
     final Layout layout;
     final int copies;
@@ -71,17 +66,12 @@ abstract class MirrorWindows implements SyncWindows {
      * cannot be (the last good copy), the window has nothing to read from.
      */
     final void readFailed(Window w, int copy, int result) {
-        boolean failed = io.failMember(role(w, copy), result);
-        w.word(FLAGS, w.word(FLAGS) | READ_FAILED | (failed ? 0 : LOST));
+        WindowReruns.readFailed(w, io.failMember(role(w, copy), result));
     }
 
     /** A leg ended with {@code result}: true when it is a failure the strategy must look at. */
     static boolean failed(Window w, int result) {
-        if (result == -Errno.ECANCELED) {
-            w.word(FLAGS, w.word(FLAGS) | CANCELED); // its chain broke before it: run again
-            return false;
-        }
-        return result < 0;
+        return WindowReruns.failed(w, result); // a canceled leg: its chain broke before it, run again
     }
 
     /**
@@ -89,17 +79,9 @@ abstract class MirrorWindows implements SyncWindows {
      * sync, or given up (counted unreadable) when nothing is left to read or it keeps failing.
      */
     final int endOrRerun(Window w) {
-        long flags = w.word(FLAGS);
-        if ((flags & (READ_FAILED | CANCELED)) == 0) {
+        if (!WindowReruns.troubled(w) || !WindowReruns.rerun(w)) {
             return LevelIo.DONE;
         }
-        if ((flags & LOST) != 0 || w.word(RERUNS) >= MAX_RERUNS) {
-            w.unreadable();
-            return LevelIo.DONE;
-        }
-        w.word(RERUNS, w.word(RERUNS) + 1);
-        w.word(FLAGS, 0);
-        w.phase(0);
         return start(w, io);
     }
 }

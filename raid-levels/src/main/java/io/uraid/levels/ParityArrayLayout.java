@@ -1,0 +1,52 @@
+package io.uraid.levels;
+
+import io.uraid.core.spi.Layout;
+import io.uraid.levels.parity.ParityLayout;
+
+/**
+ * The data bytes of a raid4/5/6 array as the core sees them: one copy of each byte, in the
+ * member and at the offset {@link ParityLayout} gives; pieces end at chunk ends. Where the
+ * parity chunks live is the level's own business ({@link #parity()}).
+ */
+public final class ParityArrayLayout implements Layout {
+    private final ParityLayout parity;
+
+    ParityArrayLayout(ParityLayout parity) {
+        this.parity = parity;
+    }
+
+    /** The parity placement behind this layout. */
+    public ParityLayout parity() {
+        return parity;
+    }
+
+    @Override
+    public long arraySize() {
+        return parity.arraySize();
+    }
+
+    @Override
+    public int raidDisks() {
+        return parity.raidDisks();
+    }
+
+    @Override
+    public int copies() {
+        return 1;
+    }
+
+    @Override
+    public long bytesToBoundary(long arrayOffset) {
+        return parity.bytesToChunkEnd(arrayOffset);
+    }
+
+    @Override
+    public int member(long arrayOffset, int copy) {
+        return parity.roleOf(arrayOffset);
+    }
+
+    @Override
+    public long memberOffset(long arrayOffset, int copy) {
+        return parity.memberOffsetOf(arrayOffset);
+    }
+}

@@ -1,0 +1,74 @@
+package io.uraid.levels.io;
+
+import io.uraid.core.plan.Plan;
+
+/**
+ * How the parity level keeps its state in a plan's four words: the array range the plan covers,
+ * the rows of the stripe its current band works on, and a state word (what the plan is, how the
+ * band is written, what went wrong, where the next band starts). Static helpers only: the words
+ * live in the pooled plan, nothing is allocated.
+ */
+final class PlanState {
+    /** Words: first array byte, end array byte, band rows (from | to &lt;&lt; 32; a read: the roles it read), state. */
+    static final int AT = 0, END = 1, BAND = 2, STATE = 3;
+
+    /** Band modes (state bits 0-1). */
+    static final int NONE = 0, RMW = 1, RCW = 2, REBUILD = 3;
+    /** State bits: a write plan (else a reconstructing read); a read of the band failed; the request failed. */
+    static final long WRITE = 4, READ_FAILED = 8, FAILED = 16;
+    /** A reconstructing read left Q out (one member missing: P and the data suffice). */
+    static final long Q_UNUSED = 32;
+    private static final int NEXT_ROW_SHIFT = 32;
+
+    private PlanState() {
+    }
+
+    static long at(Plan p) {
+        return p.word(AT);
+    }
+
+    static long end(Plan p) {
+        return p.word(END);
+    }
+
+    static int bandFrom(Plan p) {
+        return (int) p.word(BAND);
+    }
+
+    static int bandTo(Plan p) {
+        return (int) (p.word(BAND) >>> 32);
+    }
+
+    static void band(Plan p, int from, int to) {
+        p.word(BAND, (from & 0xffffffffL) | (long) to << 32);
+    }
+
+    static int mode(Plan p) {
+        return (int) (p.word(STATE) & 3);
+    }
+
+    static void mode(Plan p, int mode) {
+        p.word(STATE, p.word(STATE) & ~3L | mode);
+    }
+
+    static boolean has(Plan p, long bit) {
+        return (p.word(STATE) & bit) != 0;
+    }
+
+    static void set(Plan p, long bit) {
+        p.word(STATE, p.word(STATE) | bit);
+    }
+
+    static void clear(Plan p, long bit) {
+        p.word(STATE, p.word(STATE) & ~bit);
+    }
+
+    /** Row of the stripe where the next band starts. */
+    static int nextRow(Plan p) {
+        return (int) (p.word(STATE) >>> NEXT_ROW_SHIFT);
+    }
+
+    static void nextRow(Plan p, int row) {
+        p.word(STATE, p.word(STATE) & 0xffffffffL | (long) row << NEXT_ROW_SHIFT);
+    }
+}

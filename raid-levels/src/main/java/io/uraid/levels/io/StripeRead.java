@@ -1,0 +1,174 @@
+package io.uraid.levels.io;
+
+import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.LevelIo;
+import io.uraid.core.plan.Plan;
+import io.uraid.core.plan.Request;
+import io.uraid.io.Errno;
+import io.uraid.levels.parity.ParityLayout;
+import io.uraid.levels.parity.StripeParity;
+
+/**
+ * Reads of a parity array. A piece whose member is in sync is one leg, no plan (md's reads that
+ * bypass the stripe cache). A piece whose member is missing (or being rebuilt, or failed under
+ * the read) is a plan holding its stripe's lock shared (readers together, writers of the stripe
+ * wait): phase 0 reads the same rows of every other in-sync member into scratch, then the piece
+ * is rebuilt into the client's buffer (raid6: with any two members missing).
+ */
+final class StripeRead {
+    private final ParityLayout layout;
+    private final StripeParity math;
+    private final int n;
+    private final long[] roleAddress;
+
+    StripeRead(ParityLayout layout, StripeParity math) {
+        this.layout = layout;
+        this.math = math;
+        this.n = layout.raidDisks();
+        this.roleAddress = new long[n];
+    }
+
+    boolean issue(Request r, Legs legs, int bandBytes) {
+        while (r.cursor() < r.length()) {
+            long at = r.offset() + r.cursor();
+            int len = (int) Math.min(Math.min(r.length() - r.cursor(), layout.bytesToChunkEnd(at)), legs.maxLegBytes());
+            int role = layout.roleOf(at);
+            if (legs.member(role).inSync()) {
+                if (legs.room() < 1) {
+                    return false;
+                }
+                int leg = legs.read(r, role, layout.memberOffsetOf(at), r.address() + r.cursor(), len, 0);
+                legs.note(leg, 0, 0, at);
+            } else {
+                len = Math.min(len, bandBytes);
+                if (legs.room() < n) {
+                    return false;
+                }
+                if (!reconstruct(r, at, len, legs)) {
+                    return false;
+                }
+            }
+            r.advance(len);
+        }
+        return true;
+    }
+
+    /** Opens a plan rebuilding array bytes {@code [at, at + len)} (one chunk, one band); false when it cannot now. */
+    private boolean reconstruct(Request r, long at, int len, Legs legs) {
+        if (missing(legs) > n - layout.dataDisks()) {
+            r.fail(-Errno.EIO); // more members missing than the parity covers: the array has failed
+            return true;
+        }
+        long stripe = layout.stripeOf(at);
+        Plan p = legs.open(r, stripe, stripe, true, n);
+        if (p == null) {
+            return false;
+        }
+        p.word(PlanState.AT, at);
+        p.word(PlanState.END, at + len);
+        readOthers(p, legs);
+        return true;
+    }
+
+    private int missing(Legs legs) {
+        int missing = 0;
+        for (int role = 0; role < n; role++) {
+            missing += legs.member(role).inSync() ? 0 : 1;
+        }
+        return missing;
+    }
+
+    /** Phase 0: the same rows of every in-sync member (raid6 with one missing: without Q, P suffices). */
+    private void readOthers(Plan p, Legs legs) {
+        long at = PlanState.at(p);
+        int len = (int) (PlanState.end(p) - at);
+        long stripe = layout.stripeOf(at);
+        int q = missing(legs) == 1 ? layout.qRole(stripe) : -1;
+        long off = layout.memberOffsetOf(at);
+        p.phase(0);
+        long read = 0;
+        for (int role = 0; role < n; role++) {
+            if (role != q && legs.member(role).inSync()) {
+                legs.read(p, role, off, p.scratch(role), len, 0);
+                read |= 1L << role;
+            }
+        }
+        p.word(PlanState.BAND, read); // what the rebuild may use, whatever fails meanwhile elsewhere
+        if (q >= 0) {
+            PlanState.set(p, PlanState.Q_UNUSED);
+        } else {
+            PlanState.clear(p, PlanState.Q_UNUSED);
+        }
+    }
+
+    /**
+     * A direct read failed: its member is failed where redundancy allows and the piece is rebuilt
+     * from the others in plans (a band each); the request fails when that cannot be done now.
+     */
+    void directReadFailed(Request r, int leg, int result, Legs legs, int bandBytes) {
+        if (!legs.failMember(legs.slot(leg), result)) {
+            r.fail(result);
+            return;
+        }
+        r.recordFailureFirst();
+        long at = legs.arrayOffset(leg);
+        long end = at + legs.length(leg);
+        while (at < end) {
+            int len = (int) Math.min(end - at, bandBytes);
+            if (legs.room() < n || !reconstruct(r, at, len, legs)) {
+                r.fail(result); // no room or the stripe is being written: not worth waiting for here
+                return;
+            }
+            at += len;
+        }
+    }
+
+    void legDone(Plan p, int leg, int result, Legs legs) {
+        if (result >= 0) {
+            return;
+        }
+        if (legs.failMember(legs.slot(leg), result)) {
+            p.request().recordFailureFirst();
+            PlanState.set(p, PlanState.READ_FAILED);
+        } else {
+            p.request().fail(result);
+            PlanState.set(p, PlanState.FAILED);
+        }
+    }
+
+    int phaseDone(Plan p, Legs legs) {
+        if (PlanState.has(p, PlanState.FAILED)) {
+            return LevelIo.DONE;
+        }
+        Request r = p.request();
+        if (PlanState.has(p, PlanState.READ_FAILED)) {
+            PlanState.clear(p, PlanState.READ_FAILED);
+            if (missing(legs) > n - layout.dataDisks()) {
+                r.fail(-Errno.EIO);
+                return LevelIo.DONE;
+            }
+            if (legs.room() < n) {
+                PlanState.set(p, PlanState.READ_FAILED); // asked again once there is room
+                return LevelIo.WAIT;
+            }
+            readOthers(p, legs);
+            return LevelIo.NEXT;
+        }
+        long at = PlanState.at(p);
+        int len = (int) (PlanState.end(p) - at);
+        long stripe = layout.stripeOf(at);
+        int target = layout.roleOf(at);
+        int unused = PlanState.has(p, PlanState.Q_UNUSED) ? layout.qRole(stripe) : -1;
+        long read = p.word(PlanState.BAND);
+        int lostB = -1;
+        for (int role = 0; role < n; role++) {
+            roleAddress[role] = p.scratch(role);
+            if (role != target && role != unused && (read & 1L << role) == 0) {
+                lostB = role;
+            }
+        }
+        roleAddress[target] = r.address() + (at - r.offset());
+        math.rebuild(stripe, roleAddress, target, lostB, len);
+        return LevelIo.DONE;
+    }
+}

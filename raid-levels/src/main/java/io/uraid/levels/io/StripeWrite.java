@@ -1,0 +1,439 @@
+package io.uraid.levels.io;
+
+import io.uraid.core.api.BlockTarget;
+import io.uraid.core.array.Member;
+import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.LevelIo;
+import io.uraid.core.plan.Plan;
+import io.uraid.core.plan.Request;
+import io.uraid.io.Errno;
+import io.uraid.io.internal.UnsafeAccess;
+import io.uraid.levels.parity.ParityLayout;
+import io.uraid.levels.parity.StripeParity;
+import io.uraid.levels.parity.Syndrome;
+import io.uraid.levels.parity.Xor;
+
+/**
+ * The write plan of a parity stripe: one plan per stripe a write touches, holding the stripe's
+ * lock (exclusive) from its first read to its last write, so overlapping writers and
+ * reconstructing readers of the stripe wait. The plan works through the rows the request
+ * writes in bands of at most one scratch buffer, each band in phases:
+ * <ol>
+ * <li>READ: what the new parity is computed from, chosen as md does by the number of blocks to
+ *     read: read-modify-write (old data of the written rows and old parity) or reconstruct-write
+ *     (the rows of the data chunks the request leaves alone; none for a full stripe). With
+ *     members missing (or being rebuilt, which serve no reads), whichever of the two needs only
+ *     in-sync members, else every in-sync member is read and the missing ones rebuilt first.
+ * <li>LOG (only with a {@link StripeLog}): its legs, e.g. the partial parity entry.
+ * <li>WRITE: the new parity is computed on the dispatcher thread, then the new data (from the
+ *     client's buffer) and parity (from scratch) go to every writable member and replacement.
+ * </ol>
+ * A read that fails fails its member where redundancy allows and the band is read again the way
+ * the members left allow; a write that fails fails its member (the request is acknowledged once
+ * the superblocks say so) or the request.
+ */
+final class StripeWrite {
+    static final int READ = 0, LOG = 1, WRITE = 2;
+
+    private final ParityLayout layout;
+    private final StripeParity math;
+    private final StripeBand band;
+    private final int n;
+    private final int dataDisks;
+    private final int chunk;
+    private final long[] roleAddress;
+    private final int[] slot = new int[1];
+    private final long[] oldData = new long[1];
+    private final long[] newData = new long[1];
+    private StripeLog log = StripeLog.NONE;
+
+    StripeWrite(ParityLayout layout, StripeParity math) {
+        this.layout = layout;
+        this.math = math;
+        this.band = new StripeBand(layout);
+        this.n = layout.raidDisks();
+        this.dataDisks = layout.dataDisks();
+        this.chunk = layout.chunkBytes();
+        this.roleAddress = new long[n];
+    }
+
+    void log(StripeLog stripeLog) {
+        this.log = stripeLog;
+    }
+
+    /** Legs a band's read phase may need at most (two ranges per data chunk, or one per member). */
+    int maxReads() {
+        return Math.max(2 * dataDisks, n);
+    }
+
+    /** Maps write {@code r} stripe by stripe into plans; false when it stopped for room or a busy stripe. */
+    boolean issue(Request r, Legs legs, int bandBytes) {
+        while (r.cursor() < r.length()) {
+            long at = r.offset() + r.cursor();
+            long stripe = layout.stripeOf(at);
+            long end = Math.min(r.offset() + r.length(), layout.arrayOffsetOf(stripe + 1, 0));
+            if (legs.room() < maxReads()) {
+                return false;
+            }
+            Plan p = legs.open(r, stripe, stripe, false, n);
+            if (p == null) {
+                return false;
+            }
+            p.word(PlanState.AT, at);
+            p.word(PlanState.END, end);
+            p.word(PlanState.STATE, PlanState.WRITE);
+            PlanState.nextRow(p, firstRow(at, end));
+            int started = startBand(p, legs, bandBytes);
+            if (started == LevelIo.DONE) {
+                throw new IllegalStateException("a write plan found nothing to write in [" + at + ", " + end + ")");
+            }
+            r.advance(end - at);
+        }
+        return true;
+    }
+
+    /** The first row the request writes in its stripe: its offset in the chunk when it starts in one chunk and stays there, else 0. */
+    private int firstRow(long at, long end) {
+        boolean oneChunk = layout.dataIndexOf(at) == layout.dataIndexOf(end - 1);
+        return oneChunk ? chunk - layout.bytesToChunkEnd(at) : 0;
+    }
+
+    int phaseDone(Plan p, Legs legs, int bandBytes) {
+        if (PlanState.has(p, PlanState.FAILED)) {
+            return LevelIo.DONE;
+        }
+        switch (p.phase()) {
+            case READ:
+                if (PlanState.has(p, PlanState.READ_FAILED)) {
+                    PlanState.clear(p, PlanState.READ_FAILED);
+                    return readBand(p, legs); // the same band again, the way the members left allow
+                }
+                fill(p);
+                int logLegs = log.legs(band);
+                if (logLegs > 0) {
+                    if (legs.room() < logLegs) {
+                        return LevelIo.WAIT;
+                    }
+                    if (log.write(p, band, legs)) {
+                        p.phase(LOG);
+                        return LevelIo.NEXT;
+                    }
+                }
+                return writeBand(p, legs);
+            case LOG:
+                fill(p);
+                return writeBand(p, legs);
+            default:
+                PlanState.nextRow(p, PlanState.bandTo(p));
+                return startBand(p, legs, bandBytes);
+        }
+    }
+
+    void legDone(Plan p, int leg, int result, Legs legs) {
+        if (p.phase() == LOG) {
+            log.legDone(p, leg, result, legs);
+            return;
+        }
+        if (result >= 0) {
+            return;
+        }
+        Request r = p.request();
+        if (p.phase() == WRITE) {
+            legs.absorbOrFail(r, legs.slot(leg), result);
+        } else if (legs.failMember(legs.slot(leg), result)) {
+            r.recordFailureFirst();
+            PlanState.set(p, PlanState.READ_FAILED);
+        } else {
+            r.fail(result);
+            PlanState.set(p, PlanState.FAILED);
+        }
+    }
+
+    /** Finds the next band with rows to write and issues its reads; DONE when none is left. */
+    private int startBand(Plan p, Legs legs, int bandBytes) {
+        long at = PlanState.at(p);
+        long end = PlanState.end(p);
+        int rowsEnd = layout.dataIndexOf(at) == layout.dataIndexOf(end - 1) ? chunk - layout.bytesToChunkEnd(at)
+                + (int) (end - at) : chunk;
+        for (int from = PlanState.nextRow(p); from < rowsEnd; from = PlanState.nextRow(p)) {
+            int to = Math.min(rowsEnd, from + bandBytes);
+            PlanState.band(p, from, to);
+            fill(p);
+            if (band.rowTo > band.rowFrom) {
+                return readBand(p, legs);
+            }
+            PlanState.nextRow(p, to); // no chunk is written in these rows (between a request's ends)
+        }
+        return LevelIo.DONE;
+    }
+
+    /**
+     * The written rows of each data chunk within the plan's band, the band's hull of them
+     * ({@code band.rowFrom, band.rowTo}), the scratch address of each role at the hull's first row.
+     */
+    private void fill(Plan p) {
+        Request r = p.request();
+        long at = PlanState.at(p);
+        long end = PlanState.end(p);
+        long stripe = layout.stripeOf(at);
+        int b0 = PlanState.bandFrom(p);
+        int b1 = PlanState.bandTo(p);
+        int lo = Integer.MAX_VALUE;
+        int hi = 0;
+        for (int dd = 0; dd < dataDisks; dd++) {
+            long base = layout.arrayOffsetOf(stripe, dd);
+            long from = Math.max(Math.max(at, base) - base, b0);
+            long to = Math.min(Math.min(end, base + chunk) - base, b1);
+            if (to > from) {
+                band.set(dd, (int) from, (int) to, r.address() + (base + from - r.offset()));
+                lo = Math.min(lo, (int) from);
+                hi = Math.max(hi, (int) to);
+            } else {
+                band.set(dd, 0, 0, 0);
+            }
+        }
+        band.stripe = stripe;
+        band.rowFrom = hi > 0 ? lo : 0;
+        band.rowTo = hi;
+        band.mode = PlanState.mode(p);
+        for (int role = 0; role < n; role++) {
+            band.scratch(role, p.scratch(role));
+        }
+    }
+
+    /** Chooses how the band's parity is computed and issues its reads (phase READ). */
+    private int readBand(Plan p, Legs legs) {
+        int mode = chooseMode(legs);
+        if (mode == PlanState.NONE) {
+            p.request().fail(-Errno.EIO); // more members missing than the parity covers: the array has failed
+            return LevelIo.DONE;
+        }
+        PlanState.mode(p, mode);
+        band.mode = mode;
+        int h0 = band.rowFrom;
+        int h1 = band.rowTo;
+        long off = layout.memberOffsetOfStripe(band.stripe);
+        p.phase(READ);
+        if (mode == PlanState.REBUILD) {
+            for (int role = 0; role < n; role++) {
+                if (legs.member(role).inSync()) {
+                    legs.read(p, role, off + h0, band.scratch(role), h1 - h0, 0);
+                }
+            }
+            return LevelIo.NEXT;
+        }
+        if (!parityWritable(legs)) {
+            return LevelIo.NEXT; // no parity to keep: the data goes out with nothing read
+        }
+        for (int dd = 0; dd < dataDisks; dd++) {
+            int role = layout.dataRole(band.stripe, dd);
+            long buf = band.scratch(role);
+            int from = band.writtenFrom(dd);
+            int to = band.writtenTo(dd);
+            if (mode == PlanState.RMW) {
+                if (band.written(dd)) {
+                    legs.read(p, role, off + from, buf + (from - h0), to - from, 0);
+                }
+            } else if (!band.written(dd)) {
+                legs.read(p, role, off + h0, buf, h1 - h0, 0);
+            } else {
+                if (from > h0) {
+                    legs.read(p, role, off + h0, buf, from - h0, 0);
+                }
+                if (to < h1) {
+                    legs.read(p, role, off + to, buf + (to - h0), h1 - to, 0);
+                }
+            }
+        }
+        if (mode == PlanState.RMW) {
+            for (int k = 0; k < 2; k++) {
+                int role = parityRole(k);
+                if (role >= 0 && legs.member(role).writable()) {
+                    legs.read(p, role, off + h0, band.scratch(role), h1 - h0, 0);
+                }
+            }
+        }
+        return LevelIo.NEXT;
+    }
+
+    /** P for k = 0, Q for k = 1 (-1 when the level has no Q). */
+    private int parityRole(int k) {
+        return k == 0 ? layout.pRole(band.stripe) : layout.qRole(band.stripe);
+    }
+
+    private boolean parityWritable(Legs legs) {
+        for (int k = 0; k < 2; k++) {
+            int role = parityRole(k);
+            if (role >= 0 && legs.member(role).writable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * md's choice: read-modify-write when it reads fewer blocks than reconstruct-write (and some),
+     * else reconstruct-write; each only when the members it reads are in sync; REBUILD when
+     * neither can, NONE when more roles are missing than the parity covers.
+     */
+    private int chooseMode(Legs legs) {
+        int h0 = band.rowFrom;
+        int h1 = band.rowTo;
+        int hull = pages(h1 - h0);
+        boolean rmw = true;
+        boolean rcw = true;
+        int rmwCost = 0;
+        int rcwCost = 0;
+        boolean parity = false;
+        for (int k = 0; k < 2; k++) {
+            int role = parityRole(k);
+            if (role >= 0 && legs.member(role).writable()) {
+                parity = true;
+                rmw &= legs.member(role).inSync();
+                rmwCost += hull;
+            }
+        }
+        if (!parity) {
+            return PlanState.RCW;
+        }
+        for (int dd = 0; dd < dataDisks; dd++) {
+            boolean inSync = legs.member(layout.dataRole(band.stripe, dd)).inSync();
+            int written = band.written(dd) ? pages(band.writtenTo(dd) - band.writtenFrom(dd)) : 0;
+            boolean whole = band.written(dd) && band.writtenFrom(dd) == h0 && band.writtenTo(dd) == h1;
+            if (band.written(dd)) {
+                rmw &= inSync;
+                rmwCost += written;
+            }
+            if (!whole) {
+                rcw &= inSync;
+                rcwCost += hull - written;
+            }
+        }
+        if (rmw && rcw) {
+            return rmwCost < rcwCost && rmwCost > 0 ? PlanState.RMW : PlanState.RCW;
+        }
+        if (rcw) {
+            return PlanState.RCW;
+        }
+        if (rmw) {
+            return PlanState.RMW;
+        }
+        int missing = 0;
+        for (int role = 0; role < n; role++) {
+            missing += legs.member(role).inSync() ? 0 : 1;
+        }
+        return missing <= n - dataDisks ? PlanState.REBUILD : PlanState.NONE;
+    }
+
+    private static int pages(int bytes) {
+        return (bytes + 4095) >>> 12;
+    }
+
+    /** Computes the band's new parity and issues its data and parity writes (phase WRITE). */
+    private int writeBand(Plan p, Legs legs) {
+        Request r = p.request();
+        int needed = 0;
+        for (int dd = 0; dd < dataDisks; dd++) {
+            needed += band.written(dd) ? 2 : 0;
+        }
+        if (legs.room() < needed + 4) {
+            return LevelIo.WAIT; // checked before computing: the computation must run once
+        }
+        boolean parity = parityWritable(legs);
+        if (parity) {
+            compute(legs);
+        }
+        int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
+        long off = layout.memberOffsetOfStripe(band.stripe);
+        p.phase(WRITE);
+        for (int dd = 0; dd < dataDisks; dd++) {
+            if (band.written(dd)) {
+                int from = band.writtenFrom(dd);
+                write(p, legs, layout.dataRole(band.stripe, dd), off + from, band.newData(dd),
+                        band.writtenTo(dd) - from, flags);
+            }
+        }
+        if (parity) {
+            for (int k = 0; k < 2; k++) {
+                int role = parityRole(k);
+                if (role >= 0) {
+                    write(p, legs, role, off + band.rowFrom, band.scratch(role), band.rowTo - band.rowFrom, flags);
+                }
+            }
+        }
+        return LevelIo.NEXT;
+    }
+
+    /** A write to {@code role} when it takes writes, and to the device replacing it. */
+    private void write(Plan p, Legs legs, int role, long memberOffset, long address, int length, int flags) {
+        if (legs.member(role).writable()) {
+            legs.write(p, role, memberOffset, address, length, flags);
+        }
+        Member rep = legs.replacement(role);
+        if (rep != null && rep.writable()) {
+            legs.write(p, role + n, memberOffset, address, length, flags);
+        }
+    }
+
+    /** The band's new parity, into the parity roles' scratch. */
+    private void compute(Legs legs) {
+        int h0 = band.rowFrom;
+        int len = band.rowTo - h0;
+        long stripe = band.stripe;
+        int pRole = layout.pRole(stripe);
+        int qRole = layout.qRole(stripe);
+        if (band.mode == PlanState.RMW) {
+            boolean q = qRole >= 0 && legs.member(qRole).writable();
+            long pAddress = legs.member(pRole).writable() ? band.scratch(pRole) : 0;
+            for (int dd = 0; dd < dataDisks; dd++) {
+                if (!band.written(dd)) {
+                    continue;
+                }
+                int role = layout.dataRole(stripe, dd);
+                int at = band.writtenFrom(dd) - h0;
+                int rows = band.writtenTo(dd) - band.writtenFrom(dd);
+                if (q) {
+                    slot[0] = layout.qSlot(stripe, role);
+                    oldData[0] = band.scratch(role) + at;
+                    newData[0] = band.newData(dd);
+                    Syndrome.update(pAddress == 0 ? 0 : pAddress + at, band.scratch(qRole) + at, slot, oldData, newData,
+                            1, rows);
+                } else {
+                    Xor.xorInto(pAddress + at, band.scratch(role) + at, band.newData(dd), rows);
+                }
+            }
+            return;
+        }
+        for (int role = 0; role < n; role++) {
+            roleAddress[role] = band.scratch(role);
+        }
+        if (band.mode == PlanState.REBUILD) {
+            int lostA = -1;
+            int lostB = -1;
+            for (int role = 0; role < n; role++) {
+                if (!legs.member(role).inSync()) {
+                    if (lostA < 0) {
+                        lostA = role;
+                    } else {
+                        lostB = role;
+                    }
+                }
+            }
+            math.rebuild(stripe, roleAddress, lostA, lostB, len);
+        }
+        for (int dd = 0; dd < dataDisks; dd++) {
+            if (!band.written(dd)) {
+                continue;
+            }
+            int role = layout.dataRole(stripe, dd);
+            int from = band.writtenFrom(dd);
+            int to = band.writtenTo(dd);
+            if (from == h0 && to == band.rowTo) {
+                roleAddress[role] = band.newData(dd); // the whole band is new: computed from the client's bytes
+            } else {
+                UnsafeAccess.copyMemory(band.newData(dd), band.scratch(role) + (from - h0), to - from);
+            }
+        }
+        math.computeParity(stripe, roleAddress, len);
+    }
+}

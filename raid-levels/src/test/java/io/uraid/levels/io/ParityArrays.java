@@ -1,0 +1,171 @@
+package io.uraid.levels.io;
+
+import io.uraid.core.api.BlockingIo;
+import io.uraid.core.array.ArrayOptions;
+import io.uraid.core.array.Member;
+import io.uraid.core.array.MemberState;
+import io.uraid.core.array.RaidArray;
+import io.uraid.core.spi.Geometry;
+import io.uraid.core.spi.LevelRegistry;
+import io.uraid.io.BlockDevice;
+import io.uraid.io.IoEngine;
+import io.uraid.io.NativeBuffer;
+import io.uraid.io.OpenOptions;
+import io.uraid.io.testing.MemoryDisk;
+import io.uraid.io.testing.MemoryEngine;
+import io.uraid.levels.parity.ParityLayout;
+import io.uraid.levels.parity.StripeParity;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * A raid4/5/6 array over memory disks for the level's tests, with a byte-for-byte reference of
+ * what was written and a parity check of the members that does not go through the array.
+ */
+final class ParityArrays implements AutoCloseable {
+    static final long DATA_OFFSET = 1 << 20;
+
+    final MemoryEngine memory;
+    final IoEngine engine;
+    final Path[] paths;
+    final RaidArray array;
+    final ParityLayout layout;
+    final byte[] reference;
+    private final NativeBuffer buf = NativeBuffer.allocate(4 << 20);
+
+    ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes) throws Exception {
+        this(name, level, layoutWord, disks, chunk, memberBytes, null);
+    }
+
+    /** {@code wrap}: an engine over the memory engine (faults), or null. */
+    ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
+                 java.util.function.Function<MemoryEngine, IoEngine> wrap) throws Exception {
+        memory = new MemoryEngine(256);
+        paths = new Path[disks];
+        for (int i = 0; i < disks; i++) {
+            paths[i] = Path.of("/memory", name, "m" + i);
+            memory.createDisk(paths[i], memberBytes);
+        }
+        engine = wrap == null ? memory : wrap.apply(memory);
+        Member[] members = new Member[disks];
+        for (int i = 0; i < disks; i++) {
+            BlockDevice d = engine.open(paths[i], OpenOptions.DEFAULT);
+            members[i] = new Member(i, d, DATA_OFFSET, MemberState.IN_SYNC);
+        }
+        Geometry g = Geometry.uniform(level, layoutWord, chunk, disks, memberBytes - DATA_OFFSET);
+        array = new RaidArray(name, LevelRegistry.byMdLevel(level), g, members, engine, 256, ArrayOptions.DEFAULT,
+                null, 1);
+        layout = ParityLayout.of(level, layoutWord, disks, chunk, memberBytes - DATA_OFFSET);
+        reference = new byte[(int) array.size()];
+        array.start();
+    }
+
+    /** Writes random bytes at {@code at} through the array and into the reference. */
+    void write(long at, int len, Random rnd) throws Exception {
+        byte[] data = new byte[len];
+        rnd.nextBytes(data);
+        buf.view().put(0, data);
+        BlockingIo.write(array, at, len, buf.address(), 0);
+        System.arraycopy(data, 0, reference, (int) at, len);
+    }
+
+    byte[] read(long at, int len) throws Exception {
+        byte[] out = new byte[len];
+        for (int done = 0; done < len; done += buf.capacity()) {
+            int n = Math.min(buf.capacity(), len - done);
+            BlockingIo.read(array, at + done, n, buf.address());
+            buf.view().get(0, out, done, n);
+        }
+        return out;
+    }
+
+    /** Random writes of 4 KiB up to three stripes, some aligned to chunks or stripes. */
+    void randomWrites(int count, Random rnd) throws Exception {
+        long stripe = layout.stripeBytes();
+        for (int i = 0; i < count; i++) {
+            int len;
+            switch (rnd.nextInt(4)) {
+                case 0 -> len = 4096 * (1 + rnd.nextInt(4));
+                case 1 -> len = layout.chunkBytes() * (1 + rnd.nextInt(layout.dataDisks()));
+                case 2 -> len = (int) stripe * (1 + rnd.nextInt(2));
+                default -> len = 4096 * (1 + rnd.nextInt((int) (3 * stripe / 4096)));
+            }
+            len = (int) Math.min(len, array.size());
+            long at = 4096L * rnd.nextInt((int) ((array.size() - len) / 4096) + 1);
+            if (rnd.nextBoolean()) {
+                at = at / stripe * stripe;
+                len = (int) Math.min(len, array.size() - at);
+            }
+            write(at, len, rnd);
+        }
+    }
+
+    /**
+     * P (and Q) of every stripe on the members equal those computed from the members' data
+     * (the parity kernels are checked against the kernel's own in ParityKernelOracleTest).
+     */
+    void assertParity() {
+        int n = paths.length;
+        int chunk = layout.chunkBytes();
+        StripeParity math = new StripeParity(layout);
+        MemoryDisk[] disks = new MemoryDisk[n];
+        for (int i = 0; i < n; i++) {
+            disks[i] = memory.disk(paths[i]);
+        }
+        try (NativeBuffer rows = NativeBuffer.allocate(n * chunk); NativeBuffer computed = NativeBuffer.allocate(2 * chunk)) {
+            long[] address = new long[n];
+            for (long s = 0; s < layout.stripes(); s++) {
+                byte[][] member = new byte[n][];
+                for (int r = 0; r < n; r++) {
+                    member[r] = disks[r].bytes(DATA_OFFSET + s * chunk, chunk);
+                    rows.view().put(r * chunk, member[r]);
+                    address[r] = rows.address() + (long) r * chunk;
+                }
+                int p = layout.pRole(s);
+                int q = layout.qRole(s);
+                address[p] = computed.address();
+                if (q >= 0) {
+                    address[q] = computed.address() + chunk;
+                }
+                math.computeParity(s, address, chunk);
+                byte[] pWant = new byte[chunk];
+                computed.view().get(0, pWant);
+                if (!Arrays.equals(pWant, member[p])) {
+                    throw new AssertionError("P of stripe " + s + " (role " + p + ") differs from its data");
+                }
+                if (q >= 0) {
+                    byte[] qWant = new byte[chunk];
+                    computed.view().get(chunk, qWant);
+                    if (!Arrays.equals(qWant, member[q])) {
+                        throw new AssertionError("Q of stripe " + s + " (role " + q + ") differs from its data");
+                    }
+                }
+            }
+        }
+    }
+
+    void assertReadsReference(String what) throws Exception {
+        byte[] got = read(0, reference.length);
+        if (!Arrays.equals(reference, got)) {
+            int i = Arrays.mismatch(reference, got);
+            throw new AssertionError(what + ": first differing array byte " + i + " (stripe "
+                    + layout.stripeOf(i) + ", role " + layout.roleOf(i) + ")");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        array.close();
+        for (Member m : array.members()) {
+            if (m.device() != null) {
+                m.device().close();
+            }
+        }
+        if (engine != memory) {
+            engine.close();
+        }
+        memory.close();
+        buf.close();
+    }
+}
