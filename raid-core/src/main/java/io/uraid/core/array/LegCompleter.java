@@ -75,6 +75,7 @@ final class LegCompleter implements CompletionHandler {
                 issuer.syncAfter(leg); // FUA emulated in phases: the flush follows the completed write
             }
             if (!level.legDone(r, leg, result, issuer)) {
+                issuer.startOpenedOutside();
                 return; // the same leg number continues (another copy)
             }
         }
@@ -84,10 +85,13 @@ final class LegCompleter implements CompletionHandler {
             if (--p.outstanding == 0) {
                 issuer.phaseDone(p); // the plan, not each of its legs, counts for the request
             }
-            return;
+        } else {
+            r.outstanding--;
         }
-        r.outstanding--;
-        if (r.outstanding == 0 && r.fullyIssued() && !r.stalled) {
+        // Plans the level opened while hearing this leg (e.g. to rebuild what a failed read missed)
+        // and left without legs go on now; each counts for its request, so it cannot finish first.
+        issuer.startOpenedOutside();
+        if (planIndex < 0 && r.outstanding == 0 && r.fullyIssued() && !r.stalled) {
             core.finish(r);
         }
     }

@@ -24,6 +24,7 @@ final class LegIssuer implements Legs {
         this.legs = core.legs;
         this.level = core.levelIo;
         this.opened = new int[core.plans.length];
+        this.openedOutside = new int[core.plans.length];
     }
 
     /**
@@ -58,6 +59,23 @@ final class LegIssuer implements Legs {
     private int openedCount;
     /** Inside {@link LevelIo#issue}: plans opened now are asked for their next phase when it returns. */
     private boolean inIssue;
+    /** Plans opened outside {@link LevelIo#issue} (while a leg completed), not yet looked at. */
+    private final int[] openedOutside;
+    private int openedOutsideCount;
+
+    /**
+     * The plans opened while a leg completed that have no legs out: their next phase now (or
+     * they wait for room), as a plan opened in {@link LevelIo#issue} without legs.
+     */
+    void startOpenedOutside() {
+        for (int i = 0; i < openedOutsideCount; i++) {
+            ArrayPlan p = core.plans[openedOutside[i]];
+            if (p.request != null && p.outstanding == 0 && !p.waiting) {
+                phaseDone(p);
+            }
+        }
+        openedOutsideCount = 0;
+    }
 
     private boolean room(int n) {
         return engine.available() >= n && legs.available() >= n;
@@ -256,7 +274,9 @@ final class LegIssuer implements Legs {
         p.scratchCount = scratch;
         r.outstanding++; // the open plan counts as one outstanding item of its request
         if (inIssue) {
-            opened[openedCount++] = p.index; // a plan opened elsewhere (a level's legDone) issues its legs itself
+            opened[openedCount++] = p.index;
+        } else if (openedOutsideCount < openedOutside.length) {
+            openedOutside[openedOutsideCount++] = p.index; // in a level's legDone: see startOpenedOutside
         }
         return p;
     }

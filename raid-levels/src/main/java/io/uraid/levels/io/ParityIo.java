@@ -109,7 +109,7 @@ public final class ParityIo implements LevelIo {
         Plan p = legs.plan(leg);
         if (p == null) {
             if (result < 0) {
-                reads.directReadFailed(r, leg, result, legs, band(legs));
+                reads.directReadFailed(r, leg, result, legs);
             }
         } else if (PlanState.has(p, PlanState.WRITE)) {
             writes.legDone(p, leg, result, legs);
@@ -121,6 +121,6 @@ public final class ParityIo implements LevelIo {
 
     @Override
     public int phaseDone(Plan p, Legs legs) {
-        return PlanState.has(p, PlanState.WRITE) ? writes.phaseDone(p, legs, band(legs)) : reads.phaseDone(p, legs);
+        return PlanState.has(p, PlanState.WRITE) ? writes.phaseDone(p, legs, band(legs)) : reads.phaseDone(p, legs, band(legs));
     }
 }

@@ -18,6 +18,8 @@ final class PlanState {
     static final long WRITE = 4, READ_FAILED = 8, FAILED = 16;
     /** A reconstructing read left Q out (one member missing: P and the data suffice). */
     static final long Q_UNUSED = 32;
+    /** A plan holding a request open while it opens the plans that rebuild what a failed read missed. */
+    static final long HOLDER = 64;
     private static final int NEXT_ROW_SHIFT = 32;
 
     private PlanState() {

@@ -103,24 +103,52 @@ final class StripeRead {
 
     /**
      * A direct read failed: its member is failed where redundancy allows and the piece is rebuilt
-     * from the others in plans (a band each); the request fails when that cannot be done now.
+     * from the others. The leg's completion is no place to wait for a stripe, scratch or room, so
+     * a plan with neither lock nor scratch holds the request open and opens the rebuilding plans
+     * (a band each) as they become free ({@link #holderPhase}).
      */
-    void directReadFailed(Request r, int leg, int result, Legs legs, int bandBytes) {
+    void directReadFailed(Request r, int leg, int result, Legs legs) {
         if (!legs.failMember(legs.slot(leg), result)) {
             r.fail(result);
             return;
         }
         r.recordFailureFirst();
-        long at = legs.arrayOffset(leg);
-        long end = at + legs.length(leg);
-        while (at < end) {
-            int len = (int) Math.min(end - at, bandBytes);
-            if (legs.room() < n || !reconstruct(r, at, len, legs)) {
-                r.fail(result); // no room or the stripe is being written: not worth waiting for here
-                return;
-            }
-            at += len;
+        Plan holder = legs.open(r, 1, 0, true, 0); // an empty lock range: always free
+        if (holder == null) {
+            r.fail(result);
+            return;
         }
+        long at = legs.arrayOffset(leg);
+        holder.word(PlanState.AT, at);
+        holder.word(PlanState.END, at + legs.length(leg));
+        holder.word(PlanState.BAND, at);
+        holder.word(PlanState.STATE, PlanState.HOLDER);
+    }
+
+    /** A holder plan opens the rebuilding plans of its range, band by band, as they can be opened. */
+    private int holderPhase(Plan holder, Legs legs, int bandBytes) {
+        Request r = holder.request();
+        long end = PlanState.end(holder);
+        for (long at = holder.word(PlanState.BAND); at < end; at = holder.word(PlanState.BAND)) {
+            int len = (int) Math.min(end - at, bandBytes);
+            if (missing(legs) > n - layout.dataDisks()) {
+                r.fail(-Errno.EIO);
+                return LevelIo.DONE;
+            }
+            if (legs.room() < n) {
+                return LevelIo.WAIT;
+            }
+            long stripe = layout.stripeOf(at);
+            Plan p = legs.open(r, stripe, stripe, true, n);
+            if (p == null) {
+                return LevelIo.WAIT; // asked again each turn: the stripe's writer or the scratch comes free
+            }
+            p.word(PlanState.AT, at);
+            p.word(PlanState.END, at + len);
+            readOthers(p, legs);
+            holder.word(PlanState.BAND, at + len);
+        }
+        return LevelIo.DONE;
     }
 
     void legDone(Plan p, int leg, int result, Legs legs) {
@@ -136,7 +164,10 @@ final class StripeRead {
         }
     }
 
-    int phaseDone(Plan p, Legs legs) {
+    int phaseDone(Plan p, Legs legs, int bandBytes) {
+        if (PlanState.has(p, PlanState.HOLDER)) {
+            return holderPhase(p, legs, bandBytes);
+        }
         if (PlanState.has(p, PlanState.FAILED)) {
             return LevelIo.DONE;
         }
