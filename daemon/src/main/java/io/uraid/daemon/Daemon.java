@@ -187,7 +187,7 @@ public final class Daemon implements AutoCloseable {
                         + (a.devices().isEmpty() ? "" : "devices=" + a.devices() + " and ") + "DEVICE "
                         + String.join(" ", config.devicePatterns()) + ")");
             }
-            assemble(a.name(), devices, true, a.uuid(), a.readCache() < 0 ? o.readCacheBytes() : a.readCache());
+            assemble(a.name(), devices, true, false, a.uuid(), a.readCache() < 0 ? o.readCacheBytes() : a.readCache());
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             LOG.severe("array " + a.name() + " (" + where + ") not started: " + why);
@@ -203,12 +203,18 @@ public final class Daemon implements AutoCloseable {
      * @param uuid when not null, the members must carry this array UUID
      */
     public ManagedArray assemble(String name, List<Path> devices, boolean run, String uuid) throws IOException {
-        return assemble(name, devices, run, uuid, readCacheBytes);
+        return assemble(name, devices, run, false, uuid, readCacheBytes);
+    }
+
+    /** As {@link #assemble(String, List, boolean, String)}; {@code force}: start a dirty degraded raid4/5/6. */
+    public ManagedArray assemble(String name, List<Path> devices, boolean run, boolean force, String uuid)
+            throws IOException {
+        return assemble(name, devices, run, force, uuid, readCacheBytes);
     }
 
     /** As {@link #assemble(String, List, boolean, String)}, with a read cache of {@code cacheBytes} (0: none). */
-    synchronized ManagedArray assemble(String name, List<Path> devices, boolean run, String uuid, long cacheBytes)
-            throws IOException {
+    synchronized ManagedArray assemble(String name, List<Path> devices, boolean run, boolean force, String uuid,
+                                       long cacheBytes) throws IOException {
         if (closed) {
             throw new IOException("daemon is shutting down");
         }
@@ -218,7 +224,8 @@ public final class Daemon implements AutoCloseable {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("no member devices given for " + name);
         }
-        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withUuid(uuid).withName(name)
+        OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withForce(force).withUuid(uuid)
+                        .withName(name)
                         .withRedundancy(syncSpeed(System.getProperty(SPEED_LIMIT_MAX))),
                 IoEngines.openBest(Assembler.ENGINE_ENTRIES));
         try {

@@ -206,22 +206,25 @@ public final class Operations {
 
     private String assemble(List<String> args) throws IOException {
         boolean run = false;
+        boolean force = false;
         List<String> rest = new ArrayList<>();
         for (String a : args) {
             if (a.equals("--run") || a.equals("-R")) {
                 run = true;
+            } else if (a.equals("--force") || a.equals("-f")) {
+                force = true;
             } else {
                 rest.add(a);
             }
         }
         if (rest.size() < 2) {
-            throw new IllegalArgumentException("usage: assemble NAME DEV... [--run]");
+            throw new IllegalArgumentException("usage: assemble NAME DEV... [--run] [--force]");
         }
         List<Path> devices = new ArrayList<>();
         for (String d : rest.subList(1, rest.size())) {
             devices.add(Path.of(d));
         }
-        ManagedArray m = daemon.assemble(rest.get(0), devices, run, null);
+        ManagedArray m = daemon.assemble(rest.get(0), devices, run, force, null);
         int spares = m.open().redundancy().spareCount();
         long rebuilding = java.util.Arrays.stream(m.array().members())
                 .filter(x -> x.state() == MemberState.REBUILDING).count();

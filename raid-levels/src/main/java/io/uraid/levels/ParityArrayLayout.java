@@ -49,4 +49,10 @@ public final class ParityArrayLayout implements Layout {
     public long memberOffset(long arrayOffset, int copy) {
         return parity.memberOffsetOf(arrayOffset);
     }
+
+    /** md's bitmap and resync count stripe rows: a member byte of rows holds D array bytes. */
+    @Override
+    public int syncScale() {
+        return parity.dataDisks();
+    }
 }

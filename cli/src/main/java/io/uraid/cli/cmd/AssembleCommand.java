@@ -19,6 +19,10 @@ public final class AssembleCommand extends ControlCommand {
     @Option(names = {"--run", "-R"}, description = "Start a redundant array even with members missing.")
     private boolean run;
 
+    @Option(names = {"--force", "-f"},
+            description = "Start a raid4/5/6 array that is both dirty and degraded (its parity may not match its data).")
+    private boolean force;
+
     @Override
     List<String> words() {
         List<String> w = new ArrayList<>(List.of("assemble", name));
@@ -27,6 +31,9 @@ public final class AssembleCommand extends ControlCommand {
         }
         if (run) {
             w.add("--run");
+        }
+        if (force) {
+            w.add("--force");
         }
         return w;
     }

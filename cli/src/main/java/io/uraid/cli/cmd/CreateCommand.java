@@ -39,14 +39,14 @@ public final class CreateCommand implements Callable<Integer> {
     private List<Path> devices;
 
     @Option(names = {"-l", "--level"}, required = true,
-            description = "linear, 0, 1 or 10 (raid0, raid1, raid10); 4, 5 and 6 are checked but not yet created.")
+            description = "linear, 0, 1, 4, 5, 6 or 10 (raid0, raid1, raid4, raid5, raid6, raid10).")
     private String level;
 
     @Option(names = {"-n", "--raid-devices"}, required = true, paramLabel = "N", description = "Number of members.")
     private int raidDevices;
 
     @Option(names = {"-c", "--chunk"}, paramLabel = "SIZE",
-            description = "Chunk size for raid0/raid10 (a plain number is KiB; default 512K).")
+            description = "Chunk size for raid0/4/5/6/10 (a plain number is KiB; default 512K).")
     private String chunk;
 
     @Option(names = {"-p", "--layout"}, paramLabel = "LAYOUT",
@@ -60,11 +60,12 @@ public final class CreateCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Overwrite devices that carry other data or metadata.")
     private boolean force;
 
-    @Option(names = "--assume-clean", description = "Skip the initial mirror sync (members already hold equal bytes).")
+    @Option(names = "--assume-clean",
+            description = "Skip the initial sync (mirrors: members already hold equal bytes; raid4/5/6: parity matches).")
     private boolean assumeClean;
 
     @Option(names = {"-b", "--bitmap"}, paramLabel = "internal|none",
-            description = "Write-intent bitmap: internal (default for raid1/raid10) or none (default for raid0/linear).")
+            description = "Write-intent bitmap: internal (default for redundant levels) or none (default for raid0/linear).")
     private String bitmap;
 
     @Option(names = "--bitmap-chunk", paramLabel = "SIZE",
@@ -86,9 +87,7 @@ public final class CreateCommand implements Callable<Integer> {
                     + consistencyPolicy + "'");
         }
         int parity = ParityCreateCheck.parityLevel(level);
-        if (parity != 0) {
-            refuseParity(parity, policy);
-        }
+        int parityLayout = parity == 0 ? -1 : checkParity(parity, policy);
         RaidLevel lvl = LevelRegistry.byName(level);
         if ("ppl".equals(policy)) {
             throw new IllegalArgumentException("--consistency-policy=ppl is for raid5 only, not " + lvl.name());
@@ -107,8 +106,8 @@ public final class CreateCommand implements Callable<Integer> {
             }
             chunkBytes = CreateArgs.chunkBytes(chunk);
         }
-        int layoutWord = -1;
-        if (layout != null) {
+        int layoutWord = parityLayout;
+        if (layout != null && parity == 0) {
             if (lvl.mdLevel() == 0) {
                 layoutWord = CreateArgs.raid0Layout(layout);
             } else if (lvl.mdLevel() == 10) {
@@ -138,7 +137,8 @@ public final class CreateCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.printf("uraid: array %s created: %s, %d devices%s, %d KiB%s%n", name, lvl.name(), raidDevices,
                 g.level() == 1 ? "" : ", " + g.chunkBytes() / 1024 + "K chunks"
-                        + (g.level() == 10 ? "," + MdNames.raid10Layout(g.layout()) : ""),
+                        + (g.level() == 10 ? "," + MdNames.raid10Layout(g.layout()) : "")
+                        + (g.level() == 5 || g.level() == 6 ? ", " + MdNames.raid6Layout(g.layout()) : ""),
                 arrayBytes >> 10, MdNames.humanSize(arrayBytes));
         if (sb != null) {
             out.printf("uraid: UUID %s, name %s%n", MdUuid.format(sb.setUuid()), sb.setName());
@@ -147,21 +147,24 @@ public final class CreateCommand implements Callable<Integer> {
     }
 
     /**
-     * raid4/5/6: every create-time check mdadm makes, then a clear refusal, because uraid has no
-     * raid4/5/6 request path yet (issue 13) and an array it could not run must not be written.
+     * raid4/5/6: every create-time check mdadm makes, before anything is opened; returns the
+     * layout word. The partial parity log is not written yet: asking for it is refused (exit 2,
+     * nothing written) rather than creating an array without the protection asked for.
      */
-    private void refuseParity(int parity, String policy) {
+    private int checkParity(int parity, String policy) {
         int chunkBytes = chunk == null ? 0 : CreateArgs.chunkBytes(chunk);
         boolean ppl = "ppl".equals(policy);
         boolean withBitmap = "bitmap".equals(policy) || bitmap != null && CreateSpec.BitmapMode.parse(bitmap)
                 == CreateSpec.BitmapMode.INTERNAL;
-        ParityCreateCheck.check(parity, raidDevices, layout, chunkBytes, ppl, withBitmap);
+        int word = ParityCreateCheck.check(parity, raidDevices, layout, chunkBytes, ppl, withBitmap);
         if (devices.size() != raidDevices) {
             throw new IllegalArgumentException("--raid-devices=" + raidDevices + " but " + devices.size()
                     + " devices were given");
         }
-        // Exit 2 as for a level uraid does not know: the request names something uraid cannot run.
-        throw new ExitCodes.CliException(ExitCodes.USAGE, "raid" + parity + " arrays cannot be created yet: uraid"
-                + " has no raid4/5/6 request path to run them; nothing was written");
+        if (ppl) {
+            throw new ExitCodes.CliException(ExitCodes.USAGE, "--consistency-policy=ppl cannot be created yet: uraid"
+                    + " does not write the partial parity log; nothing was written");
+        }
+        return word;
     }
 }

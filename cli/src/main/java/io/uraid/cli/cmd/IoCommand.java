@@ -48,8 +48,11 @@ public final class IoCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "BYTES", description = "Bytes from the start of the array (default: all).")
     private String size;
 
-    @Option(names = {"-R", "--run"}, description = "Start a raid1/raid10 array even with members missing.")
+    @Option(names = {"-R", "--run"}, description = "Start a redundant array even with members missing.")
     private boolean run;
+
+    @Option(names = {"-f", "--force"}, description = "Start a raid4/5/6 array that is both dirty and degraded.")
+    private boolean force;
 
     @Mixin
     private EngineChoice engine;
@@ -58,7 +61,7 @@ public final class IoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long requested = size == null ? 0 : Sizes.parse(size);
         PrintWriter out = spec.commandLine().getOut();
-        try (OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run)
+        try (OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withForce(force)
                 .withReadOnly(mode.verify), engine.open(Assembler.ENGINE_ENTRIES))) {
             for (var l : open.leftOut()) {
                 spec.commandLine().getErr().println("uraid: " + l);

@@ -77,15 +77,42 @@ public final class ArrayCreator {
             if (level.redundant() && level.failedArray(geometry, presentMask(devs))) {
                 throw new IllegalArgumentException("cannot create: too many missing members for " + level.name());
             }
+            FirstSync first = FirstSync.NONE;
             if (level.redundant() && !spec.assumeClean()) {
-                InitialSync.run(engine, devs, layout, dataOffsetBytes);
+                if (parityLevel(level)) {
+                    first = FirstSync.of(level, presentMask(devs) == (1L << devs.length) - 1);
+                } else {
+                    InitialSync.run(engine, devs, layout, dataOffsetBytes);
+                }
             }
-            writeSuperblocks(spec, engine, devs, sl, geometry, layoutWord);
+            writeSuperblocks(spec, engine, devs, sl, geometry, layoutWord, first);
             return geometry;
         } finally {
             for (BlockDevice d : opened) {
                 d.close();
             }
+        }
+    }
+
+    private static boolean parityLevel(RaidLevel level) {
+        return level.mdLevel() == 4 || level.mdLevel() == 5 || level.mdLevel() == 6;
+    }
+
+    /**
+     * How a new raid4/5/6 array makes its parity match its data, as md does it, in the
+     * background on its first start: raid5 rebuilds its last member (mdadm creates it degraded
+     * with that member as the spare: a recovery writes each stripe once, a resync reads it all
+     * and rewrites what differs), raid4 and raid6 resync. A member left missing leaves nothing to
+     * make consistent (every write computes its stripe's parity), as does --assume-clean.
+     */
+    enum FirstSync {
+        NONE, RECOVER_LAST, RESYNC;
+
+        static FirstSync of(RaidLevel level, boolean allPresent) {
+            if (!allPresent) {
+                return NONE;
+            }
+            return level.mdLevel() == 5 ? RECOVER_LAST : RESYNC;
         }
     }
 
@@ -184,7 +211,7 @@ public final class ArrayCreator {
     }
 
     private static void writeSuperblocks(CreateSpec spec, IoEngine engine, BlockDevice[] devs, SuperblockLayout sl,
-                                         Geometry g, int layoutWord) throws IOException {
+                                         Geometry g, int layoutWord, FirstSync first) throws IOException {
         byte[] uuid = MdUuid.random();
         // Whole seconds, as mdadm and the kernel write them: the kernel hands the 64-bit field to
         // GET_ARRAY_INFO unmasked (microseconds in its top bits read as the year 2106), and
@@ -204,9 +231,15 @@ public final class ArrayCreator {
                         .dataOffset(sl.dataOffset())
                         .dataSize(devs[i].size() / SECTOR - sl.dataOffset())
                         .superOffset(sl.superOffset()).devNumber(i).deviceUuid(MdUuid.random())
-                        .events(0).resyncOffset(MdConstants.RESYNC_DONE).maxDev(MAX_DEV);
+                        .events(0).resyncOffset(first == FirstSync.RESYNC ? 0 : MdConstants.RESYNC_DONE)
+                        .maxDev(MAX_DEV);
                 // Bit 4096 (raid0 layout recorded) when the members differ in whole chunks, as mdadm sets it.
-                b.featureMap(sl.featureMap() & (MdConstants.FEATURE_BITMAP_OFFSET | MdConstants.FEATURE_RAID0_LAYOUT));
+                int features = sl.featureMap() & (MdConstants.FEATURE_BITMAP_OFFSET | MdConstants.FEATURE_RAID0_LAYOUT);
+                if (first == FirstSync.RECOVER_LAST && i == devs.length - 1) {
+                    features |= MdConstants.FEATURE_RECOVERY_OFFSET; // rebuilt from the others on first start
+                    b.recoveryOffset(0);
+                }
+                b.featureMap(features);
                 if (sl.hasBitmap()) {
                     b.bitmapOffset(sl.bitmapOffset());
                 }
@@ -218,7 +251,7 @@ public final class ArrayCreator {
                 }
                 block.view().put(b.build().encode());
                 if (sl.hasBitmap()) {
-                    writeCleanBitmap(engine, devs[i], sl, uuid);
+                    writeBitmap(engine, devs[i], sl, uuid, first == FirstSync.RESYNC);
                 }
                 SyncIo.write(engine, devs[i], sl.superOffset() * SECTOR, block.address(),
                         MdConstants.SUPERBLOCK_BYTES, true);
@@ -228,15 +261,20 @@ public final class ArrayCreator {
     }
 
     /**
-     * The bitmap goes down before the superblock that points at it. Its bits start clear: the
-     * members were just synced (or declared clean), so no region needs a resync.
+     * The bitmap goes down before the superblock that points at it. Its bits start clear when the
+     * members were just synced (or declared clean), so no region needs a resync; every bit set
+     * when the first start resyncs the whole array (mdadm does the same).
      */
-    private static void writeCleanBitmap(IoEngine engine, BlockDevice dev, SuperblockLayout sl, byte[] uuid)
-            throws IOException {
+    private static void writeBitmap(IoEngine engine, BlockDevice dev, SuperblockLayout sl, byte[] uuid,
+                                    boolean allDirty) throws IOException {
         var header = sl.bitmapSuperblock(uuid);
         int bytes = BitmapImage.areaBytes(header, 4096);
         try (NativeBuffer area = NativeBuffer.allocate(bytes)) {
-            BitmapImage.clean(header).encode(header, area.view());
+            BitmapImage image = BitmapImage.clean(header);
+            for (long bit = 0; allDirty && bit < image.bitCount(); bit++) {
+                image.set(bit);
+            }
+            image.encode(header, area.view());
             SyncIo.write(engine, dev, (sl.superOffset() + sl.bitmapOffset()) * SECTOR, area.address(), bytes, true);
         }
     }

@@ -15,9 +15,12 @@ import io.uraid.core.sync.RedundancyOptions;
  *                   (no superblock update, no bitmap, no resync), as {@code uraid io --verify} needs
  * @param name       the name the array runs as (recorded in its host-wide claim); null: the
  *                   name in its superblock
+ * @param force      start a raid4/5/6 array that is both dirty and degraded (mdadm --force; md's
+ *                   start_dirty_degraded): its parity may not match its data, so the missing
+ *                   members' bytes rebuilt from it may be wrong
  */
 public record AssembleOptions(boolean run, ArrayOptions options, RedundancyOptions redundancy, String uuid,
-                              boolean readOnly, String name) {
+                              boolean readOnly, String name, boolean force) {
     public static final AssembleOptions DEFAULT = new AssembleOptions(false, ArrayOptions.DEFAULT);
 
     public AssembleOptions(boolean run, ArrayOptions options) {
@@ -25,27 +28,36 @@ public record AssembleOptions(boolean run, ArrayOptions options, RedundancyOptio
     }
 
     public AssembleOptions(boolean run, ArrayOptions options, RedundancyOptions redundancy) {
-        this(run, options, redundancy, null, false, null);
+        this(run, options, redundancy, null, false, null, false);
+    }
+
+    public AssembleOptions(boolean run, ArrayOptions options, RedundancyOptions redundancy, String uuid,
+                           boolean readOnly, String name) {
+        this(run, options, redundancy, uuid, readOnly, name, false);
+    }
+
+    public AssembleOptions withForce(boolean f) {
+        return new AssembleOptions(run, options, redundancy, uuid, readOnly, name, f);
     }
 
     public AssembleOptions withRun(boolean r) {
-        return new AssembleOptions(r, options, redundancy, uuid, readOnly, name);
+        return new AssembleOptions(r, options, redundancy, uuid, readOnly, name, force);
     }
 
     public AssembleOptions withRedundancy(RedundancyOptions r) {
-        return new AssembleOptions(run, options, r, uuid, readOnly, name);
+        return new AssembleOptions(run, options, r, uuid, readOnly, name, force);
     }
 
     /** Members must carry array UUID {@code u} (mdadm's {@code --uuid}); null: any one array. */
     public AssembleOptions withUuid(String u) {
-        return new AssembleOptions(run, options, redundancy, u, readOnly, name);
+        return new AssembleOptions(run, options, redundancy, u, readOnly, name, force);
     }
 
     public AssembleOptions withReadOnly(boolean ro) {
-        return new AssembleOptions(run, options, redundancy, uuid, ro, name);
+        return new AssembleOptions(run, options, redundancy, uuid, ro, name, force);
     }
 
     public AssembleOptions withName(String n) {
-        return new AssembleOptions(run, options, redundancy, uuid, readOnly, n);
+        return new AssembleOptions(run, options, redundancy, uuid, readOnly, n, force);
     }
 }

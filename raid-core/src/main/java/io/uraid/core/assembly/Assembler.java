@@ -128,6 +128,7 @@ public final class Assembler {
         }
         String name = arrayName(newest);
         checkStartable(level, geometry, working, present, place.expectedRoles(), disks, options.run(), name);
+        checkDirtyDegraded(level, geometry, working, sbs, options.force(), name);
         MdSuperblockWriter writer = new MdSuperblockWriter(sbs);
         if (!readOnly) {
             for (int r = 0; r < disks; r++) {
@@ -283,6 +284,30 @@ public final class Assembler {
         if (present < expected && !run) {
             throw new IOException(name + ": " + present + " of " + disks + " members present; use --run to start "
                     + "it degraded");
+        }
+    }
+
+    /**
+     * md's rule for raid4/5/6 (raid5_run: "cannot start dirty degraded array"): an array that
+     * stopped unclean may hold stripes whose parity does not match their data, and with a member
+     * missing those stripes' missing chunks would be rebuilt wrong; it starts only when forced.
+     */
+    private static void checkDirtyDegraded(RaidLevel level, Geometry g, long working, MdSuperblock[] sbs,
+                                           boolean force, String name) throws IOException {
+        int lvl = level.mdLevel();
+        if (force || (lvl != 4 && lvl != 5 && lvl != 6)) {
+            return;
+        }
+        boolean degraded = Long.bitCount(working) < g.raidDisks();
+        boolean dirty = false;
+        for (int r = 0; r < sbs.length; r++) {
+            if (sbs[r] != null && (working & 1L << r) != 0) {
+                dirty |= sbs[r].resyncOffset() != MdConstants.RESYNC_DONE;
+            }
+        }
+        if (dirty && degraded) {
+            throw new IOException(name + ": " + level.name() + " array is dirty and degraded, so parity may not match "
+                    + "the data the missing members held; use --force to start it anyway");
         }
     }
 

@@ -29,6 +29,8 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
     private final long areaOffset;
     private final int areaBytes;
     private final int chunkShift;
+    /** Array bytes one bit covers. */
+    private final long arrayBytesPerBit;
     private final long bits;
     /** Writes in flight (and resync holds) per chunk. */
     private final int[] counters;
@@ -60,6 +62,17 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
      */
     public WriteIntentBitmap(BitmapSuperblock header, long areaOffset, BitmapImage initial, int blockSize,
                              long clearDelayNanos) {
+        this(header, areaOffset, initial, blockSize, clearDelayNanos, 1);
+    }
+
+    /**
+     * A bitmap whose bits each cover {@code dataDisks} times its chunk of array bytes: md counts a
+     * parity array's bitmap in member sectors (stripe rows), so a bit's chunk of rows holds that
+     * many array bytes; 1 for the levels whose bitmap counts array sectors (raid1, raid10).
+     * The array's chunk must divide the bitmap chunk (rows of a bit are whole stripes).
+     */
+    public WriteIntentBitmap(BitmapSuperblock header, long areaOffset, BitmapImage initial, int blockSize,
+                             long clearDelayNanos, int dataDisks) {
         if (Integer.bitCount(header.chunkSize()) != 1) {
             throw new IllegalArgumentException("bitmap chunk is not a power of two: " + header.chunkSize());
         }
@@ -68,6 +81,7 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
         // Whole 4 KiB blocks: mdadm and uraid reserve the bitmap space in 4 KiB units.
         this.areaBytes = BitmapImage.areaBytes(header, Math.max(4096, blockSize));
         this.chunkShift = Integer.numberOfTrailingZeros(header.chunkSize());
+        this.arrayBytesPerBit = (long) header.chunkSize() * dataDisks;
         this.bits = header.bits();
         this.counters = new int[(int) bits];
         this.idlePasses = new byte[(int) bits];
@@ -94,6 +108,11 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
 
     public int chunkBytes() {
         return 1 << chunkShift;
+    }
+
+    /** Array bytes one bit covers: its chunk, times the data disks of a parity array. */
+    public long arrayBytesPerBit() {
+        return arrayBytesPerBit;
     }
 
     public long bitCount() {
@@ -129,8 +148,8 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
 
     @Override
     public boolean admit(long offset, long length) {
-        long first = offset >>> chunkShift;
-        long last = Math.min(bits - 1, (offset + Math.max(length, 1) - 1) >>> chunkShift);
+        long first = offset / arrayBytesPerBit;
+        long last = Math.min(bits - 1, (offset + Math.max(length, 1) - 1) / arrayBytesPerBit);
         boolean ready = true;
         for (long c = first; c <= last; c++) {
             // Durable is not enough: an update on its way may be about to write the bit clear.
@@ -151,8 +170,8 @@ public final class WriteIntentBitmap implements BackgroundTask, WriteGate {
 
     @Override
     public void release(long offset, long length) {
-        long first = offset >>> chunkShift;
-        long last = Math.min(bits - 1, (offset + Math.max(length, 1) - 1) >>> chunkShift);
+        long first = offset / arrayBytesPerBit;
+        long last = Math.min(bits - 1, (offset + Math.max(length, 1) - 1) / arrayBytesPerBit);
         for (long c = first; c <= last; c++) {
             unhold(c);
         }

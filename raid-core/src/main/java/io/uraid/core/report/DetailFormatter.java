@@ -57,8 +57,10 @@ public final class DetailFormatter {
         o.append('\n');
         if (s.level() == 10) {
             field(o, "Layout", MdNames.raid10Layout(s.layout()).trim());
+        } else if (s.level() == 5 || s.level() == 6) {
+            field(o, "Layout", layoutName(s));
         }
-        if (s.level() == 0 || s.level() == 10) {
+        if (s.level() == 0 || s.level() >= 4) {
             field(o, "Chunk Size", s.chunkBytes() / 1024 + "K");
             o.append('\n');
         } else if (s.level() == -1) {
@@ -194,6 +196,12 @@ public final class DetailFormatter {
         return (bytes >> 10) + MdNames.humanSize(bytes);
     }
 
+    /** mdadm's name of a raid5 or raid6 layout word. */
+    private static String layoutName(ArrayStatus s) {
+        String n = s.level() == 5 ? MdNames.raid5Layout(s.layout()) : MdNames.raid6Layout(s.layout());
+        return n == null ? "-unknown-" : n;
+    }
+
     /** The same facts as one JSON object (sizes in bytes, times in epoch seconds, absent values null). */
     public static String json(ArrayStatus s) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -202,7 +210,8 @@ public final class DetailFormatter {
         m.put("uuid", s.uuid());
         m.put("level", s.levelName());
         m.put("level_number", s.level());
-        m.put("layout", s.level() == 10 ? MdNames.raid10Layout(s.layout()).trim() : null);
+        m.put("layout", s.level() == 10 ? MdNames.raid10Layout(s.layout()).trim()
+                : s.level() == 5 || s.level() == 6 ? layoutName(s) : null);
         m.put("chunk_bytes", s.level() == 1 ? null : (long) s.chunkBytes());
         m.put("array_bytes", s.arrayBytes());
         m.put("member_bytes", s.memberBytes());

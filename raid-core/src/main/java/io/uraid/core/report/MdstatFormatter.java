@@ -150,6 +150,10 @@ public final class MdstatFormatter {
                 return " " + chunkK + "k chunks";
             case 1:
                 return " " + slots(a);
+            case 4:
+            case 5:
+            case 6: // the kernel's raid5_status
+                return " level " + a.level() + ", " + chunkK + "k chunk, algorithm " + a.layout() + " " + slots(a);
             case 10: {
                 String copies = io.uraid.core.spi.Raid10Word.decode(a.layout()).mdstatCopies();
                 return " " + chunkK + "K chunks" + (copies.isEmpty() ? "" : " " + copies) + " " + slots(a);

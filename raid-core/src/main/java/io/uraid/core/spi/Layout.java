@@ -34,4 +34,13 @@ public interface Layout {
 
     /** Offset within that member's data area of copy {@code copy} of the byte at {@code arrayOffset}. */
     long memberOffset(long arrayOffset, int copy);
+
+    /**
+     * Array bytes per byte of md's resync space, which its write-intent bitmap counts in: 1 where
+     * md counts array sectors (raid1, raid10), the data disks of a stripe where it counts member
+     * sectors (raid4/5/6: one bitmap chunk of stripe rows holds that many array bytes).
+     */
+    default int syncScale() {
+        return 1;
+    }
 }

@@ -74,8 +74,14 @@ public final class Redundancy {
         WriteIntentBitmap bitmap = null;
         if (dirty != null) {
             long at = (any.superOffset() + any.bitmapOffset()) * SECTOR;
+            int scale = array.layout().syncScale();
+            int chunk = array.geometry().chunkBytes();
+            if (scale > 1 && dirty.header().chunkSize() % chunk != 0) {
+                throw new IOException(array.name() + ": bitmap chunk " + dirty.header().chunkSize()
+                        + " is smaller than the array's chunk " + chunk + "; uraid needs whole stripes per bit");
+            }
             bitmap = new WriteIntentBitmap(dirty.header(), at, dirty, array.blockSize(),
-                    TimeUnit.MILLISECONDS.toNanos(options.bitmapClearDelayMillis()));
+                    TimeUnit.MILLISECONDS.toNanos(options.bitmapClearDelayMillis()), scale);
         }
         SyncEngine sync = new SyncEngine(array.layout(), array.levelIo(), bitmap,
                 new Throttle(options.syncMinBytesPerSecond(), options.syncMaxBytesPerSecond()));

@@ -3,12 +3,13 @@ package io.uraid.core.sync;
 import io.uraid.core.bitmap.WriteIntentBitmap;
 
 /**
- * The regions a sync pass still owes, one bit per region of {@code 1 << shift} bytes, walked
- * in order. Pure bookkeeping: the engine asks for the next window and reports it done.
+ * The regions a sync pass still owes, one bit per region of {@code regionBytes} array bytes
+ * (a power of two for a whole pass; a bitmap chunk's array bytes for a bitmap resync, which a
+ * parity array's data disks multiply), walked in order. Pure bookkeeping: the engine asks for the next window and reports it done.
  */
 final class SyncWork {
     private final long arraySize;
-    private final int shift;
+    private final long regionBytes;
     private final long[] todo;
     private final long regions;
     private long region;
@@ -17,16 +18,16 @@ final class SyncWork {
     private long total;
     private long done;
 
-    SyncWork(long arraySize, int shift) {
+    SyncWork(long arraySize, long regionBytes) {
         this.arraySize = arraySize;
-        this.shift = shift;
-        this.regions = (arraySize + (1L << shift) - 1) >>> shift;
+        this.regionBytes = regionBytes;
+        this.regions = (arraySize + regionBytes - 1) / regionBytes;
         this.todo = new long[(int) ((regions + 63) / 64)];
     }
 
     /** Every region of the array, in regions of {@code 1 << shift} bytes. */
     static SyncWork whole(long arraySize, int shift) {
-        SyncWork w = new SyncWork(arraySize, shift);
+        SyncWork w = new SyncWork(arraySize, 1L << shift);
         w.addAll();
         return w;
     }
@@ -36,7 +37,7 @@ final class SyncWork {
      * until the pass has done them.
      */
     static SyncWork dirty(long arraySize, WriteIntentBitmap bitmap, boolean hold) {
-        SyncWork w = new SyncWork(arraySize, Integer.numberOfTrailingZeros(bitmap.chunkBytes()));
+        SyncWork w = new SyncWork(arraySize, bitmap.arrayBytesPerBit());
         for (long c = 0; c < w.regions(); c++) {
             if (bitmap.isDirty(c)) {
                 w.add(c);
@@ -46,10 +47,6 @@ final class SyncWork {
             }
         }
         return w;
-    }
-
-    int shift() {
-        return shift;
     }
 
     long regions() {
@@ -66,7 +63,7 @@ final class SyncWork {
     void add(long r) {
         if (!has(r)) {
             todo[(int) (r >>> 6)] |= 1L << r;
-            total += regionEnd(r) - (r << shift);
+            total += regionEnd(r) - r * regionBytes;
         }
     }
 
@@ -76,8 +73,8 @@ final class SyncWork {
 
     /** True when some region overlapping {@code [offset, offset + length)} is still to do. */
     boolean pending(long offset, long length) {
-        long last = Math.min(regions - 1, (offset + Math.max(1, length) - 1) >>> shift);
-        for (long r = offset >>> shift; r <= last; r++) {
+        long last = Math.min(regions - 1, (offset + Math.max(1, length) - 1) / regionBytes);
+        for (long r = offset / regionBytes; r <= last; r++) {
             if (has(r)) {
                 return true;
             }
@@ -89,10 +86,10 @@ final class SyncWork {
     boolean seek() {
         while (region < regions && !has(region)) {
             region++;
-            position = region << shift;
+            position = region * regionBytes;
         }
-        if (region < regions && position < (region << shift)) {
-            position = region << shift;
+        if (region < regions && position < region * regionBytes) {
+            position = region * regionBytes;
         }
         return region < regions;
     }
@@ -106,7 +103,7 @@ final class SyncWork {
     }
 
     long regionEnd(long r) {
-        return Math.min(arraySize, (r + 1) << shift);
+        return Math.min(arraySize, (r + 1) * regionBytes);
     }
 
     /** The window [position, end) was taken by a lane; the next window starts at {@code end}. */
@@ -114,7 +111,7 @@ final class SyncWork {
         position = end;
         if (position >= regionEnd(region)) {
             region++;
-            position = region << shift;
+            position = region * regionBytes;
         }
     }
 
