@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DEV", arity = "0..*", description = "Member devices or files.")
     private List<Path> devices = new ArrayList<>();
 
-    @Option(names = "--level", description = "Create a scratch array of this level (linear, raid0, raid1, raid10).")
+    @Option(names = "--level", description = "Create a scratch array of this level (linear, raid0, raid1, raid4, raid5, raid6, raid10).")
     private String level;
     @Option(names = "--chunk", defaultValue = "512K", description = "Chunk size of the scratch array (default: ${DEFAULT-VALUE}).")
     private String chunk;
@@ -54,6 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean force;
     @Option(names = "--assemble", description = "Use the existing array on DEV.")
     private boolean assemble;
+    @Option(names = "--fail", paramLabel = "ROLE", defaultValue = "-1",
+            description = "Measure the array with member ROLE failed (read workloads; assembled read-only, nothing written).")
+    private int failRole;
+
     @Option(names = "--raw", description = "Drive DEV... directly (requests spread over them).")
     private boolean raw;
     @Option(names = "--nbd", paramLabel = "URI",
@@ -188,7 +192,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (compare) {
             factories.add(Targets.raw(regions, unit(w, regions.chunkBytes())));
         }
-        factories.add(Targets.array(devices));
+        if (failRole >= 0 && w.readPercent() < 100) {
+            throw new IllegalArgumentException("--fail measures reads only: the array is assembled read-only");
+        }
+        factories.add(Targets.array(devices, failRole));
         return regions;
     }
 

@@ -55,6 +55,22 @@ final class GuestMd {
             }
             """;
 
+    /** The guest's helpers to make and fill arrays, after {@link #FUNCTIONS}. */
+    static final String MAKE = """
+            create() { # NAME MD MDADM-ARGS...: mdadm --create, wait for the initial sync, report
+              n=$1; md=$2; shift 2
+              mdadm --create /dev/$md --run --metadata=1.2 --homehost=kernel-test "$@" > /run/$n.create 2>&1
+              echo "$n.created=$?"
+              while read -r l; do echo "$n.create_output=$l"; done < /run/$n.create
+              idle $md
+              report $n $md
+            }
+            fill() { # NAME MD FILE: FILE's first bytes over the whole md device, direct I/O
+              read -r sz < /sys/block/$2/size
+              dd if="$3" of=/dev/$2 bs=64k count=$((sz / 128)) oflag=direct 2>/dev/null
+              echo "$1.filled=$?"
+            }
+            """;
 
     /** The guest's name for the {@code i}th device given to the boot (0: /dev/ubdb). */
     static String device(int i) {

@@ -126,21 +126,8 @@ class ParityKernelInteropTest {
         }
     }
 
-    /** The guest's helpers to make and write arrays, after {@link GuestMd#FUNCTIONS}. */
-    private static final String MAKE = """
-            create() { # NAME MD MDADM-ARGS...: mdadm --create, wait for the initial sync, report
-              n=$1; md=$2; shift 2
-              mdadm --create /dev/$md --run --metadata=1.2 --homehost=kernel-test "$@" > /run/$n.create 2>&1
-              echo "$n.created=$?"
-              while read -r l; do echo "$n.create_output=$l"; done < /run/$n.create
-              idle $md
-              report $n $md
-            }
-            fill() { # NAME MD FILE: FILE's first bytes over the whole md device in 64 KiB direct writes
-              read -r sz < /sys/block/$2/size
-              dd if="$3" of=/dev/$2 bs=64k count=$((sz / 128)) oflag=direct 2>/dev/null
-              echo "$1.filled=$?"
-            }
+    /** The guest's helper for small writes, after {@link GuestMd#MAKE}. */
+    private static final String SMALL = """
             small() { # NAME MD FILE BLOCK COUNT: FILE's 4 KiB blocks [BLOCK, BLOCK+COUNT) written one by one
               dd if="$3" of=/dev/$2 bs=4k skip=$4 seek=$4 count=$5 oflag=direct conv=notrunc 2>/dev/null
               echo "$1.small=$?"
@@ -157,28 +144,28 @@ class ParityKernelInteropTest {
                 new KernelArray("k5ls", 4, "--level=5 --layout=ls --chunk=64 --assume-clean", new int[0]),
                 new KernelArray("k5la", 3, "--level=5 --layout=la --chunk=32 --bitmap=internal --bitmap-chunk=1M",
                         new int[] {2}),
-                new KernelArray("k5pf", 4, "--level=5 --layout=parity-first --chunk=16", new int[] {0}),
-                new KernelArray("k5rs", 4, "--level=5 --layout=rs --chunk=64 --bitmap=internal --bitmap-chunk=1M",
+                new KernelArray("k5pf", 4, "--level=5 --layout=parity-first --chunk=16 --assume-clean", new int[] {0}),
+                new KernelArray("k5rs", 4, "--level=5 --layout=rs --chunk=64 --bitmap=internal --bitmap-chunk=1M --assume-clean",
                         new int[0]),
-                new KernelArray("k4", 3, "--level=4 --chunk=64", new int[] {2}),
-                new KernelArray("k6ls", 4, "--level=6 --layout=ls --chunk=64 --bitmap=internal --bitmap-chunk=1M",
+                new KernelArray("k4", 3, "--level=4 --chunk=64 --assume-clean", new int[] {2}),
+                new KernelArray("k6ls", 4, "--level=6 --layout=ls --chunk=64 --bitmap=internal --bitmap-chunk=1M --assume-clean",
                         new int[] {1, 3}),
                 new KernelArray("k6nc", 4, "--level=6 --layout=ddf-N-continue --chunk=32", new int[0]),
                 new KernelArray("k6ls6", 4, "--level=6 --layout=left-symmetric-6 --chunk=64 --assume-clean",
                         new int[] {0, 3}),
-                new KernelArray("k6ra", 4, "--level=6 --layout=ra --chunk=16", new int[] {2}));
+                new KernelArray("k6ra", 4, "--level=6 --layout=ra --chunk=16 --assume-clean", new int[] {2}));
         Path a = random(dir.resolve("a.bin"), 1, 16 << 20);
         Path b = random(dir.resolve("b.bin"), 2, 16 << 20);
         Path c = random(dir.resolve("c.bin"), 3, 16 << 20);
         List<Path> images = new ArrayList<>();
         List<List<Path>> members = new ArrayList<>();
-        StringBuilder script = new StringBuilder(GuestMd.FUNCTIONS).append(MAKE);
+        StringBuilder script = new StringBuilder(GuestMd.FUNCTIONS).append(GuestMd.MAKE).append(SMALL);
         for (int i = 0; i < arrays.size(); i++) {
             KernelArray k = arrays.get(i);
             List<Path> files = new ArrayList<>();
             StringBuilder devs = new StringBuilder();
             for (int p = 0; p < k.disks(); p++) {
-                files.add(Cli.file(dir, k.name() + "-" + p + ".img", 4L << 20));
+                files.add(Cli.file(dir, k.name() + "-" + p + ".img", 3L << 20));
                 devs.append(' ').append(PartitionedImage.partition(i, p));
             }
             Path image = dir.resolve(k.name() + ".disk");
@@ -234,7 +221,7 @@ class ParityKernelInteropTest {
         return file;
     }
 
-    /** A's bytes over the array, B's at 4 KiB blocks [5, 45), C's at [300, 377). */
+    /** A's bytes over the array, B's at 4 KiB blocks [5, 45), C's at [300, 377). Arrays of two data members hold 4 MiB. */
     private static String expected(long size, Path a, Path b, Path c) throws Exception {
         byte[] image = java.util.Arrays.copyOf(Files.readAllBytes(a), (int) size);
         byte[] bb = Files.readAllBytes(b);

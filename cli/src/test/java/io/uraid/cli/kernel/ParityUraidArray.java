@@ -37,7 +37,7 @@ record ParityUraidArray(String name, String level, String layout, List<Path> mem
                                  boolean clean, long seed) throws Exception {
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < disks; i++) {
-            files.add(Cli.file(dir, name + "-" + i + ".img", 4L << 20));
+            files.add(Cli.file(dir, name + "-" + i + ".img", 3L << 20));
         }
         List<String> create = new ArrayList<>(List.of("create", name, "--level", level, "--raid-devices",
                 Integer.toString(disks), "--chunk", chunkKiB + "K", "--homehost", "kernel-test"));

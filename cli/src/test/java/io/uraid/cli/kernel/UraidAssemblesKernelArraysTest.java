@@ -68,22 +68,6 @@ class UraidAssemblesKernelArraysTest {
         Cli.delete(dir);
     }
 
-    /** The guest's helpers to make and fill arrays, after {@link GuestMd#FUNCTIONS}. */
-    private static final String MAKE = """
-            create() { # NAME MD MDADM-ARGS...: mdadm --create, wait for the initial sync, report
-              n=$1; md=$2; shift 2
-              mdadm --create /dev/$md --run --metadata=1.2 --homehost=kernel-test "$@" > /run/$n.create 2>&1
-              echo "$n.created=$?"
-              while read -r l; do echo "$n.create_output=$l"; done < /run/$n.create
-              idle $md
-              report $n $md
-            }
-            fill() { # NAME MD FILE: FILE's first bytes over the whole md device, direct I/O
-              read -r sz < /sys/block/$2/size
-              dd if="$3" of=/dev/$2 bs=64k count=$((sz / 128)) oflag=direct 2>/dev/null
-              echo "$1.filled=$?"
-            }
-            """;
 
     @Test
     void uraidReadsWhatTheKernelWroteAndResyncsWhereMdWould() throws Exception {
@@ -98,7 +82,7 @@ class UraidAssemblesKernelArraysTest {
         List<Path> off = members("k10o2", attached, 5, 5, 5);
         List<Path> pow = members("k1pow", attached, 10, 10);
         String q = UserModeLinux.quote(a.toString());
-        String script = GuestMd.FUNCTIONS + MAKE
+        String script = GuestMd.FUNCTIONS + GuestMd.MAKE
                 + "create k0orig md0 --level=0 --chunk=64 --raid-devices=3 " + devs(attached, orig) + "\n"
                 + "fill k0orig md0 " + q + "\nstop k0orig md0\n"
                 + "create k0alt md1 --level=0 --layout=alternate --chunk=64 --raid-devices=3 " + devs(attached, alt)

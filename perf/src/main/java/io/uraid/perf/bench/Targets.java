@@ -73,6 +73,15 @@ public final class Targets {
 
     /** The array on {@code devices}, assembled for each round. */
     public static Factory array(List<Path> devices) {
+        return array(devices, -1);
+    }
+
+    /**
+     * The array on {@code devices}, assembled for each round; with {@code failRole} &gt;= 0
+     * assembled read-only and that member failed before the round (a degraded array for read
+     * workloads, whose failure is never written to the members).
+     */
+    public static Factory array(List<Path> devices, int failRole) {
         return new Factory() {
             @Override
             public String label() {
@@ -81,8 +90,12 @@ public final class Targets {
 
             @Override
             public Opened open() throws IOException {
-                OpenArray a = Assembler.assemble(devices, AssembleOptions.DEFAULT,
+                OpenArray a = Assembler.assemble(devices, AssembleOptions.DEFAULT.withReadOnly(failRole >= 0),
                         IoEngines.openBest(ENGINE_ENTRIES));
+                if (failRole >= 0 && !a.array().fail(failRole)) {
+                    a.close();
+                    throw new IOException("role " + failRole + " cannot fail: the array would stop serving");
+                }
                 return new Opened(a.array(), a);
             }
         };

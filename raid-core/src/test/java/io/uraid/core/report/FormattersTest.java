@@ -224,4 +224,23 @@ class FormattersTest {
         assertEquals(false, detail.contains("Used Dev Size"), detail);
         assertEquals(true, detail.contains("\nConsistency Policy : none\n"), detail);
     }
+
+    @Test
+    void parityLevelsPrintTheKernelsLevelChunkAlgorithmAndSlotsAndMdadmsLayout() {
+        List<MemberStatus> three = List.of(
+                new MemberStatus(0, 0, "/dev/loop0", 7, 0, MemberState.IN_SYNC, 0),
+                new MemberStatus(1, 1, "/dev/loop1", 7, 1, MemberState.FAULTY, 0),
+                new MemberStatus(2, 2, "/dev/loop2", 7, 2, MemberState.IN_SYNC, 0));
+        ArrayStatus r5 = new ArrayStatus("md3", 5, "raid5", 2, 65536, 8L << 30, 4L << 30, 3, three, 0, "h:r5", null,
+                null, null, true, true, false);
+        ArrayStatus r6 = new ArrayStatus("md4", 6, "raid6", 10, 131072, 4L << 30, 4L << 30, 3, three, 0, "h:r6", null,
+                null, null, true, true, false);
+        // The kernel's raid5_status: " level %d, %dk chunk, algorithm %d [n/working] [U_U]".
+        assertEquals(" level 5, 64k chunk, algorithm 2 [3/2] [U_U]", MdstatFormatter.levelStatus(r5));
+        assertEquals(" level 6, 128k chunk, algorithm 10 [3/2] [U_U]", MdstatFormatter.levelStatus(r6));
+        String detail = DetailFormatter.format(r5, null, ZoneOffset.UTC);
+        assertEquals(true, detail.contains("\n            Layout : left-symmetric\n        Chunk Size : 64K\n"), detail);
+        assertEquals(true, DetailFormatter.format(r6, null, ZoneOffset.UTC).contains("Layout : ddf-N-continue\n"));
+        assertEquals(true, DetailFormatter.json(r5).contains("\"layout\":\"left-symmetric\""), DetailFormatter.json(r5));
+    }
 }

@@ -14,7 +14,7 @@ import io.uraid.levels.parity.StripeParity;
  * compares them with what the members hold, 4 KiB row by 4 KiB row; a row whose P or Q differs
  * counts 8 sectors of mismatch_cnt, as md counts a stripe_head. Resync and repair then write
  * the recomputed parity of the differing rows; check only counts. With a member missing there
- * is nothing to compare against (md skips these passes on a degraded array): the window ends.
+ * is nothing to compare against: the window ends (a raid5 missing one has nothing to compare with).
  */
 final class ParityScrub extends ParityWindows {
     enum Kind { RESYNC, CHECK, REPAIR }
