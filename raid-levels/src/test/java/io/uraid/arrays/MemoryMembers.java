@@ -54,8 +54,10 @@ final class MemoryMembers {
     }
 
     void create(String level, int disks, CreateSpec.BitmapMode bitmap, int bitmapChunk) throws IOException {
+        boolean parity = level.matches("raid[456]"); // created clean: their first build is not the point here
         CreateSpec spec = new CreateSpec("mem", "testhost", LevelRegistry.byName(level), disks,
-                level.equals("raid10") ? 64 * 1024 : 0, -1, paths.subList(0, disks), false, false, bitmap, bitmapChunk);
+                level.equals("raid10") || parity ? 64 * 1024 : 0, -1, paths.subList(0, disks), false, parity, bitmap,
+                bitmapChunk);
         try (MemoryEngine e = engine()) {
             ArrayCreator.create(spec, e);
         }

@@ -83,9 +83,8 @@ final class StripeWrite {
             p.word(PlanState.END, end);
             p.word(PlanState.STATE, PlanState.WRITE);
             PlanState.nextRow(p, firstRow(at, end));
-            int started = startBand(p, legs, bandBytes);
-            if (started == LevelIo.DONE) {
-                throw new IllegalStateException("a write plan found nothing to write in [" + at + ", " + end + ")");
+            if (startBand(p, legs, bandBytes) == LevelIo.DONE) {
+                PlanState.set(p, PlanState.FAILED); // nothing to do after all: the plan ends when issue returns
             }
             r.advance(end - at);
         }
@@ -206,7 +205,8 @@ final class StripeWrite {
         int mode = chooseMode(legs);
         if (mode == PlanState.NONE) {
             p.request().fail(-Errno.EIO); // more members missing than the parity covers: the array has failed
-            return LevelIo.DONE;
+            PlanState.set(p, PlanState.FAILED); // ends at its next phaseDone, nothing issued
+            return LevelIo.NEXT;
         }
         PlanState.mode(p, mode);
         band.mode = mode;
