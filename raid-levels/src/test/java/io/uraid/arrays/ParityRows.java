@@ -7,12 +7,12 @@ import io.uraid.levels.parity.StripeParity;
 import java.util.Arrays;
 
 /** Whether the stripes on raid4/5/6 member images hold the parity of their data (P, and Q). */
-final class ParityRows {
+public final class ParityRows {
     private ParityRows() {
     }
 
     /** The first stripe whose P or Q differs from what its data gives, or -1 when every one agrees. */
-    static long firstInconsistentStripe(MemoryDisk[] byRole, ParityLayout layout, long dataOffset) {
+    public static long firstInconsistentStripe(MemoryDisk[] byRole, ParityLayout layout, long dataOffset) {
         int n = byRole.length;
         int chunk = layout.chunkBytes();
         StripeParity math = new StripeParity(layout);

@@ -14,7 +14,6 @@ import io.uraid.io.OpenOptions;
 import io.uraid.io.testing.MemoryDisk;
 import io.uraid.io.testing.MemoryEngine;
 import io.uraid.levels.parity.ParityLayout;
-import io.uraid.levels.parity.StripeParity;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -106,42 +105,14 @@ final class ParityArrays implements AutoCloseable {
      * (the parity kernels are checked against the kernel's own in ParityKernelOracleTest).
      */
     void assertParity() {
-        int n = paths.length;
-        int chunk = layout.chunkBytes();
-        StripeParity math = new StripeParity(layout);
-        MemoryDisk[] disks = new MemoryDisk[n];
-        for (int i = 0; i < n; i++) {
+        MemoryDisk[] disks = new MemoryDisk[paths.length];
+        for (int i = 0; i < paths.length; i++) {
             disks[i] = memory.disk(paths[i]);
         }
-        try (NativeBuffer rows = NativeBuffer.allocate(n * chunk); NativeBuffer computed = NativeBuffer.allocate(2 * chunk)) {
-            long[] address = new long[n];
-            for (long s = 0; s < layout.stripes(); s++) {
-                byte[][] member = new byte[n][];
-                for (int r = 0; r < n; r++) {
-                    member[r] = disks[r].bytes(DATA_OFFSET + s * chunk, chunk);
-                    rows.view().put(r * chunk, member[r]);
-                    address[r] = rows.address() + (long) r * chunk;
-                }
-                int p = layout.pRole(s);
-                int q = layout.qRole(s);
-                address[p] = computed.address();
-                if (q >= 0) {
-                    address[q] = computed.address() + chunk;
-                }
-                math.computeParity(s, address, chunk);
-                byte[] pWant = new byte[chunk];
-                computed.view().get(0, pWant);
-                if (!Arrays.equals(pWant, member[p])) {
-                    throw new AssertionError("P of stripe " + s + " (role " + p + ") differs from its data");
-                }
-                if (q >= 0) {
-                    byte[] qWant = new byte[chunk];
-                    computed.view().get(chunk, qWant);
-                    if (!Arrays.equals(qWant, member[q])) {
-                        throw new AssertionError("Q of stripe " + s + " (role " + q + ") differs from its data");
-                    }
-                }
-            }
+        long s = io.uraid.arrays.ParityRows.firstInconsistentStripe(disks, layout, DATA_OFFSET);
+        if (s >= 0) {
+            throw new AssertionError("stripe " + s + ": P (role " + layout.pRole(s) + ") or Q (role "
+                    + layout.qRole(s) + ") differs from what its data gives");
         }
     }
 
