@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Create an array: write md v1.2 metadata on every member (as mdadm --create does).",
             "Refuses devices that carry a file system, partition table or another array unless --force.",
-            "The word 'missing' leaves a raid1/raid10 slot empty."})
+            "The word 'missing' leaves a slot of a redundant level (raid1/4/5/6/10) empty."})
 public final class CreateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
