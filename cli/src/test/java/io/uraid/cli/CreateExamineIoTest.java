@@ -106,8 +106,9 @@ class CreateExamineIoTest {
         Cli r0layout = Cli.run(args(List.of("create", "x", "--level", "0", "-n", "4", "--layout", "n2"), members));
         assertEquals(2, r0layout.code, r0layout.toString());
         assertTrue(r0layout.err.contains("invalid --layout 'n2' for raid0 (use original or alternate)"), r0layout.err);
-        Cli level = Cli.run(args(List.of("create", "x", "--level", "5", "-n", "4"), members));
+        Cli level = Cli.run(args(List.of("create", "x", "--level", "7", "-n", "4"), members));
         assertEquals(2, level.code, level.toString());
+        assertTrue(level.err.contains("unknown raid level '7'"), level.err);
         Cli missingFlag = Cli.run(args(List.of("create", "x", "-n", "4"), members));
         assertEquals(2, missingFlag.code, missingFlag.toString());
         Cli twice = Cli.run("create", "x", "--level", "1", "-n", "2", members.get(0), members.get(0));
