@@ -7,11 +7,8 @@ import io.uraid.core.plan.LevelIo;
 import io.uraid.core.plan.Plan;
 import io.uraid.core.plan.Request;
 import io.uraid.io.Errno;
-import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.levels.parity.ParityLayout;
 import io.uraid.levels.parity.StripeParity;
-import io.uraid.levels.parity.Syndrome;
-import io.uraid.levels.parity.Xor;
 
 /**
  * The write plan of a parity stripe: one plan per stripe a write touches, holding the stripe's
@@ -25,7 +22,8 @@ import io.uraid.levels.parity.Xor;
  *     members missing (or being rebuilt, which serve no reads), whichever of the two needs only
  *     in-sync members, else every in-sync member is read and the missing ones rebuilt first.
  * <li>LOG (only with a {@link StripeLog}): its legs, e.g. the partial parity entry.
- * <li>WRITE: the new parity is computed on the dispatcher thread, then the new data (from the
+ * <li>WRITE: the new parity is computed on the dispatcher thread ({@link BandParity}; the mode
+ *     chosen by {@link BandMode}), then the new data (from the
  *     client's buffer) and parity (from scratch) go to every writable member and replacement.
  * </ol>
  * A read that fails fails its member where redundancy allows and the band is read again the way
@@ -36,25 +34,20 @@ final class StripeWrite {
     static final int READ = 0, LOG = 1, WRITE = 2;
 
     private final ParityLayout layout;
-    private final StripeParity math;
     private final StripeBand band;
     private final int n;
     private final int dataDisks;
     private final int chunk;
-    private final long[] roleAddress;
-    private final int[] slot = new int[1];
-    private final long[] oldData = new long[1];
-    private final long[] newData = new long[1];
+    private final BandParity bandParity;
     private StripeLog log = StripeLog.NONE;
 
     StripeWrite(ParityLayout layout, StripeParity math) {
         this.layout = layout;
-        this.math = math;
         this.band = new StripeBand(layout);
         this.n = layout.raidDisks();
         this.dataDisks = layout.dataDisks();
         this.chunk = layout.chunkBytes();
-        this.roleAddress = new long[n];
+        this.bandParity = new BandParity(layout, math);
     }
 
     void log(StripeLog stripeLog) {
@@ -202,7 +195,7 @@ final class StripeWrite {
 
     /** Chooses how the band's parity is computed and issues its reads (phase READ). */
     private int readBand(Plan p, Legs legs) {
-        int mode = chooseMode(legs);
+        int mode = BandMode.choose(layout, band, legs);
         if (mode == PlanState.NONE) {
             p.request().fail(-Errno.EIO); // more members missing than the parity covers: the array has failed
             PlanState.set(p, PlanState.FAILED); // ends at its next phaseDone, nothing issued
@@ -256,77 +249,12 @@ final class StripeWrite {
         return LevelIo.NEXT;
     }
 
-    /** P for k = 0, Q for k = 1 (-1 when the level has no Q). */
     private int parityRole(int k) {
-        return k == 0 ? layout.pRole(band.stripe) : layout.qRole(band.stripe);
+        return BandMode.parityRole(layout, band.stripe, k);
     }
 
     private boolean parityWritable(Legs legs) {
-        for (int k = 0; k < 2; k++) {
-            int role = parityRole(k);
-            if (role >= 0 && legs.member(role).writable()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * md's choice: read-modify-write when it reads fewer blocks than reconstruct-write (and some),
-     * else reconstruct-write; each only when the members it reads are in sync; REBUILD when
-     * neither can, NONE when more roles are missing than the parity covers.
-     */
-    private int chooseMode(Legs legs) {
-        int h0 = band.rowFrom;
-        int h1 = band.rowTo;
-        int hull = pages(h1 - h0);
-        boolean rmw = true;
-        boolean rcw = true;
-        int rmwCost = 0;
-        int rcwCost = 0;
-        boolean parity = false;
-        for (int k = 0; k < 2; k++) {
-            int role = parityRole(k);
-            if (role >= 0 && legs.member(role).writable()) {
-                parity = true;
-                rmw &= legs.member(role).inSync();
-                rmwCost += hull;
-            }
-        }
-        if (!parity) {
-            return PlanState.RCW;
-        }
-        for (int dd = 0; dd < dataDisks; dd++) {
-            boolean inSync = legs.member(layout.dataRole(band.stripe, dd)).inSync();
-            int written = band.written(dd) ? pages(band.writtenTo(dd) - band.writtenFrom(dd)) : 0;
-            boolean whole = band.written(dd) && band.writtenFrom(dd) == h0 && band.writtenTo(dd) == h1;
-            if (band.written(dd)) {
-                rmw &= inSync;
-                rmwCost += written;
-            }
-            if (!whole) {
-                rcw &= inSync;
-                rcwCost += hull - written;
-            }
-        }
-        if (rmw && rcw) {
-            return rmwCost < rcwCost && rmwCost > 0 ? PlanState.RMW : PlanState.RCW;
-        }
-        if (rcw) {
-            return PlanState.RCW;
-        }
-        if (rmw) {
-            return PlanState.RMW;
-        }
-        int missing = 0;
-        for (int role = 0; role < n; role++) {
-            missing += legs.member(role).inSync() ? 0 : 1;
-        }
-        return missing <= n - dataDisks ? PlanState.REBUILD : PlanState.NONE;
-    }
-
-    private static int pages(int bytes) {
-        return (bytes + 4095) >>> 12;
+        return BandMode.parityWritable(layout, band.stripe, legs);
     }
 
     /** Computes the band's new parity and issues its data and parity writes (phase WRITE). */
@@ -341,7 +269,7 @@ final class StripeWrite {
         }
         boolean parity = parityWritable(legs);
         if (parity) {
-            compute(legs);
+            bandParity.compute(band, legs);
         }
         int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
         long off = layout.memberOffsetOfStripe(band.stripe);
@@ -373,67 +301,5 @@ final class StripeWrite {
         if (rep != null && rep.writable()) {
             legs.write(p, role + n, memberOffset, address, length, flags);
         }
-    }
-
-    /** The band's new parity, into the parity roles' scratch. */
-    private void compute(Legs legs) {
-        int h0 = band.rowFrom;
-        int len = band.rowTo - h0;
-        long stripe = band.stripe;
-        int pRole = layout.pRole(stripe);
-        int qRole = layout.qRole(stripe);
-        if (band.mode == PlanState.RMW) {
-            boolean q = qRole >= 0 && legs.member(qRole).writable();
-            long pAddress = legs.member(pRole).writable() ? band.scratch(pRole) : 0;
-            for (int dd = 0; dd < dataDisks; dd++) {
-                if (!band.written(dd)) {
-                    continue;
-                }
-                int role = layout.dataRole(stripe, dd);
-                int at = band.writtenFrom(dd) - h0;
-                int rows = band.writtenTo(dd) - band.writtenFrom(dd);
-                if (q) {
-                    slot[0] = layout.qSlot(stripe, role);
-                    oldData[0] = band.scratch(role) + at;
-                    newData[0] = band.newData(dd);
-                    Syndrome.update(pAddress == 0 ? 0 : pAddress + at, band.scratch(qRole) + at, slot, oldData, newData,
-                            1, rows);
-                } else {
-                    Xor.xorInto(pAddress + at, band.scratch(role) + at, band.newData(dd), rows);
-                }
-            }
-            return;
-        }
-        for (int role = 0; role < n; role++) {
-            roleAddress[role] = band.scratch(role);
-        }
-        if (band.mode == PlanState.REBUILD) {
-            int lostA = -1;
-            int lostB = -1;
-            for (int role = 0; role < n; role++) {
-                if (!legs.member(role).inSync()) {
-                    if (lostA < 0) {
-                        lostA = role;
-                    } else {
-                        lostB = role;
-                    }
-                }
-            }
-            math.rebuild(stripe, roleAddress, lostA, lostB, len);
-        }
-        for (int dd = 0; dd < dataDisks; dd++) {
-            if (!band.written(dd)) {
-                continue;
-            }
-            int role = layout.dataRole(stripe, dd);
-            int from = band.writtenFrom(dd);
-            int to = band.writtenTo(dd);
-            if (from == h0 && to == band.rowTo) {
-                roleAddress[role] = band.newData(dd); // the whole band is new: computed from the client's bytes
-            } else {
-                UnsafeAccess.copyMemory(band.newData(dd), band.scratch(role) + (from - h0), to - from);
-            }
-        }
-        math.computeParity(stripe, roleAddress, len);
     }
 }
