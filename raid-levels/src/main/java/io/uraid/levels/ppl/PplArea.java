@@ -1,0 +1,54 @@
+package io.uraid.levels.ppl;
+
+import io.uraid.core.sb.MdConstants;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.PplHeader;
+
+/**
+ * Where one member keeps its partial parity log, and how md uses the space: the area starts
+ * {@code ppl_offset} sectors after the superblock and holds {@code ppl_size} sectors, of which
+ * md uses a whole number of 4 KiB blocks after the header (it rounds the rest down). An area of
+ * at least two 132 KiB units holds several logs one after another (md's "multiple PPLs",
+ * feature bit 2048); a smaller one is rewritten at its start every time.
+ *
+ * @param start bytes from the device start to the area
+ * @param bytes bytes of the area md uses (header plus whole 4 KiB blocks)
+ */
+public record PplArea(long start, int bytes) {
+    /** Bytes of partial parity one log write carries at most when the area holds several. */
+    public static final int UNIT_PARTIAL_PARITY = 128 * 1024;
+    /** Partial parity is kept per 4 KiB row of a stripe (md's stripe_head). */
+    public static final int BLOCK = 4096;
+
+    public PplArea {
+        if (bytes < PplHeader.BYTES + BLOCK) {
+            throw new IllegalArgumentException("a PPL area needs room for a header and one 4 KiB block, not "
+                    + bytes + " bytes");
+        }
+    }
+
+    /**
+     * The area a member's superblock describes.
+     *
+     * @throws IllegalArgumentException when the superblock has no PPL or one too small to use
+     */
+    public static PplArea of(MdSuperblock sb) {
+        if (!sb.hasFeature(MdConstants.FEATURE_PPL)) {
+            throw new IllegalArgumentException("the superblock records no partial parity log");
+        }
+        long start = (sb.superOffset() + sb.pplOffset()) * 512;
+        long data = (long) sb.pplSize() * 512 - PplHeader.BYTES;
+        data -= data % BLOCK; // md rounds the space after the header down to whole stripe rows
+        return new PplArea(start, (int) (PplHeader.BYTES + Math.max(0, data)));
+    }
+
+    /** True when log writes follow one another in the area (md's MD_HAS_MULTIPLE_PPLS). */
+    public boolean multiple() {
+        return bytes >= 2 * (UNIT_PARTIAL_PARITY + PplHeader.BYTES);
+    }
+
+    /** Most bytes of partial parity one log write may carry. */
+    public int partialParitySpace() {
+        return multiple() ? UNIT_PARTIAL_PARITY : bytes - PplHeader.BYTES;
+    }
+}
