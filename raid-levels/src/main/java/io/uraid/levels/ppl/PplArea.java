@@ -1,6 +1,5 @@
 package io.uraid.levels.ppl;
 
-import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.PplHeader;
 
@@ -33,7 +32,7 @@ public record PplArea(long start, int bytes) {
      * @throws IllegalArgumentException when the superblock has no PPL or one too small to use
      */
     public static PplArea of(MdSuperblock sb) {
-        if (!sb.hasFeature(MdConstants.FEATURE_PPL)) {
+        if (!PplStart.hasPpl(sb)) {
             throw new IllegalArgumentException("the superblock records no partial parity log");
         }
         long start = (sb.superOffset() + sb.pplOffset()) * 512;

@@ -55,7 +55,7 @@ final class LoggedBatch {
                 for (int row = 0; row < l.chunkBytes(); row += 4096) {
                     int first = -1;
                     int count = 0;
-                    byte[] parity = img.get(p, Raid5Images.DATA_OFFSET + l.memberOffsetOfStripe(s) + row, 4096);
+                    byte[] parity = img.get(p, img.dataOffset + l.memberOffsetOfStripe(s) + row, 4096);
                     byte[] partial = parity.clone();
                     for (int dd = 0; dd < l.dataDisks(); dd++) {
                         long a = stripeStart + (long) dd * l.chunkBytes() + row;
@@ -63,7 +63,7 @@ final class LoggedBatch {
                             continue;
                         }
                         int role = l.dataRole(s, dd);
-                        long off = Raid5Images.DATA_OFFSET + l.memberOffsetOf(a);
+                        long off = img.dataOffset + l.memberOffsetOf(a);
                         byte[] old = img.get(role, off, 4096);
                         byte[] fresh = java.util.Arrays.copyOfRange(data, (int) (a - at), (int) (a - at) + 4096);
                         Raid5Images.xorInto(partial, old);
@@ -78,7 +78,7 @@ final class LoggedBatch {
                     if (count == 0) {
                         continue;
                     }
-                    legs.add(new Block(p, Raid5Images.DATA_OFFSET + l.memberOffsetOfStripe(s) + row, parity, true));
+                    legs.add(new Block(p, img.dataOffset + l.memberOffsetOfStripe(s) + row, parity, true));
                     if (units[p] == null) {
                         units[p] = new PplLogUnit(img.signature, l.chunkBytes(), 512, img.area.partialParitySpace());
                         units[p].reset(generation);

@@ -74,7 +74,7 @@ class PplRecoveryTest {
             PplRecovery.Outcome out = new PplRecovery(img.layout, img.io(), img.signature, 512).run(img.areas(), true);
             assertTrue(out.recoveredEntries() >= 6, out.toString());
             for (int r = 0; r < 4; r++) {
-                byte[] now = img.get(r, Raid5Images.DATA_OFFSET, (int) img.layout.memberBytesUsed());
+                byte[] now = img.get(r, img.dataOffset, (int) img.layout.memberBytesUsed());
                 assertArrayEquals(before[r], now, "role " + r);
             }
         }
@@ -107,9 +107,9 @@ class PplRecoveryTest {
             List<LoggedBatch.Block> legs = new LoggedBatch(img).log(writes, new Random(7), new byte[2][]);
             legs.stream().filter(b -> !b.parity()).forEach(b -> put(img, b));
             int p = img.layout.pRole(s0);
-            byte[] pp = img.get(p, Raid5Images.AREA_START + PplHeader.BYTES, 1);
+            byte[] pp = img.get(p, img.area.start() + PplHeader.BYTES, 1);
             pp[0] ^= 1; // the first entry's partial parity
-            img.put(p, Raid5Images.AREA_START + PplHeader.BYTES, pp);
+            img.put(p, img.area.start() + PplHeader.BYTES, pp);
             assertEquals(2, img.inconsistentRows());
 
             PplRecovery.Outcome out = new PplRecovery(img.layout, img.io(), img.signature, 512).run(img.areas(), true);
@@ -143,7 +143,7 @@ class PplRecoveryTest {
     @Test
     void aMemberWithoutAValidHeaderCountsAsAMismatch() throws IOException {
         try (Raid5Images img = Raid5Images.create(dir, 3, 2, CHUNK, STRIPES, 9)) {
-            img.put(1, Raid5Images.AREA_START + 600, new byte[] {1});
+            img.put(1, img.area.start() + 600, new byte[] {1});
             PplRecovery.Outcome out = new PplRecovery(img.layout, img.io(), img.signature, 512).run(img.areas(), true);
             assertEquals(new PplRecovery.Outcome(0, 1, 0, false), out);
             assertLogCleared(img);
@@ -154,7 +154,7 @@ class PplRecoveryTest {
     private static void assertLogCleared(Raid5Images img) throws IOException {
         byte[] empty = new PplHeader(img.signature, 0, List.of()).encode();
         for (int r = 0; r < img.paths.length; r++) {
-            byte[] area = img.get(r, Raid5Images.AREA_START, Raid5Images.AREA_BYTES);
+            byte[] area = img.get(r, img.area.start(), img.area.bytes());
             assertArrayEquals(empty, java.util.Arrays.copyOf(area, PplHeader.BYTES), "role " + r);
             for (int i = PplHeader.BYTES; i < area.length; i++) {
                 if (area[i] != 0) {
@@ -189,7 +189,7 @@ class PplRecoveryTest {
     private static byte[][] memberImages(Raid5Images img) throws IOException {
         byte[][] out = new byte[img.paths.length][];
         for (int r = 0; r < out.length; r++) {
-            out[r] = img.get(r, Raid5Images.DATA_OFFSET, (int) img.layout.memberBytesUsed());
+            out[r] = img.get(r, img.dataOffset, (int) img.layout.memberBytesUsed());
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.uraid.levels.ppl;
 
+import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.PplHeader;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
@@ -29,16 +30,45 @@ final class Raid5Images implements AutoCloseable {
 
     final ParityLayout layout;
     final Path[] paths;
-    final PplArea area = new PplArea(AREA_START, AREA_BYTES);
-    final int signature = PplHeader.signature(UUID);
+    final PplArea area;
+    final int signature;
+    final long dataOffset;
     private final FileChannel[] files;
     private IoEngine engine;
     private BlockDevice[] devices;
 
-    private Raid5Images(ParityLayout layout, Path[] paths, FileChannel[] files) {
+    private Raid5Images(ParityLayout layout, Path[] paths, FileChannel[] files, PplArea area, int signature,
+                        long dataOffset) {
         this.layout = layout;
         this.paths = paths;
         this.files = files;
+        this.area = area;
+        this.signature = signature;
+        this.dataOffset = dataOffset;
+    }
+
+    /** Member files of an md raid5 with PPL (every role present, in role order), as their superblocks describe them. */
+    static Raid5Images open(Path... paths) throws IOException {
+        FileChannel[] files = new FileChannel[paths.length];
+        for (int r = 0; r < paths.length; r++) {
+            files[r] = FileChannel.open(paths[r], StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        Raid5Images img0 = new Raid5Images(null, paths, files, null, 0, 0);
+        MdSuperblock sb = img0.superblock(0);
+        ParityLayout l = ParityLayout.of(5, sb.layout(), sb.raidDisks(), sb.chunkSize() * 512, sb.size() * 512);
+        return new Raid5Images(l, paths, files, PplArea.of(sb), PplHeader.signature(sb.setUuid()),
+                sb.dataOffset() * 512);
+    }
+
+    MdSuperblock superblock(int role) throws IOException {
+        return MdSuperblock.decode(ByteBuffer.wrap(get(role, 4096, 4096)));
+    }
+
+    /** Marks every member's superblock as md marks an array in use (resync_offset 0): a crash leaves it so. */
+    void markDirty() throws IOException {
+        for (int r = 0; r < paths.length; r++) {
+            put(r, 4096, superblock(r).with(b -> b.resyncOffset(0)).encode());
+        }
     }
 
     static Raid5Images create(Path dir, int disks, int layoutWord, int chunk, int stripes, long seed) throws IOException {
@@ -50,7 +80,8 @@ final class Raid5Images implements AutoCloseable {
             files[r] = FileChannel.open(paths[r], StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
-        Raid5Images img = new Raid5Images(l, paths, files);
+        Raid5Images img = new Raid5Images(l, paths, files, new PplArea(AREA_START, AREA_BYTES), PplHeader.signature(UUID),
+                DATA_OFFSET);
         Random rnd = new Random(~seed); // not the seed a test's writes use
         byte[] data = new byte[chunk];
         for (long s = 0; s < l.stripes(); s++) {
@@ -90,7 +121,7 @@ final class Raid5Images implements AutoCloseable {
             devs[m] = null;
         }
         long[] offsets = new long[paths.length];
-        Arrays.fill(offsets, DATA_OFFSET);
+        Arrays.fill(offsets, dataOffset);
         boolean[] inSync = new boolean[paths.length];
         Arrays.fill(inSync, true);
         return new EngineMemberIo(engine, devs, offsets, inSync);
@@ -119,7 +150,7 @@ final class Raid5Images implements AutoCloseable {
         for (int done = 0; done < len; ) {
             long a = at + done;
             int n = Math.min(len - done, layout.bytesToChunkEnd(a));
-            System.arraycopy(get(layout.roleOf(a), DATA_OFFSET + layout.memberOffsetOf(a), n), 0, out, done, n);
+            System.arraycopy(get(layout.roleOf(a), dataOffset + layout.memberOffsetOf(a), n), 0, out, done, n);
             done += n;
         }
         return out;
@@ -130,7 +161,7 @@ final class Raid5Images implements AutoCloseable {
         int bad = 0;
         int chunk = layout.chunkBytes();
         for (long s = 0; s < layout.stripes(); s++) {
-            long base = DATA_OFFSET + layout.memberOffsetOfStripe(s);
+            long base = dataOffset + layout.memberOffsetOfStripe(s);
             byte[] acc = get(layout.pRole(s), base, chunk);
             for (int dd = 0; dd < layout.dataDisks(); dd++) {
                 xorInto(acc, get(layout.dataRole(s, dd), base, chunk));
