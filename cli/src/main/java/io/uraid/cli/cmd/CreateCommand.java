@@ -89,10 +89,11 @@ public final class CreateCommand implements Callable<Integer> {
         int parity = ParityCreateCheck.parityLevel(level);
         int parityLayout = parity == 0 ? -1 : checkParity(parity, policy);
         RaidLevel lvl = LevelRegistry.byName(level);
-        if ("ppl".equals(policy)) {
+        boolean ppl = "ppl".equals(policy);
+        if (ppl && lvl.mdLevel() != 5) {
             throw new IllegalArgumentException("--consistency-policy=ppl is for raid5 only, not " + lvl.name());
         }
-        if (policy != null) {
+        if (policy != null && !ppl) {
             String implied = policy.equals("bitmap") ? "internal" : "none";
             if (bitmap != null && !bitmap.equalsIgnoreCase(implied)) {
                 throw new IllegalArgumentException("--consistency-policy=" + policy + " contradicts --bitmap " + bitmap);
@@ -117,7 +118,8 @@ public final class CreateCommand implements Callable<Integer> {
             }
         }
         String host = homehost != null ? homehost : Hosts.homehost();
-        CreateSpec.BitmapMode bitmapMode = bitmap == null ? null : CreateSpec.BitmapMode.parse(bitmap);
+        CreateSpec.BitmapMode bitmapMode = ppl ? CreateSpec.BitmapMode.PPL
+                : bitmap == null ? null : CreateSpec.BitmapMode.parse(bitmap);
         int bitmapChunkBytes = bitmapChunk == null ? 0 : CreateArgs.sizeBytes(bitmapChunk, "--bitmap-chunk");
         CreateSpec create = new CreateSpec(name, host, lvl, raidDevices, chunkBytes, layoutWord, devices, force,
                 assumeClean, bitmapMode, bitmapChunkBytes);
@@ -148,8 +150,7 @@ public final class CreateCommand implements Callable<Integer> {
 
     /**
      * raid4/5/6: every create-time check mdadm makes, before anything is opened; returns the
-     * layout word. The partial parity log is not written yet: asking for it is refused (exit 2,
-     * nothing written) rather than creating an array without the protection asked for.
+     * layout word (ppl: raid5 only, without a bitmap, at most 64 members).
      */
     private int checkParity(int parity, String policy) {
         int chunkBytes = chunk == null ? 0 : CreateArgs.chunkBytes(chunk);
@@ -160,10 +161,6 @@ public final class CreateCommand implements Callable<Integer> {
         if (devices.size() != raidDevices) {
             throw new IllegalArgumentException("--raid-devices=" + raidDevices + " but " + devices.size()
                     + " devices were given");
-        }
-        if (ppl) {
-            throw new ExitCodes.CliException(ExitCodes.USAGE, "--consistency-policy=ppl cannot be created yet: uraid"
-                    + " does not write the partial parity log; nothing was written");
         }
         return word;
     }

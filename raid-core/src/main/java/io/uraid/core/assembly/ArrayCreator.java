@@ -4,6 +4,7 @@ import io.uraid.core.bitmap.BitmapImage;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
+import io.uraid.core.sb.PplHeader;
 import io.uraid.core.sb.SuperblockLayout;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.RaidLevel;
@@ -59,8 +60,11 @@ public final class ArrayCreator {
             SuperblockLayout sl;
             try {
                 sl = SuperblockLayout.forCreate(level.mdLevel(), layoutWord, spec.raidDisks(), chunkKiB,
-                        spec.effectiveBitmap() == CreateSpec.BitmapMode.INTERNAL
-                                ? SuperblockLayout.Bitmap.INTERNAL : SuperblockLayout.Bitmap.NONE,
+                        switch (spec.effectiveBitmap()) {
+                            case INTERNAL -> SuperblockLayout.Bitmap.INTERNAL;
+                            case PPL -> SuperblockLayout.Bitmap.PPL;
+                            default -> SuperblockLayout.Bitmap.NONE;
+                        },
                         spec.bitmapChunkBytes(), true, sectors);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("cannot create: " + e.getMessage(), e);
@@ -234,7 +238,8 @@ public final class ArrayCreator {
                         .events(0).resyncOffset(first == FirstSync.RESYNC ? 0 : MdConstants.RESYNC_DONE)
                         .maxDev(MAX_DEV);
                 // Bit 4096 (raid0 layout recorded) when the members differ in whole chunks, as mdadm sets it.
-                int features = sl.featureMap() & (MdConstants.FEATURE_BITMAP_OFFSET | MdConstants.FEATURE_RAID0_LAYOUT);
+                int features = sl.featureMap() & (MdConstants.FEATURE_BITMAP_OFFSET | MdConstants.FEATURE_RAID0_LAYOUT
+                        | MdConstants.FEATURE_PPL);
                 if (first == FirstSync.RECOVER_LAST && i == devs.length - 1) {
                     features |= MdConstants.FEATURE_RECOVERY_OFFSET; // rebuilt from the others on first start
                     b.recoveryOffset(0);
@@ -242,6 +247,9 @@ public final class ArrayCreator {
                 b.featureMap(features);
                 if (sl.hasBitmap()) {
                     b.bitmapOffset(sl.bitmapOffset());
+                }
+                if (sl.hasPpl()) {
+                    b.ppl(sl.pplOffset(), sl.pplSize());
                 }
                 if (sl.bblogSize() > 0) {
                     b.badBlockLog(9, sl.bblogSize(), sl.bblogOffset());
@@ -253,10 +261,26 @@ public final class ArrayCreator {
                 if (sl.hasBitmap()) {
                     writeBitmap(engine, devs[i], sl, uuid, first == FirstSync.RESYNC);
                 }
+                if (sl.hasPpl()) {
+                    writeEmptyPpl(engine, devs[i], sl, uuid);
+                }
                 SyncIo.write(engine, devs[i], sl.superOffset() * SECTOR, block.address(),
                         MdConstants.SUPERBLOCK_BYTES, true);
                 Probe.wipeTailSuperblocks(engine, devs[i]);
             }
+        }
+    }
+
+    /**
+     * The partial parity log area as md leaves it when it starts an array: zeros, and an empty
+     * header (generation 0) at its start; before the superblock that points at it.
+     */
+    private static void writeEmptyPpl(IoEngine engine, BlockDevice dev, SuperblockLayout sl, byte[] uuid)
+            throws IOException {
+        int bytes = sl.pplSize() * (int) SECTOR;
+        try (NativeBuffer area = NativeBuffer.allocate(bytes)) {
+            PplHeader.empty(uuid).encodeInto(area.view());
+            SyncIo.write(engine, dev, (sl.superOffset() + sl.pplOffset()) * SECTOR, area.address(), bytes, true);
         }
     }
 

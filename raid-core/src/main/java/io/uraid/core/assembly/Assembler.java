@@ -8,6 +8,7 @@ import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.spi.RaidLevel;
+import io.uraid.core.spi.StartLog;
 import io.uraid.core.sync.Redundancy;
 import io.uraid.io.BlockDevice;
 import io.uraid.io.IoEngine;
@@ -85,7 +86,8 @@ public final class Assembler {
                 throw new IOException(dev.path() + ": superblock records offset " + sb.superOffset() + ", not 8 (1.2)");
             }
             int known = MdConstants.FEATURE_RAID0_LAYOUT | MdConstants.FEATURE_BITMAP_OFFSET
-                    | MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT;
+                    | MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT
+                    | MdConstants.FEATURE_PPL | MdConstants.FEATURE_MULTIPLE_PPLS;
             if ((sb.featureMap() & ~known) != 0) {
                 throw new IOException(dev.path() + ": md features 0x" + Integer.toHexString(sb.featureMap())
                         + " (bitmap, reshape, journal...) are not supported yet");
@@ -128,7 +130,17 @@ public final class Assembler {
         }
         String name = arrayName(newest);
         checkStartable(level, geometry, working, present, place.expectedRoles(), disks, options.run(), name);
-        checkDirtyDegraded(level, geometry, working, sbs, options.force(), name);
+        StartLog startLog = startLog(newest, name);
+        checkDirtyDegraded(level, geometry, working, sbs, options.force() || startLog != null, name);
+        BlockDevice[] devices = new BlockDevice[disks];
+        boolean[] inSync = new boolean[disks];
+        for (int r = 0; r < disks; r++) {
+            devices[r] = members[r].device();
+            inSync[r] = devices[r] != null && rebuildFrom[r] < 0;
+        }
+        if (startLog != null && !readOnly && startLog.recover(sbs, devices, inSync, engine)) {
+            markClean(sbs, engine, devices, name);
+        }
         MdSuperblockWriter writer = new MdSuperblockWriter(sbs);
         if (!readOnly) {
             for (int r = 0; r < disks; r++) {
@@ -146,6 +158,9 @@ public final class Assembler {
                 options.options(), readOnly ? null : writer, newest.events());
         Redundancy redundancy;
         try {
+            if (startLog != null && !readOnly) {
+                startLog.attach(array.levelIo(), sbs, devices);
+            }
             redundancy = readOnly ? Redundancy.none(array)
                     : Redundancy.attach(array, engine, sbs, options.redundancy());
         } catch (IOException | RuntimeException e) {
@@ -308,6 +323,42 @@ public final class Assembler {
         if (dirty && degraded) {
             throw new IOException(name + ": " + level.name() + " array is dirty and degraded, so parity may not match "
                     + "the data the missing members held; use --force to start it anyway");
+        }
+    }
+
+    /**
+     * The log the array keeps against the write hole (md's raid5 PPL; md starts a dirty degraded
+     * array that has one, recovering what its log covers), or null; an array whose superblocks
+     * say it keeps a log uraid cannot read does not start.
+     */
+    private static StartLog startLog(MdSuperblock newest, String name) throws IOException {
+        if ((newest.featureMap() & (MdConstants.FEATURE_PPL | MdConstants.FEATURE_MULTIPLE_PPLS)) == 0) {
+            return null;
+        }
+        StartLog log = StartLog.of(newest);
+        if (log == null) {
+            throw new IOException(name + ": keeps a partial parity log this uraid cannot read");
+        }
+        return log;
+    }
+
+    /**
+     * The log recovered a dirty array: its superblocks say clean from now on (md sets the array
+     * in sync after a PPL recovery without mismatches), so no resync is started.
+     */
+    private static void markClean(MdSuperblock[] sbs, IoEngine engine, BlockDevice[] devices, String name)
+            throws IOException {
+        LOG.info(name + ": partial parity log replayed; the array is in sync");
+        try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
+            for (int r = 0; r < sbs.length; r++) {
+                if (sbs[r] == null || devices[r] == null) {
+                    continue;
+                }
+                sbs[r] = sbs[r].with(b -> b.resyncOffset(MdConstants.RESYNC_DONE));
+                block.view().put(sbs[r].encode());
+                SyncIo.write(engine, devices[r], sbs[r].superOffset() * SECTOR, block.address(),
+                        MdConstants.SUPERBLOCK_BYTES, true);
+            }
         }
     }
 

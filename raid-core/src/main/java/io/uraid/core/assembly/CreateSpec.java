@@ -29,7 +29,9 @@ public record CreateSpec(String name, String homehost, RaidLevel level, int raid
 
     /** {@code --bitmap}: an internal write-intent bitmap or none. */
     public enum BitmapMode {
-        INTERNAL, NONE;
+        INTERNAL, NONE,
+        /** No bitmap: raid5's partial parity log takes its place ({@code --consistency-policy=ppl}). */
+        PPL;
 
         /** Parses "internal" or "none" (the CLI's spelling). */
         public static BitmapMode parse(String s) {

@@ -21,6 +21,9 @@ final class PlanState {
     /** A plan holding a request open while it opens the plans that rebuild what a failed read missed. */
     static final long HOLDER = 64;
     private static final int NEXT_ROW_SHIFT = 32;
+    /** State bits 8-31: a ticket a {@link StripeLog} keeps for the band being written (0: none). */
+    private static final int TICKET_SHIFT = 8;
+    static final long TICKET_MASK = (1L << 24) - 1;
 
     private PlanState() {
     }
@@ -72,5 +75,14 @@ final class PlanState {
 
     static void nextRow(Plan p, int row) {
         p.word(STATE, p.word(STATE) & 0xffffffffL | (long) row << NEXT_ROW_SHIFT);
+    }
+
+    /** The log's ticket for the plan's current band (0 when it has none). */
+    static long ticket(Plan p) {
+        return p.word(STATE) >>> TICKET_SHIFT & TICKET_MASK;
+    }
+
+    static void ticket(Plan p, long ticket) {
+        p.word(STATE, p.word(STATE) & ~(TICKET_MASK << TICKET_SHIFT) | (ticket & TICKET_MASK) << TICKET_SHIFT);
     }
 }

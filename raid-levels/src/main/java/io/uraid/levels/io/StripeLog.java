@@ -10,11 +10,20 @@ import io.uraid.core.plan.Plan;
  * consistent again. The write plan asks its log once per band, after the band's reads have
  * completed (old data and old parity, or the untouched data, are in the plan's scratch, see
  * {@link StripeBand}) and before it computes the new parity and issues the data and parity legs,
- * which wait until every leg the log issued has completed.
+ * which wait until every leg the log issued has completed. A log may also hold a band back
+ * ({@link #WAIT}: the plan is asked again after completions), e.g. while an earlier log write of
+ * the same member is still needed, and hears when the band's writes are over ({@link #bandEnded}).
  *
  * <p>Dispatcher thread only; nothing may be allocated per call.
  */
 public interface StripeLog {
+    /** {@link #write}: nothing to wait for, the band's data and parity legs go out now. */
+    int GO = 0;
+    /** {@link #write}: the log issued legs on the plan; the band's legs go out once they have completed. */
+    int LOGGING = 1;
+    /** {@link #write}: not yet; ask again (same band) after completions. */
+    int WAIT = 2;
+
     /** No log: the data and parity legs follow the reads at once. */
     StripeLog NONE = new StripeLog() {
         @Override
@@ -23,12 +32,21 @@ public interface StripeLog {
         }
 
         @Override
-        public boolean write(Plan p, StripeBand band, Legs legs) {
-            return false;
+        public int write(Plan p, StripeBand band, Legs legs) {
+            return GO;
         }
 
         @Override
         public void legDone(Plan p, int leg, int result, Legs legs) {
+        }
+
+        @Override
+        public void bandEnded(Plan p) {
+        }
+
+        @Override
+        public int writeFlags(Plan p) {
+            return 0;
         }
     };
 
@@ -36,15 +54,27 @@ public interface StripeLog {
     int legs(StripeBand band);
 
     /**
-     * Issues the log's legs for {@code band} of plan {@code p} ({@link Legs#read}/{@link Legs#write}
-     * on the plan); true when it issued any, and the band's data and parity legs then go out once
-     * they have completed. False: nothing to log (the legs go out at once).
+     * Logs {@code band} of plan {@code p}: {@link #LOGGING} when it issued legs on the plan
+     * ({@link Legs#write}), after which the band's data and parity legs go out; {@link #GO} when
+     * there is nothing (more) to wait for; {@link #WAIT} to be asked again later for the same band.
      */
-    boolean write(Plan p, StripeBand band, Legs legs);
+    int write(Plan p, StripeBand band, Legs legs);
 
     /**
      * A leg the log issued ended with {@code result}. A failed log write must not let the stripe's
      * data out unprotected: the log fails its member ({@link Legs#absorbOrFail}) as md does.
      */
     void legDone(Plan p, int leg, int result, Legs legs);
+
+    /**
+     * The band of {@code p} the log last saw is over: its data and parity legs have completed,
+     * or the plan ends without writing it (a failed request).
+     */
+    void bandEnded(Plan p);
+
+    /**
+     * Leg flags the band's data and parity writes must carry ({@link Legs#FUA} when the log
+     * may be superseded only once they are durable), 0 for none.
+     */
+    int writeFlags(Plan p);
 }

@@ -92,6 +92,7 @@ final class StripeWrite {
 
     int phaseDone(Plan p, Legs legs, int bandBytes) {
         if (PlanState.has(p, PlanState.FAILED)) {
+            log.bandEnded(p);
             return LevelIo.DONE;
         }
         switch (p.phase()) {
@@ -106,9 +107,13 @@ final class StripeWrite {
                     if (legs.room() < logLegs) {
                         return LevelIo.WAIT;
                     }
-                    if (log.write(p, band, legs)) {
+                    int logged = log.write(p, band, legs);
+                    if (logged == StripeLog.LOGGING) {
                         p.phase(LOG);
                         return LevelIo.NEXT;
+                    }
+                    if (logged == StripeLog.WAIT) {
+                        return LevelIo.WAIT;
                     }
                 }
                 return writeBand(p, legs);
@@ -116,6 +121,7 @@ final class StripeWrite {
                 fill(p);
                 return writeBand(p, legs);
             default:
+                log.bandEnded(p);
                 PlanState.nextRow(p, PlanState.bandTo(p));
                 return startBand(p, legs, bandBytes);
         }
@@ -271,7 +277,7 @@ final class StripeWrite {
         if (parity) {
             bandParity.compute(band, legs);
         }
-        int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
+        int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : log.writeFlags(p);
         long off = layout.memberOffsetOfStripe(band.stripe);
         p.phase(WRITE);
         for (int dd = 0; dd < dataDisks; dd++) {

@@ -2,6 +2,7 @@ package io.uraid.levels.ppl;
 
 import io.uraid.core.sb.PplHeader;
 import io.uraid.io.NativeBuffer;
+import io.uraid.io.internal.UnsafeAccess;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
@@ -32,6 +33,7 @@ public final class PplLogUnit implements AutoCloseable {
     private final CRC32C headerCrc = new CRC32C();
     private int entries;
     private int ppBytes;
+    /** Member offset just after the last row logged (where a continuing row starts). */
     private long lastRow = -1;
     private long lastSector;
     private int lastDataSize;
@@ -80,28 +82,53 @@ public final class PplLogUnit implements AutoCloseable {
 
     /** True when a row (with partial parity unless {@code fullStripe}) still fits, as md decides. */
     public boolean hasRoom(boolean fullStripe) {
-        return entries < PplHeader.MAX_ENTRIES && (fullStripe || ppBytes + PplArea.BLOCK <= partialParitySpace);
+        return hasRoom(1, fullStripe ? 0 : PplArea.BLOCK);
+    }
+
+    /** True when {@code entries} more entries with {@code partialParityBytes} of partial parity still fit. */
+    public boolean hasRoom(int entries, int partialParityBytes) {
+        return this.entries + entries <= PplHeader.MAX_ENTRIES && ppBytes + partialParityBytes <= partialParitySpace;
     }
 
     /**
-     * Logs one stripe row of a write.
-     *
-     * @param memberRow       data-area offset of the row on every member (a multiple of 4 KiB)
-     * @param firstArrayByte  lowest array byte the write modifies in this row
-     * @param modifiedDisks   data chunks of the stripe the write modifies in this row
-     * @param parityRole      the stripe's parity role (the member this unit goes to)
-     * @param partialParity   native address of the row's 4 KiB partial parity, or 0 for a full-stripe write
-     * @throws IllegalStateException when the row does not fit ({@link #hasRoom})
+     * Where the partial parity of the next rows goes: a caller may compute it there and pass
+     * this address to {@link #addRows} (nothing is copied then).
      */
+    public long partialParitySlot() {
+        return buffer.address() + PplHeader.BYTES + ppBytes;
+    }
+
+    /** Logs one 4 KiB stripe row of a write: {@link #addRows} of 4096 bytes. */
     public void addRow(long memberRow, long firstArrayByte, int modifiedDisks, int parityRole, long partialParity) {
-        if (!hasRoom(partialParity == 0)) {
+        addRows(memberRow, firstArrayByte, modifiedDisks, parityRole, partialParity, PplArea.BLOCK);
+    }
+
+    /**
+     * Logs rows {@code [memberRow, memberRow + length)} of a write that modifies the same
+     * {@code modifiedDisks} consecutive data chunks of one stripe in each of them (md logs 4 KiB
+     * rows; its recovery also takes 512-byte multiples, which writes of less than a row need).
+     *
+     * @param memberRow       data-area offset of the first row on every member
+     * @param firstArrayByte  array byte of the first row of the first modified chunk
+     * @param modifiedDisks   data chunks the write modifies in these rows
+     * @param parityRole      the stripe's parity role (the member this unit goes to)
+     * @param partialParity   native address of the rows' partial parity ({@code length} bytes), or
+     *                        0 when every data chunk of the stripe is modified (md's full-stripe write)
+     * @param length          bytes per chunk, a multiple of 512
+     * @throws IllegalStateException when the rows do not fit ({@link #hasRoom})
+     */
+    public void addRows(long memberRow, long firstArrayByte, int modifiedDisks, int parityRole, long partialParity,
+                        int length) {
+        int ppLength = partialParity == 0 ? 0 : length;
+        long sector = firstArrayByte >>> 9;
+        boolean continues = entries > 0 && memberRow == lastRow
+                && (sector >>> (chunkShift - 9)) == (lastSector >>> (chunkShift - 9))
+                && (sector - lastSector) * modifiedDisks == (lastDataSize >>> 9);
+        if (!hasRoom(continues ? 0 : 1, ppLength)) {
             throw new IllegalStateException("the PPL unit is full");
         }
-        long sector = firstArrayByte >>> 9;
         int e;
-        if (entries > 0 && memberRow == lastRow + PplArea.BLOCK
-                && (sector >>> (chunkShift - 9)) == (lastSector >>> (chunkShift - 9))
-                && (sector - lastSector) * modifiedDisks == (lastDataSize >>> 9)) {
+        if (continues) {
             e = entries - 1;
         } else {
             e = entries++;
@@ -116,16 +143,18 @@ public final class PplLogUnit implements AutoCloseable {
             entryCrc.reset();
         }
         int at = ENTRIES + e * PplHeader.Entry.BYTES;
-        lastRow = memberRow;
-        lastDataSize += modifiedDisks * PplArea.BLOCK;
+        lastRow = memberRow + length;
+        lastDataSize += modifiedDisks * length;
         le.putInt(at + 12, lastDataSize);
         if (partialParity != 0) {
-            long dst = buffer.address() + PplHeader.BYTES + ppBytes;
-            io.uraid.io.internal.UnsafeAccess.copyMemory(partialParity, dst, PplArea.BLOCK);
-            crcView.limit(PplHeader.BYTES + ppBytes + PplArea.BLOCK).position(PplHeader.BYTES + ppBytes);
+            long dst = partialParitySlot();
+            if (partialParity != dst) {
+                UnsafeAccess.copyMemory(partialParity, dst, length);
+            }
+            crcView.limit(PplHeader.BYTES + ppBytes + length).position(PplHeader.BYTES + ppBytes);
             entryCrc.update(crcView);
-            ppBytes += PplArea.BLOCK;
-            le.putInt(at + 8, le.getInt(at + 8) + PplArea.BLOCK);
+            ppBytes += length;
+            le.putInt(at + 8, le.getInt(at + 8) + length);
             le.putInt(at + 20, (int) entryCrc.getValue());
         }
     }

@@ -1,0 +1,325 @@
+package io.uraid.levels.io;
+
+import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.Plan;
+import io.uraid.io.internal.UnsafeAccess;
+import io.uraid.levels.parity.ParityLayout;
+import io.uraid.levels.parity.Xor;
+import io.uraid.levels.ppl.PplArea;
+import io.uraid.levels.ppl.PplLogCursor;
+import io.uraid.levels.ppl.PplLogUnit;
+
+/**
+ * md's partial parity log on the raid5 write path: before a band's data and parity legs go
+ * out, its partial parity (the XOR of the data chunks the write leaves alone, row by row) is
+ * written with FUA to the log area of the stripe's parity member, as md does.
+ *
+ * <p>md keeps one log write in flight per member, and starts the next only when every stripe
+ * of the previous one has been written: recovery reads only the newest log write of a member,
+ * so a newer one must not go down while stripes only an older one describes are still being
+ * written. Bands arriving meanwhile gather in the member's next log write (one FUA for many
+ * stripes); the first of them asked after the previous one retires writes it, the others wait
+ * for that write ({@link StripeLog#WAIT}), then go on. A band whose parity member is missing or
+ * not in sync is not logged (md's rule).
+ *
+ * <p>Dispatcher thread only; nothing is allocated per band: two units per member, reused.
+ */
+public final class PplStripeLog implements StripeLog {
+    /** Leg tag of log writes. */
+    static final int TAG = 0x9e1;
+
+    private final ParityLayout layout;
+    private final MemberLog[] logs;
+    private final int dataDisks;
+    private final int[] cuts;
+    private final long[] sources;
+    private long generation;
+
+    /** One member's log: the unit being written (or whose stripes still are), and the next. */
+    private static final class MemberLog {
+        final PplLogCursor cursor;
+        final long dataOffset;
+        PplLogUnit next;
+        PplLogUnit inFlight;
+        PplLogUnit spare;
+        int nextBands;
+        int inFlightBands;
+        boolean inFlightWritten;
+
+        MemberLog(PplArea area, long dataOffset, PplLogUnit a, PplLogUnit b) {
+            this.cursor = new PplLogCursor(area);
+            this.dataOffset = dataOffset;
+            this.next = a;
+            this.spare = b;
+        }
+    }
+
+    /**
+     * @param layout      the array's raid5 layout
+     * @param areas       each role's log area (null for a role without a device)
+     * @param dataOffsets each role's data offset in bytes (log legs are addressed from the data area)
+     * @param signature   the array's PPL signature
+     * @param unitBytes   the array's logical block size
+     */
+    public PplStripeLog(ParityLayout layout, PplArea[] areas, long[] dataOffsets, int signature, int unitBytes) {
+        if (layout.level() != 5) {
+            throw new IllegalArgumentException("the partial parity log is raid5's");
+        }
+        this.layout = layout;
+        this.dataDisks = layout.dataDisks();
+        this.logs = new MemberLog[layout.raidDisks()];
+        this.cuts = new int[2 * dataDisks + 2];
+        this.sources = new long[layout.raidDisks()];
+        for (int r = 0; r < logs.length; r++) {
+            if (areas[r] != null) {
+                int space = areas[r].partialParitySpace();
+                logs[r] = new MemberLog(areas[r], dataOffsets[r],
+                        new PplLogUnit(signature, layout.chunkBytes(), unitBytes, space),
+                        new PplLogUnit(signature, layout.chunkBytes(), unitBytes, space));
+                logs[r].next.reset(++generation);
+            }
+        }
+    }
+
+    @Override
+    public int legs(StripeBand band) {
+        return logs[layout.pRole(band.stripe())] == null ? 0 : 1;
+    }
+
+    @Override
+    public int write(Plan p, StripeBand band, Legs legs) {
+        int m = layout.pRole(band.stripe());
+        MemberLog log = logs[m];
+        if (log == null || !legs.member(m).inSync() || !legs.member(m).writable()) {
+            return GO;
+        }
+        long ticket = PlanState.ticket(p);
+        if (ticket == 0) {
+            int added = add(log.next, band, m, legs);
+            if (added < 0) {
+                return WAIT; // the next log write is full: it must go first
+            }
+            if (added == 0) {
+                return GO;
+            }
+            ticket = ticketOf(log.next);
+            PlanState.ticket(p, ticket);
+            log.nextBands++;
+        }
+        if (log.inFlight != null && ticket == ticketOf(log.inFlight)) {
+            return log.inFlightWritten ? GO : WAIT;
+        }
+        if (log.inFlight != null) {
+            return WAIT; // an earlier log write still has stripes being written
+        }
+        submit(p, log, m, legs);
+        return LOGGING;
+    }
+
+    private static long ticketOf(PplLogUnit u) {
+        long t = u.generation() & PlanState.TICKET_MASK;
+        return t == 0 ? 1 : t;
+    }
+
+    private void submit(Plan p, MemberLog log, int m, Legs legs) {
+        PplLogUnit u = log.next;
+        int bytes = u.seal();
+        long at = log.cursor.place(bytes) - log.dataOffset;
+        log.inFlight = u;
+        log.inFlightBands = log.nextBands;
+        log.inFlightWritten = false;
+        log.next = log.spare;
+        log.spare = null;
+        log.next.reset(++generation);
+        log.nextBands = 0;
+        int leg = legs.write(p, m, at, u.address(), bytes, Legs.FUA);
+        legs.note(leg, TAG, 0, 0);
+    }
+
+    @Override
+    public void legDone(Plan p, int leg, int result, Legs legs) {
+        int m = legs.slot(leg);
+        if (result < 0) {
+            legs.absorbOrFail(p.request(), m, result); // the stripe's parity member cannot keep the log
+        }
+        MemberLog log = logs[m];
+        log.inFlightWritten = true;
+        retireIfDone(log);
+    }
+
+    /**
+     * A logged band's data and parity go out with FUA: md supersedes a log write only once the
+     * stripes it describes are on stable media (it flushes members with a volatile cache); a
+     * member's completion alone promises nothing here (page cache, drive cache).
+     */
+    @Override
+    public int writeFlags(Plan p) {
+        return PlanState.ticket(p) != 0 ? Legs.FUA : 0;
+    }
+
+    @Override
+    public void bandEnded(Plan p) {
+        long ticket = PlanState.ticket(p);
+        if (ticket == 0) {
+            return;
+        }
+        PlanState.ticket(p, 0);
+        MemberLog log = logs[layout.pRole(layout.stripeOf(PlanState.at(p)))];
+        if (log.inFlight != null && ticket == ticketOf(log.inFlight)) {
+            log.inFlightBands--;
+            retireIfDone(log);
+        } else {
+            log.nextBands--; // ended before its log write went out (a failed request)
+        }
+    }
+
+    /** The log write in flight is done with once written and every stripe it describes is written. */
+    private static void retireIfDone(MemberLog log) {
+        if (log.inFlight != null && log.inFlightWritten && log.inFlightBands == 0) {
+            log.spare = log.inFlight;
+            log.inFlight = null;
+        }
+    }
+
+    /**
+     * Adds the band's rows to {@code u}: one run of rows per set of modified chunks (cut where a
+     * chunk's written range starts or ends), partial parity computed in place. Returns the runs
+     * added, 0 when the band needs no log (nothing to compute it from), -1 when {@code u} has no room.
+     */
+    private int add(PplLogUnit u, StripeBand band, int m, Legs legs) {
+        int n = cutPoints(band);
+        int entries = 0;
+        int pp = 0;
+        for (int i = 0; i + 1 < n; i++) {
+            int k = modified(band, cuts[i], cuts[i + 1]);
+            if (k > 0) {
+                entries++;
+                pp += k == dataDisks ? 0 : cuts[i + 1] - cuts[i];
+            }
+        }
+        if (!u.hasRoom(entries, pp)) {
+            return u.isEmpty() ? 0 : -1; // more than one log write holds: md would not log it either
+        }
+        if (!computable(band, legs, m)) {
+            return 0;
+        }
+        int added = 0;
+        long stripe = band.stripe();
+        for (int i = 0; i + 1 < n; i++) {
+            int a = cuts[i];
+            int b = cuts[i + 1];
+            int k = modified(band, a, b);
+            if (k == 0) {
+                continue;
+            }
+            int first = firstModified(band, a, b);
+            long ppAddress = 0;
+            if (k < dataDisks) {
+                ppAddress = u.partialParitySlot();
+                partialParity(band, legs, m, a, b, ppAddress);
+            }
+            u.addRows(band.memberOffset() + a, layout.arrayOffsetOf(stripe, first) + a, k, m, ppAddress, b - a);
+            added++;
+        }
+        return added;
+    }
+
+    /** Sorted distinct row boundaries of the band: its ends and every written chunk's ends. */
+    private int cutPoints(StripeBand band) {
+        int n = 0;
+        cuts[n++] = band.rowFrom();
+        cuts[n++] = band.rowTo();
+        for (int dd = 0; dd < dataDisks; dd++) {
+            if (band.written(dd)) {
+                cuts[n++] = band.writtenFrom(dd);
+                cuts[n++] = band.writtenTo(dd);
+            }
+        }
+        for (int i = 1; i < n; i++) { // insertion sort: a handful of points
+            int v = cuts[i];
+            int j = i - 1;
+            while (j >= 0 && cuts[j] > v) {
+                cuts[j + 1] = cuts[j];
+                j--;
+            }
+            cuts[j + 1] = v;
+        }
+        int d = 0;
+        for (int i = 0; i < n; i++) {
+            if (d == 0 || cuts[i] != cuts[d - 1]) {
+                cuts[d++] = cuts[i];
+            }
+        }
+        return d;
+    }
+
+    private int modified(StripeBand band, int a, int b) {
+        int k = 0;
+        for (int dd = 0; dd < dataDisks; dd++) {
+            if (covers(band, dd, a, b)) {
+                k++;
+            }
+        }
+        return k;
+    }
+
+    private int firstModified(StripeBand band, int a, int b) {
+        for (int dd = 0; dd < dataDisks; dd++) {
+            if (covers(band, dd, a, b)) {
+                return dd;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean covers(StripeBand band, int dd, int a, int b) {
+        return band.written(dd) && band.writtenFrom(dd) <= a && b <= band.writtenTo(dd);
+    }
+
+    /**
+     * Whether the scratch holds what partial parity is computed from: reconstruct-write reads the
+     * untouched rows, read-modify-write the old data and parity; a band rebuilt around a missing
+     * member has every in-sync role's rows, enough when the missing role is not needed.
+     */
+    private boolean computable(StripeBand band, Legs legs, int m) {
+        if (band.reconstructWrite() || band.readModifyWrite()) {
+            return true;
+        }
+        if (!band.rebuilding()) {
+            return false;
+        }
+        for (int role = 0; role < layout.raidDisks(); role++) {
+            if (role != m && !legs.member(role).inSync()) {
+                return false; // one of the data chunks is missing: its old rows are not in scratch yet
+            }
+        }
+        return true;
+    }
+
+    /** Partial parity of rows [a, b) into {@code dst}: XOR of the unmodified chunks, or old parity XOR old modified data. */
+    private void partialParity(StripeBand band, Legs legs, int m, int a, int b, long dst) {
+        long stripe = band.stripe();
+        int off = a - band.rowFrom();
+        int len = b - a;
+        int count = 0;
+        if (band.readModifyWrite()) {
+            sources[count++] = band.scratch(m) + off;
+            for (int dd = 0; dd < dataDisks; dd++) {
+                if (covers(band, dd, a, b)) {
+                    sources[count++] = band.scratch(layout.dataRole(stripe, dd)) + off;
+                }
+            }
+        } else {
+            for (int dd = 0; dd < dataDisks; dd++) {
+                if (!covers(band, dd, a, b)) {
+                    sources[count++] = band.scratch(layout.dataRole(stripe, dd)) + off;
+                }
+            }
+        }
+        if (count == 1) {
+            UnsafeAccess.copyMemory(sources[0], dst, len);
+        } else {
+            Xor.xor(dst, sources, count, len);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.uraid.levels.ppl;
+
+import io.uraid.core.plan.LevelIo;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.PplHeader;
+import io.uraid.core.spi.StartLog;
+import io.uraid.io.BlockDevice;
+import io.uraid.io.IoEngine;
+import io.uraid.levels.io.ParityIo;
+import io.uraid.levels.io.PplStripeLog;
+import io.uraid.levels.parity.ParityLayout;
+import java.io.IOException;
+
+/**
+ * md's raid5 partial parity log at assembly: {@link PplStart} before the start, then
+ * {@link PplStripeLog} on the array's write path. The unit of an entry's data_sector is the
+ * array's logical block size: the largest of its members'.
+ */
+public final class PplStartLog implements StartLog {
+    @Override
+    public boolean keptBy(MdSuperblock sb) {
+        return sb.level() == 5 && PplStart.hasPpl(sb);
+    }
+
+    @Override
+    public boolean recover(MdSuperblock[] byRole, BlockDevice[] devices, boolean[] inSync, IoEngine engine)
+            throws IOException {
+        long[] offsets = new long[byRole.length];
+        for (int r = 0; r < byRole.length; r++) {
+            offsets[r] = byRole[r] == null ? 0 : byRole[r].dataOffset() * 512;
+        }
+        EngineMemberIo io = new EngineMemberIo(engine, devices, offsets, inSync);
+        return PplStart.recover(byRole, io, unitBytes(devices)).markClean();
+    }
+
+    @Override
+    public void attach(LevelIo io, MdSuperblock[] byRole, BlockDevice[] devices) {
+        if (!(io instanceof ParityIo parity)) {
+            throw new IllegalArgumentException("the partial parity log needs raid5's I/O, not " + io);
+        }
+        ParityLayout layout = parity.layout();
+        PplArea[] areas = new PplArea[byRole.length];
+        long[] offsets = new long[byRole.length];
+        MdSuperblock any = null;
+        for (int r = 0; r < byRole.length; r++) {
+            if (byRole[r] != null) {
+                areas[r] = PplArea.of(byRole[r]);
+                offsets[r] = byRole[r].dataOffset() * 512;
+                any = byRole[r];
+            }
+        }
+        parity.log(new PplStripeLog(layout, areas, offsets, PplHeader.signature(any.setUuid()),
+                unitBytes(devices)));
+    }
+
+    /** md's logical block size of the array: the largest of its members' (512 for files). */
+    static int unitBytes(BlockDevice[] devices) {
+        int unit = 512;
+        for (BlockDevice d : devices) {
+            if (d != null) {
+                unit = Math.max(unit, d.logicalBlockSize());
+            }
+        }
+        return Math.min(unit, PplArea.BLOCK);
+    }
+}
