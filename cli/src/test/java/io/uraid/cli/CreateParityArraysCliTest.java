@@ -3,6 +3,7 @@ package io.uraid.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uraid.core.sb.PplHeader;
 import io.uraid.io.testing.RequiredTools;
 import io.uraid.io.testing.TestEngines;
 import java.nio.file.Path;
@@ -101,5 +102,35 @@ class CreateParityArraysCliTest {
         assertEquals(0, c4.code, c4.toString());
         examinedAsMdadm(four, "     Raid Level : raid4\n");
         writesAndVerifies(four, "raid4");
+    }
+
+    @Test
+    void aPplRaid5HasMdsLogInsteadOfABitmapAndItsWritesAreLogged() throws Exception {
+        TestEngines.best();
+        List<String> devs = members.subList(0, 4);
+        Cli c = Cli.run(args(List.of("create", "pp", "--level", "5", "--raid-devices", "4", "--chunk", "64",
+                "--consistency-policy", "ppl", "--assume-clean"), devs));
+        assertEquals(0, c.code, c.toString());
+        examinedAsMdadm(devs, "            PPL : 2048 sectors at offset 8 sectors from superblock\n",
+                "    Feature Map : 0x400\n");
+        Cli w = Cli.run(args(List.of("io", "--write", "--seed", "9", "--size", "12M"), devs));
+        assertEquals(0, w.code, w.toString());
+        int logged = 0;
+        for (int role = 0; role < devs.size(); role++) {
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(PplHeader.BYTES);
+            try (var f = java.nio.channels.FileChannel.open(Path.of(devs.get(role)))) {
+                f.read(h, 16 * 512); // the log's first header, 8 sectors after the superblock
+            }
+            h.flip();
+            assertTrue(PplHeader.checksumValid(h), devs.get(role) + ": the log starts with a valid header");
+            for (PplHeader.Entry e : PplHeader.decode(h).entries()) {
+                assertEquals(role, e.parityDisk(), "an entry lives on its stripe's parity member");
+                logged++;
+            }
+        }
+        assertTrue(logged > 0, "the writes were logged");
+        Cli v = Cli.run(args(List.of("io", "--verify", "--seed", "9", "--size", "12M"), devs));
+        assertEquals(0, v.code, v.toString());
+        assertTrue(v.out.contains("verified 12582912 bytes of pattern seed 9 on raid5 array"), v.out);
     }
 }

@@ -81,10 +81,4 @@ class CreateParityCliTest {
         refused(create(2, "--level", "1", "-k", "ppl"), 2, "--consistency-policy=ppl is for raid5 only, not raid1");
         refused(create(3, "--level", "5", "-k", "journal"), 2, "--consistency-policy must be resync, bitmap or ppl");
     }
-
-    @Test
-    void thePartialParityLogIsRefusedUntilUraidWritesIt() {
-        refused(create(3, "--level", "5", "--layout", "ddf-N-continue", "--chunk", "64K", "-k", "ppl"), 2,
-                "--consistency-policy=ppl cannot be created yet");
-    }
 }

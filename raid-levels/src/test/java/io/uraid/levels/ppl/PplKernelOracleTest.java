@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.uraid.core.assembly.ArrayCreator;
+import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.spi.LevelRegistry;
+import io.uraid.io.IoEngine;
+import io.uraid.io.testing.TestEngines;
 import io.uraid.io.testing.UserModeLinux;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,6 +34,10 @@ import org.junit.jupiter.api.Test;
  * noting what the kernel acknowledged, until the machine is powered off mid-write
  * ({@code poweroff -f}): the kernel's own logs hold entries and its stripes may be torn.
  *
+ * <p>A third array is uraid's own from the start: created by uraid with the log, written by
+ * uraid's write path in a child process killed with SIGKILL mid-write, so its log holds what
+ * uraid's live path wrote.
+ *
  * <p>Each crashed array is copied: uraid recovers one copy, the kernel assembles the other in
  * boot 2 (its recovery runs) and checks it. The two recoveries must leave the same bytes on
  * every member (data, parity and the cleared log), the kernel's check must find no mismatch,
@@ -48,6 +57,8 @@ class PplKernelOracleTest {
     private static PplRecovery.Outcome uraidOnKernelCrash;
     private static PplRecovery.Outcome uraidOnOwnLog;
     private static int tornRowsOfOwnBatch;
+    private static PplRecovery.Outcome uraidOnLiveLog;
+    private static String liveExamine;
 
     @BeforeAll
     static void crashRecoverAndLetTheKernelRecoverToo() throws Exception {
@@ -114,13 +125,56 @@ class PplKernelOracleTest {
             assertEquals(0, img.inconsistentRows(), "uraid's recovery of its own log");
         }
 
+        liveArrayKilledMidWrite();
+        copy("live", "live-uraid");
+        copy("live", "live-kernel");
+        try (Raid5Images img = Raid5Images.open(members("live-uraid").toArray(Path[]::new))) {
+            uraidOnLiveLog = PplStart.recover(superblocks(img), img.io(), 512);
+            assertEquals(0, img.inconsistentRows(), "uraid's recovery of its live log");
+        }
+
         List<Path> boot2 = new ArrayList<>();
         boot2.addAll(members("crash-kernel"));
         boot2.addAll(members("torn-kernel"));
+        boot2.addAll(members("live-kernel"));
         UserModeLinux.Boot b2 = UserModeLinux.run(boot2Script(), boot2, dir.resolve("boot2"), Duration.ofMinutes(8));
         console2 = b2.toString();
         assertTrue(b2.finished() && b2.exitCode() == 0, console2);
         BOOT2.putAll(b2.values());
+    }
+
+    /** uraid creates a raid5 with the log, writes through its own path in a child, and the child is killed. */
+    private static void liveArrayKilledMidWrite() throws Exception {
+        List<Path> live = members("live");
+        for (Path m : live) {
+            try (var f = java.nio.channels.FileChannel.open(m, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                f.write(ByteBuffer.allocate(1), MEMBER - 1);
+            }
+        }
+        CreateSpec spec = new CreateSpec("live", "uml", LevelRegistry.byName("raid5"), DISKS, 16 * 1024, -1, live,
+                false, true, CreateSpec.BitmapMode.PPL, 0);
+        try (IoEngine e = TestEngines.open(64)) {
+            ArrayCreator.create(spec, e);
+        }
+        Path log = dir.resolve("live-child.log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.uraid.arrays.KillNineChild", "41", "1",
+                Long.toString(2L << 20), log.toString()));
+        live.forEach(p -> cmd.add(p.toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("live-child.err").toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long until = System.nanoTime() + 60_000_000_000L;
+        while (p.isAlive() && System.nanoTime() < until
+                && !(Files.exists(log) && Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("READY"))) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "the writer died by itself: " + Files.readString(dir.resolve("live-child.err")));
+        Thread.sleep(1500);
+        p.destroyForcibly(); // SIGKILL mid-write: the superblocks stay active, the logs hold the writes in flight
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        liveExamine = Mdadm.examine(live.get(0));
     }
 
     private static String boot1Script() {
@@ -153,7 +207,7 @@ class PplKernelOracleTest {
     private static String boot2Script() {
         StringBuilder s = new StringBuilder("set -u\n");
         s.append("echo 1 > /proc/sys/dev/raid/speed_limit_min; echo 1 > /proc/sys/dev/raid/speed_limit_max\n");
-        String[][] arrays = {{"md0", "crash", "b c d e"}, {"md1", "torn", "f g h i"}};
+        String[][] arrays = {{"md0", "crash", "b c d e"}, {"md1", "torn", "f g h i"}, {"md2", "live", "j k l m"}};
         for (String[] a : arrays) {
             s.append("mdadm --assemble /dev/").append(a[0]).append(" --run --quiet");
             for (String u : a[2].split(" ")) {
@@ -169,12 +223,12 @@ class PplKernelOracleTest {
         for (String[] a : arrays) {
             s.append("echo check > /sys/block/").append(a[0]).append("/md/sync_action\n");
         }
-        s.append("mdadm --wait /dev/md0 /dev/md1 >/dev/null 2>&1\n");
+        s.append("mdadm --wait /dev/md0 /dev/md1 /dev/md2 >/dev/null 2>&1\n");
         for (String[] a : arrays) {
             s.append("read v < /sys/block/").append(a[0]).append("/md/mismatch_cnt; echo ").append(a[1])
                     .append("_mismatch=$v\n");
         }
-        s.append("mdadm --stop /dev/md0 /dev/md1 >/dev/null 2>&1\n");
+        s.append("mdadm --stop /dev/md0 /dev/md1 /dev/md2 >/dev/null 2>&1\n");
         return s.toString();
     }
 
@@ -282,6 +336,21 @@ class PplKernelOracleTest {
         assertEquals("none", boot2("torn_resync_start"), "the kernel accepted every entry of uraid's log");
         assertEquals("0", boot2("torn_mismatch"), "the kernel's check after replaying uraid's log");
         assertSameMembers("torn-uraid", "torn-kernel");
+    }
+
+    // ---- uraid's live log, left by a killed writer ----
+
+    @Test
+    void mdadmReadsTheLogUraidCreatedAndTheKernelReplaysWhatUraidsWritePathLogged() throws IOException {
+        System.out.printf("ppl oracle: uraid's killed writer: uraid recovery %s%n", uraidOnLiveLog);
+        assertTrue(liveExamine.contains("            PPL : 2048 sectors at offset 8 sectors from superblock\n"),
+                liveExamine);
+        assertTrue(liveExamine.contains("          State : active\n"), "killed mid-write: " + liveExamine);
+        assertTrue(uraidOnLiveLog.recoveredEntries() > 0, uraidOnLiveLog.toString());
+        assertEquals(0, uraidOnLiveLog.mismatches());
+        assertEquals("none", boot2("live_resync_start"), "the kernel accepted every entry uraid's path wrote");
+        assertEquals("0", boot2("live_mismatch"), "the kernel's check after replaying uraid's live log");
+        assertSameMembers("live-uraid", "live-kernel");
     }
 
     /** Data area and PPL area of every member equal after both recoveries. */
