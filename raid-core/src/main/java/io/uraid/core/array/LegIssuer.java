@@ -170,6 +170,15 @@ final class LegIssuer implements Legs {
     }
 
     @Override
+    public int flush(Plan p, int slot, int flags) {
+        ArrayPlan plan = (ArrayPlan) p;
+        int leg = take(plan.request == null ? -1 : plan.request.index, Op.FUA_SYNC, slot, 0, 0, 0, flags);
+        owned(leg, plan);
+        send(leg);
+        return leg;
+    }
+
+    @Override
     public Plan plan(int leg) {
         int p = legs.plan[leg];
         return p < 0 ? null : core.plans[p];

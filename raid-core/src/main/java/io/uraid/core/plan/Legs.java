@@ -56,6 +56,14 @@ public interface Legs {
     /** Issues a write leg of plan {@code p}. */
     int write(Plan p, int slot, long memberOffset, long address, int length, int flags);
 
+    /**
+     * Issues a flush (fsync) of the slot's device as a leg of plan {@code p}: the writes that
+     * completed before it are durable when it completes. {@link #LINK} runs the next leg after it.
+     * The core hears its completion (a failure fails the member, as a request's flush does);
+     * the level does not.
+     */
+    int flush(Plan p, int slot, int flags);
+
     /** The plan a leg belongs to, or null for a leg issued for its request directly. */
     Plan plan(int leg);
 

@@ -22,6 +22,13 @@ import io.uraid.levels.ppl.PplLogUnit;
  * for that write ({@link StripeLog#WAIT}), then go on. A band whose parity member is missing or
  * not in sync is not logged (md's rule).
  *
+ * <p>A completed leg is not yet on stable media (page cache, drive cache), and a log write may
+ * supersede the previous one only once the stripes that one describes are: as md flushes the
+ * members with a volatile cache before it retires a log write, the next log write of a member
+ * goes out only after a flush of every member the previous one's stripes wrote (a phase of its
+ * own: a crash may keep a write the kernel has not completed, so a link would not order them on
+ * the media).
+ *
  * <p>Dispatcher thread only; nothing is allocated per band: two units per member, reused.
  */
 public final class PplStripeLog implements StripeLog {
@@ -45,6 +52,12 @@ public final class PplStripeLog implements StripeLog {
         int nextBands;
         int inFlightBands;
         boolean inFlightWritten;
+        /** Roles the bands of the next log write, of the one in flight, and of retired ones not yet flushed, write. */
+        long nextRoles;
+        long inFlightRoles;
+        long unflushedRoles;
+        /** The plan flushing {@link #unflushedRoles} before it writes the next log write, or null. */
+        Plan flusher;
 
         MemberLog(PplArea area, long dataOffset, PplLogUnit a, PplLogUnit b) {
             this.cursor = new PplLogCursor(area);
@@ -83,7 +96,7 @@ public final class PplStripeLog implements StripeLog {
 
     @Override
     public int legs(StripeBand band) {
-        return logs[layout.pRole(band.stripe())] == null ? 0 : 1;
+        return logs[layout.pRole(band.stripe())] == null ? 0 : layout.raidDisks() + 1; // flushes, then the log write
     }
 
     @Override
@@ -105,6 +118,12 @@ public final class PplStripeLog implements StripeLog {
             ticket = ticketOf(log.next);
             PlanState.ticket(p, ticket);
             log.nextBands++;
+            log.nextRoles |= 1L << m;
+            for (int dd = 0; dd < dataDisks; dd++) {
+                if (band.written(dd)) {
+                    log.nextRoles |= 1L << layout.dataRole(band.stripe(), dd);
+                }
+            }
         }
         if (log.inFlight != null && ticket == ticketOf(log.inFlight)) {
             return log.inFlightWritten ? GO : WAIT;
@@ -112,6 +131,13 @@ public final class PplStripeLog implements StripeLog {
         if (log.inFlight != null) {
             return WAIT; // an earlier log write still has stripes being written
         }
+        if (log.flusher != null && log.flusher != p) {
+            return WAIT; // another band of this log write flushes the members first
+        }
+        if (log.flusher == null && log.unflushedRoles != 0 && flush(p, log, legs)) {
+            return LOGGING;
+        }
+        log.flusher = null; // flushed (asked again after its flushes): the log write goes out
         submit(p, log, m, legs);
         return LOGGING;
     }
@@ -127,13 +153,29 @@ public final class PplStripeLog implements StripeLog {
         long at = log.cursor.place(bytes) - log.dataOffset;
         log.inFlight = u;
         log.inFlightBands = log.nextBands;
+        log.inFlightRoles = log.nextRoles;
         log.inFlightWritten = false;
         log.next = log.spare;
         log.spare = null;
         log.next.reset(++generation);
         log.nextBands = 0;
+        log.nextRoles = 0;
         int leg = legs.write(p, m, at, u.address(), bytes, Legs.FUA);
         legs.note(leg, TAG, 0, 0);
+    }
+
+    /** Flushes the members the retired log writes' stripes wrote, on {@code p}; false when none takes writes. */
+    private boolean flush(Plan p, MemberLog log, Legs legs) {
+        boolean any = false;
+        for (int role = 0; role < layout.raidDisks(); role++) {
+            if ((log.unflushedRoles & 1L << role) != 0 && legs.member(role).writable()) {
+                legs.flush(p, role, 0);
+                any = true;
+            }
+        }
+        log.unflushedRoles = 0;
+        log.flusher = any ? p : null;
+        return any;
     }
 
     @Override
@@ -145,16 +187,6 @@ public final class PplStripeLog implements StripeLog {
         MemberLog log = logs[m];
         log.inFlightWritten = true;
         retireIfDone(log);
-    }
-
-    /**
-     * A logged band's data and parity go out with FUA: md supersedes a log write only once the
-     * stripes it describes are on stable media (it flushes members with a volatile cache); a
-     * member's completion alone promises nothing here (page cache, drive cache).
-     */
-    @Override
-    public int writeFlags(Plan p) {
-        return PlanState.ticket(p) != 0 ? Legs.FUA : 0;
     }
 
     @Override
@@ -178,6 +210,7 @@ public final class PplStripeLog implements StripeLog {
         if (log.inFlight != null && log.inFlightWritten && log.inFlightBands == 0) {
             log.spare = log.inFlight;
             log.inFlight = null;
+            log.unflushedRoles |= log.inFlightRoles;
         }
     }
 

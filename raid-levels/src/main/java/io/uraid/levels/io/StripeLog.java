@@ -43,11 +43,6 @@ public interface StripeLog {
         @Override
         public void bandEnded(Plan p) {
         }
-
-        @Override
-        public int writeFlags(Plan p) {
-            return 0;
-        }
     };
 
     /** Legs {@link #write} would issue for {@code band} (the plan checks room for them first). */
@@ -55,8 +50,9 @@ public interface StripeLog {
 
     /**
      * Logs {@code band} of plan {@code p}: {@link #LOGGING} when it issued legs on the plan
-     * ({@link Legs#write}), after which the band's data and parity legs go out; {@link #GO} when
-     * there is nothing (more) to wait for; {@link #WAIT} to be asked again later for the same band.
+     * ({@link Legs#write}, {@link Legs#flush}; it is asked again, for the same band, once they
+     * have completed); {@link #GO} when there is nothing (more) to wait for, and the band's data
+     * and parity legs go out; {@link #WAIT} to be asked again later for the same band.
      */
     int write(Plan p, StripeBand band, Legs legs);
 
@@ -71,10 +67,4 @@ public interface StripeLog {
      * or the plan ends without writing it (a failed request).
      */
     void bandEnded(Plan p);
-
-    /**
-     * Leg flags the band's data and parity writes must carry ({@link Legs#FUA} when the log
-     * may be superseded only once they are durable), 0 for none.
-     */
-    int writeFlags(Plan p);
 }

@@ -21,7 +21,8 @@ import io.uraid.levels.parity.StripeParity;
  *     (the rows of the data chunks the request leaves alone; none for a full stripe). With
  *     members missing (or being rebuilt, which serve no reads), whichever of the two needs only
  *     in-sync members, else every in-sync member is read and the missing ones rebuilt first.
- * <li>LOG (only with a {@link StripeLog}): its legs, e.g. the partial parity entry.
+ * <li>LOG (only with a {@link StripeLog}): its legs, e.g. the partial parity entry; the log is
+ *     asked again after them, until it lets the band go.
  * <li>WRITE: the new parity is computed on the dispatcher thread ({@link BandParity}; the mode
  *     chosen by {@link BandMode}), then the new data (from the
  *     client's buffer) and parity (from scratch) go to every writable member and replacement.
@@ -101,6 +102,8 @@ final class StripeWrite {
                     PlanState.clear(p, PlanState.READ_FAILED);
                     return readBand(p, legs); // the same band again, the way the members left allow
                 }
+                // falls through: the band's reads are done, the log comes next
+            case LOG: // the log is asked again after its legs: it may have more to do first
                 fill(p);
                 int logLegs = log.legs(band);
                 if (logLegs > 0) {
@@ -116,9 +119,6 @@ final class StripeWrite {
                         return LevelIo.WAIT;
                     }
                 }
-                return writeBand(p, legs);
-            case LOG:
-                fill(p);
                 return writeBand(p, legs);
             default:
                 log.bandEnded(p);
@@ -277,7 +277,7 @@ final class StripeWrite {
         if (parity) {
             bandParity.compute(band, legs);
         }
-        int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : log.writeFlags(p);
+        int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
         long off = layout.memberOffsetOfStripe(band.stripe);
         p.phase(WRITE);
         for (int dd = 0; dd < dataDisks; dd++) {
