@@ -48,6 +48,10 @@ final class ArrayCore {
     final RangeLock locks;
     /** FIFO of plans whose next phase found no room. */
     private final int[] waitingPlans;
+    /** Plans waiting for any completion, and whether one came since they were last asked. */
+    private final int[] completionPlans;
+    private int completionPlanCount;
+    boolean completionSeen;
     private int waitingHead;
     private int waitingCount;
     final MetadataUpdater metadata;
@@ -103,6 +107,7 @@ final class ArrayCore {
         this.freePlanCount = planCount;
         this.locks = new RangeLock(planCount * 4);
         this.waitingPlans = new int[planCount];
+        this.completionPlans = new int[planCount];
         this.gated = new int[options.ringSize()];
         this.events = events;
         this.metadata = new MetadataUpdater(this, superblocks);
@@ -227,6 +232,30 @@ final class ArrayCore {
     void releasePlan(ArrayPlan p) {
         p.request = null;
         freePlans[freePlanCount++] = p.index;
+    }
+
+    /** Plan {@code p} waits for the next completion ({@link io.uraid.core.plan.LevelIo#WAIT_EVENT}). */
+    void waitForCompletion(ArrayPlan p) {
+        if (!p.waiting) {
+            p.waiting = true;
+            completionPlans[completionPlanCount++] = p.index;
+        }
+    }
+
+    /** After completions: the plans that waited for one are asked again with those waiting for room. */
+    int wakeCompletionWaiters() {
+        if (!completionSeen) {
+            return 0;
+        }
+        completionSeen = false;
+        int n = completionPlanCount;
+        for (int i = 0; i < n; i++) {
+            ArrayPlan p = plans[completionPlans[i]];
+            p.waiting = false;
+            waitForRoom(p);
+        }
+        completionPlanCount = 0;
+        return n;
     }
 
     /** Plan {@code p} waits for room for its next phase. */

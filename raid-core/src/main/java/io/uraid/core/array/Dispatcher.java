@@ -89,6 +89,7 @@ final class Dispatcher implements Runnable {
     private int turn() {
         int work = runControl();
         work += issuer.issueDeferred();
+        core.wakeCompletionWaiters();
         work += issuer.resumeWaitingPlans();
         work += core.resumeParked(issuer);
         work += resumeStalled();

@@ -26,6 +26,7 @@ final class LegCompleter implements CompletionHandler {
 
     @Override
     public void onComplete(long userData, int result) {
+        core.completionSeen = true; // plans waiting for a completion are asked again next turn
         int leg = (int) userData;
         byte kind = legs.kind[leg];
         if (kind == Op.RETIRE) {

@@ -308,6 +308,10 @@ final class LegIssuer implements Legs {
                 core.waitForRoom(p);
                 return;
             }
+            if (next == LevelIo.WAIT_EVENT) {
+                core.waitForCompletion(p);
+                return;
+            }
             close(p);
             return;
         }

@@ -15,6 +15,12 @@ public interface LevelIo {
     int NEXT = 1;
     /** {@link #phaseDone}: no room for the next phase now; asked again once legs complete. */
     int WAIT = 2;
+    /**
+     * {@link #phaseDone}: the plan waits for something only another leg's completion brings
+     * (another plan's write, say); asked again after the next completion, not every turn, so an
+     * array whose plans only wait for completions sleeps in the engine.
+     */
+    int WAIT_EVENT = 3;
 
     /**
      * Maps request {@code r} (a read, write or discard) from its cursor into legs, advancing the

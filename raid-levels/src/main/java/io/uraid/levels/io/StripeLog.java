@@ -21,7 +21,7 @@ public interface StripeLog {
     int GO = 0;
     /** {@link #write}: the log issued legs on the plan; the band's legs go out once they have completed. */
     int LOGGING = 1;
-    /** {@link #write}: not yet; ask again (same band) after completions. */
+    /** {@link #write}: not yet, for want of another leg's completion; ask again (same band) after one. */
     int WAIT = 2;
 
     /** No log: the data and parity legs follow the reads at once. */

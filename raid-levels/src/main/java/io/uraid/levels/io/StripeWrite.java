@@ -116,7 +116,7 @@ final class StripeWrite {
                         return LevelIo.NEXT;
                     }
                     if (logged == StripeLog.WAIT) {
-                        return LevelIo.WAIT;
+                        return LevelIo.WAIT_EVENT; // the log waits for another plan's legs
                     }
                 }
                 return writeBand(p, legs);
