@@ -197,6 +197,9 @@ public final class PplStripeLog implements StripeLog {
         }
         PlanState.ticket(p, 0);
         MemberLog log = logs[layout.pRole(layout.stripeOf(PlanState.at(p)))];
+        if (log.flusher == p) {
+            log.flusher = null; // its flushes are over: the next band asked writes the log write
+        }
         if (log.inFlight != null && ticket == ticketOf(log.inFlight)) {
             log.inFlightBands--;
             retireIfDone(log);
