@@ -57,6 +57,8 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ExitCodes.ErrorHandler());
         giveVersionToSubcommands(cl);
+        // Every device argument may be a remote member's NBD URI (nbd://HOST/EXPORT...).
+        cl.registerConverter(java.nio.file.Path.class, io.uraid.io.remote.DevicePaths::of);
         return cl;
     }
 

@@ -12,6 +12,7 @@ import io.uraid.daemon.nbd.Endpoint;
 import io.uraid.daemon.cache.ReadCache;
 import io.uraid.daemon.nbd.NbdExport;
 import io.uraid.daemon.nbd.NbdServer;
+import io.uraid.daemon.nbd.ServerTls;
 import io.uraid.io.IoEngines;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -41,9 +42,10 @@ public final class Daemon implements AutoCloseable {
      * @param metrics  HTTP address for Prometheus metrics, or null
      * @param readCacheBytes memory for each export's read cache ({@link ReadCache}); 0 for none
      * @param program  run for every md event (mdadm's PROGRAM), or null: the config's PROGRAM line
+     * @param tls      the NBD server's TLS policy ({@link ServerTls#OFF} for none)
      */
     public record Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics,
-                          long readCacheBytes, Path program) {
+                          long readCacheBytes, Path program, ServerTls tls) {
         public static final Path DEFAULT_CONTROL = Path.of("/run/uraid/control.sock");
         public static final Path DEFAULT_NBD_SOCKET = Path.of("/run/uraid/nbd.sock");
 
@@ -63,6 +65,12 @@ public final class Daemon implements AutoCloseable {
         public Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics,
                        long readCacheBytes) {
             this(config, control, listen, metrics, readCacheBytes, null);
+        }
+
+        /** Options without TLS. */
+        public Options(Path config, Path control, List<Endpoint> listen, InetSocketAddress metrics,
+                       long readCacheBytes, Path program) {
+            this(config, control, listen, metrics, readCacheBytes, program, ServerTls.OFF);
         }
     }
 
@@ -110,6 +118,7 @@ public final class Daemon implements AutoCloseable {
                     d.startConfigured(a, config, o);
                 }
             }
+            d.nbd.tls(o.tls());
             for (Endpoint e : o.listen()) {
                 d.nbd.listen(e);
             }

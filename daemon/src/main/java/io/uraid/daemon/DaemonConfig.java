@@ -15,14 +15,16 @@ import java.util.Set;
  * assembles at start, and {@code DEVICE} lines saying where to look for members, e.g.
  *
  * <pre>
- * DEVICE partitions /srv/arrays/*.img
+ * DEVICE partitions /srv/arrays/*.img nbds://hostb/disk1
  * ARRAY data UUID=77e61baf:c0b5d7d0:39cf575b:64d4878c
  * ARRAY scratch UUID=... devices=/dev/sdb,/dev/sdc read-cache=512M
+ * ARRAY mirror UUID=... devices=/dev/sdd,nbds://hostb/disk2?tls-certificates=/etc/uraid/pki
  * </pre>
  *
  * The name may be written {@code /dev/md/data}. {@code UUID=} picks the members: they are found
  * by scanning the {@code DEVICE} patterns ({@code partitions}: every block device of
- * /proc/partitions, the default; other words: paths or globs, for files), as
+ * /proc/partitions, the default; other words: paths or globs, for files; NBD URIs for remote
+ * members), as
  * {@code mdadm --assemble --scan} does, so a member that moved to another name is still found;
  * {@code devices=} is a hint tried first (without {@code UUID=} it is the member list).
  * {@code read-cache=SIZE} (uraid's own) sets the export's read cache, overriding the daemon's
@@ -113,7 +115,12 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns,
                 if (words.length < 2) {
                     throw new ConfigException(where + "DEVICE needs a word: partitions, or paths and globs");
                 }
-                patterns.addAll(Arrays.asList(words).subList(1, words.length));
+                for (String w : Arrays.asList(words).subList(1, words.length)) {
+                    if (io.uraid.io.nbd.NbdUri.looksLikeUri(w)) {
+                        devicePath(where, w); // a remote member: a bad URI is an error here, not at assembly
+                    }
+                    patterns.add(w);
+                }
             } else if (keyword.equals("PROGRAM")) {
                 if (words.length != 2) {
                     throw new ConfigException(where + "PROGRAM needs one path (PROGRAM /path)");
@@ -148,6 +155,15 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns,
                     + "' (0 for none, or at least 4K: 64M, 1G)");
         }
         return bytes;
+    }
+
+    /** A devices= entry: a path, or a remote member's NBD URI (a bad URI is a config error). */
+    private static Path devicePath(String where, String text) throws IOException {
+        try {
+            return io.uraid.io.remote.DevicePaths.of(text);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + e.getMessage());
+        }
     }
 
     private static ArrayEntry arrayLine(String where, int line, String[] words) throws IOException {
@@ -193,7 +209,7 @@ public record DaemonConfig(List<ArrayEntry> arrays, List<String> devicePatterns,
                 case "devices" -> {
                     for (String d : value.split(",")) {
                         if (!d.isEmpty()) {
-                            devices.add(Path.of(d));
+                            devices.add(devicePath(where, d));
                         }
                     }
                 }

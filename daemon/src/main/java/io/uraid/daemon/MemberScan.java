@@ -2,6 +2,8 @@ package io.uraid.daemon;
 
 import io.uraid.core.report.MemberExaminer;
 import io.uraid.core.sb.MdSuperblock;
+import io.uraid.io.nbd.NbdUri;
+import io.uraid.io.remote.DevicePaths;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -17,8 +19,9 @@ import java.util.stream.Stream;
  * Finds the members of a configured array by its UUID, as {@code mdadm --assemble --scan}
  * does: the {@code devices=} hint first, and when that does not give every member, the
  * candidates of the {@code DEVICE} lines ({@code partitions}: each block device of
- * /proc/partitions; else paths and globs). Candidates are only read (buffered, no claim);
- * the assembly that follows claims what it takes.
+ * /proc/partitions; else paths, globs and NBD URIs of remote members). Candidates are only
+ * read (buffered, no claim; a remote one through a short-lived connection); the assembly that
+ * follows claims what it takes.
  */
 final class MemberScan {
     private static final Path PROC_PARTITIONS = Path.of("/proc/partitions");
@@ -67,6 +70,8 @@ final class MemberScan {
                 out.addAll(partitions());
             } else if (pattern.equals("containers")) {
                 continue; // mdadm's IMSM/DDF containers: uraid has none
+            } else if (NbdUri.looksLikeUri(pattern)) {
+                out.add(DevicePaths.of(pattern)); // checked when read: an unreachable one carries no UUID
             } else if (pattern.contains("*") || pattern.contains("?") || pattern.contains("[")) {
                 out.addAll(glob(pattern));
             } else if (Files.exists(Path.of(pattern))) {
@@ -124,7 +129,8 @@ final class MemberScan {
     /** The v1.x superblock of {@code p}, or null (none, unreadable, not a device or file). */
     private static MdSuperblock superblock(Path p) {
         try {
-            return Files.isRegularFile(p) || isBlockDevice(p) ? MemberExaminer.readV1(p) : null;
+            return Files.isRegularFile(p) || isBlockDevice(p) || DevicePaths.isRemote(p) ? MemberExaminer.readV1(p)
+                    : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

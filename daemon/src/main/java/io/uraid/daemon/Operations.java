@@ -2,6 +2,7 @@ package io.uraid.daemon;
 
 import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
+import io.uraid.io.remote.DevicePaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -222,7 +223,7 @@ public final class Operations {
         }
         List<Path> devices = new ArrayList<>();
         for (String d : rest.subList(1, rest.size())) {
-            devices.add(Path.of(d));
+            devices.add(DevicePaths.of(d));
         }
         ManagedArray m = daemon.assemble(rest.get(0), devices, run, force, null);
         int spares = m.open().redundancy().spareCount();
@@ -249,7 +250,7 @@ public final class Operations {
     private Target member(List<String> args, String usage) throws IOException {
         need(args, 2, usage);
         ManagedArray m = daemon.get(args.get(0));
-        int role = m.roleOf(Path.of(args.get(1)));
+        int role = m.roleOf(DevicePaths.of(args.get(1)));
         if (role < 0) {
             throw new IOException(args.get(1) + " is not a member of " + m.name());
         }
@@ -276,7 +277,7 @@ public final class Operations {
     private String remove(List<String> args) throws IOException {
         need(args, 2, "remove NAME DEV");
         ManagedArray spareOf = daemon.get(args.get(0));
-        Path path = Path.of(args.get(1));
+        Path path = DevicePaths.of(args.get(1));
         if (spareOf.roleOf(path) < 0 && spareOf.open().removeSpare(path)) {
             LOG.warning("array " + spareOf.name() + ": spare " + args.get(1) + " removed by request");
             return "hot removed " + args.get(1) + " from " + spareOf.name() + "\n";
@@ -312,7 +313,7 @@ public final class Operations {
         if (!m.array().level().redundant()) {
             throw new IOException(m.name() + " is " + m.array().level().name() + ": it has no redundancy to rebuild");
         }
-        Path dev = Path.of(args.get(1));
+        Path dev = DevicePaths.of(args.get(1));
         int role = m.roleOf(dev);
         if (role >= 0) {
             if (m.array().members()[role].state() != MemberState.FAULTY || !m.open().reAdd(role)) {

@@ -105,7 +105,7 @@ final class SyncVerbs {
             throw new IOException(m.name() + " is " + m.array().level().name() + ": it has no redundancy to "
                     + "replace a member");
         }
-        int role = m.roleOf(Path.of(args.get(1)));
+        int role = m.roleOf(io.uraid.io.remote.DevicePaths.of(args.get(1)));
         if (role < 0) {
             throw new IOException(args.get(1) + " is not a member of " + m.name());
         }
@@ -113,7 +113,7 @@ final class SyncVerbs {
             throw new IOException(args.get(1) + " is not an active member of " + m.name() + "; use add to "
                     + "rebuild its role");
         }
-        Path spare = Path.of(args.get(3));
+        Path spare = io.uraid.io.remote.DevicePaths.of(args.get(3));
         if (m.roleOf(spare) >= 0) {
             throw new IOException(args.get(3) + " is already a member of " + m.name());
         }

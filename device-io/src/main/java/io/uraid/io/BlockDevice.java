@@ -36,6 +36,16 @@ public interface BlockDevice extends AutoCloseable {
     /** The engine's handle for this device (a registered-file index or a descriptor). */
     int handle();
 
+    /**
+     * Makes a device that failed because it lost its transport usable again, before a failed
+     * member is taken back (a re-add): a remote export opens fresh connections; a local device
+     * has nothing to do.
+     *
+     * @throws IOException when the device still cannot be reached (it stays failed)
+     */
+    default void reconnect() throws IOException {
+    }
+
     /** Closes the device, releasing any exclusive claim. */
     @Override
     void close() throws IOException;

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 /**
  * Probing and opening of {@link IoEngine}s. Each engine kind is probed at most once per process
  * (the answer is cached); {@link #openBest} takes the best engine that works here and logs one
- * line saying which one and why better ones were passed over.
+ * line saying which one and why better ones were passed over. Every engine handed out is a
+ * {@link RoutingEngine} over the chosen kind, so it also opens remote members (NBD URIs).
  */
 public final class IoEngines {
     private static final Logger LOG = Logger.getLogger(IoEngines.class.getName());
@@ -56,6 +57,10 @@ public final class IoEngines {
     }
 
     private static IoEngine construct(EngineKind kind, int entries) throws IOException {
+        return new RoutingEngine(constructLocal(kind, entries), entries);
+    }
+
+    private static IoEngine constructLocal(EngineKind kind, int entries) throws IOException {
         switch (kind) {
             case IO_URING:
                 return new IoUringEngine(entries);

@@ -4,6 +4,7 @@ import io.uraid.cli.ExitCodes;
 import io.uraid.daemon.Daemon;
 import io.uraid.daemon.control.ControlClient;
 import io.uraid.daemon.control.ControlProtocol;
+import io.uraid.io.remote.DevicePaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,10 +22,11 @@ public final class ControlCall {
 
     /**
      * A device argument as the daemon must see it: relative paths are resolved here, in the
-     * CLI's working directory (the daemon's is another); the word "missing" stays as it is.
+     * CLI's working directory (the daemon's is another); the word "missing" and NBD URIs
+     * (remote members) stay as they are.
      */
     static String devicePath(String arg) {
-        return arg.equals("missing") ? arg : Path.of(arg).toAbsolutePath().normalize().toString();
+        return arg.equals("missing") ? arg : DevicePaths.absolute(arg); // a bad URI: usage error (exit 2)
     }
 
     /** Sends {@code words}; prints the daemon's output on {@code out}; returns the exit code. */

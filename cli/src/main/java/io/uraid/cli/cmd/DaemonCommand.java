@@ -3,6 +3,7 @@ package io.uraid.cli.cmd;
 import io.uraid.daemon.Daemon;
 import io.uraid.daemon.LogSetup;
 import io.uraid.daemon.nbd.Endpoint;
+import io.uraid.daemon.nbd.ServerTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,20 @@ public final class DaemonCommand implements Callable<Integer> {
                 + "config's PROGRAM line.")
     private Path program;
 
+    @Option(names = "--tls", paramLabel = "off|on|require",
+            description = "STARTTLS on the TCP listeners, as nbdkit's --tls: off (default), on (offered), require "
+                + "(a client that does not switch to TLS gets NBD_REP_ERR_TLS_REQD and nothing else). Unix sockets "
+                + "offer TLS with certificates but never require it.")
+    private String tls = "off";
+
+    @Option(names = "--tls-certificates", paramLabel = "DIR",
+            description = "X.509 credentials as nbdkit and qemu lay them out: server-cert.pem, server-key.pem "
+                + "(unencrypted PKCS#8, PKCS#1 RSA or SEC1 EC), and ca-cert.pem for --tls-verify-peer.")
+    private Path tlsCertificates;
+
+    @Option(names = "--tls-verify-peer", description = "Require a client certificate signed by ca-cert.pem.")
+    private boolean tlsVerifyPeer;
+
     @Option(names = "--verbose", description = "Log connection-level events too.")
     private boolean verbose;
 
@@ -78,8 +93,9 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         Daemon daemon;
         try {
+            ServerTls policy = ServerTls.load(ServerTls.Mode.parse(tls), tlsCertificates, tlsVerifyPeer);
             daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes,
-                    program));
+                    program, policy));
         } catch (io.uraid.daemon.DaemonConfig.ConfigException e) {
             throw new io.uraid.cli.ExitCodes.CliException(io.uraid.cli.ExitCodes.USAGE, e.getMessage());
         }

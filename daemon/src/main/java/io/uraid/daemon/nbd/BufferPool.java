@@ -1,5 +1,6 @@
 package io.uraid.daemon.nbd;
 
+import io.uraid.io.nbd.NbdProtocol;
 import io.uraid.io.NativeBuffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,7 +8,7 @@ import java.util.ArrayDeque;
 
 /**
  * Native, 4096-aligned payload buffers shared by every connection of a server, in power-of-two
- * size classes from 4 KiB to {@link NbdConstants#MAX_PAYLOAD}. A buffer leaves the pool for one
+ * size classes from 4 KiB to {@link NbdProtocol#MAX_PAYLOAD}. A buffer leaves the pool for one
  * request and comes back after its reply is sent, so in steady state no request allocates.
  *
  * <p>Every buffer is carved out of one native region of the budget's size ({@link #region()}),
@@ -19,7 +20,7 @@ import java.util.ArrayDeque;
  */
 final class BufferPool implements AutoCloseable {
     static final int MIN_SHIFT = 12;
-    static final int MAX_SHIFT = Integer.numberOfTrailingZeros(NbdConstants.MAX_PAYLOAD);
+    static final int MAX_SHIFT = Integer.numberOfTrailingZeros(NbdProtocol.MAX_PAYLOAD);
 
     /** A pooled buffer and its reusable big-endian-agnostic byte view (payloads are opaque). */
     static final class Pooled {
@@ -59,9 +60,9 @@ final class BufferPool implements AutoCloseable {
     /** @param budgetBytes rounded up to a whole number of maximum payloads */
     @SuppressWarnings("unchecked")
     BufferPool(long budgetBytes) {
-        if (budgetBytes < NbdConstants.MAX_PAYLOAD) {
+        if (budgetBytes < NbdProtocol.MAX_PAYLOAD) {
             throw new IllegalArgumentException("buffer budget must hold one maximum payload ("
-                    + NbdConstants.MAX_PAYLOAD + " bytes): " + budgetBytes);
+                    + NbdProtocol.MAX_PAYLOAD + " bytes): " + budgetBytes);
         }
         int blocks = Math.toIntExact((budgetBytes + NbdConstants.MAX_PAYLOAD - 1) / NbdConstants.MAX_PAYLOAD);
         this.budget = (long) blocks * NbdConstants.MAX_PAYLOAD;

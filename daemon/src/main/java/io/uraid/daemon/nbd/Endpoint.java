@@ -3,7 +3,6 @@ package io.uraid.daemon.nbd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -16,7 +15,7 @@ import java.nio.file.Path;
  */
 public record Endpoint(Path unixPath, InetSocketAddress tcp) {
     /** The IANA port of NBD. */
-    public static final int NBD_PORT = 10809;
+    public static final int NBD_PORT = io.uraid.io.nbd.NbdUri.NBD_PORT;
 
     public static Endpoint unix(Path path) {
         return new Endpoint(path, null);
@@ -73,28 +72,6 @@ public record Endpoint(Path unixPath, InetSocketAddress tcp) {
     public SocketChannel connect() throws IOException {
         SocketAddress a = isUnix() ? UnixDomainSocketAddress.of(unixPath) : tcp;
         return SocketChannel.open(a);
-    }
-
-    /** Requested SO_SNDBUF (and SO_RCVBUF on TCP) of each NBD connection, either side. */
-    static final int SOCKET_BUFFER_BYTES = 4 << 20;
-
-    /**
-     * Gives a connection socket buffers big enough for several 1 MiB payloads: with the 208 KiB
-     * default a large reply (or WRITE) leaves in small steps, each waiting for the peer to drain
-     * the last, so sender and receiver take turns instead of overlapping (bench/nbd.sh: 1 MiB
-     * reads at QD8 ~30 % faster). The kernel caps the size at net.core.wmem_max / rmem_max; a
-     * refusal only costs speed. A unix socket's receive side is charged to the sender's buffer.
-     */
-    void tuneBuffers(SocketChannel ch) {
-        try {
-            ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            if (!isUnix()) {
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            java.util.logging.Logger.getLogger(Endpoint.class.getName())
-                    .fine("NBD: socket buffer size not set: " + e.getMessage());
-        }
     }
 
     /** The NBD URI of {@code export} here, as libnbd tools, qemu and fio take it. */

@@ -1,14 +1,17 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.*;
+import static io.uraid.io.nbd.NbdProtocol.*;
 
 import io.uraid.core.api.BlockTarget;
 import io.uraid.core.api.IoCallback;
 import io.uraid.daemon.cache.ReadCache;
 import io.uraid.io.Errno;
+import io.uraid.io.nbd.Wire;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +26,9 @@ import java.util.logging.Logger;
  * write from; READs land in the pooled buffer the reply is sent from. Slots, buffers, header
  * buffers and the callback are all reused: the steady state allocates nothing.
  *
+ * <p>After STARTTLS ({@link ServerTls}) requests and replies travel over TLS; the socket itself
+ * is still what shutdown and close act on.
+ *
  * <p>When the export has a {@link ReadCache}, a READ it can answer is copied from it on the reader
  * thread and queued for its reply at once; a READ that missed fills it, and every request that
  * changes data invalidates it, on the writer thread before the reply (the order ReadCache needs).
@@ -36,6 +42,9 @@ final class NbdConnection implements IoCallback {
 
     private final long id;
     private final SocketChannel ch;
+    /** What requests are read from and replies written to: the socket, or TLS over it. */
+    private ByteChannel io;
+    private final ServerTls tls;
     private final NbdServer server;
     private final BufferPool pool;
     private volatile NbdExport export;
@@ -53,9 +62,11 @@ final class NbdConnection implements IoCallback {
     private Slot receiving;
     private boolean broken;
 
-    NbdConnection(long id, SocketChannel ch, NbdServer server, BufferPool pool) {
+    NbdConnection(long id, SocketChannel ch, NbdServer server, BufferPool pool, ServerTls tls) {
         this.id = id;
         this.ch = ch;
+        this.io = ch;
+        this.tls = tls;
         this.server = server;
         this.pool = pool;
     }
@@ -91,10 +102,12 @@ final class NbdConnection implements IoCallback {
     private void readLoop() {
         boolean writerStarted = false;
         try {
-            NbdExport e = new Negotiation(ch, server.exports()).run();
+            Negotiation n = new Negotiation(ch, server.exports(), tls);
+            NbdExport e = n.run();
             if (e == null) {
                 return;
             }
+            io = n.channel();
             export = e;
             target = e.target();
             cache = e.cache();
@@ -133,7 +146,7 @@ final class NbdConnection implements IoCallback {
     private void transmission() throws IOException, InterruptedException {
         while (true) {
             request.clear();
-            Wire.readFully(ch, request);
+            Wire.readFully(io, request);
             request.flip();
             if (request.getInt() != REQUEST_MAGIC) {
                 throw new NbdProtocolException("bad request magic");
@@ -162,7 +175,7 @@ final class NbdConnection implements IoCallback {
                 e.minimumBlockSize());
         if (s.type == CMD_WRITE && (err != 0 || s.length == 0)) {
             receiving = s;
-            Wire.skip(ch, s.length, scratch); // keep the stream in step, never buffer a refused payload
+            Wire.skip(io, s.length, scratch); // keep the stream in step, never buffer a refused payload
             receiving = null;
         }
         if (err != 0 || s.length == 0 && (s.type == CMD_READ || s.type == CMD_WRITE)) {
@@ -186,7 +199,7 @@ final class NbdConnection implements IoCallback {
             case CMD_WRITE:
                 receiving = s;
                 s.buffer = acquireBuffer((int) s.length);
-                Wire.readFully(ch, s.buffer.window((int) s.length));
+                Wire.readFully(io, s.buffer.window((int) s.length));
                 receiving = null;
                 invalidateCache(s);
                 s.pending = 1;
@@ -359,7 +372,7 @@ final class NbdConnection implements IoCallback {
         }
         try {
             if (!broken) {
-                replies.send(ch);
+                replies.send((GatheringByteChannel) io);
             }
         } catch (IOException e) {
             // The client is gone: keep draining completions so buffers return to the pool.

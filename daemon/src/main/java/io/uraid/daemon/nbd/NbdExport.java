@@ -1,14 +1,14 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.MAX_NAME_LENGTH;
-import static io.uraid.daemon.nbd.NbdConstants.PREFERRED_BLOCK_SIZE;
-import static io.uraid.daemon.nbd.NbdConstants.TF_CAN_MULTI_CONN;
-import static io.uraid.daemon.nbd.NbdConstants.TF_HAS_FLAGS;
-import static io.uraid.daemon.nbd.NbdConstants.TF_READ_ONLY;
-import static io.uraid.daemon.nbd.NbdConstants.TF_SEND_FLUSH;
-import static io.uraid.daemon.nbd.NbdConstants.TF_SEND_FUA;
-import static io.uraid.daemon.nbd.NbdConstants.TF_SEND_TRIM;
-import static io.uraid.daemon.nbd.NbdConstants.TF_SEND_WRITE_ZEROES;
+import static io.uraid.io.nbd.NbdProtocol.MAX_NAME_LENGTH;
+import static io.uraid.io.nbd.NbdProtocol.PREFERRED_BLOCK_SIZE;
+import static io.uraid.io.nbd.NbdProtocol.TF_CAN_MULTI_CONN;
+import static io.uraid.io.nbd.NbdProtocol.TF_HAS_FLAGS;
+import static io.uraid.io.nbd.NbdProtocol.TF_READ_ONLY;
+import static io.uraid.io.nbd.NbdProtocol.TF_SEND_FLUSH;
+import static io.uraid.io.nbd.NbdProtocol.TF_SEND_FUA;
+import static io.uraid.io.nbd.NbdProtocol.TF_SEND_TRIM;
+import static io.uraid.io.nbd.NbdProtocol.TF_SEND_WRITE_ZEROES;
 
 import io.uraid.core.api.BlockTarget;
 import io.uraid.daemon.cache.ReadCache;

@@ -1,8 +1,8 @@
 package io.uraid.daemon.nbd;
 
 import io.uraid.io.NativeBuffer;
+import io.uraid.io.nbd.NbdSockets;
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -44,6 +44,7 @@ public final class NbdServer implements AutoCloseable {
                 return t;
             });
     private volatile NativeBuffer zeroes;
+    private volatile ServerTls tls = ServerTls.OFF;
     private volatile boolean closed;
 
     public NbdServer() {
@@ -89,6 +90,15 @@ public final class NbdServer implements AutoCloseable {
     /** The endpoints listened on, in the order they were added. */
     public synchronized List<Endpoint> endpoints() {
         return List.copyOf(endpoints);
+    }
+
+    /** Sets the TLS policy of connections accepted from now on (before {@link #listen}, normally). */
+    public void tls(ServerTls policy) {
+        this.tls = policy;
+        if (policy.offered()) {
+            LOG.info("NBD: TLS " + policy.mode().name().toLowerCase(java.util.Locale.ROOT) + " on TCP listeners"
+                    + (policy.required() ? " (unix sockets: offered, not required)" : ""));
+        }
     }
 
     public void addExport(NbdExport export) {
@@ -216,11 +226,8 @@ public final class NbdServer implements AutoCloseable {
                 continue;
             }
             try {
-                if (!endpoint.isUnix()) {
-                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
-                endpoint.tuneBuffers(ch);
-                NbdConnection c = new NbdConnection(ids.incrementAndGet(), ch, this, pool);
+                NbdSockets.tune(ch, !endpoint.isUnix());
+                NbdConnection c = new NbdConnection(ids.incrementAndGet(), ch, this, pool, tls.forEndpoint(endpoint));
                 connections.add(c);
                 if (closed) {
                     connections.remove(c);

@@ -1,26 +1,46 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.*;
+import static io.uraid.io.nbd.NbdProtocol.*;
 
+import io.uraid.io.nbd.Wire;
+import io.uraid.io.tls.TlsChannel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The fixed-newstyle handshake, from the greeting to the export the client chose. Not a hot
- * path: it allocates freely. Breaches of a MUST that leave the stream unusable throw
- * {@link NbdProtocolException} (the caller drops the connection).
+ * The fixed-newstyle handshake, from the greeting to the export the client chose, with
+ * STARTTLS as the {@link ServerTls} policy says: after it, the rest of the handshake and the
+ * transmission run over TLS ({@link #channel()}). With TLS required, every option but STARTTLS
+ * and ABORT is answered NBD_REP_ERR_TLS_REQD (EXPORT_NAME, which cannot be answered with an
+ * error, closes the connection) until the client has switched. Not a hot path: it allocates
+ * freely. Breaches of a MUST that leave the stream unusable throw {@link NbdProtocolException}
+ * (the caller drops the connection).
  */
 final class Negotiation {
-    private final ByteChannel ch;
+    private final SocketChannel socket;
+    private ByteChannel ch;
     private final ExportRegistry exports;
+    private final ServerTls tls;
     private boolean noZeroes;
 
-    Negotiation(ByteChannel ch, ExportRegistry exports) {
-        this.ch = ch;
+    Negotiation(SocketChannel socket, ExportRegistry exports, ServerTls tls) {
+        this.socket = socket;
+        this.ch = socket;
         this.exports = exports;
+        this.tls = tls;
+    }
+
+    /** The channel the transmission phase runs on: the socket, or TLS over it. */
+    ByteChannel channel() {
+        return ch;
+    }
+
+    private boolean secured() {
+        return ch instanceof TlsChannel;
     }
 
     /** Runs the handshake; the chosen export, or null when the client aborted or went away politely. */
@@ -59,7 +79,17 @@ final class Negotiation {
     private boolean aborted;
 
     private NbdExport option(int option, ByteBuffer data) throws IOException {
+        if (tls.required() && !secured() && option != OPT_STARTTLS && option != OPT_ABORT) {
+            if (option == OPT_EXPORT_NAME) {
+                throw new NbdProtocolException("EXPORT_NAME before STARTTLS on a server that requires TLS");
+            }
+            error(option, REP_ERR_TLS_REQD, "this server requires TLS (STARTTLS first)");
+            return null;
+        }
         switch (option) {
+            case OPT_STARTTLS:
+                startTls(data);
+                return null;
             case OPT_EXPORT_NAME:
                 return exportName(data);
             case OPT_ABORT:
@@ -88,6 +118,19 @@ final class Negotiation {
             default:
                 error(option, REP_ERR_UNSUP, "option " + option + " is not supported");
                 return null;
+        }
+    }
+
+    private void startTls(ByteBuffer data) throws IOException {
+        if (!tls.offered()) {
+            error(OPT_STARTTLS, REP_ERR_UNSUP, "TLS is not configured on this server");
+        } else if (secured()) {
+            error(OPT_STARTTLS, REP_ERR_INVALID, "TLS is already on");
+        } else if (data.hasRemaining()) {
+            error(OPT_STARTTLS, REP_ERR_INVALID, "STARTTLS takes no data");
+        } else {
+            reply(OPT_STARTTLS, REP_ACK, null);
+            ch = TlsChannel.handshake(socket, tls.certificates().serverEngine());
         }
     }
 

@@ -1,13 +1,13 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.CMD_READ;
-import static io.uraid.daemon.nbd.NbdConstants.SIMPLE_REPLY_MAGIC;
-import static io.uraid.daemon.nbd.NbdConstants.SIMPLE_REPLY_SIZE;
-import static io.uraid.daemon.nbd.NbdConstants.toNbdError;
+import static io.uraid.io.nbd.NbdProtocol.CMD_READ;
+import static io.uraid.io.nbd.NbdProtocol.SIMPLE_REPLY_MAGIC;
+import static io.uraid.io.nbd.NbdProtocol.SIMPLE_REPLY_SIZE;
+import static io.uraid.io.nbd.NbdProtocol.toNbdError;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.GatheringByteChannel;
 
 /**
  * Simple replies of several completed requests sent with one gathering write: each slot's
@@ -51,7 +51,7 @@ final class ReplyBatch {
     }
 
     /** Writes everything added since the last send; the batch is empty afterwards, even on failure. */
-    void send(SocketChannel ch) throws IOException {
+    void send(GatheringByteChannel ch) throws IOException {
         try {
             int first = 0;
             while (first < count) {

@@ -1,6 +1,6 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.*;
+import static io.uraid.io.nbd.NbdProtocol.*;
 
 import io.uraid.io.Errno;
 
@@ -19,7 +19,7 @@ final class RequestRules {
 
     /**
      * @return 0 when the request may go to the target; otherwise {@code -EINVAL} for an unknown
-     *         command, a flag the command does not take, a payload over {@link NbdConstants#MAX_PAYLOAD}
+     *         command, a flag the command does not take, a payload over {@link NbdProtocol#MAX_PAYLOAD}
      *         or a range off the block size; {@code -EPERM} for a change to a read-only export; and
      *         for a range past the end {@code -ENOSPC} when the command would write, {@code -EINVAL}
      *         when it would not (READ, TRIM)

@@ -29,7 +29,7 @@ class EndpointTest {
         Endpoint u = Endpoint.unix(dir.resolve("s.sock"));
         try (var server = u.bind(); var client = u.connect(); var accepted = server.accept()) {
             int before = accepted.getOption(java.net.StandardSocketOptions.SO_SNDBUF);
-            u.tuneBuffers(accepted);
+            io.uraid.io.nbd.NbdSockets.tune(accepted, false);
             int after = accepted.getOption(java.net.StandardSocketOptions.SO_SNDBUF);
             assertTrue(after > before, "SO_SNDBUF " + before + " -> " + after);
         } finally {

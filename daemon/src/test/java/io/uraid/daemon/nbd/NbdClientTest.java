@@ -1,5 +1,6 @@
 package io.uraid.daemon.nbd;
 
+import io.uraid.io.nbd.NbdProtocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,7 +99,7 @@ class NbdClientTest {
             assertEquals(-Errno.EINVAL, r[0]);
             c.write(c.size(), 512, back.address(), 0, (t, res) -> r[0] = res, 0);
             assertEquals(-Errno.ENOSPC, r[0]);
-            assertTrue((c.transmissionFlags() & NbdConstants.TF_HAS_FLAGS) != 0);
+            assertTrue((c.transmissionFlags() & NbdProtocol.TF_HAS_FLAGS) != 0);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.CMD_READ;
-import static io.uraid.daemon.nbd.NbdConstants.CMD_TRIM;
+import static io.uraid.io.nbd.NbdProtocol.CMD_READ;
+import static io.uraid.io.nbd.NbdProtocol.CMD_TRIM;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package io.uraid.daemon.nbd;
 
+import io.uraid.io.nbd.NbdProtocol;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -18,23 +19,23 @@ final class RawClient implements AutoCloseable {
     /** Reads the greeting and sends the client flags. */
     RawClient hello() throws IOException {
         ByteBuffer g = read(18);
-        if (g.getLong() != NbdConstants.NBDMAGIC || g.getLong() != NbdConstants.IHAVEOPT) {
+        if (g.getLong() != NbdProtocol.NBDMAGIC || g.getLong() != NbdProtocol.IHAVEOPT) {
             throw new IOException("bad greeting");
         }
-        send(ByteBuffer.allocate(4).putInt(NbdConstants.CLIENT_FIXED_NEWSTYLE | NbdConstants.CLIENT_NO_ZEROES).flip());
+        send(ByteBuffer.allocate(4).putInt(NbdProtocol.CLIENT_FIXED_NEWSTYLE | NbdProtocol.CLIENT_NO_ZEROES).flip());
         return this;
     }
 
     void option(int option, byte[] data) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(16 + data.length);
-        b.putLong(NbdConstants.IHAVEOPT).putInt(option).putInt(data.length).put(data).flip();
+        b.putLong(NbdProtocol.IHAVEOPT).putInt(option).putInt(data.length).put(data).flip();
         send(b);
     }
 
     /** One option reply: {type, data}. */
     Object[] optionReply() throws IOException {
         ByteBuffer h = read(20);
-        if (h.getLong() != NbdConstants.OPTION_REPLY_MAGIC) {
+        if (h.getLong() != NbdProtocol.OPTION_REPLY_MAGIC) {
             throw new IOException("bad option reply magic");
         }
         h.getInt();
@@ -58,18 +59,18 @@ final class RawClient implements AutoCloseable {
     /** Negotiates {@code name} with OPT_GO; fails unless the server accepts. */
     RawClient go(String name) throws IOException {
         hello();
-        option(NbdConstants.OPT_GO, goData(name, NbdConstants.INFO_BLOCK_SIZE));
+        option(NbdProtocol.OPT_GO, goData(name, NbdProtocol.INFO_BLOCK_SIZE));
         while (true) {
             Object[] r = optionReply();
             int type = (int) r[0];
-            if (type == NbdConstants.REP_ACK) {
+            if (type == NbdProtocol.REP_ACK) {
                 return this;
             }
-            if (type != NbdConstants.REP_INFO) {
+            if (type != NbdProtocol.REP_INFO) {
                 throw new IOException("OPT_GO refused: type 0x" + Integer.toHexString(type));
             }
             ByteBuffer d = ByteBuffer.wrap((byte[]) r[1]);
-            if (d.getShort() == NbdConstants.INFO_EXPORT) {
+            if (d.getShort() == NbdProtocol.INFO_EXPORT) {
                 size = d.getLong();
                 transmissionFlags = d.getShort() & 0xffff;
             }
@@ -77,7 +78,7 @@ final class RawClient implements AutoCloseable {
     }
 
     void request(int flags, int type, long cookie, long offset, int length) throws IOException {
-        requestWithMagic(NbdConstants.REQUEST_MAGIC, flags, type, cookie, offset, length);
+        requestWithMagic(NbdProtocol.REQUEST_MAGIC, flags, type, cookie, offset, length);
     }
 
     void requestWithMagic(int magic, int flags, int type, long cookie, long offset, int length) throws IOException {
@@ -90,14 +91,14 @@ final class RawClient implements AutoCloseable {
     /** A simple reply header: {error, cookie}. */
     long[] reply() throws IOException {
         ByteBuffer h = read(16);
-        if (h.getInt() != NbdConstants.SIMPLE_REPLY_MAGIC) {
+        if (h.getInt() != NbdProtocol.SIMPLE_REPLY_MAGIC) {
             throw new IOException("bad reply magic");
         }
         return new long[] {h.getInt(), h.getLong()};
     }
 
     void write(long offset, byte[] data, long cookie) throws IOException {
-        request(0, NbdConstants.CMD_WRITE, cookie, offset, data.length);
+        request(0, NbdProtocol.CMD_WRITE, cookie, offset, data.length);
         send(ByteBuffer.wrap(data));
     }
 

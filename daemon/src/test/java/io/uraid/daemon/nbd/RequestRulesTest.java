@@ -1,6 +1,6 @@
 package io.uraid.daemon.nbd;
 
-import static io.uraid.daemon.nbd.NbdConstants.*;
+import static io.uraid.io.nbd.NbdProtocol.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.uraid.io.Errno;

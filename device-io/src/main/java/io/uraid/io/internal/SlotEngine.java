@@ -3,6 +3,7 @@ package io.uraid.io.internal;
 import static io.uraid.io.internal.OpSlots.*;
 
 import io.uraid.io.BlockDevice;
+import io.uraid.io.CompletionHandler;
 import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
@@ -120,6 +121,22 @@ public abstract class SlotEngine<D extends BlockDevice> implements IoEngine {
         dev[s] = d;
         chains.prepare(s, (fl & LINK) != 0);
         return true;
+    }
+
+    /**
+     * Hands a finished slot (its {@link #result} set) to the caller: releases or cancels the rest
+     * of its chain, frees the slot, then calls {@code handler}. Returns 1, for counting.
+     */
+    protected final int deliver(int s, CompletionHandler handler) {
+        int res = result[s];
+        chains.finished(s, slots.complete(s, res));
+        long ud = slots.userData[s];
+        dev[s] = null;
+        result[s] = 0;
+        slots.release(s);
+        inFlight--;
+        handler.onComplete(ud, res);
+        return 1;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.uraid.io.Errno;
 import io.uraid.io.IoEngine;
 import io.uraid.io.OpenOptions;
 import io.uraid.io.internal.IntDeque;
+import io.uraid.io.internal.IntQueue;
 import io.uraid.io.internal.SlotEngine;
 import io.uraid.io.internal.UnsafeAccess;
 import java.io.IOException;
@@ -137,19 +138,6 @@ public final class PortableEngine extends SlotEngine<PortableDevice> {
 
     private int nextReady() {
         return local.isEmpty() ? done.poll() : local.pollFirst();
-    }
-
-    /** Releases or cancels the rest of a finished slot's chain, then hands it to the caller. */
-    private int deliver(int s, CompletionHandler handler) {
-        int res = result[s];
-        chains.finished(s, slots.complete(s, res));
-        long ud = slots.userData[s];
-        dev[s] = null;
-        result[s] = 0;
-        slots.release(s);
-        inFlight--;
-        handler.onComplete(ud, res);
-        return 1;
     }
 
     private void workLoop(ByteBuffer carrier) {

@@ -100,7 +100,8 @@ final class EngineHarness {
                     loop = LoopDevice.attach(backing, target == Target.LOOP_4K ? 4096 : 0);
                     path = loop.path();
                 }
-                engine = IoEngines.open(kind, entries);
+                // The engine kind itself, not the router IoEngines wraps it in (RoutingEngineTest covers that).
+                engine = ((io.uraid.io.RoutingEngine) IoEngines.open(kind, entries)).local();
                 BlockDevice dev = engine.open(path, options);
                 return new Setup(kind, engine, dev, path, backing, dir, loop);
             } catch (IOException | RuntimeException | Error e) {

@@ -4,6 +4,7 @@ import io.uraid.core.report.MemberExaminer;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.io.BlockDevice;
+import io.uraid.io.ClaimDirectory;
 import io.uraid.io.DeviceBusyException;
 import io.uraid.io.FileClaim;
 import io.uraid.io.IoEngine;
@@ -20,14 +21,12 @@ import java.nio.file.Path;
  * another daemon or in this one, is refused naming the first ("already running as p (pid N)").
  * Read-only users ({@code uraid io --verify}) share the claim; a writer excludes everyone.
  *
- * <p>The directory is {@code /run/lock/uraid} for root (the system property {@code uraid.claims}
- * or the environment variable {@code URAID_CLAIMS_DIR} override it); a user who cannot write
- * there gets a directory of their own under the temporary directory.
+ * <p>The directory is {@link ClaimDirectory}'s: {@code /run/lock/uraid} for root (the system
+ * property {@code uraid.claims} or the environment variable {@code URAID_CLAIMS_DIR} override
+ * it); a user who cannot write there gets a directory of their own under the temporary
+ * directory.
  */
 public final class ArrayClaim implements AutoCloseable {
-    private static final Path SYSTEM_DIR = Path.of("/run/lock/uraid");
-    private static volatile Path directory;
-
     private final Path file;
     private final FileClaim claim;
     private final boolean recorded;
@@ -142,42 +141,9 @@ public final class ArrayClaim implements AutoCloseable {
         return directory().resolve(MdUuid.format(uuid).replace(':', '-') + ".lock");
     }
 
-    /** Where the claims live (created on first use). */
+    /** Where the claims live (created on first use): {@link ClaimDirectory}. */
     public static Path directory() {
-        Path d = directory;
-        if (d == null) {
-            synchronized (ArrayClaim.class) {
-                if (directory == null) {
-                    directory = chooseDirectory();
-                }
-                d = directory;
-            }
-        }
-        return d;
-    }
-
-    private static Path chooseDirectory() {
-        String override = System.getProperty("uraid.claims", System.getenv("URAID_CLAIMS_DIR"));
-        if (override != null && !override.isEmpty()) {
-            Path p = usable(Path.of(override));
-            return p != null ? p : Path.of(override); // claims there fail, saying why
-        }
-        Path system = usable(SYSTEM_DIR);
-        if (system != null) {
-            return system;
-        }
-        Path own = Path.of(System.getProperty("java.io.tmpdir"), "uraid-claims-" + System.getProperty("user.name"));
-        Path p = usable(own);
-        return p != null ? p : own;
-    }
-
-    private static Path usable(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            return Files.isWritable(dir) ? dir : null;
-        } catch (IOException e) {
-            return null;
-        }
+        return ClaimDirectory.get();
     }
 
     /** Releases the claim; the record is emptied first, so no one reads a stale holder. */

@@ -1,10 +1,13 @@
 package io.uraid.core.assembly;
 
 import io.uraid.core.array.Member;
+import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sync.Redundancy;
+import io.uraid.core.report.MemberExaminer;
 import io.uraid.io.IoEngine;
+import io.uraid.io.remote.DevicePaths;
 import java.io.IOException;
 import java.util.List;
 import java.util.logging.Level;
@@ -247,9 +250,42 @@ public final class OpenArray implements AutoCloseable {
         }
     }
 
-    /** Re-adds the failed member of {@code role} ({@code mdadm --re-add}); see {@link Redundancy#reAdd}. */
-    public boolean reAdd(int role) {
+    /**
+     * Re-adds the failed member of {@code role} ({@code mdadm --re-add}); see {@link Redundancy#reAdd}.
+     * A remote member that failed because its connection broke is reconnected first, and must
+     * still be the member that left: its superblock names this array and this device, and its
+     * events are within the bitmap's reach (not older than the last bits it cleared), so the
+     * chunks the bitmap marks are all that is copied.
+     *
+     * @return false when the member is not faulty or a sync pass is running
+     * @throws IOException when a remote member cannot be reached, or is no longer that member
+     */
+    public boolean reAdd(int role) throws IOException {
+        io.uraid.io.BlockDevice d = member(role).device();
+        if (d != null && DevicePaths.isRemote(d.path()) && member(role).state() == MemberState.FAULTY) {
+            d.reconnect();
+            checkStillTheMember(role, d.path());
+        }
         return redundancy.reAdd(role, superblocks.current(role));
+    }
+
+    private void checkStillTheMember(int role, java.nio.file.Path path) throws IOException {
+        MdSuperblock was = superblocks.current(role);
+        MdSuperblock now = MemberExaminer.readV1(path);
+        if (was == null) {
+            return;
+        }
+        if (now == null || !java.util.Arrays.equals(now.setUuid(), was.setUuid())
+                || !java.util.Arrays.equals(now.deviceUuid(), was.deviceUuid())) {
+            throw new IOException(path + " is no longer the member that left " + array.name() + " (its superblock "
+                    + (now == null ? "is gone" : "belongs to another array or device") + "); remove it and add it "
+                    + "again to rebuild it in full");
+        }
+        var bitmap = redundancy.bitmap();
+        if (bitmap != null && now.events() < bitmap.header().eventsCleared()) {
+            throw new IOException(path + " is too old for the bitmap (events " + now.events() + " < "
+                    + bitmap.header().eventsCleared() + "); remove it and add it again to rebuild it in full");
+        }
     }
 
     /** Bitmap, resync, check and repair of the array. */

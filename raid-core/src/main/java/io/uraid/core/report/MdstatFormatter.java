@@ -5,6 +5,7 @@ import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.spi.RaidLevel;
 import io.uraid.core.sync.SyncAction;
 import io.uraid.core.sync.SyncStatus;
+import io.uraid.io.remote.DevicePaths;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -109,7 +110,7 @@ public final class MdstatFormatter {
     }
 
     private static void device(StringBuilder o, String path, int number, boolean writeMostly) {
-        Path p = Path.of(path).getFileName();
+        Path p = DevicePaths.of(path).getFileName(); // a remote member: its whole URI
         o.append(' ').append(p == null ? path : p.toString()).append('[').append(number).append(']');
         if (writeMostly) {
             o.append("(W)");

@@ -1,20 +1,21 @@
-package io.uraid.io.portable;
+package io.uraid.io.internal;
 
 /**
- * A bounded FIFO of ints (slot indexes) handed between the issuer and the worker threads.
- * A plain monitor is enough for the fallback engine; the array is preallocated, so passing an
- * operation allocates nothing. Capacity is never exceeded because every slot is queued at most once.
+ * A bounded FIFO of ints (slot indexes) handed between an engine's issuer and the threads that
+ * run its operations (the portable engine's workers, an NBD connection's sender and receiver).
+ * A plain monitor is enough; the array is preallocated, so passing an operation allocates
+ * nothing. Capacity is never exceeded because every slot is queued at most once.
  */
-final class IntQueue {
+public final class IntQueue {
     private final int[] items;
     private int head;
     private int size;
 
-    IntQueue(int capacity) {
+    public IntQueue(int capacity) {
         items = new int[capacity];
     }
 
-    synchronized void put(int v) {
+    public synchronized void put(int v) {
         if (size == items.length) {
             throw new IllegalStateException("queue full");
         }
@@ -24,12 +25,12 @@ final class IntQueue {
     }
 
     /** The next value, or -1 when empty. */
-    synchronized int poll() {
+    public synchronized int poll() {
         return size == 0 ? -1 : remove();
     }
 
     /** The next value, waiting for one; an interrupt is remembered, not acted on. */
-    synchronized int take() {
+    public synchronized int take() {
         boolean interrupted = false;
         while (size == 0) {
             try {
@@ -42,6 +43,10 @@ final class IntQueue {
             Thread.currentThread().interrupt();
         }
         return remove();
+    }
+
+    public synchronized boolean isEmpty() {
+        return size == 0;
     }
 
     private int remove() {

@@ -1,0 +1,349 @@
+package io.uraid.io.tls;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+/**
+ * TLS over a blocking socket, as a channel: what NBD's STARTTLS turns a connection into. One
+ * thread may read while another writes (an NBD connection has a reader and a replier or a
+ * sender and a receiver); the JDK's {@link SSLEngine} allows wrap and unwrap to run at once.
+ *
+ * <p>Bulk data is encrypted many records at a time into one large network buffer, so a 1 MiB
+ * payload leaves in a few system calls, and a read that has room for a whole record decrypts
+ * straight into the caller's buffer (native memory included). The buffers are allocated once
+ * per connection; reads and writes allocate nothing.
+ */
+public final class TlsChannel implements ByteChannel, GatheringByteChannel {
+    /** Network buffers hold this many bytes of records, so a system call moves many of them. */
+    private static final int NET_BUFFER = 256 << 10;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SocketChannel socket;
+    private final SSLEngine engine;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Records received, not yet decrypted (write mode: position = end of data). */
+    private ByteBuffer netIn;
+    /** Plaintext decrypted and not yet read (write mode). */
+    private ByteBuffer appIn;
+    /** Records to send (cleared before each use). */
+    private ByteBuffer netOut;
+    private final ByteBuffer[] one = new ByteBuffer[1];
+    private volatile boolean closed;
+
+    private TlsChannel(SocketChannel socket, SSLEngine engine) {
+        this.socket = socket;
+        this.engine = engine;
+        int packet = engine.getSession().getPacketBufferSize();
+        int app = engine.getSession().getApplicationBufferSize();
+        netIn = ByteBuffer.allocateDirect(Math.max(NET_BUFFER, packet));
+        netOut = ByteBuffer.allocateDirect(Math.max(NET_BUFFER, packet));
+        appIn = ByteBuffer.allocateDirect(app);
+    }
+
+    /**
+     * Runs the TLS handshake on {@code socket} (blocking) and returns the secured channel.
+     *
+     * @throws SSLException naming the cause when the peer is refused or refuses us
+     */
+    public static TlsChannel handshake(SocketChannel socket, SSLEngine engine) throws IOException {
+        TlsChannel c = new TlsChannel(socket, engine);
+        c.runHandshake();
+        return c;
+    }
+
+    /** The TLS protocol agreed ("TLSv1.3"). */
+    public String protocol() {
+        return engine.getSession().getProtocol();
+    }
+
+    /** The engine, for what the handshake learned (peer certificates, cipher suite). */
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    private void runHandshake() throws IOException {
+        engine.beginHandshake();
+        HandshakeStatus hs = engine.getHandshakeStatus();
+        while (hs != HandshakeStatus.FINISHED && hs != HandshakeStatus.NOT_HANDSHAKING) {
+            switch (hs) {
+                case NEED_WRAP:
+                    hs = wrapHandshake();
+                    break;
+                case NEED_UNWRAP:
+                case NEED_UNWRAP_AGAIN:
+                    hs = unwrapHandshake();
+                    break;
+                case NEED_TASK:
+                    runTasks();
+                    hs = engine.getHandshakeStatus();
+                    break;
+                default:
+                    throw new SSLException("unexpected TLS handshake state " + hs);
+            }
+        }
+    }
+
+    private HandshakeStatus wrapHandshake() throws IOException {
+        netOut.clear();
+        SSLEngineResult r = engine.wrap(EMPTY, netOut);
+        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+            netOut = grow(netOut, engine.getSession().getPacketBufferSize());
+            return r.getHandshakeStatus();
+        }
+        flushNetOut();
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+            throw new SSLException("the TLS handshake failed (the peer's alert or ours was sent)");
+        }
+        return r.getHandshakeStatus();
+    }
+
+    private HandshakeStatus unwrapHandshake() throws IOException {
+        netIn.flip();
+        SSLEngineResult r;
+        try {
+            r = engine.unwrap(netIn, appIn);
+        } finally {
+            netIn.compact();
+        }
+        switch (r.getStatus()) {
+            case BUFFER_UNDERFLOW:
+                fill("during the TLS handshake");
+                break;
+            case BUFFER_OVERFLOW:
+                appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                break;
+            case CLOSED:
+                // An alert from the peer; the engine's message says which when it throws on the next call.
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    wrapHandshake();
+                }
+                throw new SSLException("the peer closed the connection during the TLS handshake");
+            default:
+                break;
+        }
+        return r.getHandshakeStatus();
+    }
+
+    private void fill(String when) throws IOException {
+        if (!netIn.hasRemaining()) {
+            netIn = grow(netIn, netIn.capacity() * 2);
+        }
+        if (socket.read(netIn) < 0) {
+            throw new EOFException("the peer closed the connection " + when);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    private static ByteBuffer grow(ByteBuffer b, int atLeast) {
+        ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(atLeast, b.capacity()));
+        b.flip();
+        bigger.put(b);
+        return bigger;
+    }
+
+    private void flushNetOut() throws IOException {
+        netOut.flip();
+        while (netOut.hasRemaining()) {
+            socket.write(netOut);
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        readLock.lock();
+        try {
+            if (appIn.position() > 0) {
+                return drainAppIn(dst);
+            }
+            while (true) {
+                // A record decrypts straight into dst when it surely fits (no copy for bulk reads).
+                ByteBuffer target = dst.remaining() >= appIn.capacity() ? dst : appIn;
+                netIn.flip();
+                SSLEngineResult r;
+                try {
+                    r = engine.unwrap(netIn, target);
+                } finally {
+                    netIn.compact();
+                }
+                afterPostHandshake(r.getHandshakeStatus());
+                switch (r.getStatus()) {
+                    case OK:
+                        if (r.bytesProduced() > 0) {
+                            return target == dst ? r.bytesProduced() : drainAppIn(dst);
+                        }
+                        break; // a record without data (session ticket, key update)
+                    case BUFFER_UNDERFLOW:
+                        if (!netIn.hasRemaining()) {
+                            netIn = grow(netIn, netIn.capacity() * 2);
+                        }
+                        if (socket.read(netIn) < 0) {
+                            return -1;
+                        }
+                        break;
+                    case BUFFER_OVERFLOW:
+                        appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+                        break;
+                    case CLOSED:
+                        return -1;
+                    default:
+                        throw new SSLException("unexpected TLS state " + r.getStatus());
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** A post-handshake message (TLS 1.3 key update) may ask for an answer or a task. */
+    private void afterPostHandshake(HandshakeStatus hs) throws IOException {
+        while (true) {
+            if (hs == HandshakeStatus.NEED_TASK) {
+                runTasks();
+                hs = engine.getHandshakeStatus();
+            } else if (hs == HandshakeStatus.NEED_WRAP) {
+                writeLock.lock();
+                try {
+                    hs = wrapHandshake();
+                } finally {
+                    writeLock.unlock();
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    private int drainAppIn(ByteBuffer dst) {
+        appIn.flip();
+        int n = Math.min(appIn.remaining(), dst.remaining());
+        int limit = appIn.limit();
+        appIn.limit(appIn.position() + n);
+        dst.put(appIn);
+        appIn.limit(limit);
+        appIn.compact();
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        writeLock.lock();
+        try {
+            one[0] = src;
+            return (int) writeLocked(one, 0, 1);
+        } finally {
+            one[0] = null;
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        writeLock.lock();
+        try {
+            return writeLocked(srcs, offset, length);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
+    /** Encrypts everything, as many records per system call as the network buffer holds. */
+    private long writeLocked(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        if (closed) {
+            throw new ClosedChannelException();
+        }
+        long total = 0;
+        int packet = engine.getSession().getPacketBufferSize();
+        netOut.clear();
+        while (remaining(srcs, offset, length)) {
+            if (netOut.remaining() < packet) {
+                flushNetOut();
+                netOut.clear();
+            }
+            SSLEngineResult r = engine.wrap(srcs, offset, length, netOut);
+            switch (r.getStatus()) {
+                case OK:
+                    total += r.bytesConsumed();
+                    break;
+                case BUFFER_OVERFLOW:
+                    flushNetOut();
+                    netOut.clear();
+                    if (netOut.capacity() < packet) {
+                        netOut = ByteBuffer.allocateDirect(packet);
+                    }
+                    break;
+                case CLOSED:
+                    throw new ClosedChannelException();
+                default:
+                    throw new SSLException("unexpected TLS state " + r.getStatus());
+            }
+            if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                runTasks();
+            }
+        }
+        flushNetOut();
+        return total;
+    }
+
+    private static boolean remaining(ByteBuffer[] srcs, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (srcs[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && socket.isOpen();
+    }
+
+    /** The socket underneath (to shut its input down, or to close it from another thread). */
+    public SocketChannel socket() {
+        return socket;
+    }
+
+    /** Sends close_notify (best effort) and closes the socket. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (writeLock.tryLock()) {
+            try {
+                engine.closeOutbound();
+                netOut.clear();
+                engine.wrap(EMPTY, netOut);
+                flushNetOut();
+            } catch (IOException e) {
+                // the peer is gone: nothing to tell it
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        socket.close();
+    }
+}
