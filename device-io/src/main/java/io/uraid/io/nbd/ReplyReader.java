@@ -26,6 +26,10 @@ public final class ReplyReader {
     /** Bytes of each structured READ covered so far, and the first error its chunks reported. */
     private final long[] covered;
     private final int[] error;
+    /** Structured chunks of each kind read so far (diagnostics: which paths a server exercises). */
+    private long dataChunks;
+    private long holeChunks;
+    private long errorChunks;
 
     /** @param capacity bound of the request indexes the sink hands out */
     public ReplyReader(ReadableByteChannel ch, ReplySink sink, int capacity) {
@@ -128,6 +132,7 @@ public final class ReplyReader {
         long into = chunkOffset(r, word.getLong(0), n);
         readInto(sink.readAddress(r) + into, (int) n);
         covered[r] += n;
+        dataChunks++;
     }
 
     private void offsetHole(int r, long length) throws IOException {
@@ -140,6 +145,7 @@ public final class ReplyReader {
         long into = chunkOffset(r, word.getLong(0), n);
         UnsafeAccess.setMemory(sink.readAddress(r) + into, n, (byte) 0);
         covered[r] += n;
+        holeChunks++;
     }
 
     private void errorChunk(int r, long length) throws IOException {
@@ -153,6 +159,22 @@ public final class ReplyReader {
         if (error[r] == 0) {
             error[r] = err == 0 ? -Errno.EIO : fromNbdError(err);
         }
+        errorChunks++;
+    }
+
+    /** OFFSET_DATA chunks read so far. */
+    public long dataChunks() {
+        return dataChunks;
+    }
+
+    /** OFFSET_HOLE chunks read so far. */
+    public long holeChunks() {
+        return holeChunks;
+    }
+
+    /** Error chunks read so far. */
+    public long errorChunks() {
+        return errorChunks;
     }
 
     private void readInto(long address, int length) throws IOException {

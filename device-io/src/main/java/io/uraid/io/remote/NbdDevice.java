@@ -430,6 +430,17 @@ public final class NbdDevice implements BlockDevice {
         return info;
     }
 
+    /** Structured reply chunks read on the current connections: data, holes, errors (diagnostics). */
+    public long[] chunkCounts() {
+        long[] c = new long[3];
+        for (NbdLink l : links) {
+            c[0] += l.reader().dataChunks();
+            c[1] += l.reader().holeChunks();
+            c[2] += l.reader().errorChunks();
+        }
+        return c;
+    }
+
     /** How many connections the device runs on now. */
     public int connections() {
         return links.length;

@@ -200,6 +200,11 @@ final class NbdLink implements ReplySink {
         device.linkFailed(this, cause);
     }
 
+    /** The reply reader's chunk counters (diagnostics). */
+    ReplyReader reader() {
+        return reader;
+    }
+
     /** Milliseconds the oldest request on this connection has waited for its answer, or -1. */
     long longestWait(long now) {
         long longest = -1;
