@@ -20,6 +20,8 @@ public final class DaemonProcess implements AutoCloseable {
     private Process process;
     /** Extra environment for the daemon (NOTIFY_SOCKET, JOURNAL_STREAM... as systemd sets them). */
     final java.util.Map<String, String> env = new java.util.HashMap<>();
+    /** Words the daemon's command line starts with, e.g. {@code ip netns exec NS} (none by default). */
+    private List<String> prefix = List.of();
 
     public DaemonProcess(Path dir) throws IOException {
         this.dir = dir;
@@ -31,6 +33,12 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** Runs the daemon behind {@code words} (e.g. in a network namespace); before {@link #start}. */
+    DaemonProcess prefixed(List<String> words) {
+        this.prefix = List.copyOf(words);
+        return this;
+    }
+
     public String uri(String export) {
         return "nbd+unix:///" + export + "?socket=" + nbdSocket.toAbsolutePath();
     }
@@ -38,7 +46,8 @@ public final class DaemonProcess implements AutoCloseable {
     /** Starts the daemon with {@code config} (and {@code extra} options) and waits until its control socket answers. */
     public void start(Path config, String... extra) throws Exception {
         long ready = readyLines();
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main", "daemon",
                 "--config", config.toString(), "--control", control.toString(),

@@ -92,7 +92,13 @@ final class TestFiles {
 
     /** {@code uraid ARGS} in a child JVM: another process, as an administrator's shell would run it. */
     static Cmd child(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return childIn(List.of(), args);
+    }
+
+    /** {@link #child} behind {@code prefix} (e.g. {@code ip netns exec NS}). */
+    static Cmd childIn(List<String> prefix, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main"));
         cmd.addAll(List.of(args));
         return Cmd.run(60, cmd.toArray(new String[0]));

@@ -35,14 +35,30 @@ public final class NbdKit implements AutoCloseable {
      * {@code dir/NAME.sock}.
      */
     public static NbdKit start(Path dir, String name, String... args) throws IOException {
-        assumeInstalled();
         Path socket = dir.resolve(name + ".sock");
+        Files.deleteIfExists(socket);
+        return start(List.of(), dir, name, socket, List.of("-U", socket.toString()), args);
+    }
+
+    /**
+     * Starts {@code PREFIX nbdkit LISTEN ARGS}: e.g. in a network namespace ({@code ip netns exec
+     * NS}) listening on TCP ({@code -i ADDRESS -p PORT}).
+     */
+    public static NbdKit start(List<String> prefix, Path dir, String name, List<String> listen, String... args)
+            throws IOException {
+        return start(prefix, dir, name, null, listen, args);
+    }
+
+    private static NbdKit start(List<String> prefix, Path dir, String name, Path socket, List<String> listen,
+                                String... args) throws IOException {
+        assumeInstalled();
         Path pid = dir.resolve(name + ".pid");
         Path log = dir.resolve(name + ".log");
         Files.deleteIfExists(pid);
-        Files.deleteIfExists(socket);
-        List<String> cmd = new ArrayList<>(List.of("nbdkit", "-f", "--exit-with-parent", "-U", socket.toString(),
-                "-P", pid.toString()));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("nbdkit", "-f", "--exit-with-parent"));
+        cmd.addAll(listen);
+        cmd.addAll(List.of("-P", pid.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NbdKit kit = new NbdKit(p, socket, log);

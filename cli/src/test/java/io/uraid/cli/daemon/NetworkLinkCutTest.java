@@ -1,0 +1,116 @@
+package io.uraid.cli.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.uraid.core.sb.MdUuid;
+import io.uraid.io.remote.NbdKit;
+import io.uraid.io.tls.TestPki;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A RAID1 mirrored over a real network path: the daemon in one network namespace, nbdkit
+ * (file plugin, TLS required) in another, joined by a veth pair with netem delay and loss
+ * (where the kernel has netem; otherwise nbdkit's delay filter gives the latency and the test
+ * says there is no loss). Under fio verify the link is cut ({@code ip link set down}): no
+ * reset, just silence, so the member's request timeout fails it and the array carries on
+ * degraded; the link comes back, {@code uraid add} re-adds the member over fresh TLS
+ * connections and copies only the chunks mdadm reads as dirty; the mirrors end identical.
+ * Everything listens only inside the test's namespaces (or on unix sockets in its directory),
+ * and the namespaces go away even when the test fails.
+ */
+class NetworkLinkCutTest {
+    private static final long MEMBER = 64L << 20;
+    private static final int TIMEOUT_SECONDS = 3;
+
+    @Test
+    void aMirrorOverACutLinkFailsItsRemoteHalfAndResyncsOnlyWhatChangedWhenTheLinkIsBack() throws Exception {
+        String why = NetNs.unavailable();
+        Assumptions.assumeTrue(why == null, "network namespace test skipped: " + why);
+        NbdKit.assumeInstalled();
+        TestPki.assumeOpenssl();
+        Assumptions.assumeTrue(DaemonProcess.hasTool("fio") && DaemonProcess.hasTool("mdadm"),
+                "fio or mdadm missing: skipped");
+        TestFiles.assumeIoUring();
+        Path dir = TestFiles.scratch("link-cut", "n-");
+        NbdKit kit = null;
+        try (NetNs net = new NetNs(); DaemonProcess daemon = new DaemonProcess(dir)) {
+            net.create();
+            Path pki = TestPki.create(dir.resolve("pki"), TestPki.KeyFormat.PKCS1_RSA, net.farIp);
+            Path local = TestFiles.sized(dir, "local.img", MEMBER);
+            Path remoteFile = TestFiles.sized(dir, "remote.img", MEMBER);
+            boolean netem = net.netem(2, 1.0);
+            List<String> server = new ArrayList<>(List.of("--tls=require", "--tls-certificates=" + pki));
+            if (!netem) {
+                System.out.println("NetworkLinkCutTest: this kernel has no netem: 2 ms per request from nbdkit's "
+                        + "delay filter instead, and no packet loss");
+                server.addAll(0, List.of("--filter=delay"));
+            }
+            server.addAll(List.of("file", remoteFile.toString()));
+            if (!netem) {
+                server.addAll(List.of("delay-read=2ms", "delay-write=2ms"));
+            }
+            kit = NbdKit.start(net.inFar(), dir, "far", List.of("-i", net.farIp, "-p", "10809"),
+                    server.toArray(new String[0]));
+            String uri = "nbds://" + net.farIp + "/?tls-certificates=" + pki + "&timeout=" + TIMEOUT_SECONDS;
+
+            TestFiles.childIn(net.inNear(), "create", "r1", "--level", "1", "--raid-devices", "2", "--bitmap-chunk",
+                    "1M", local.toString(), uri).ok("uraid create over the link");
+            String uuid = MdUuid.format(MirrorChecks.superblock(local).setUuid());
+            assertEquals(uuid, MdUuid.format(MirrorChecks.superblock(remoteFile).setUuid()),
+                    "the remote half's superblock arrived over TLS");
+            Path cfg = dir.resolve("uraid.conf");
+            Files.writeString(cfg, "ARRAY r1 UUID=" + uuid + " devices=" + local + "," + uri + "\n");
+            daemon.prefixed(net.inNear()).start(cfg);
+            assertTrue(TestFiles.uraid(daemon.control, "status")[1].contains("[2/2] [UU]"));
+
+            Path fioOut = dir.resolve("fio.json");
+            Process fio = MirrorChecks.fio(dir, daemon.uri("r1"), "16M", 6, fioOut);
+            try {
+                MirrorChecks.awaitWritten(remoteFile, 16L << 20, 512);
+                net.cut();
+                Thread.sleep(TIMEOUT_SECONDS * 2000L); // the remote half's requests time out meanwhile
+                net.restore();
+                assertTrue(fio.waitFor(300, TimeUnit.SECONDS), "fio finished");
+            } finally {
+                fio.destroyForcibly();
+            }
+            MirrorChecks.assertFioClean(fio, fioOut);
+            String detail = TestFiles.uraid(daemon.control, "detail", "r1")[1];
+            assertTrue(detail.contains("degraded") && detail.contains("faulty"), detail);
+            assertTrue(Files.readString(daemon.log).contains("no answer from the server"),
+                    "the member failed by its timeout, not by an error");
+
+            long[] bitmap = MirrorChecks.bitmap(local, dir.resolve("bitmap.bm"));
+            assertTrue(bitmap[1] > 0 && bitmap[1] < bitmap[0], "some chunks dirty, not all: " + bitmap[1]);
+            String[] add = TestFiles.uraid(daemon.control, "add", "r1", uri);
+            assertEquals("0", add[0], add[2]);
+            assertTrue(add[1].contains("re-added"), add[1]);
+            MirrorChecks.awaitInSync(daemon.control, "[2/2] [UU]", 180);
+            long copied = MirrorChecks.lastRecoverBytes(daemon.log);
+            System.out.println("NetworkLinkCutTest: " + (netem ? "netem 2 ms, 1 % loss" : "nbdkit delay 2 ms")
+                    + "; " + bitmap[1] + " of " + bitmap[0] + " bitmap chunks dirty; rebuild copied " + copied
+                    + " of " + MEMBER + " bytes");
+            assertEquals(bitmap[1] * bitmap[2], copied, "the rebuild copied exactly the dirty chunks");
+
+            String[] stop = TestFiles.uraid(daemon.control, "stop", "r1");
+            assertEquals("0", stop[0], stop[2]);
+            MirrorChecks.assertMirrorsEqual(local, remoteFile);
+            assertEquals(143, daemon.terminate());
+        } catch (Throwable t) {
+            TestFiles.attachLog(t, dir.resolve("daemon.log"));
+            throw t;
+        } finally {
+            if (kit != null) {
+                kit.close();
+            }
+            TestFiles.delete(dir);
+        }
+    }
+}
