@@ -129,6 +129,31 @@ final class MirrorChecks {
         throw new AssertionError("not in sync after " + seconds + " s: " + last);
     }
 
+    /**
+     * The end of both remote-mirror tests, with the remote member's server reachable again:
+     * {@code uraid add} re-adds it; the rebuild copies exactly the chunks mdadm reads as dirty
+     * in the local member's bitmap (some, not all); the array stops clean; the mirrors are equal.
+     *
+     * @param bitmap the local member's {@link #bitmap} read before the re-add
+     * @return the bytes the rebuild copied
+     */
+    static long reAddAndCompare(DaemonProcess daemon, String uri, Path local, Path remote, long[] bitmap)
+            throws Exception {
+        assertTrue(bitmap[1] > 0 && bitmap[1] < bitmap[0], "some chunks dirty, not all: " + bitmap[1] + "/"
+                + bitmap[0]);
+        String[] add = TestFiles.uraid(daemon.control, "add", "r1", uri);
+        assertEquals("0", add[0], add[2]);
+        assertTrue(add[1].contains("re-added"), add[1]);
+        awaitInSync(daemon.control, "[2/2] [UU]", 180);
+        long copied = lastRecoverBytes(daemon.log);
+        assertEquals(bitmap[1] * bitmap[2], copied, "the rebuild copied exactly the chunks mdadm reads as dirty ("
+                + bitmap[1] + " of " + bitmap[0] + ")");
+        String[] stop = TestFiles.uraid(daemon.control, "stop", "r1");
+        assertEquals("0", stop[0], stop[2]);
+        assertMirrorsEqual(local, remote);
+        return copied;
+    }
+
     /** The data areas (from each superblock's data offset) of two mirror members are byte for byte equal. */
     static void assertMirrorsEqual(Path a, Path b) throws Exception {
         long offA = superblock(a).dataOffset() * 512;
