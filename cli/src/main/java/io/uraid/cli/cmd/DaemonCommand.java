@@ -93,7 +93,12 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         Daemon daemon;
         try {
-            ServerTls policy = ServerTls.load(ServerTls.Mode.parse(tls), tlsCertificates, tlsVerifyPeer);
+            ServerTls.Mode mode = ServerTls.Mode.parse(tls);
+            if (mode == ServerTls.Mode.OFF && (tlsVerifyPeer || tlsCertificates != null)) {
+                throw new IllegalArgumentException("--tls-certificates and --tls-verify-peer need --tls=on or "
+                        + "--tls=require");
+            }
+            ServerTls policy = ServerTls.load(mode, tlsCertificates, tlsVerifyPeer);
             daemon = Daemon.start(new Daemon.Options(config, control, endpoints, parseMetrics(metrics), cacheBytes,
                     program, policy));
         } catch (io.uraid.daemon.DaemonConfig.ConfigException e) {
