@@ -19,6 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * (only while it blocks, so a busy issuer pays nothing). A LINK chain must stay on one side.
  * Nothing here allocates per operation; with no remote member every call is passed straight
  * through.
+ *
+ * <p>Opening a remote device only connects to its server and touches nothing the issuer
+ * uses, so unlike a local open it may run on any thread while the engine is busy: an array
+ * adds a remote spare without holding up its dispatcher for the TCP and TLS handshakes.
  */
 public final class RoutingEngine implements IoEngine {
     private final IoEngine local;

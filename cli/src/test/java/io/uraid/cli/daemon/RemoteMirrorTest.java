@@ -7,6 +7,7 @@ import io.uraid.core.sb.MdUuid;
 import io.uraid.io.remote.NbdKit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,52 @@ class RemoteMirrorTest {
             throw t;
         } finally {
             kit.close();
+            TestFiles.delete(dir);
+        }
+    }
+
+    @Test
+    void aRemoteExportReplacesALocalMemberThenTakesItsRoleAndItsData() throws Exception {
+        NbdKit.assumeInstalled();
+        TestFiles.assumeIoUring();
+        Path dir = TestFiles.scratch("remote-mirror", "r-");
+        List<Path> mirror = TestFiles.mirror(dir);
+        Path remoteFile = TestFiles.sized(dir, "remote.img", 16L << 20);
+        try (NbdKit kit = NbdKit.start(dir, "spare", "file", remoteFile.toString())) {
+            io.uraid.daemon.Daemon daemon = TestFiles.daemon(dir, "", null);
+            try {
+                Path control = dir.resolve("ctl.sock");
+                assertEquals("0", TestFiles.uraid(control, "assemble", "mir", mirror.get(0).toString(),
+                        mirror.get(1).toString())[0]);
+                byte[] content = new byte[8 << 20];
+                new java.util.Random(5).nextBytes(content);
+                try (io.uraid.daemon.nbd.NbdClient c = io.uraid.daemon.nbd.NbdClient.connect(
+                        "nbd+unix:///mir?socket=" + dir.resolve("nbd.sock"));
+                     io.uraid.io.NativeBuffer buf = io.uraid.io.NativeBuffer.allocate(content.length)) {
+                    buf.view().put(content);
+                    io.uraid.core.api.BlockingIo.write(c, 0, content.length, buf.address(), 0);
+                }
+                String[] r = TestFiles.uraid(control, "replace", "mir", mirror.get(1).toString(), "--with",
+                        kit.uri(""));
+                assertEquals("0", r[0], r[2]);
+                long deadline = System.currentTimeMillis() + 60_000;
+                String status = TestFiles.uraid(control, "status")[1];
+                while (status.contains("b.img[") || !status.contains(kit.uri("") + "[")) {
+                    assertTrue(System.currentTimeMillis() < deadline, "replace did not finish: " + status);
+                    Thread.sleep(50);
+                    status = TestFiles.uraid(control, "status")[1];
+                }
+                assertTrue(status.contains("[2/2] [UU]"), status);
+                String detail = TestFiles.uraid(control, "detail", "mir")[1];
+                assertTrue(detail.contains("active sync   " + kit.uri("")), "the export holds role 1: " + detail);
+                assertEquals("0", TestFiles.uraid(control, "stop", "mir")[0]);
+            } finally {
+                daemon.close();
+            }
+            MirrorChecks.assertMirrorsEqual(mirror.get(0), remoteFile);
+            String examine = Cmd.run(30, "mdadm", "--examine", remoteFile.toString()).ok("mdadm --examine").output();
+            assertTrue(examine.contains("Device Role : Active device 1"), examine);
+        } finally {
             TestFiles.delete(dir);
         }
     }

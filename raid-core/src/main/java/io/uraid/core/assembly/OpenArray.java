@@ -203,9 +203,21 @@ public final class OpenArray implements AutoCloseable {
         var bitmap = redundancy.bitmap();
         MdSuperblock sb = SparePreparer.prepare(prepare, path, base, used, bitmap == null ? null : bitmap.header(), force);
         io.uraid.io.BlockDevice dev;
+        if (DevicePaths.isRemote(path)) {
+            // Connecting (TCP, TLS) takes a while and touches no issuer state: not on the dispatcher.
+            dev = ArrayClaim.open(engine, path, io.uraid.io.OpenOptions.DEFAULT);
+        } else {
+            dev = openOnDispatcher(path);
+        }
+        added.add(dev);
+        spareSlots.add(sb.devNumber());
+        return new Prepared(dev, sb);
+    }
+
+    private io.uraid.io.BlockDevice openOnDispatcher(java.nio.file.Path path) throws IOException {
         try {
             // The dispatcher is the engine's only issuer: open the device there.
-            dev = array.callOnDispatcher(() -> {
+            return array.callOnDispatcher(() -> {
                 try {
                     return ArrayClaim.open(engine, path, io.uraid.io.OpenOptions.DEFAULT);
                 } catch (IOException e) {
@@ -215,9 +227,6 @@ public final class OpenArray implements AutoCloseable {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
-        added.add(dev);
-        spareSlots.add(sb.devNumber());
-        return new Prepared(dev, sb);
     }
 
     private static boolean samePath(java.nio.file.Path a, java.nio.file.Path b) {
