@@ -21,7 +21,8 @@ import javax.net.ssl.SSLException;
  * <p>Bulk data is encrypted many records at a time into one large network buffer, so a 1 MiB
  * payload leaves in a few system calls, and a read that has room for a whole record decrypts
  * straight into the caller's buffer (native memory included). The buffers are allocated once
- * per connection; reads and writes allocate nothing.
+ * per connection (direct: measured as cheap as heap arrays for the JDK's AES-GCM, and they
+ * spare the socket a copy). What TLS still allocates is the JDK's own, per 16 KiB record.
  */
 public final class TlsChannel implements ByteChannel, GatheringByteChannel {
     /** Network buffers hold this many bytes of records, so a system call moves many of them. */
@@ -32,7 +33,12 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
     private final SSLEngine engine;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Records received, not yet decrypted (write mode: position = end of data). */
+    /**
+     * Records received, not yet decrypted, in read mode (position: the next record; limit: the
+     * end of what arrived). Compacted only when more must be read from the socket, not after
+     * each record: a buffer holds many records, and moving the rest after each would copy it
+     * over and over.
+     */
     private ByteBuffer netIn;
     /** Plaintext decrypted and not yet read (write mode). */
     private ByteBuffer appIn;
@@ -46,7 +52,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
         this.engine = engine;
         int packet = engine.getSession().getPacketBufferSize();
         int app = engine.getSession().getApplicationBufferSize();
-        netIn = ByteBuffer.allocateDirect(Math.max(NET_BUFFER, packet));
+        netIn = ByteBuffer.allocateDirect(Math.max(NET_BUFFER, packet)).flip();
         netOut = ByteBuffer.allocateDirect(Math.max(NET_BUFFER, packet));
         appIn = ByteBuffer.allocateDirect(app);
     }
@@ -109,13 +115,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
     }
 
     private HandshakeStatus unwrapHandshake() throws IOException {
-        netIn.flip();
-        SSLEngineResult r;
-        try {
-            r = engine.unwrap(netIn, appIn);
-        } finally {
-            netIn.compact();
-        }
+        SSLEngineResult r = engine.unwrap(netIn, appIn);
         switch (r.getStatus()) {
             case BUFFER_UNDERFLOW:
                 fill("during the TLS handshake");
@@ -136,11 +136,21 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
     }
 
     private void fill(String when) throws IOException {
+        if (receive() < 0) {
+            throw new EOFException("the peer closed the connection " + when);
+        }
+    }
+
+    /** Reads more records from the socket behind what {@link #netIn} holds; -1 at EOF. */
+    private int receive() throws IOException {
+        netIn.compact();
         if (!netIn.hasRemaining()) {
             netIn = grow(netIn, netIn.capacity() * 2);
         }
-        if (socket.read(netIn) < 0) {
-            throw new EOFException("the peer closed the connection " + when);
+        try {
+            return socket.read(netIn);
+        } finally {
+            netIn.flip();
         }
     }
 
@@ -151,6 +161,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
         }
     }
 
+    /** A bigger buffer (write mode) holding what {@code b} (write mode) held. */
     private static ByteBuffer grow(ByteBuffer b, int atLeast) {
         ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(atLeast, b.capacity()));
         b.flip();
@@ -175,13 +186,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
             while (true) {
                 // A record decrypts straight into dst when it surely fits (no copy for bulk reads).
                 ByteBuffer target = dst.remaining() >= appIn.capacity() ? dst : appIn;
-                netIn.flip();
-                SSLEngineResult r;
-                try {
-                    r = engine.unwrap(netIn, target);
-                } finally {
-                    netIn.compact();
-                }
+                SSLEngineResult r = engine.unwrap(netIn, target);
                 afterPostHandshake(r.getHandshakeStatus());
                 switch (r.getStatus()) {
                     case OK:
@@ -190,10 +195,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
                         }
                         break; // a record without data (session ticket, key update)
                     case BUFFER_UNDERFLOW:
-                        if (!netIn.hasRemaining()) {
-                            netIn = grow(netIn, netIn.capacity() * 2);
-                        }
-                        if (socket.read(netIn) < 0) {
+                        if (receive() < 0) {
                             return -1;
                         }
                         break;

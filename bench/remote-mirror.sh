@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# A RAID1 of a local member and a remote one on a real network path: the daemon in one network
+# namespace, nbdkit (file plugin) in another, joined by a veth pair with netem delay (2 ms each
+# way by default; where the kernel has no netem, nbdkit's delay filter adds the delay to each
+# request instead, and the script says so). The same daemon also exports a RAID1 of a local
+# member alone (the other slot missing), so "the array with its remote half" and "the local
+# member alone" are measured through the same NBD path, interleaved, medians of the rounds:
+#   4k random read QD32  (mirror / local alone)   issue 15 target with write-mostly: >= 0.9 x
+#   4k random write QD32 (mirror / local alone)   issue 15 target with write-behind: >= 0.8 x
+# Where `uraid create` knows --write-mostly / --write-behind (issue 15, phase 2) they are used
+# for the remote member (WRITE_BEHIND=N sets N, default 256); otherwise the script says the
+# figures are without them.
+#
+# Usage (root; needs ip, tc, nbdkit, fio with the nbd engine, losetup, python3):
+#   bench/remote-mirror.sh [ROUNDS] [SECONDS] [DELAY_MS]     defaults: 3 rounds, 10 s, 2 ms
+set -euo pipefail
+ROUNDS=${1:-3}
+SECS=${2:-10}
+DELAY=${3:-2}
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/cli/target/uraid.jar"
+[ "$(id -u)" = 0 ] || { echo "remote-mirror.sh: needs root (namespaces, loop devices)" >&2; exit 1; }
+for t in ip tc nbdkit fio losetup python3; do
+  command -v $t >/dev/null || { echo "remote-mirror.sh: $t is not installed" >&2; exit 1; }
+done
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -o -DskipTests package)
+
+W=$(mktemp -d /dev/shm/uraid-remote.XXXXXX)
+NEAR=urbnear$$
+FAR=urbfar$$
+LOOPS=()
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  ip netns del "$NEAR" 2>/dev/null || true
+  ip netns del "$FAR" 2>/dev/null || true
+  for l in "${LOOPS[@]}"; do
+    for _ in $(seq 20); do losetup -d "$l" 2>/dev/null && break; sleep 0.25; done
+  done
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
+loop() { # NAME SIZE -> sets DEV
+  truncate -s "$2" "$W/$1.img"
+  DEV=$(losetup -f --show "$W/$1.img")
+  LOOPS+=("$DEV")
+}
+loop local 1G; LOCAL=$DEV
+loop solo 1G; SOLO=$DEV
+loop far 1G; FARDEV=$DEV
+
+ip netns add "$NEAR"; ip netns add "$FAR"
+ip link add "ura$$" type veth peer name "urb$$"
+ip link set "ura$$" netns "$NEAR"; ip link set "urb$$" netns "$FAR"
+ip -n "$NEAR" addr add 10.199.0.1/24 dev "ura$$"; ip -n "$FAR" addr add 10.199.0.2/24 dev "urb$$"
+for ns in "$NEAR:ura$$" "$FAR:urb$$"; do
+  ip -n "${ns%%:*}" link set "${ns##*:}" up; ip -n "${ns%%:*}" link set lo up
+done
+KIT_FILTER=()
+if ip netns exec "$NEAR" tc qdisc add dev "ura$$" root netem delay "${DELAY}ms" 2>/dev/null \
+   && ip netns exec "$FAR" tc qdisc add dev "urb$$" root netem delay "${DELAY}ms" 2>/dev/null; then
+  LINK="netem ${DELAY} ms each way"
+else
+  LINK="no netem in this kernel: nbdkit delay filter, ${DELAY} ms per request"
+  KIT_FILTER=(--filter=delay)
+  KIT_DELAY=("delay-read=${DELAY}ms" "delay-write=${DELAY}ms")
+fi
+ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$FARDEV" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
+  2>"$W/nbdkit.log" &
+PIDS+=($!)
+sleep 1
+REMOTE="nbd://10.199.0.2/?timeout=30"
+
+MOSTLY=(); BEHIND=()
+HELP=$(java -jar "$JAR" create --help 2>&1)
+grep -q -- "--write-mostly" <<<"$HELP" && MOSTLY=(--write-mostly)
+grep -q -- "--write-behind" <<<"$HELP" && BEHIND=(--write-behind "${WRITE_BEHIND:-256}")
+if [ ${#MOSTLY[@]} -gt 0 ]; then
+  MODE="remote member write-mostly${BEHIND[*]:+, write-behind ${WRITE_BEHIND:-256}}"
+  # phase 2: the flags go before the remote member they apply to (mdadm style)
+  ip netns exec "$NEAR" java -jar "$JAR" create mir --level 1 --raid-devices 2 --force "$LOCAL" \
+    "${MOSTLY[@]}" "${BEHIND[@]}" "$REMOTE" >"$W/create.log" 2>&1
+else
+  MODE="no write-mostly/write-behind in this build (issue 15 phase 1): reads are spread over both halves"
+  ip netns exec "$NEAR" java -jar "$JAR" create mir --level 1 --raid-devices 2 --force "$LOCAL" "$REMOTE" >"$W/create.log" \
+    2>&1
+fi
+java -jar "$JAR" create solo --level 1 --raid-devices 2 --force "$SOLO" missing >>"$W/create.log" 2>&1
+cat > "$W/uraid.conf" <<CONF
+ARRAY mir devices=$LOCAL,$REMOTE
+ARRAY solo devices=$SOLO
+CONF
+ip netns exec "$NEAR" java -jar "$JAR" daemon --config "$W/uraid.conf" --control "$W/ctl.sock" \
+  --listen "unix:$W/nbd.sock" 2>"$W/daemon.log" &
+PIDS+=($!)
+for _ in $(seq 300); do grep -q "daemon ready" "$W/daemon.log" && break; sleep 0.1; done
+grep -q "daemon ready" "$W/daemon.log" || { cat "$W/daemon.log" >&2; exit 1; }
+# The new mirror syncs its remote half first; measure after.
+for _ in $(seq 600); do java -jar "$JAR" status --control "$W/ctl.sock" | grep -q resync || break; sleep 1; done
+
+declare -A WORK=(
+  [randread-4k-qd32]="--rw=randread --bs=4k --iodepth=32"
+  [randwrite-4k-qd32]="--rw=randwrite --bs=4k --iodepth=32"
+)
+WORKS=(randread-4k-qd32 randwrite-4k-qd32)
+RES="$W/results.txt"
+: > "$RES"
+for r in $(seq "$ROUNDS"); do
+  for w in "${WORKS[@]}"; do
+    for t in mir solo; do
+      # shellcheck disable=SC2086
+      fio --name=b --ioengine=nbd --uri="nbd+unix:///$t?socket=$W/nbd.sock" --size=512M --runtime="$SECS" \
+          --time_based --ramp_time=2 ${WORK[$w]} --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
+        || { echo "fio failed for $t $w: $(cat "$W/fio.err")" >&2; exit 1; }
+      python3 "$ROOT/bench/fio_line.py" "$W/fio.json" "$t" "$w" >> "$RES"
+    done
+  done
+done
+
+echo "link: $LINK; $MODE"
+echo "fio $(fio --version) nbd engine, $ROUNDS rounds x ${SECS}s; medians [lowest-highest round] IOPS"
+python3 - "$RES" <<'PY'
+import sys, statistics, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    t, w, iops, mib = line.split()
+    rows[(t, w)].append(float(iops))
+works = ["randread-4k-qd32", "randwrite-4k-qd32"]
+names = {"mir": "RAID1 local + remote", "solo": "local member alone"}
+print("| array | " + " | ".join(works) + " |")
+print("|---|" + "---|" * len(works))
+for t in ["mir", "solo"]:
+    print("| %s | %s |" % (names[t], " | ".join("%.0f [%.0f-%.0f]" % (statistics.median(rows[(t, w)]),
+                                                min(rows[(t, w)]), max(rows[(t, w)])) for w in works)))
+print("| mirror / local alone | %s |" % " | ".join("%.2f x" % (statistics.median(rows[("mir", w)])
+                                                 / statistics.median(rows[("solo", w)])) for w in works))
+PY
