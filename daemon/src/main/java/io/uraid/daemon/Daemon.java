@@ -81,6 +81,7 @@ public final class Daemon implements AutoCloseable {
     private final Operations operations = new Operations(this);
     private ControlServer control;
     private MetricsServer metrics;
+    private RemoteReconnect reconnect;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
     private final long readCacheBytes;
@@ -123,6 +124,7 @@ public final class Daemon implements AutoCloseable {
                 d.nbd.listen(e);
             }
             d.control = ControlServer.start(o.control(), d.operations);
+            d.reconnect = new RemoteReconnect(d::arrays);
             if (o.metrics() != null) {
                 d.metrics = MetricsServer.start(o.metrics(), d::metricsView);
             }
@@ -387,6 +389,9 @@ public final class Daemon implements AutoCloseable {
         systemd.stopping();
         if (monitor != null) {
             monitor.close();
+        }
+        if (reconnect != null) {
+            reconnect.close();
         }
         if (control != null) {
             control.close();

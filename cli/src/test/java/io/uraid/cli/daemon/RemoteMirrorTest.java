@@ -126,4 +126,56 @@ class RemoteMirrorTest {
             TestFiles.delete(dir);
         }
     }
+
+    @Test
+    void withReconnectTheDaemonReAddsAMemberWhoseServerCameBackButNotOneAnAdministratorFailed() throws Exception {
+        NbdKit.assumeInstalled();
+        TestFiles.assumeIoUring();
+        Path dir = TestFiles.scratch("remote-mirror", "a-");
+        Path local = TestFiles.sized(dir, "local.img", 16L << 20);
+        Path remoteFile = TestFiles.sized(dir, "remote.img", 16L << 20);
+        NbdKit kit = NbdKit.start(dir, "far", "file", remoteFile.toString());
+        String uri = kit.uri("", "timeout=5&reconnect=1");
+        io.uraid.daemon.Daemon daemon = null;
+        try {
+            assertEquals("0", TestFiles.offline("create", "r1", "--level", "1", "--raid-devices", "2", "--assume-clean",
+                    local.toString(), uri)[0]);
+            daemon = TestFiles.daemon(dir, "", null);
+            Path control = dir.resolve("ctl.sock");
+            assertEquals("0", TestFiles.uraid(control, "assemble", "r1", local.toString(), uri)[0]);
+            String export = "nbd+unix:///r1?socket=" + dir.resolve("nbd.sock");
+            write(export, 0, 1);
+            kit.close(); // the server goes away; the next write fails the member
+            write(export, 1 << 20, 2);
+            assertTrue(TestFiles.uraid(control, "status")[1].contains("[2/1] [U_]"));
+            kit = NbdKit.start(dir, "far", "file", remoteFile.toString());
+            MirrorChecks.awaitInSync(control, "[2/2] [UU]", 60); // no uraid add: reconnect=1 did it
+
+            assertEquals("0", TestFiles.uraid(control, "fail", "r1", uri)[0]);
+            Thread.sleep(3000);
+            assertTrue(TestFiles.uraid(control, "status")[1].contains("[2/1] [U_]"),
+                    "a member failed by hand stays failed");
+            assertEquals("0", TestFiles.uraid(control, "add", "r1", uri)[0]);
+            MirrorChecks.awaitInSync(control, "[2/2] [UU]", 60);
+            assertEquals("0", TestFiles.uraid(control, "stop", "r1")[0]);
+            MirrorChecks.assertMirrorsEqual(local, remoteFile);
+        } finally {
+            if (daemon != null) {
+                daemon.close();
+            }
+            kit.close();
+            TestFiles.delete(dir);
+        }
+    }
+
+    /** Writes 1 MiB of seeded random bytes at {@code offset} through the daemon's export. */
+    private static void write(String export, long offset, long seed) throws Exception {
+        try (io.uraid.daemon.nbd.NbdClient c = io.uraid.daemon.nbd.NbdClient.connect(export);
+             io.uraid.io.NativeBuffer buf = io.uraid.io.NativeBuffer.allocate(1 << 20)) {
+            byte[] b = new byte[1 << 20];
+            new java.util.Random(seed).nextBytes(b);
+            buf.view().put(b);
+            io.uraid.core.api.BlockingIo.write(c, offset, 1 << 20, buf.address(), io.uraid.core.api.BlockTarget.FUA);
+        }
+    }
 }

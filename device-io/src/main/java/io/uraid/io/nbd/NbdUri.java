@@ -12,9 +12,11 @@ import java.util.Locale;
  * {@code nbd://HOST[:PORT]/EXPORT}, {@code nbds://...} (TLS required),
  * {@code nbd+unix:///EXPORT?socket=PATH} and {@code nbds+unix://...}. Query parameters: libnbd's
  * {@code socket}, {@code tls-certificates=DIR} and {@code tls-verify-peer=false}, and uraid's
- * {@code connections=N} (at most; used only where the server allows multi-conn) and
+ * {@code connections=N} (at most; used only where the server allows multi-conn),
  * {@code timeout=SECONDS} (a request unanswered this long fails the connection: a remote member
- * that stops answering fails instead of hanging the array).
+ * that stops answering fails instead of hanging the array) and {@code reconnect=SECONDS} (a
+ * member whose connection broke is tried again this often and re-added by the daemon once its
+ * server answers; without it, {@code uraid add} re-adds it).
  *
  * @param tls             TLS is required (the {@code nbds} schemes)
  * @param host            TCP host, or null for a unix socket
@@ -25,9 +27,10 @@ import java.util.Locale;
  * @param verifyPeer      verify the server's certificate (and host name) against the CA
  * @param connections     most connections to open, 0 for the default
  * @param timeoutSeconds  request timeout, 0 for the default
+ * @param reconnectSeconds how often the daemon tries a broken member again, 0 for never
  */
 public record NbdUri(boolean tls, String host, int port, Path socket, String export, Path tlsCertificates,
-                     boolean verifyPeer, int connections, int timeoutSeconds) {
+                     boolean verifyPeer, int connections, int timeoutSeconds, int reconnectSeconds) {
 
     /** The IANA port of NBD. */
     public static final int NBD_PORT = 10809;
@@ -69,6 +72,7 @@ public record NbdUri(boolean tls, String host, int port, Path socket, String exp
         boolean verify = true;
         int connections = 0;
         int timeout = 0;
+        int reconnect = 0;
         if (u.getRawQuery() != null) {
             for (String pair : u.getRawQuery().split("&")) {
                 if (pair.isEmpty()) {
@@ -83,8 +87,9 @@ public record NbdUri(boolean tls, String host, int port, Path socket, String exp
                     case "tls-verify-peer" -> verify = !value.equalsIgnoreCase("false") && !value.equals("0");
                     case "connections" -> connections = positive(text, key, value, 64);
                     case "timeout" -> timeout = positive(text, key, value, 86_400);
+                    case "reconnect" -> reconnect = positive(text, key, value, 86_400);
                     default -> throw bad(text, "unknown parameter '" + key + "' (uraid knows socket, "
-                            + "tls-certificates, tls-verify-peer, connections and timeout)");
+                            + "tls-certificates, tls-verify-peer, connections, timeout and reconnect)");
                 }
             }
         }
@@ -95,7 +100,7 @@ public record NbdUri(boolean tls, String host, int port, Path socket, String exp
             if (u.getRawAuthority() != null) {
                 throw bad(text, "a unix URI has no host (nbd+unix:///EXPORT?socket=PATH)");
             }
-            return new NbdUri(tls, null, 0, socket, export, certificates, verify, connections, timeout);
+            return new NbdUri(tls, null, 0, socket, export, certificates, verify, connections, timeout, reconnect);
         }
         if (socket != null) {
             throw bad(text, "socket= belongs to nbd+unix:// URIs");
@@ -109,7 +114,7 @@ public record NbdUri(boolean tls, String host, int port, Path socket, String exp
         }
         int port = u.getPort() < 0 ? NBD_PORT : u.getPort();
         return new NbdUri(tls, host.toLowerCase(Locale.ROOT), port, null, export, certificates, verify, connections,
-                timeout);
+                timeout, reconnect);
     }
 
     private static int positive(String text, String key, String value, int max) {
@@ -171,6 +176,10 @@ public record NbdUri(boolean tls, String host, int port, Path socket, String exp
         }
         if (timeoutSeconds > 0) {
             b.append(sep).append("timeout=").append(timeoutSeconds);
+            sep = '&';
+        }
+        if (reconnectSeconds > 0) {
+            b.append(sep).append("reconnect=").append(reconnectSeconds);
         }
         return b.toString();
     }

@@ -19,15 +19,17 @@ class NbdUriTest {
         assertEquals(10809, u.port());
         assertEquals("disk1", u.export());
         assertEquals("nbd://hostb/disk1", u.toString());
-        NbdUri s = NbdUri.parse("nbds://10.0.0.2:10900/a/b%20c?tls-certificates=/etc/pki/x&timeout=5&connections=2");
+        NbdUri s = NbdUri.parse("nbds://10.0.0.2:10900/a/b%20c?reconnect=10&tls-certificates=/etc/pki/x&timeout=5"
+                + "&connections=2");
         assertTrue(s.tls());
         assertEquals(10900, s.port());
         assertEquals("a/b c", s.export());
         assertEquals(Path.of("/etc/pki/x"), s.tlsCertificates());
         assertEquals(5000, s.timeoutMillis());
         assertEquals(2, s.connectionsWanted());
+        assertEquals(10, s.reconnectSeconds());
         assertEquals("nbds://10.0.0.2:10900/a/b%20c", s.address());
-        assertEquals("nbds://10.0.0.2:10900/a/b%20c?tls-certificates=/etc/pki/x&connections=2&timeout=5",
+        assertEquals("nbds://10.0.0.2:10900/a/b%20c?tls-certificates=/etc/pki/x&connections=2&timeout=5&reconnect=10",
                 s.toString());
         assertEquals(s, NbdUri.parse(s.toString()), "the canonical form parses back to the same URI");
         assertEquals("::1", NbdUri.parse("nbd://[::1]:99/x").host());
