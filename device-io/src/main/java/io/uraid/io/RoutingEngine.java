@@ -76,6 +76,12 @@ public final class RoutingEngine implements IoEngine {
         }
     }
 
+    /** Only within one side: the local engine and the NBD engine each keep their own chains. */
+    @Override
+    public boolean canLink(BlockDevice first, BlockDevice next) {
+        return (first instanceof NbdDevice) == (next instanceof NbdDevice);
+    }
+
     private IoEngine engineFor(BlockDevice device, int flags) {
         IoEngine e = device instanceof NbdDevice ? remote : local;
         if (chain != null && chain != e) {
@@ -170,9 +176,20 @@ public final class RoutingEngine implements IoEngine {
         }
     }
 
+    /** Fixed buffers are the local engine's: remote operations copy through the socket anyway. */
     @Override
     public void registerBuffers(NativeBuffer region) throws IOException {
         local.registerBuffers(region);
+    }
+
+    @Override
+    public boolean registerBuffers(java.util.List<NativeBuffer> regions) throws IOException {
+        return local.registerBuffers(regions);
+    }
+
+    @Override
+    public long fixedBufferOps() {
+        return local.fixedBufferOps();
     }
 
     @Override

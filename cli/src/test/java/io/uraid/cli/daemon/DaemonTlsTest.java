@@ -25,7 +25,7 @@ class DaemonTlsTest {
     void libnbdClientsGetInOverTlsAndAPlainClientIsRefused() throws Exception {
         Assumptions.assumeTrue(DaemonProcess.hasTool("nbdinfo") && DaemonProcess.hasTool("nbdcopy"),
                 "libnbd-bin (nbdinfo, nbdcopy) is not installed: skipped");
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("daemon-tls", "t-");
         try (DaemonProcess daemon = new DaemonProcess(dir)) {
             Path pki = TestPki.create(dir.resolve("pki"), TestPki.KeyFormat.SEC1_EC);

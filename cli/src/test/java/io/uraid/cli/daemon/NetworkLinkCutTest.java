@@ -37,7 +37,7 @@ class NetworkLinkCutTest {
         TestPki.assumeOpenssl();
         Assumptions.assumeTrue(DaemonProcess.hasTool("fio") && DaemonProcess.hasTool("mdadm"),
                 "fio or mdadm missing: skipped");
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("link-cut", "n-");
         NbdKit kit = null;
         try (NetNs net = new NetNs(); DaemonProcess daemon = new DaemonProcess(dir)) {

@@ -1,6 +1,7 @@
 package io.uraid.cli.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uraid.core.sb.MdUuid;
@@ -28,7 +29,7 @@ class RemoteMirrorTest {
         NbdKit.assumeInstalled();
         Assumptions.assumeTrue(DaemonProcess.hasTool("fio") && DaemonProcess.hasTool("mdadm"),
                 "fio or mdadm missing: skipped");
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("remote-mirror", "m-");
         Path local = TestFiles.sized(dir, "local.img", MEMBER);
         Path remoteFile = TestFiles.sized(dir, "remote.img", MEMBER);
@@ -84,7 +85,7 @@ class RemoteMirrorTest {
     @Test
     void aRemoteExportReplacesALocalMemberThenTakesItsRoleAndItsData() throws Exception {
         NbdKit.assumeInstalled();
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("remote-mirror", "r-");
         List<Path> mirror = TestFiles.mirror(dir);
         Path remoteFile = TestFiles.sized(dir, "remote.img", 16L << 20);
@@ -107,12 +108,16 @@ class RemoteMirrorTest {
                 assertEquals("0", r[0], r[2]);
                 long deadline = System.currentTimeMillis() + 60_000;
                 String status = TestFiles.uraid(control, "status")[1];
-                while (status.contains("b.img[") || !status.contains(kit.uri("") + "[")) {
+                // Done: the export holds the role, and the member it replaced stays listed faulty until removed.
+                while (!status.contains("b.img[1](F)") || !status.contains(kit.uri("") + "[")
+                        || status.contains("(R)")) {
                     assertTrue(System.currentTimeMillis() < deadline, "replace did not finish: " + status);
                     Thread.sleep(50);
                     status = TestFiles.uraid(control, "status")[1];
                 }
                 assertTrue(status.contains("[2/2] [UU]"), status);
+                assertEquals("0", TestFiles.uraid(control, "remove", "mir", mirror.get(1).toString())[0]);
+                assertFalse(TestFiles.uraid(control, "status")[1].contains("b.img"), "the replaced member is gone");
                 String detail = TestFiles.uraid(control, "detail", "mir")[1];
                 assertTrue(detail.contains("active sync   " + kit.uri("")), "the export holds role 1: " + detail);
                 assertEquals("0", TestFiles.uraid(control, "stop", "mir")[0]);
@@ -130,7 +135,7 @@ class RemoteMirrorTest {
     @Test
     void withReconnectTheDaemonReAddsAMemberWhoseServerCameBackButNotOneAnAdministratorFailed() throws Exception {
         NbdKit.assumeInstalled();
-        TestFiles.assumeIoUring();
+        TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("remote-mirror", "a-");
         Path local = TestFiles.sized(dir, "local.img", 16L << 20);
         Path remoteFile = TestFiles.sized(dir, "remote.img", 16L << 20);

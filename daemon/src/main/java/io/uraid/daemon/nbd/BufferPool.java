@@ -64,8 +64,8 @@ final class BufferPool implements AutoCloseable {
             throw new IllegalArgumentException("buffer budget must hold one maximum payload ("
                     + NbdProtocol.MAX_PAYLOAD + " bytes): " + budgetBytes);
         }
-        int blocks = Math.toIntExact((budgetBytes + NbdConstants.MAX_PAYLOAD - 1) / NbdConstants.MAX_PAYLOAD);
-        this.budget = (long) blocks * NbdConstants.MAX_PAYLOAD;
+        int blocks = Math.toIntExact((budgetBytes + NbdProtocol.MAX_PAYLOAD - 1) / NbdProtocol.MAX_PAYLOAD);
+        this.budget = (long) blocks * NbdProtocol.MAX_PAYLOAD;
         this.region = NativeBuffer.allocateUntouched(Math.toIntExact(budget)); // costs memory as it is carved
         this.arena = new BuddyArena(MIN_SHIFT, MAX_SHIFT, blocks);
         this.free = new ArrayDeque[MAX_SHIFT - MIN_SHIFT + 1];
