@@ -36,6 +36,16 @@ public interface IoEngine extends AutoCloseable {
     /** Flag for {@link #prepWrite}: the write is durable (RWF_DSYNC) when it completes. */
     int FUA = 2;
 
+    /**
+     * Whether an operation on {@code next} may be prepared {@link #LINK}ed behind one on
+     * {@code first}. True for a single engine; an engine that routes devices to several engines
+     * underneath can chain only within one of them, and a caller that gets false issues the
+     * second operation after the first has completed instead.
+     */
+    default boolean canLink(BlockDevice first, BlockDevice next) {
+        return true;
+    }
+
     /** Short name of the engine kind: {@code io_uring}, {@code libaio}, {@code portable}... */
     String name();
 

@@ -186,18 +186,19 @@ final class NbdLink implements ReplySink {
     // --- Failure ---------------------------------------------------------------------------
 
     /**
-     * Closes the connection (its receiver then fails the slots on it) and tells the device,
-     * which fails its other connections. Any thread; the first cause counts.
+     * Tells the device, which fails itself and its other connections, then closes this
+     * connection (its receiver then fails the slots on it): in that order, so whoever hears a
+     * slot fail already sees the device failed. Any thread; the first cause counts.
      */
     void fail(String cause) {
         synchronized (this) {
             if (failed) {
-                return;
+                return; // failed already, or retired by a reconnection
             }
             failed = true;
         }
-        closeConnection();
         device.linkFailed(this, cause);
+        closeConnection();
     }
 
     /** The reply reader's chunk counters (diagnostics). */

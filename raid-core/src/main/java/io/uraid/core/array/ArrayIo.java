@@ -68,6 +68,27 @@ public final class ArrayIo {
         return core.options.ordering();
     }
 
+    /**
+     * True when the engine can chain an operation on any of the array's devices (members and
+     * replacements) behind one on any other: false where, say, one member is local and another
+     * remote, and ordered legs must then go out in phases.
+     */
+    public boolean linksAcrossMembers() {
+        io.uraid.io.BlockDevice first = null;
+        for (int s = 0; s < 2 * core.members.length; s++) {
+            Member m = core.slot(s);
+            if (m == null || m.device() == null) {
+                continue;
+            }
+            if (first == null) {
+                first = m.device();
+            } else if (!core.engine.canLink(first, m.device()) || !core.engine.canLink(m.device(), first)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Operations that can be issued now. */
     public int room() {
         return Math.min(core.engine.available(), core.legs.available());

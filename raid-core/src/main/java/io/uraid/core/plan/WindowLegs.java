@@ -17,8 +17,9 @@ public interface WindowLegs {
 
     /**
      * True (the default) when legs that must run one after another go out as one linked chain;
-     * false when the array is set to run them in phases (to measure what linking saves): the
-     * strategy then issues the next one from {@link SyncWindows#phaseDone}.
+     * false when the array is set to run them in phases (to measure what linking saves), or its
+     * engine cannot chain across its members (a local and a remote member): the strategy then
+     * issues the next one from {@link SyncWindows#phaseDone}.
      */
     boolean linked();
 

@@ -40,7 +40,7 @@ final class LaneIo implements WindowLegs {
 
     @Override
     public boolean linked() {
-        return io.ordering() == ArrayOptions.Ordering.LINKED;
+        return io.ordering() == ArrayOptions.Ordering.LINKED && io.linksAcrossMembers();
     }
 
     @Override
