@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             io.uraid.cli.cmd.FailCommand.class,
             io.uraid.cli.cmd.RemoveCommand.class,
             io.uraid.cli.cmd.AddCommand.class,
+            io.uraid.cli.cmd.FlagsCommand.class,
             io.uraid.cli.cmd.CheckCommand.class,
             io.uraid.cli.cmd.RepairCommand.class,
             io.uraid.cli.cmd.ReplaceCommand.class,

@@ -60,6 +60,8 @@ public final class Operations {
                 return remove(args);
             case "add":
                 return add(args);
+            case "flags":
+                return flags(args);
             case "readonly":
             case "readwrite":
                 return access(verb.equals("readonly"), args);
@@ -307,8 +309,12 @@ public final class Operations {
      * chunks written meanwhile when there is a bitmap); any other device becomes a hot spare that
      * takes a role without a working member and is rebuilt in the background.
      */
-    private String add(List<String> args) throws IOException {
-        need(args, 2, "add NAME DEV");
+    private String add(List<String> all) throws IOException {
+        if (all.size() < 2) {
+            throw new IllegalArgumentException("usage: add NAME DEV [write-mostly] [failfast]");
+        }
+        int setFlags = MemberFlags.parse(all.subList(2, all.size()), true)[0];
+        List<String> args = all.subList(0, 2);
         ManagedArray m = daemon.get(args.get(0));
         if (!m.array().level().redundant()) {
             throw new IOException(m.name() + " is " + m.array().level().name() + ": it has no redundancy to rebuild");
@@ -319,14 +325,41 @@ public final class Operations {
             if (m.array().members()[role].state() != MemberState.FAULTY || !m.open().reAdd(role)) {
                 throw new IOException(args.get(1) + " is already an active member of " + m.name());
             }
+            if (setFlags != 0) {
+                m.array().setDevflags(role, m.array().members()[role].devflags() | setFlags);
+            }
             LOG.warning("array " + m.name() + ": " + args.get(1) + " re-added, rebuilding");
             return "re-added " + args.get(1) + " to " + m.name() + "\n";
         }
         try (var prepare = io.uraid.io.IoEngines.openBest(8)) {
-            m.open().addSpare(dev, prepare, false);
+            m.open().addSpare(dev, prepare, false, setFlags);
         }
         LOG.warning("array " + m.name() + ": " + args.get(1) + " added as a spare");
         return "added " + args.get(1) + " to " + m.name() + "\n";
+    }
+
+    /**
+     * {@code flags NAME DEV WORD...}: sets or clears md's write-mostly and failfast flags of a
+     * member at runtime, as {@code mdadm --writemostly/--readwrite/--failfast/--nofailfast} do;
+     * the superblocks record them.
+     */
+    private String flags(List<String> args) throws IOException {
+        if (args.size() < 3) {
+            throw new IllegalArgumentException("usage: flags NAME DEV write-mostly|readwrite|failfast|nofailfast...");
+        }
+        int[] change = MemberFlags.parse(args.subList(2, args.size()), false);
+        ManagedArray m = daemon.get(args.get(0));
+        int role = m.roleOf(DevicePaths.of(args.get(1)));
+        if (role < 0) {
+            throw new IOException(args.get(1) + " is not a member of " + m.name());
+        }
+        if (m.array().level().mdLevel() != 1 && m.array().level().mdLevel() != 10) {
+            throw new IOException(m.name() + " is " + m.array().level().name() + ": member flags are for raid1 and raid10");
+        }
+        int flags = (m.array().members()[role].devflags() | change[0]) & ~change[1];
+        m.array().setDevflags(role, flags);
+        LOG.info("array " + m.name() + ": " + args.get(1) + " flags now " + MemberFlags.describe(flags));
+        return args.get(1) + " in " + m.name() + ": " + MemberFlags.describe(flags) + "\n";
     }
 
     private static void need(List<String> args, int n, String usage) {

@@ -69,4 +69,32 @@ final class CreateArgs {
         }
         throw new IllegalArgumentException("invalid --layout '" + text + "' for raid10 (use n2, f2 or o2)");
     }
+
+    /**
+     * md's devflags per device, in the order of {@code devices}: write-mostly for those named by
+     * {@code --write-mostly}, failfast for those named by {@code --failfast}. A named device that
+     * is not a member (or is "missing") is a usage error.
+     */
+    static java.util.List<Integer> devflags(java.util.List<java.nio.file.Path> devices,
+                                            java.util.List<java.nio.file.Path> writeMostly,
+                                            java.util.List<java.nio.file.Path> failfast) {
+        for (java.nio.file.Path p : concat(writeMostly, failfast)) {
+            if (!devices.contains(p) || io.uraid.core.assembly.CreateSpec.MISSING.equals(p)) {
+                throw new IllegalArgumentException("--write-mostly/--failfast " + p + ": not one of the devices given");
+            }
+        }
+        java.util.List<Integer> flags = new java.util.ArrayList<>();
+        for (java.nio.file.Path d : devices) {
+            flags.add((writeMostly.contains(d) ? io.uraid.core.sb.MdConstants.DEVFLAG_WRITE_MOSTLY : 0)
+                    | (failfast.contains(d) ? io.uraid.core.sb.MdConstants.DEVFLAG_FAILFAST : 0));
+        }
+        return flags;
+    }
+
+    private static java.util.List<java.nio.file.Path> concat(java.util.List<java.nio.file.Path> a,
+                                                             java.util.List<java.nio.file.Path> b) {
+        java.util.List<java.nio.file.Path> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
 }

@@ -76,6 +76,20 @@ public final class CreateCommand implements Callable<Integer> {
             description = "resync (no bitmap), bitmap (internal bitmap) or ppl (raid5's partial parity log).")
     private String consistencyPolicy;
 
+    @Option(names = {"-W", "--write-mostly"}, paramLabel = "DEV",
+            description = {"Mark DEV (one of the members; repeatable) write-mostly, as mdadm does: reads go to it",
+                "only while no other copy is in sync (a slow or remote mirror half). raid1 and raid10."})
+    private List<Path> writeMostly = new java.util.ArrayList<>();
+
+    @Option(names = "--failfast", paramLabel = "DEV",
+            description = "Mark DEV (one of the members; repeatable) failfast: a failed I/O fails it at once.")
+    private List<Path> failfast = new java.util.ArrayList<>();
+
+    @Option(names = "--write-behind", arity = "0..1", fallbackValue = "256", paramLabel = "N",
+            description = {"raid1 with a bitmap: a write completes once the members that are not write-mostly",
+                "have it, with up to N (default 256) writes to write-mostly members still in flight (md's write-behind)."})
+    private Integer writeBehind;
+
     @Mixin
     private EngineChoice engine;
 
@@ -122,7 +136,8 @@ public final class CreateCommand implements Callable<Integer> {
                 : bitmap == null ? null : CreateSpec.BitmapMode.parse(bitmap);
         int bitmapChunkBytes = bitmapChunk == null ? 0 : CreateArgs.sizeBytes(bitmapChunk, "--bitmap-chunk");
         CreateSpec create = new CreateSpec(name, host, lvl, raidDevices, chunkBytes, layoutWord, devices, force,
-                assumeClean, bitmapMode, bitmapChunkBytes);
+                assumeClean, bitmapMode, bitmapChunkBytes)
+                .withMemberFlags(CreateArgs.devflags(devices, writeMostly, failfast), writeBehind == null ? 0 : writeBehind);
         Geometry g;
         long arrayBytes;
         try (IoEngine e = engine.open(64)) {

@@ -70,6 +70,8 @@ final class ArrayCore {
     BackgroundTask[] tasks = new BackgroundTask[0];
     WriteGate[] gates = new WriteGate[0];
     ReadSteer readSteer;
+    /** md's write-behind: slots for writes to write-mostly members that finish after their request; null when off. */
+    volatile BehindWrites behind;
     final ArrayIo io = new ArrayIo(this);
     /** A task says the members may disagree: do not record the array clean at stop. */
     volatile boolean keepDirty;
@@ -332,27 +334,63 @@ final class ArrayCore {
         return membership.replacementCount;
     }
 
-    /** Completes a request whose legs are all done, or parks it until metadata is durable. */
+    /**
+     * Completes a request whose legs are all done, or parks it until metadata is durable. A
+     * request already answered ahead of its write-behind legs is only released.
+     */
     void finish(ArrayRequest r) {
+        if (r.acked) {
+            release(r);
+            return;
+        }
+        answerWhenRecorded(r);
+    }
+
+    /**
+     * Only write-behind legs of {@code r} are left: it is answered now, as md's write-behind
+     * does, when a copy that is not write-mostly holds the data and nothing failed; otherwise it
+     * waits for every leg.
+     */
+    void answerAhead(ArrayRequest r) {
+        if (!r.acked && r.fastWrites > 0 && r.status == 0) {
+            answerWhenRecorded(r);
+        }
+    }
+
+    private void answerWhenRecorded(ArrayRequest r) {
+        if (r.waitingMetadata) {
+            return; // the metadata update in flight answers it
+        }
         if (r.needsMetadata && r.status == 0 && metadata.enabled()) {
+            r.waitingMetadata = true;
             metadata.waitFor(r);
             return;
         }
         complete(r);
     }
 
+    /** Answers the request; releases it too once no leg of it is left (write-behind legs may be). */
     void complete(ArrayRequest r) {
+        r.waitingMetadata = false;
+        r.acked = true;
+        var cb = r.callback;
+        long tag = r.tag;
+        int status = r.status;
+        r.clear();
+        if (r.outstanding == 0) {
+            release(r);
+        }
+        cb.done(tag, status);
+    }
+
+    /** The request's last leg has ended: its write-gate holds (bitmap bits) go, and it is free again. */
+    private void release(ArrayRequest r) {
         if (r.admitted) {
             r.admitted = false;
             for (WriteGate g : gates) {
                 g.release(r.offset, r.length);
             }
         }
-        var cb = r.callback;
-        long tag = r.tag;
-        int status = r.status;
-        r.clear();
         freeRequests[freeRequestCount++] = r.index;
-        cb.done(tag, status);
     }
 }

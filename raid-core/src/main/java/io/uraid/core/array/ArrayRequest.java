@@ -28,6 +28,14 @@ final class ArrayRequest implements io.uraid.core.plan.Request {
     boolean stalled;
     /** Write or discard counted by the write gates (released at completion). */
     boolean admitted;
+    /** Write-behind legs among {@link #outstanding} (see {@link BehindWrites}). */
+    int behind;
+    /** Write legs to copies that are not behind which succeeded: one holding the data lets it answer ahead. */
+    int fastWrites;
+    /** Answered to its caller (ahead of its write-behind legs, or at its end). */
+    boolean acked;
+    /** Parked until a superblock update records a member failure it absorbed. */
+    boolean waitingMetadata;
     /** Why the last attempt to map it stopped: engine room (it stalls), or a gate or a lock (it parks). */
     byte waitReason;
     static final byte WAIT_ROOM = 0, WAIT_GATE = 1, WAIT_LOCK = 2;
@@ -50,6 +58,10 @@ final class ArrayRequest implements io.uraid.core.plan.Request {
         needsMetadata = false;
         stalled = false;
         admitted = false;
+        behind = 0;
+        fastWrites = 0;
+        acked = false;
+        waitingMetadata = false;
         waitReason = WAIT_ROOM;
     }
 

@@ -80,6 +80,7 @@ final class LegCompleter implements CompletionHandler {
                 return; // the same leg number continues (another copy)
             }
         }
+        int behindSlot = legs.behind[leg];
         release(leg);
         if (planIndex >= 0) {
             ArrayPlan p = core.plans[planIndex];
@@ -88,12 +89,23 @@ final class LegCompleter implements CompletionHandler {
             }
         } else {
             r.outstanding--;
+            if (behindSlot >= 0) {
+                core.behind.give(behindSlot);
+                m.behindPending--;
+                r.behind--;
+            } else if (kind == Op.WRITE && result >= 0) {
+                r.fastWrites++;
+            }
         }
         // Plans the level opened while hearing this leg (e.g. to rebuild what a failed read missed)
         // and left without legs go on now; each counts for its request, so it cannot finish first.
         issuer.startOpenedOutside();
-        if (planIndex < 0 && r.outstanding == 0 && r.fullyIssued() && !r.stalled) {
-            core.finish(r);
+        if (planIndex < 0 && r.fullyIssued() && !r.stalled) {
+            if (r.outstanding == 0) {
+                core.finish(r);
+            } else if (r.outstanding == r.behind) {
+                core.answerAhead(r); // only write-behind legs left (md's write-behind)
+            }
         }
     }
 

@@ -155,6 +155,28 @@ final class LegIssuer implements Legs {
     }
 
     @Override
+    public int writeBehind(Request r, int slot, long memberOffset, long address, int length, int flags) {
+        BehindWrites b = core.behind;
+        if (b == null || ((flags & FUA) != 0 && core.options.emulateFua())) {
+            return -1; // an emulated FUA adds a flush leg the request would still wait for
+        }
+        int copy = b.take(address, length);
+        if (copy < 0) {
+            return -1;
+        }
+        int leg = leg(r, Op.WRITE, slot, memberOffset, b.address(copy), length, flags);
+        legs.behind[leg] = copy;
+        ((ArrayRequest) r).behind++;
+        core.slot(slot).behindPending++;
+        return leg;
+    }
+
+    @Override
+    public int behindBytes() {
+        return core.behind == null ? 0 : BehindWrites.SLOT_BYTES;
+    }
+
+    @Override
     public int discard(Request r, int slot, long memberOffset, long length) {
         return leg(r, Op.DISCARD, slot, memberOffset, 0, (int) length, 0);
     }

@@ -27,6 +27,8 @@ final class LegTable {
     final long[] arrayOffset;
     final int[] mask;
     final int[] otherSlot;
+    /** The {@link BehindWrites} slot a write-behind leg writes from, or -1. */
+    final int[] behind;
     /** System.nanoTime() when the leg was taken (per-member latency for metrics). */
     final long[] issuedAt;
     private final int[] free;
@@ -52,6 +54,7 @@ final class LegTable {
         mask = new int[capacity];
         otherSlot = new int[capacity];
         issuedAt = new long[capacity];
+        behind = new int[capacity];
         free = new int[capacity];
         deferred = new int[capacity];
         for (int i = 0; i < capacity; i++) {
@@ -80,6 +83,7 @@ final class LegTable {
         copy[leg] = 0;
         mask[leg] = 0;
         otherSlot[leg] = -1;
+        behind[leg] = -1;
         issuedAt[leg] = System.nanoTime();
         return leg;
     }

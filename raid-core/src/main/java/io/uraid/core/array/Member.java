@@ -30,6 +30,10 @@ public final class Member {
     volatile long writeNanos;
     /** Read errors corrected from another copy (md's read_errors). */
     volatile long readErrors;
+    /** md's devflags: {@link io.uraid.core.sb.MdConstants#DEVFLAG_WRITE_MOSTLY}, {@code DEVFLAG_FAILFAST}. */
+    private volatile int devflags;
+    /** Write-behind legs in flight to this member (see {@link BehindWrites}). Dispatcher-only. */
+    int behindPending;
 
     public Member(int role, BlockDevice device, long dataOffset, MemberState state) {
         this.role = role;
@@ -42,6 +46,39 @@ public final class Member {
     public Member(int role, BlockDevice device, long dataOffset, long recovered) {
         this(role, device, dataOffset, MemberState.REBUILDING);
         this.recoveryOffset = recovered;
+    }
+
+    /**
+     * Sets md's devflags (write-mostly, failfast) as the member's superblock records them; for
+     * the code that builds an array, before it starts. Returns this member.
+     */
+    public Member withDevflags(int flags) {
+        this.devflags = flags;
+        return this;
+    }
+
+    void setDevflags(int flags) {
+        this.devflags = flags;
+    }
+
+    /** md's devflags of this member. */
+    public int devflags() {
+        return devflags;
+    }
+
+    /** md's write-mostly: reads go to it only when no other copy is in sync. */
+    public boolean writeMostly() {
+        return (devflags & io.uraid.core.sb.MdConstants.DEVFLAG_WRITE_MOSTLY) != 0;
+    }
+
+    /** md's failfast: a failed I/O fails the member at once (while another copy holds the data). */
+    public boolean failfast() {
+        return (devflags & io.uraid.core.sb.MdConstants.DEVFLAG_FAILFAST) != 0;
+    }
+
+    /** Write-behind legs in flight to it. Dispatcher thread only. */
+    public int behindPending() {
+        return behindPending;
     }
 
     public int role() {

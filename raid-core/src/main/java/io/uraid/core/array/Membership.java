@@ -173,7 +173,7 @@ final class Membership {
         if (old.device() != null && old.device() != device) {
             retire(old, role);
         }
-        Member m = new Member(role, device, dataOffset, 0L);
+        Member m = new Member(role, device, dataOffset, 0L).withDevflags(superblock.devflags());
         members[role] = m;
         metadata.install(role, superblock);
         metadata.markDirty();
@@ -185,7 +185,7 @@ final class Membership {
      * client write also goes to the device (slot {@code role + raidDisks}).
      */
     Member installReplacement(int role, BlockDevice device, long dataOffset, MdSuperblock superblock) {
-        Member m = new Member(role + members.length, device, dataOffset, 0L);
+        Member m = new Member(role + members.length, device, dataOffset, 0L).withDevflags(superblock.devflags());
         replacements[role] = m;
         replacementCount++;
         // Recorded at once (md's replacement feature), so a crash brings it back as the replacement.
@@ -220,6 +220,17 @@ final class Membership {
             metadata.dropReplacement(role);
             metadata.markDirty();
         }
+    }
+
+    /**
+     * Sets md's devflags (write-mostly, failfast) of the member in {@code slot}: it behaves so
+     * from now on, and the next superblock update, asked for here, records them on its device.
+     */
+    void setDevflags(int slot, int flags) {
+        Member m = slot(slot);
+        m.setDevflags(flags);
+        metadata.setDevflags(slot, flags);
+        metadata.markDirty();
     }
 
     /** The rebuilt member of {@code role} holds every byte: it serves reads and the superblocks say so. */

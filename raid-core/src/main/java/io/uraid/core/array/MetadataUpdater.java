@@ -77,6 +77,12 @@ final class MetadataUpdater {
         }
     }
 
+    void setDevflags(int slot, int flags) {
+        if (writer != null) {
+            writer.setDevflags(slot, flags);
+        }
+    }
+
     void dropReplacement(int role) {
         if (writer != null) {
             writer.dropReplacement(role);

@@ -153,6 +153,54 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         core.readErrorLimit = limit;
     }
 
+    /**
+     * md's bitmap write-behind (the bitmap superblock's write_behind): a write completes once
+     * its copies on members that are not write-mostly have it, with at most {@code limit} writes
+     * to write-mostly members still in flight; 0 turns it off. Before {@link #start()}; only
+     * for an array with a write-intent bitmap, whose bits stay set until those writes land.
+     */
+    public void setWriteBehind(int limit) {
+        requireNotStarted();
+        if (limit < 0) {
+            throw new IllegalArgumentException("write-behind limit must not be negative");
+        }
+        core.behind = limit == 0 ? null : new BehindWrites(limit);
+    }
+
+    /** md's write-behind limit of this array, 0 when off. */
+    public int writeBehind() {
+        BehindWrites b = core.behind;
+        return b == null ? 0 : b.limit();
+    }
+
+    /** Writes to write-mostly members in flight after their request completed. Any thread. */
+    public int behindWritesInFlight() {
+        BehindWrites b = core.behind;
+        return b == null ? 0 : b.inFlight();
+    }
+
+    /** Writes that went out behind so far. Any thread. */
+    public long behindWrites() {
+        BehindWrites b = core.behind;
+        return b == null ? 0 : b.total();
+    }
+
+    /**
+     * Sets md's devflags ({@link io.uraid.core.sb.MdConstants#DEVFLAG_WRITE_MOSTLY},
+     * {@code DEVFLAG_FAILFAST}) of the member in {@code slot} (a role, or {@code role + raid
+     * disks} for its replacement), as {@code mdadm --writemostly/--readwrite/--failfast} do: it
+     * takes effect at once and the superblocks record it. Any thread; runs on the dispatcher.
+     */
+    public void setDevflags(int slot, int flags) {
+        onDispatcher(() -> {
+            if (core.slot(slot) == null || core.slot(slot).device() == null) {
+                throw new IllegalArgumentException(core.name + ": no device in slot " + slot);
+            }
+            core.membership.setDevflags(slot, flags);
+            return null;
+        });
+    }
+
     /** Keeps the superblocks from saying clean at stop (a resync has not finished). Any thread. */
     public void keepDirty(boolean dirty) {
         core.keepDirty = dirty;
@@ -422,5 +470,8 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         }
         core.metadata.close();
         core.scratch.close();
+        if (core.behind != null) {
+            core.behind.close();
+        }
     }
 }

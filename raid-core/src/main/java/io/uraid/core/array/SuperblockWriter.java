@@ -45,6 +45,15 @@ public interface SuperblockWriter {
         throw new UnsupportedOperationException("this array cannot take replacements");
     }
 
+    /**
+     * The member in {@code slot} (a role, or {@code role + raid disks} for its replacement) has
+     * md's devflags {@code flags} (write-mostly, failfast): its own metadata records them from
+     * the next update on.
+     */
+    default void setDevflags(int slot, int flags) {
+        throw new UnsupportedOperationException("this array keeps no member flags");
+    }
+
     /** The replacement of {@code role} was abandoned (it failed): the tables list it as faulty. */
     default void dropReplacement(int role) {
     }

@@ -136,6 +136,17 @@ public final class ArrayCreator {
         if (spec.name() == null || spec.name().isEmpty() || spec.name().contains("/")) {
             throw new IllegalArgumentException("array name must be non-empty and contain no '/'");
         }
+        boolean mirror = level.mdLevel() == 1 || level.mdLevel() == 10;
+        if (!mirror && spec.devflags().stream().anyMatch(f -> f != 0)) {
+            throw new IllegalArgumentException("--write-mostly and --failfast are for raid1 and raid10, not "
+                    + level.name());
+        }
+        if (spec.writeBehind() > 0 && level.mdLevel() != 1) {
+            throw new IllegalArgumentException("--write-behind is for raid1 only (as md), not " + level.name());
+        }
+        if (spec.writeBehind() > 0 && spec.effectiveBitmap() != CreateSpec.BitmapMode.INTERNAL) {
+            throw new IllegalArgumentException("--write-behind needs a write-intent bitmap (--bitmap internal)");
+        }
     }
 
     private static BlockDevice[] openAll(CreateSpec spec, IoEngine engine, List<BlockDevice> opened)
@@ -236,7 +247,8 @@ public final class ArrayCreator {
                         .dataSize(devs[i].size() / SECTOR - sl.dataOffset())
                         .superOffset(sl.superOffset()).devNumber(i).deviceUuid(MdUuid.random())
                         .events(0).resyncOffset(first == FirstSync.RESYNC ? 0 : MdConstants.RESYNC_DONE)
-                        .maxDev(MAX_DEV);
+                        .maxDev(MAX_DEV)
+                        .devflags(spec.devflags(i)); // write-mostly, failfast: as mdadm records them
                 // Bit 4096 (raid0 layout recorded) when the members differ in whole chunks, as mdadm sets it.
                 int features = sl.featureMap() & (MdConstants.FEATURE_BITMAP_OFFSET | MdConstants.FEATURE_RAID0_LAYOUT
                         | MdConstants.FEATURE_PPL);
@@ -259,7 +271,7 @@ public final class ArrayCreator {
                 }
                 block.view().put(b.build().encode());
                 if (sl.hasBitmap()) {
-                    writeBitmap(engine, devs[i], sl, uuid, first == FirstSync.RESYNC);
+                    writeBitmap(engine, devs[i], sl, uuid, first == FirstSync.RESYNC, spec.writeBehind());
                 }
                 if (sl.hasPpl()) {
                     writeEmptyPpl(engine, devs[i], sl, uuid);
@@ -290,8 +302,8 @@ public final class ArrayCreator {
      * when the first start resyncs the whole array (mdadm does the same).
      */
     private static void writeBitmap(IoEngine engine, BlockDevice dev, SuperblockLayout sl, byte[] uuid,
-                                    boolean allDirty) throws IOException {
-        var header = sl.bitmapSuperblock(uuid);
+                                    boolean allDirty, int writeBehind) throws IOException {
+        var header = sl.bitmapSuperblock(uuid).toBuilder().writeBehind(writeBehind).build(); // md's write_behind
         int bytes = BitmapImage.areaBytes(header, 4096);
         try (NativeBuffer area = NativeBuffer.allocate(bytes)) {
             BitmapImage image = BitmapImage.clean(header);

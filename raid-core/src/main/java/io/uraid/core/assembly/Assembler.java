@@ -122,6 +122,7 @@ public final class Assembler {
                     : new Member(r, m == null ? null : m.device(), dataOffset, MemberState.IN_SYNC);
             sbs[r] = m == null ? null : m.superblock();
             if (m != null) {
+                members[r].withDevflags(m.superblock().devflags()); // write-mostly, failfast
                 present++;
                 if (rebuildFrom[r] < 0) {
                     working |= 1L << r;

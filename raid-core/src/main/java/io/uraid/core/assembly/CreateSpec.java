@@ -19,10 +19,15 @@ import java.util.List;
  * @param bitmap           write-intent bitmap ({@code --bitmap internal|none}); null = the default:
  *                         internal for redundant levels, none otherwise
  * @param bitmapChunkBytes bytes per bitmap bit ({@code --bitmap-chunk}); 0 = mdadm's default (64 MiB)
+ * @param devflags         md's devflags per role (write-mostly, failfast), in role order; empty = none
+ * @param writeBehind      md's bitmap write-behind limit ({@code --write-behind N}); 0 = off
  */
 public record CreateSpec(String name, String homehost, RaidLevel level, int raidDisks, int chunkBytes, int layout,
                          List<Path> devices, boolean force, boolean assumeClean, BitmapMode bitmap,
-                         int bitmapChunkBytes) {
+                         int bitmapChunkBytes, List<Integer> devflags, int writeBehind) {
+
+    /** md's largest write-behind limit (half the bitmap's 14-bit counter, as mdadm checks). */
+    public static final int MAX_WRITE_BEHIND = 16383;
 
     /** The device name that stands for an empty role, as in mdadm. */
     public static final Path MISSING = Path.of("missing");
@@ -45,9 +50,34 @@ public record CreateSpec(String name, String homehost, RaidLevel level, int raid
 
     public CreateSpec {
         devices = List.copyOf(devices);
+        devflags = List.copyOf(devflags);
         if (bitmapChunkBytes < 0) {
             throw new IllegalArgumentException("bitmap chunk must not be negative");
         }
+        if (!devflags.isEmpty() && devflags.size() != devices.size()) {
+            throw new IllegalArgumentException("devflags must name every device or none");
+        }
+        if (writeBehind < 0 || writeBehind > MAX_WRITE_BEHIND) {
+            throw new IllegalArgumentException("--write-behind must be 1.." + MAX_WRITE_BEHIND + ": " + writeBehind);
+        }
+    }
+
+    /** A spec without member flags or write-behind. */
+    public CreateSpec(String name, String homehost, RaidLevel level, int raidDisks, int chunkBytes, int layout,
+                      List<Path> devices, boolean force, boolean assumeClean, BitmapMode bitmap, int bitmapChunkBytes) {
+        this(name, homehost, level, raidDisks, chunkBytes, layout, devices, force, assumeClean, bitmap,
+                bitmapChunkBytes, List.of(), 0);
+    }
+
+    /** md's devflags for the device in role {@code i}. */
+    public int devflags(int i) {
+        return devflags.isEmpty() ? 0 : devflags.get(i);
+    }
+
+    /** This spec with md's devflags per role and the write-behind limit. */
+    public CreateSpec withMemberFlags(List<Integer> flags, int behind) {
+        return new CreateSpec(name, homehost, level, raidDisks, chunkBytes, layout, devices, force, assumeClean,
+                bitmap, bitmapChunkBytes, flags, behind);
     }
 
     /** A spec with the default bitmap choice. */
@@ -63,6 +93,6 @@ public record CreateSpec(String name, String homehost, RaidLevel level, int raid
 
     public CreateSpec withBitmap(BitmapMode mode, int chunk) {
         return new CreateSpec(name, homehost, level, raidDisks, chunkBytes, layout, devices, force, assumeClean,
-                mode, chunk);
+                mode, chunk, devflags, writeBehind);
     }
 }

@@ -61,6 +61,16 @@ final class MdSuperblockWriter implements SuperblockWriter {
     }
 
     @Override
+    public synchronized void setDevflags(int slot, int flags) {
+        boolean replacement = slot >= byRole.length;
+        int role = replacement ? slot - byRole.length : slot;
+        MdSuperblock[] table = replacement ? replacements : byRole;
+        if (table[role] != null) {
+            table[role] = table[role].toBuilder().devflags(flags).build();
+        }
+    }
+
+    @Override
     public synchronized void dropReplacement(int role) {
         MdSuperblock rep = replacements[role];
         if (rep != null) {

@@ -154,8 +154,18 @@ public final class OpenArray implements AutoCloseable {
      * {@code force}.
      */
     public synchronized void addSpare(java.nio.file.Path path, IoEngine prepare, boolean force) throws IOException {
+        addSpare(path, prepare, force, 0);
+    }
+
+    /**
+     * {@link #addSpare(java.nio.file.Path, IoEngine, boolean)} with md's devflags (write-mostly,
+     * failfast) for the device: its superblock records them once it takes a role.
+     */
+    public synchronized void addSpare(java.nio.file.Path path, IoEngine prepare, boolean force, int devflags)
+            throws IOException {
         Prepared p = prepareDevice(path, prepare, force);
-        redundancy.addSpare(p.device(), p.superblock().dataOffset() * 512, p.superblock());
+        MdSuperblock sb = devflags == 0 ? p.superblock() : p.superblock().toBuilder().devflags(devflags).build();
+        redundancy.addSpare(p.device(), sb.dataOffset() * 512, sb);
     }
 
     /** Hands a spare found at assembly to the array, which must not have started yet. */

@@ -76,6 +76,18 @@ public interface Legs {
     /** Issues a write, as {@link #read}. */
     int write(Request r, int slot, long memberOffset, long address, int length, int flags);
 
+    /**
+     * Issues a write to a write-mostly member behind its request (md's write-behind): from a copy
+     * of the bytes, so the request may complete before this leg does, once a leg of it to a
+     * member that is not write-mostly has succeeded. Returns the leg number, or -1 when it
+     * cannot go behind (write-behind off, {@code length} over {@link #behindBytes()}, the limit
+     * of such writes in flight reached): the level then issues an ordinary {@link #write}.
+     */
+    int writeBehind(Request r, int slot, long memberOffset, long address, int length, int flags);
+
+    /** The longest write-behind leg, or 0 when the array has write-behind off. */
+    int behindBytes();
+
     /** Issues a discard of {@code length} bytes at {@code memberOffset} of the slot's data area. */
     int discard(Request r, int slot, long memberOffset, long length);
 

@@ -115,7 +115,7 @@ public record ArrayStatus(String device, int level, String levelName, int layout
                     int[] majMin = majorMinor(m.device().path());
                     replacements.add(new MemberStatus(r, sb == null ? -1 : sb.devNumber(),
                             m.device().path().toString(), majMin[0], majMin[1], m.state(), m.errors(),
-                            sb != null && (sb.devflags() & MdConstants.DEVFLAG_WRITE_MOSTLY) != 0));
+                            m.writeMostly(), m.failfast()));
                 }
             }
         }
@@ -182,7 +182,7 @@ public record ArrayStatus(String device, int level, String levelName, int layout
             int[] majMin = m.device() == null ? new int[2] : majorMinor(m.device().path());
             out.add(new MemberStatus(m.role(), sb == null ? (m.device() == null ? -1 : m.role()) : sb.devNumber(),
                     m.device() == null ? null : m.device().path().toString(), majMin[0], majMin[1], m.state(),
-                    m.errors(), sb != null && (sb.devflags() & MdConstants.DEVFLAG_WRITE_MOSTLY) != 0));
+                    m.errors(), m.writeMostly(), m.failfast())); // the live flags (set at runtime too)
         }
         for (io.uraid.core.array.Displaced d : array.displaced()) {
             Member m = d.member();

@@ -139,6 +139,11 @@ public final class DetailFormatter {
         return b.toString();
     }
 
+    /** mdadm's words after a device's state: " writemostly", " failfast". */
+    private static String flags(MemberStatus m) {
+        return (m.writeMostly() ? " writemostly" : "") + (m.failfast() ? " failfast" : "");
+    }
+
     private static void table(StringBuilder o, List<MemberStatus> members, List<MemberStatus> replacements,
                               List<SpareStatus> spares) {
         o.append("    Number   Major   Minor   RaidDevice State\n");
@@ -148,7 +153,7 @@ public final class DetailFormatter {
             }
             if (m.state() == MemberState.IN_SYNC) {
                 row(o, Integer.toString(m.number()), m.major(), m.minor(), Integer.toString(m.role()),
-                        "active sync", m.path());
+                        "active sync" + flags(m), m.path());
             } else if (m.path() == null || m.state() == MemberState.FAULTY) {
                 row(o, "-", 0, 0, Integer.toString(m.role()), "removed", null);
             } else { // present but not yet in sync: a spare taking this role

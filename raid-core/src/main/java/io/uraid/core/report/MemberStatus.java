@@ -12,10 +12,17 @@ import io.uraid.core.array.MemberState;
  * @param minor       device minor number
  * @param state       in sync, faulty or missing
  * @param errors      I/O errors seen on this member since start
- * @param writeMostly the superblock marks the device write-mostly (md's {@code (W)})
+ * @param writeMostly the device is write-mostly (md's {@code (W)})
+ * @param failfast    the device is failfast (md's devflag)
  */
 public record MemberStatus(int role, int number, String path, int major, int minor, MemberState state,
-                           long errors, boolean writeMostly) {
+                           long errors, boolean writeMostly, boolean failfast) {
+
+    /** A member with write-mostly as given and failfast off. */
+    public MemberStatus(int role, int number, String path, int major, int minor, MemberState state, long errors,
+                        boolean writeMostly) {
+        this(role, number, path, major, minor, state, errors, writeMostly, false);
+    }
 
     /** A member not marked write-mostly. */
     public MemberStatus(int role, int number, String path, int major, int minor, MemberState state, long errors) {

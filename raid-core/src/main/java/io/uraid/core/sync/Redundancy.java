@@ -88,6 +88,9 @@ public final class Redundancy {
         if (bitmap != null) {
             array.addTask(bitmap);
             array.addGate(bitmap);
+            // md's write-behind lives in the bitmap superblock and needs the bitmap's bits to
+            // cover the writes still in flight to write-mostly members.
+            array.setWriteBehind(dirty.header().writeBehind());
         }
         array.addTask(sync);
         array.addGate(sync);

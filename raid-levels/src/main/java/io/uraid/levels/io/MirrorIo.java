@@ -19,6 +19,12 @@ import io.uraid.io.Errno;
  * written back over the bad copy; a failed write fails its member while another copy holds the
  * data (md never fails the last copy). Its sync passes: {@link MirrorResync}, {@link MirrorScrub}
  * (check and repair), {@link MirrorRecover}.
+ *
+ * <p>md's flags for slow or remote members: reads avoid a <em>write-mostly</em> member while
+ * another copy is in sync; with write-behind on, its writes go out behind the request (the
+ * request completes when the other copies have the data), and a read that can only be served by
+ * it waits until its behind writes have landed. A <em>failfast</em> member whose read fails is
+ * failed at once (while another copy holds the data) instead of being retried and rewritten.
  */
 public final class MirrorIo implements LevelIo {
     /** Leg tag: the rewrite of a copy that failed to read, from the copy read instead. */
@@ -70,6 +76,9 @@ public final class MirrorIo implements LevelIo {
             long at = r.offset() + r.cursor();
             int len = (int) pieceLength(r, at, legs);
             int copy = steeredCopy(at, len, legs);
+            if (copy >= 0 && legs.member(layout.member(at, copy)).behindPending() > 0) {
+                return false; // only a write-mostly copy is left, with writes behind in flight: wait for them
+            }
             if (copy < 0) {
                 r.fail(-Errno.EIO); // no copy in sync: the array has failed
             } else {
@@ -91,18 +100,22 @@ public final class MirrorIo implements LevelIo {
         return leastBusyCopy(at, 0, legs);
     }
 
-    /** The in-sync copy of {@code at} with the fewest legs pending, skipping {@code tried}; -1 if none. */
+    /**
+     * The in-sync copy of {@code at} with the fewest legs pending, skipping {@code tried}, and a
+     * write-mostly copy only when no other is in sync; -1 if none.
+     */
     private int leastBusyCopy(long at, int tried, Legs legs) {
         int best = -1;
-        int bestPending = Integer.MAX_VALUE;
+        long bestRank = Long.MAX_VALUE;
         for (int c = 0; c < copies; c++) {
             if ((tried & (1 << c)) != 0) {
                 continue;
             }
             Member m = legs.member(layout.member(at, c));
-            if (m.inSync() && m.pendingLegs() < bestPending) {
+            long rank = (m.writeMostly() ? 1L << 32 : 0) + m.pendingLegs();
+            if (m.inSync() && rank < bestRank) {
                 best = c;
-                bestPending = m.pendingLegs();
+                bestRank = rank;
             }
         }
         return best;
@@ -111,19 +124,26 @@ public final class MirrorIo implements LevelIo {
     private boolean issueWrites(Request r, Legs legs) {
         boolean discard = r.op() == Request.DISCARD;
         int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
+        int behindBytes = discard ? 0 : legs.behindBytes();
         while (r.cursor() < r.length()) {
-            if (legs.room() < copies + legs.replacements()) {
-                return false;
-            }
             long at = r.offset() + r.cursor();
             long len = pieceLength(r, at, legs);
+            // A write-mostly copy written behind may take a leg per behindBytes of the piece.
+            int behindLegs = behindBytes == 0 ? 0 : (int) ((len + behindBytes - 1) / behindBytes) - 1;
+            if (legs.room() < copies + legs.replacements() + behindLegs) {
+                return false;
+            }
+            boolean behind = behindBytes > 0 && hasFastCopy(at, legs);
             int written = 0;
             for (int c = 0; c < copies; c++) {
                 int role = layout.member(at, c);
                 if (!legs.member(role).writable()) {
                     continue;
                 }
-                writeLeg(r, legs, role, c, at, len, discard, flags);
+                if (!(behind && legs.member(role).writeMostly() && writeBehind(r, legs, role, c, at, len, flags,
+                        behindBytes))) {
+                    writeLeg(r, legs, role, c, at, len, discard, flags);
+                }
                 written++;
                 Member rep = legs.replacement(role);
                 if (rep != null && rep.writable()) { // the device replacing it must miss no write
@@ -134,6 +154,46 @@ public final class MirrorIo implements LevelIo {
                 r.fail(-Errno.EIO); // no working copy of this piece: the array has failed
             }
             r.advance(len);
+        }
+        return true;
+    }
+
+    /** A copy of {@code at} that is written and not write-mostly: only then may another go behind. */
+    private boolean hasFastCopy(long at, Legs legs) {
+        for (int c = 0; c < copies; c++) {
+            Member m = legs.member(layout.member(at, c));
+            if (m.writable() && !m.writeMostly()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the piece to write-mostly member {@code role} behind the request, in legs of at
+     * most {@code behindBytes}; what cannot go behind (the limit reached) goes out as one
+     * ordinary leg. False when nothing went behind (the caller writes the piece normally).
+     */
+    private boolean writeBehind(Request r, Legs legs, int role, int copy, long at, long len, int flags,
+                                int behindBytes) {
+        long memberOffset = layout.memberOffset(at, copy);
+        long address = r.address() + r.cursor();
+        long done = 0;
+        while (done < len) {
+            int part = (int) Math.min(behindBytes, len - done);
+            int leg = legs.writeBehind(r, role, memberOffset + done, address + done, part, flags);
+            if (leg < 0) {
+                break;
+            }
+            legs.note(leg, 0, copy, at + done);
+            done += part;
+        }
+        if (done == 0) {
+            return false;
+        }
+        if (done < len) {
+            int leg = legs.write(r, role, memberOffset + done, address + done, (int) (len - done), flags);
+            legs.note(leg, 0, copy, at + done);
         }
         return true;
     }
@@ -176,8 +236,11 @@ public final class MirrorIo implements LevelIo {
     /** Sends a failed read to another in-sync copy; false (the request failed) when none is left. */
     private boolean retryRead(Request r, int leg, int result, Legs legs) {
         int bad = legs.slot(leg);
-        if (legs.countReadError(bad) > legs.readErrorLimit() && legs.failMember(bad, result)) {
-            r.recordFailureFirst(); // a member that keeps failing reads is failed (md: max_corr_read_errors)
+        long errors = legs.countReadError(bad);
+        if ((legs.member(bad).failfast() || errors > legs.readErrorLimit()) && legs.failMember(bad, result)) {
+            // A member that keeps failing reads is failed (md: max_corr_read_errors), a failfast
+            // one at its first failure (no rewrite follows: it is no longer in sync).
+            r.recordFailureFirst();
         }
         long at = legs.arrayOffset(leg);
         int next = leastBusyCopy(at, legs.mask(leg), legs);
