@@ -3,13 +3,13 @@
 # namespace, nbdkit (file plugin) in another, joined by a veth pair with netem delay (2 ms each
 # way by default; where the kernel has no netem, nbdkit's delay filter adds the delay to each
 # request instead, and the script says so). The same daemon also exports a RAID1 of a local
-# member alone (the other slot missing), so "the array with its remote half" and "the local
+# member alone (the other slot missing; the members start as zeroes, so --assume-clean), and a second mirror whose remote half (another nbdkit
+# export over the same link) has no flags, so "the array with its remote half" and "the local
 # member alone" are measured through the same NBD path, interleaved, medians of the rounds:
 #   4k random read QD32  (mirror / local alone)   issue 15 target with write-mostly: >= 0.9 x
 #   4k random write QD32 (mirror / local alone)   issue 15 target with write-behind: >= 0.8 x
-# Where `uraid create` knows --write-mostly / --write-behind (issue 15, phase 2) they are used
-# for the remote member (WRITE_BEHIND=N sets N, default 256); otherwise the script says the
-# figures are without them.
+# The flagged mirror's remote member is --write-mostly with --write-behind N (WRITE_BEHIND=N,
+# default 256, as mdadm).
 #
 # Usage (root; needs ip, tc, nbdkit, fio with the nbd engine, losetup, python3):
 #   bench/remote-mirror.sh [ROUNDS] [SECONDS] [DELAY_MS]     defaults: 3 rounds, 10 s, 2 ms
@@ -50,6 +50,7 @@ loop() { # NAME SIZE -> sets DEV
 loop local 1G; LOCAL=$DEV
 loop solo 1G; SOLO=$DEV
 loop far 1G; FARDEV=$DEV
+loop far2 1G; FARDEV2=$DEV
 
 ip netns add "$NEAR"; ip netns add "$FAR"
 ip link add "ura$$" type veth peer name "urb$$"
@@ -70,26 +71,24 @@ fi
 ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$FARDEV" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit.log" &
 PIDS+=($!)
+ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10810 "${KIT_FILTER[@]}" file "$FARDEV2" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
+  2>"$W/nbdkit2.log" &
+PIDS+=($!)
 sleep 1
 REMOTE="nbd://10.199.0.2/?timeout=30"
+REMOTE2="nbd://10.199.0.2:10810/?timeout=30"
+loop local2 1G; LOCAL2=$DEV
 
-MOSTLY=(); BEHIND=()
-HELP=$(java -jar "$JAR" create --help 2>&1)
-grep -q -- "--write-mostly" <<<"$HELP" && MOSTLY=(--write-mostly)
-grep -q -- "--write-behind" <<<"$HELP" && BEHIND=(--write-behind "${WRITE_BEHIND:-256}")
-if [ ${#MOSTLY[@]} -gt 0 ]; then
-  MODE="remote member write-mostly${BEHIND[*]:+, write-behind ${WRITE_BEHIND:-256}}"
-  # phase 2: the flags go before the remote member they apply to (mdadm style)
-  ip netns exec "$NEAR" java -jar "$JAR" create mir --level 1 --raid-devices 2 --force "$LOCAL" \
-    "${MOSTLY[@]}" "${BEHIND[@]}" "$REMOTE" >"$W/create.log" 2>&1
-else
-  MODE="no write-mostly/write-behind in this build (issue 15 phase 1): reads are spread over both halves"
-  ip netns exec "$NEAR" java -jar "$JAR" create mir --level 1 --raid-devices 2 --force "$LOCAL" "$REMOTE" >"$W/create.log" \
-    2>&1
-fi
+BEHIND_N=${WRITE_BEHIND:-256}
+MODE="flagged mirror: remote member --write-mostly, --write-behind $BEHIND_N"
+ip netns exec "$NEAR" java -jar "$JAR" create mir --level 1 --raid-devices 2 --force --assume-clean "$LOCAL" "$REMOTE" \
+  --write-mostly "$REMOTE" --write-behind "$BEHIND_N" >"$W/create.log" 2>&1
+ip netns exec "$NEAR" java -jar "$JAR" create plain --level 1 --raid-devices 2 --force --assume-clean "$LOCAL2" "$REMOTE2" \
+  >>"$W/create.log" 2>&1
 java -jar "$JAR" create solo --level 1 --raid-devices 2 --force "$SOLO" missing >>"$W/create.log" 2>&1
 cat > "$W/uraid.conf" <<CONF
 ARRAY mir devices=$LOCAL,$REMOTE
+ARRAY plain devices=$LOCAL2,$REMOTE2
 ARRAY solo devices=$SOLO
 CONF
 ip netns exec "$NEAR" java -jar "$JAR" daemon --config "$W/uraid.conf" --control "$W/ctl.sock" \
@@ -109,7 +108,7 @@ RES="$W/results.txt"
 : > "$RES"
 for r in $(seq "$ROUNDS"); do
   for w in "${WORKS[@]}"; do
-    for t in mir solo; do
+    for t in mir plain solo; do
       # shellcheck disable=SC2086
       fio --name=b --ioengine=nbd --uri="nbd+unix:///$t?socket=$W/nbd.sock" --size=512M --runtime="$SECS" \
           --time_based --ramp_time=2 ${WORK[$w]} --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
@@ -128,12 +127,14 @@ for line in open(sys.argv[1]):
     t, w, iops, mib = line.split()
     rows[(t, w)].append(float(iops))
 works = ["randread-4k-qd32", "randwrite-4k-qd32"]
-names = {"mir": "RAID1 local + remote", "solo": "local member alone"}
+names = {"mir": "RAID1 local + remote, write-mostly + write-behind", "plain": "RAID1 local + remote, no flags",
+         "solo": "local member alone"}
 print("| array | " + " | ".join(works) + " |")
 print("|---|" + "---|" * len(works))
-for t in ["mir", "solo"]:
+for t in ["mir", "plain", "solo"]:
     print("| %s | %s |" % (names[t], " | ".join("%.0f [%.0f-%.0f]" % (statistics.median(rows[(t, w)]),
                                                 min(rows[(t, w)]), max(rows[(t, w)])) for w in works)))
-print("| mirror / local alone | %s |" % " | ".join("%.2f x" % (statistics.median(rows[("mir", w)])
-                                                 / statistics.median(rows[("solo", w)])) for w in works))
+for t in ["mir", "plain"]:
+    print("| %s / local alone | %s |" % (t, " | ".join("%.2f x" % (statistics.median(rows[(t, w)])
+                                         / statistics.median(rows[("solo", w)])) for w in works)))
 PY

@@ -35,6 +35,17 @@ final class MirrorChecks {
      * one is copied out first.
      */
     static long[] bitmap(Path member, Path scratch) throws Exception {
+        String out = examineBitmap(member, scratch);
+        Matcher bits = Pattern.compile("Bitmap : (\\d+) bits \\(chunks\\), (\\d+) dirty").matcher(out);
+        Matcher chunk = Pattern.compile("Chunksize : (\\d+) (KB|MB)").matcher(out);
+        assertTrue(bits.find() && chunk.find(), "mdadm -X: " + out);
+        long unit = chunk.group(2).equals("MB") ? 1 << 20 : 1 << 10;
+        return new long[] {Long.parseLong(bits.group(1)), Long.parseLong(bits.group(2)),
+            Long.parseLong(chunk.group(1)) * unit};
+    }
+
+    /** {@code mdadm -X} of a member file's internal bitmap (copied out to {@code scratch} first). */
+    static String examineBitmap(Path member, Path scratch) throws Exception {
         MdSuperblock sb = superblock(member);
         long at = (sb.superOffset() + sb.bitmapOffset()) * 512;
         byte[] area = new byte[64 << 10];
@@ -43,13 +54,7 @@ final class MirrorChecks {
             f.readFully(area);
         }
         Files.write(scratch, area);
-        String out = Cmd.run(30, "mdadm", "--examine-bitmap", scratch.toString()).ok("mdadm -X").output();
-        Matcher bits = Pattern.compile("Bitmap : (\\d+) bits \\(chunks\\), (\\d+) dirty").matcher(out);
-        Matcher chunk = Pattern.compile("Chunksize : (\\d+) (KB|MB)").matcher(out);
-        assertTrue(bits.find() && chunk.find(), "mdadm -X: " + out);
-        long unit = chunk.group(2).equals("MB") ? 1 << 20 : 1 << 10;
-        return new long[] {Long.parseLong(bits.group(1)), Long.parseLong(bits.group(2)),
-            Long.parseLong(chunk.group(1)) * unit};
+        return Cmd.run(30, "mdadm", "--examine-bitmap", scratch.toString()).ok("mdadm -X").output();
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A RAID1 mirrored over a real network path: the daemon in one network namespace, nbdkit
@@ -23,14 +24,19 @@ import org.junit.jupiter.api.Test;
  * degraded; the link comes back, {@code uraid add} re-adds the member over fresh TLS
  * connections and copies only the chunks mdadm reads as dirty; the mirrors end identical.
  * Everything listens only inside the test's namespaces (or on unix sockets in its directory),
- * and the namespaces go away even when the test fails.
+ * and the namespaces go away even when the test fails. Run twice: a plain mirror, and one whose
+ * remote half is write-mostly with write-behind (md's flags for a remote mirror half: mdadm
+ * reads them back from the members, and the writes still in flight to the remote half when the
+ * link goes dark are among the chunks the re-add copies).
  */
 class NetworkLinkCutTest {
     private static final long MEMBER = 64L << 20;
     private static final int TIMEOUT_SECONDS = 3;
 
-    @Test
-    void aMirrorOverACutLinkFailsItsRemoteHalfAndResyncsOnlyWhatChangedWhenTheLinkIsBack() throws Exception {
+    @ParameterizedTest(name = "write-mostly + write-behind: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMirrorOverACutLinkFailsItsRemoteHalfAndResyncsOnlyWhatChangedWhenTheLinkIsBack(boolean behind)
+            throws Exception {
         String why = NetNs.unavailable();
         Assumptions.assumeTrue(why == null, "network namespace test skipped: " + why);
         NbdKit.assumeInstalled();
@@ -60,15 +66,29 @@ class NetworkLinkCutTest {
                     server.toArray(new String[0]));
             String uri = "nbds://" + net.farIp + "/?tls-certificates=" + pki + "&timeout=" + TIMEOUT_SECONDS;
 
-            TestFiles.childIn(net.inNear(), "create", "r1", "--level", "1", "--raid-devices", "2", "--bitmap-chunk",
-                    "1M", local.toString(), uri).ok("uraid create over the link");
+            List<String> create = new ArrayList<>(List.of("create", "r1", "--level", "1", "--raid-devices", "2",
+                    "--bitmap-chunk", "1M", local.toString(), uri));
+            if (behind) {
+                create.addAll(List.of("--write-mostly", uri, "--write-behind", "256"));
+            }
+            TestFiles.childIn(net.inNear(), create.toArray(new String[0])).ok("uraid create over the link");
+            if (behind) {
+                String examine = Cmd.run(30, "mdadm", "--examine", remoteFile.toString()).ok("mdadm --examine")
+                        .output();
+                assertTrue(examine.contains("Flags : write-mostly"), examine);
+                assertTrue(MirrorChecks.examineBitmap(local, dir.resolve("wb.bm"))
+                        .contains("Write Mode : Allow write behind, max 256"), "mdadm -X of the local half");
+            }
             String uuid = MdUuid.format(MirrorChecks.superblock(local).setUuid());
             assertEquals(uuid, MdUuid.format(MirrorChecks.superblock(remoteFile).setUuid()),
                     "the remote half's superblock arrived over TLS");
             Path cfg = dir.resolve("uraid.conf");
             Files.writeString(cfg, "ARRAY r1 UUID=" + uuid + " devices=" + local + "," + uri + "\n");
             daemon.prefixed(net.inNear()).start(cfg);
-            assertTrue(TestFiles.uraid(daemon.control, "status")[1].contains("[2/2] [UU]"));
+            String status = TestFiles.uraid(daemon.control, "status")[1];
+            assertTrue(status.contains("[2/2] [UU]"), status);
+            assertEquals(behind, status.contains(uri + "[1](W)"),
+                    "the remote half shows (W) exactly when write-mostly: " + status);
 
             Path fioOut = dir.resolve("fio.json");
             Process fio = MirrorChecks.fio(dir, daemon.uri("r1"), "16M", 6, fioOut);

@@ -93,8 +93,8 @@ final class LegCompleter implements CompletionHandler {
                 core.behind.give(behindSlot);
                 m.behindPending--;
                 r.behind--;
-            } else if (kind == Op.WRITE && result >= 0) {
-                r.fastWrites++;
+            } else if (kind == Op.WRITE && result >= 0 && m.inSync()) {
+                r.fastWrites++; // a copy that holds the data for good (not one still being rebuilt)
             }
         }
         // Plans the level opened while hearing this leg (e.g. to rebuild what a failed read missed)

@@ -158,11 +158,15 @@ public final class MirrorIo implements LevelIo {
         return true;
     }
 
-    /** A copy of {@code at} that is written and not write-mostly: only then may another go behind. */
+    /**
+     * A copy of {@code at} in sync and not write-mostly: only then may another go behind (a copy
+     * still being rebuilt is no safe home for an acknowledged write: a crash restarts its rebuild
+     * from the others).
+     */
     private boolean hasFastCopy(long at, Legs legs) {
         for (int c = 0; c < copies; c++) {
             Member m = legs.member(layout.member(at, c));
-            if (m.writable() && !m.writeMostly()) {
+            if (m.inSync() && !m.writeMostly()) {
                 return true;
             }
         }
