@@ -88,6 +88,16 @@ final class MirrorChecks {
         throw new AssertionError("only " + seen + " blocks of " + member + " were written in 60 s");
     }
 
+    /** The value of the first Prometheus sample of {@code name} whose labels contain {@code label}. */
+    static double metric(String metrics, String name, String label) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains(label)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " with " + label + " in:\n" + metrics);
+    }
+
     /** The bytes the daemon's last rebuild covered ("recover of N bytes started"), or -1. */
     static long lastRecoverBytes(Path log) throws Exception {
         Matcher m = Pattern.compile("recover of (\\d+) bytes started").matcher(Files.readString(log));

@@ -41,8 +41,9 @@ class NetworkLinkCutTest {
         Assumptions.assumeTrue(why == null, "network namespace test skipped: " + why);
         NbdKit.assumeInstalled();
         TestPki.assumeOpenssl();
-        Assumptions.assumeTrue(DaemonProcess.hasTool("fio") && DaemonProcess.hasTool("mdadm"),
-                "fio or mdadm missing: skipped");
+        io.uraid.io.testing.RequiredTools.require("fio", "fio");
+        io.uraid.io.testing.RequiredTools.require("mdadm", "mdadm");
+        io.uraid.io.testing.RequiredTools.require("curl", "curl");
         TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("link-cut", "n-");
         NbdKit kit = null;
@@ -90,6 +91,15 @@ class NetworkLinkCutTest {
             assertEquals(behind, status.contains(uri + "[1](W)"),
                     "the remote half shows (W) exactly when write-mostly: " + status);
 
+            // Reads first, with both halves in sync: they stay off a write-mostly half.
+            Cmd.run(120, "fio", "--name=reads", "--ioengine=nbd", "--uri=" + daemon.uri("r1"), "--rw=randread",
+                    "--bs=4k", "--iodepth=16", "--size=16M", "--number_ios=2000").ok("fio reads");
+            String metrics = metrics(net, daemon);
+            double remoteReads = MirrorChecks.metric(metrics, "uraid_member_reads_completed_total", "role=\"1\"");
+            assertTrue(MirrorChecks.metric(metrics, "uraid_member_reads_completed_total", "role=\"0\"") > 0, metrics);
+            assertEquals(behind, remoteReads == 0, "reads avoid the remote half exactly when it is write-mostly: "
+                    + remoteReads + " reads went to it");
+
             Path fioOut = dir.resolve("fio.json");
             Process fio = MirrorChecks.fio(dir, daemon.uri("r1"), "16M", 6, fioOut);
             try {
@@ -102,6 +112,9 @@ class NetworkLinkCutTest {
                 fio.destroyForcibly();
             }
             MirrorChecks.assertFioClean(fio, fioOut);
+            double behindWrites = MirrorChecks.metric(metrics(net, daemon), "uraid_array_behind_writes_total",
+                    "device=\"r1\"");
+            assertEquals(behind, behindWrites > 0, "writes went out behind exactly with write-behind: " + behindWrites);
             String detail = TestFiles.uraid(daemon.control, "detail", "r1")[1];
             assertTrue(detail.contains("degraded") && detail.contains("faulty"), detail);
             assertTrue(Files.readString(daemon.log).contains("no answer from the server"),
@@ -122,5 +135,12 @@ class NetworkLinkCutTest {
             }
             TestFiles.delete(dir);
         }
+    }
+
+    /** The daemon's Prometheus metrics, fetched inside its namespace. */
+    private static String metrics(NetNs net, DaemonProcess daemon) throws Exception {
+        List<String> curl = new ArrayList<>(net.inNear());
+        curl.addAll(List.of("curl", "-sf", "http://127.0.0.1:" + daemon.metricsPort + "/metrics"));
+        return Cmd.run(30, curl.toArray(new String[0])).ok("the daemon's metrics").output();
     }
 }

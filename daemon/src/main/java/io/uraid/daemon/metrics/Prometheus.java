@@ -94,6 +94,12 @@ public final class Prometheus {
         arrayCounter(registry, arrays, "uraid_array_fixed_legs_total",
                 "Of those, legs on registered (fixed) buffers: READ_FIXED/WRITE_FIXED on io_uring.",
                 a -> a.array().fixedLegs());
+        arrayCounter(registry, arrays, "uraid_array_behind_writes_total",
+                "Writes to write-mostly members that went out behind their request (md's write-behind).",
+                a -> a.array().behindWrites());
+        arrayGauge(registry, arrays, "uraid_array_behind_writes_in_flight",
+                "Write-behind writes still in flight (at most the bitmap's write-behind limit).",
+                a -> a.array().behindWritesInFlight());
         cacheCounter(registry, arrays, "uraid_read_cache_hits_total", "Reads answered from the export's read cache.",
                 true);
         cacheCounter(registry, arrays, "uraid_read_cache_misses_total",
