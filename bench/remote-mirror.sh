@@ -3,11 +3,14 @@
 # namespace, nbdkit (file plugin) in another, joined by a veth pair with netem delay (2 ms each
 # way by default; where the kernel has no netem, nbdkit's delay filter adds the delay to each
 # request instead, and the script says so). The same daemon also exports a RAID1 of a local
-# member alone (the other slot missing; the members start as zeroes, so --assume-clean), and a second mirror whose remote half (another nbdkit
-# export over the same link) has no flags, so "the array with its remote half" and "the local
-# member alone" are measured through the same NBD path, interleaved, medians of the rounds:
+# member alone (the other slot missing) and a second mirror whose remote half (another nbdkit
+# export over the same link) has no flags (members start as zeroes: --assume-clean), so "the
+# array with its remote half" and "the local member alone" are measured through the same NBD
+# path, interleaved, medians of the rounds:
 #   4k random read QD32  (mirror / local alone)   issue 15 target with write-mostly: >= 0.9 x
 #   4k random write QD32 (mirror / local alone)   issue 15 target with write-behind: >= 0.8 x
+#   4k random write QD1  (latency: what write-behind hides)
+# and, for reference, fio straight at a third export over the same link (what the far side sustains).
 # The flagged mirror's remote member is --write-mostly with --write-behind N (WRITE_BEHIND=N,
 # default 256, as mdadm).
 #
@@ -51,6 +54,7 @@ loop local 1G; LOCAL=$DEV
 loop solo 1G; SOLO=$DEV
 loop far 1G; FARDEV=$DEV
 loop far2 1G; FARDEV2=$DEV
+loop far3 1G; FARDEV3=$DEV
 
 ip netns add "$NEAR"; ip netns add "$FAR"
 ip link add "ura$$" type veth peer name "urb$$"
@@ -64,8 +68,10 @@ if ip netns exec "$NEAR" tc qdisc add dev "ura$$" root netem delay "${DELAY}ms" 
    && ip netns exec "$FAR" tc qdisc add dev "urb$$" root netem delay "${DELAY}ms" 2>/dev/null; then
   LINK="netem ${DELAY} ms each way"
 else
-  LINK="no netem in this kernel: nbdkit delay filter, ${DELAY} ms per request"
-  KIT_FILTER=(--filter=delay)
+  LINK="no netem in this kernel: nbdkit delay filter, ${DELAY} ms per request, ${KIT_THREADS:-256} server threads"
+  # The filter sleeps in a server thread: enough threads that the delay adds latency, as netem
+  # does, rather than a cap on requests in flight (nbdkit's default is 16 per connection).
+  KIT_FILTER=(--threads="${KIT_THREADS:-256}" --filter=delay)
   KIT_DELAY=("delay-read=${DELAY}ms" "delay-write=${DELAY}ms")
 fi
 ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$FARDEV" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
@@ -73,6 +79,9 @@ ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$
 PIDS+=($!)
 ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10810 "${KIT_FILTER[@]}" file "$FARDEV2" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit2.log" &
+PIDS+=($!)
+ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10811 "${KIT_FILTER[@]}" file "$FARDEV3" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
+  2>"$W/nbdkit3.log" &
 PIDS+=($!)
 sleep 1
 REMOTE="nbd://10.199.0.2/?timeout=30"
@@ -102,15 +111,19 @@ for _ in $(seq 600); do java -jar "$JAR" status --control "$W/ctl.sock" | grep -
 declare -A WORK=(
   [randread-4k-qd32]="--rw=randread --bs=4k --iodepth=32"
   [randwrite-4k-qd32]="--rw=randwrite --bs=4k --iodepth=32"
+  [randwrite-4k-qd1]="--rw=randwrite --bs=4k --iodepth=1"
 )
-WORKS=(randread-4k-qd32 randwrite-4k-qd32)
+WORKS=(randread-4k-qd32 randwrite-4k-qd32 randwrite-4k-qd1)
 RES="$W/results.txt"
 : > "$RES"
 for r in $(seq "$ROUNDS"); do
   for w in "${WORKS[@]}"; do
-    for t in mir plain solo; do
+    for t in mir plain solo remote; do
+      URI="nbd+unix:///$t?socket=$W/nbd.sock"; IN=()
+      # "remote": fio straight at a third export over the same link (no uraid): what the far side sustains
+      [ "$t" = remote ] && { URI="nbd://10.199.0.2:10811/"; IN=(ip netns exec "$NEAR"); }
       # shellcheck disable=SC2086
-      fio --name=b --ioengine=nbd --uri="nbd+unix:///$t?socket=$W/nbd.sock" --size=512M --runtime="$SECS" \
+      "${IN[@]}" fio --name=b --ioengine=nbd --uri="$URI" --size=512M --runtime="$SECS" \
           --time_based --ramp_time=2 ${WORK[$w]} --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
         || { echo "fio failed for $t $w: $(cat "$W/fio.err")" >&2; exit 1; }
       python3 "$ROOT/bench/fio_line.py" "$W/fio.json" "$t" "$w" >> "$RES"
@@ -126,12 +139,12 @@ rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     t, w, iops, mib = line.split()
     rows[(t, w)].append(float(iops))
-works = ["randread-4k-qd32", "randwrite-4k-qd32"]
+works = ["randread-4k-qd32", "randwrite-4k-qd32", "randwrite-4k-qd1"]
 names = {"mir": "RAID1 local + remote, write-mostly + write-behind", "plain": "RAID1 local + remote, no flags",
-         "solo": "local member alone"}
+         "solo": "local member alone", "remote": "the remote export alone (fio direct, no uraid)"}
 print("| array | " + " | ".join(works) + " |")
 print("|---|" + "---|" * len(works))
-for t in ["mir", "plain", "solo"]:
+for t in ["mir", "plain", "solo", "remote"]:
     print("| %s | %s |" % (names[t], " | ".join("%.0f [%.0f-%.0f]" % (statistics.median(rows[(t, w)]),
                                                 min(rows[(t, w)]), max(rows[(t, w)])) for w in works)))
 for t in ["mir", "plain"]:
