@@ -5,7 +5,9 @@ import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.sb.MdUuid;
 import io.uraid.daemon.control.ControlServer;
+import io.uraid.daemon.events.ArrayWatch;
 import io.uraid.daemon.events.Events;
+import io.uraid.daemon.events.MdEvent;
 import io.uraid.daemon.events.Monitor;
 import io.uraid.daemon.metrics.MetricsServer;
 import io.uraid.daemon.nbd.Endpoint;
@@ -75,6 +77,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     private final Map<String, ManagedArray> arrays = new LinkedHashMap<>();
+    /** The event watch of each running array (same keys as {@link #arrays}). */
+    private final Map<String, ArrayWatch> watches = new LinkedHashMap<>();
     /** Config arrays that are not running, by name: where they are configured and why they did not start. */
     private final Map<String, String> notStarted = new LinkedHashMap<>();
     private final NbdServer nbd = new NbdServer();
@@ -85,7 +89,7 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
     private final long readCacheBytes;
-    private Events events = new Events(null);
+    private Events events;
     private Monitor monitor;
     private SdNotify systemd = SdNotify.none();
     private final Map<String, Integer> sparesWanted = new java.util.concurrent.ConcurrentHashMap<>();
@@ -128,9 +132,7 @@ public final class Daemon implements AutoCloseable {
             if (o.metrics() != null) {
                 d.metrics = MetricsServer.start(o.metrics(), d::metricsView);
             }
-            d.monitor = new Monitor(d.events, d::openArrays, name -> d.sparesWanted.getOrDefault(name, -1),
-                    Monitor.DEFAULT_INTERVAL_MILLIS, systemd::watchdog);
-            d.monitor.look(); // NewArray, DegradedArray, SparesMissing of the config's arrays, before READY
+            d.monitor = new Monitor(d.events, d::watches, Monitor.DEFAULT_INTERVAL_MILLIS, systemd::watchdog);
             d.events.listen(e -> systemd.status(d.summary()));
             d.monitor.start();
         } catch (IOException | RuntimeException e) {
@@ -161,12 +163,8 @@ public final class Daemon implements AutoCloseable {
         return b.toString();
     }
 
-    private Map<String, OpenArray> openArrays() {
-        Map<String, OpenArray> out = new LinkedHashMap<>();
-        for (ManagedArray m : arrays()) {
-            out.put(m.name(), m.open());
-        }
-        return out;
+    private synchronized List<ArrayWatch> watches() {
+        return new ArrayList<>(watches.values());
     }
 
     /** md events: the log, the program, and {@code uraid monitor}. */
@@ -235,10 +233,13 @@ public final class Daemon implements AutoCloseable {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("no member devices given for " + name);
         }
+        // Watched from before its start: its events are reported from its first state on.
+        ArrayWatch[] watch = new ArrayWatch[1];
         OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withForce(force).withUuid(uuid)
                         .withName(name)
                         .withRedundancy(syncSpeed(System.getProperty(SPEED_LIMIT_MAX))),
-                IoEngines.openBest(Assembler.ENGINE_ENTRIES));
+                IoEngines.openBest(Assembler.ENGINE_ENTRIES),
+                o -> watch[0] = ArrayWatch.attach(name, o, sparesWanted.getOrDefault(name, -1), events));
         try {
             NbdExport export = new NbdExport(name, open.array(), false, cacheBytes > 0 ? cache(name, cacheBytes) : null);
             try {
@@ -249,6 +250,8 @@ public final class Daemon implements AutoCloseable {
             }
             ManagedArray m = new ManagedArray(name, open, export);
             arrays.put(name, m);
+            watches.put(name, watch[0]);
+            watch[0].arm(); // NewArray (DegradedArray, SparesMissing), then what happened since the start
             notStarted.remove(name);
             String degraded = AssemblyReport.degraded(open.array());
             if (degraded != null) {
@@ -260,6 +263,7 @@ public final class Daemon implements AutoCloseable {
                     + (cacheBytes > 0 ? ", read cache " + io.uraid.io.Sizes.format(cacheBytes) : ""));
             return m;
         } catch (IOException | RuntimeException e) {
+            watch[0].close();
             open.close();
             throw e;
         }
@@ -305,9 +309,11 @@ public final class Daemon implements AutoCloseable {
                     + "them, or stop --force to disconnect them after answering what they have in flight");
         }
         arrays.remove(name);
+        watches.remove(name).close(); // what the stop itself changes is not reported: the array is going
         closeCache(m.export());
         m.open().close();
         LOG.info("array " + name + " stopped (clean)");
+        events.publish(new MdEvent("DeviceDisappeared", name, null));
     }
 
     /** A read cache, or a one-line error naming the way out when the JVM will not give the memory. */
@@ -384,6 +390,8 @@ public final class Daemon implements AutoCloseable {
             closed = true;
             toStop = new ArrayList<>(arrays.values());
             arrays.clear();
+            watches.values().forEach(ArrayWatch::close);
+            watches.clear();
         }
         LOG.info("uraid daemon stopping");
         systemd.stopping();
@@ -409,7 +417,9 @@ public final class Daemon implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
-        events.close();
+        if (events != null) {
+            events.close();
+        }
         systemd.close();
         LOG.info("uraid daemon stopped");
         stopped.countDown();

@@ -111,46 +111,60 @@ public final class Operations {
     }
 
     /**
-     * {@code monitor [--test] [--oneshot]}: one JSON line per md event
-     * ({@code {"time":MILLIS,"event":"Fail","array":"data","component":"/dev/sdc"}}) until the
-     * client goes away or the daemon stops. {@code --test} first sends a TestMessage for every
-     * array (to the program and the log too); {@code --oneshot} ends after them.
+     * {@code monitor [--test] [--oneshot] [--from SEQ]}: one JSON line per md event
+     * ({@code {"seq":12,"time":MILLIS,"event":"Fail","array":"data","component":"/dev/sdc"}}), in
+     * order, until the client goes away or the daemon stops. It starts with the events published
+     * after the "ok" (the follower's place in the event log is taken before it), or with event
+     * number SEQ when the daemon still holds it (1: the first since it started); events the
+     * daemon no longer holds are counted in a {@code {"lost":N}} line. {@code --test} first sends a
+     * TestMessage for every array (to the program and the log too); {@code --oneshot} ends once
+     * every event published so far has been sent.
      */
     public void follow(List<String> args, Opener ok, Sink out) throws IOException {
         boolean test = false;
         boolean oneshot = false;
-        for (String a : args) {
-            switch (a) {
+        long from = -1;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
                 case "--test" -> test = true;
                 case "--oneshot" -> oneshot = true;
-                default -> throw new IllegalArgumentException("usage: monitor [--test] [--oneshot]");
+                case "--from" -> {
+                    if (i + 1 == args.size() || !args.get(i + 1).matches("\\d{1,18}")) {
+                        throw new IllegalArgumentException("monitor --from takes an event number");
+                    }
+                    from = Long.parseLong(args.get(++i));
+                }
+                default -> throw new IllegalArgumentException("usage: monitor [--test] [--oneshot] [--from SEQ]");
             }
         }
-        var events = daemon.events();
-        var queue = events.follow();
+        var log = daemon.events().log();
+        long next = from >= 0 ? from : log.next();
+        ok.open();
+        if (test && daemon.monitor() != null) {
+            daemon.monitor().test();
+        }
+        long end = log.next(); // --oneshot: everything published up to here, the test messages included
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         try {
-            ok.open();
-            if (test && daemon.monitor() != null) {
-                daemon.monitor().test();
-            }
-            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-            while (!daemon.isClosed()) {
-                io.uraid.daemon.events.MdEvent e = oneshot ? queue.poll()
-                        : queue.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (e == null) {
-                    if (oneshot) {
-                        return;
-                    }
-                    continue;
+            while (!daemon.isClosed() && !(oneshot && next >= end)) {
+                var batch = log.read(next, 256, 500);
+                if (batch.lost() > 0) {
+                    out.write(mapper.writeValueAsString(mapper.createObjectNode().put("lost", batch.lost())) + "\n");
                 }
-                var line = mapper.createObjectNode().put("time", e.millis()).put("event", e.event())
-                        .put("array", e.array()).put("component", e.component());
-                out.write(mapper.writeValueAsString(line) + "\n");
+                StringBuilder lines = new StringBuilder();
+                for (var en : batch.entries()) {
+                    var e = en.event();
+                    lines.append(mapper.writeValueAsString(mapper.createObjectNode().put("seq", en.seq())
+                            .put("time", e.millis()).put("event", e.event()).put("array", e.array())
+                            .put("component", e.component()))).append('\n');
+                }
+                if (lines.length() > 0) {
+                    out.write(lines.toString());
+                }
+                next = batch.next();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            events.unfollow(queue);
         }
     }
 

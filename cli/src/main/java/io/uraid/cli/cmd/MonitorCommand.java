@@ -39,8 +39,14 @@ public final class MonitorCommand implements Callable<Integer> {
             + "array (to its program and log too), as mdadm --monitor --test does.")
     private boolean test;
 
-    @Option(names = {"--oneshot", "-1"}, description = "Return after the test messages instead of following.")
+    @Option(names = {"--oneshot", "-1"}, description = "Return after the events published so far (the test "
+            + "messages, the replayed ones) instead of following.")
     private boolean oneshot;
+
+    @Option(names = "--from", paramLabel = "SEQ", description = "Start with the daemon's event number SEQ instead "
+            + "of the next one: 1 replays every event since the daemon started that it still holds (the last "
+            + "4096); events it no longer holds are counted on stderr.")
+    private Long from;
 
     @Override
     public Integer call() {
@@ -52,11 +58,25 @@ public final class MonitorCommand implements Callable<Integer> {
         if (oneshot) {
             words.add("--oneshot");
         }
+        if (from != null) {
+            if (from < 1) {
+                throw new ExitCodes.CliException(ExitCodes.USAGE, "--from takes an event number (1 or more): " + from);
+            }
+            words.add("--from");
+            words.add(Long.toString(from));
+        }
+        PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();
         ControlClient.Reply refused;
         try {
             refused = ControlClient.follow(call.control, words, line -> {
-                out.println(format(mapper.readTree(line), ZoneId.systemDefault()));
+                JsonNode e = mapper.readTree(line);
+                if (e.has("lost")) {
+                    err.println("uraid monitor: " + e.path("lost").asLong() + " event(s) no longer held by the daemon");
+                    err.flush();
+                    return;
+                }
+                out.println(format(e, ZoneId.systemDefault()));
                 out.flush();
             });
         } catch (IOException e) {

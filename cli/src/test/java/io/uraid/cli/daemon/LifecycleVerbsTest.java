@@ -77,9 +77,18 @@ class LifecycleVerbsTest {
         return events.stream().map(MdEvent::toString).toList();
     }
 
+    /**
+     * md's events for a member failed, removed and replaced by a spare that is rebuilt, as the
+     * event program gets them (a listener from before the assembly), as a {@code uraid monitor}
+     * that was already following sees them, and as {@code monitor --from 1} replays them: all
+     * of them, in order, with the component of each. The daemon reports each change as it
+     * happens, so none is lost however quickly the commands follow one another.
+     */
     @Test
     void waitFollowsARebuildAndTheMonitorReportsItLikeMdadm() throws Exception {
         assertEquals("1", uraid("wait", "mir")[0], "nothing running: mdadm --wait fails too");
+        Follower monitor = Follower.start(control, "--test");
+        monitor.await("TestMessage on mir unknown device"); // following from here on
         assertEquals("0", uraid("fail", "mir", mirror.get(1).toString())[0]);
         assertEquals("0", uraid("remove", "mir", mirror.get(1).toString())[0]);
         Path spare = TestFiles.sized(dir, "spare.img", 16L << 20);
@@ -91,14 +100,62 @@ class LifecycleVerbsTest {
         assertEquals("0", r[0], "exit 0: it saw the rebuild running and waited for its end; " + r[2]);
         assertFalse(r[2].contains("\r") || r[2].contains("["), "no progress bar when not at a terminal: " + r[2]);
         assertTrue(uraid("status")[1].contains("[2/2] [UU]"), uraid("status")[1]);
-        long deadline = System.currentTimeMillis() + 5000;
+        List<String> rebuild = List.of("Fail mir " + mirror.get(1), "RebuildStarted mir", "Rebuild20 mir",
+                "Rebuild40 mir", "Rebuild60 mir", "Rebuild80 mir", "RebuildFinished mir", "SpareActive mir " + spare);
+        monitor.await("SpareActive on mir " + spare);
+        assertEquals(rebuild.stream().map(LifecycleVerbsTest::mdadmLine).toList(),
+                monitor.lines().stream().filter(l -> l.contains(" on mir ") && !l.startsWith("TestMessage")).toList(),
+                "what the following monitor printed");
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!eventLines().contains("SpareActive mir " + spare) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
-        List<String> seen = eventLines().stream().filter(e -> e.contains(" mir")).toList();
-        assertEquals(List.of("NewArray mir", "Fail mir " + mirror.get(1), "RebuildStarted mir", "Rebuild20 mir",
-                "Rebuild40 mir", "Rebuild60 mir", "Rebuild80 mir", "RebuildFinished mir", "SpareActive mir " + spare),
-                seen);
+        List<String> program = new ArrayList<>(List.of("NewArray mir"));
+        program.addAll(rebuild);
+        assertEquals(program, eventLines().stream().filter(e -> e.contains(" mir") && !e.startsWith("TestMessage"))
+                .toList(), "what the event program was given");
+        String[] replay = uraid("monitor", "--from", "1", "--oneshot");
+        assertEquals("0", replay[0], replay[2]);
+        assertEquals(events.stream().map(e -> mdadmLine(e.toString())).toList(),
+                replay[1].lines().map(l -> l.substring(l.indexOf(": ") + 2)).toList(),
+                "every event since the daemon started, in order, replayed from the daemon's log");
+        assertEquals("2", uraid("monitor", "--from", "0")[0], "event numbers start at 1");
+    }
+
+    /** "Fail mir /dev/x" as mdadm --monitor prints it without the time: "Fail on mir /dev/x". */
+    private static String mdadmLine(String event) {
+        String[] w = event.split(" ", 3);
+        return w[0] + " on " + w[1] + " " + (w.length == 3 ? w[2] : "unknown device");
+    }
+
+    /** {@code uraid monitor ARGS} run in this JVM until the daemon stops, its lines without the time. */
+    private static final class Follower {
+        private final java.io.StringWriter out = new java.io.StringWriter();
+
+        static Follower start(Path control, String... args) {
+            Follower f = new Follower();
+            List<String> all = new ArrayList<>(List.of("monitor"));
+            all.addAll(List.of(args));
+            all.addAll(List.of("--control", control.toString()));
+            Thread t = new Thread(() -> io.uraid.cli.Main.commandLine(new java.io.PrintWriter(f.out, true),
+                    new java.io.PrintWriter(new java.io.StringWriter(), true)).execute(all.toArray(new String[0])),
+                    "test-monitor");
+            t.setDaemon(true);
+            t.start();
+            return f;
+        }
+
+        List<String> lines() {
+            return out.toString().lines().map(l -> l.substring(l.indexOf(": ") + 2)).toList();
+        }
+
+        void await(String line) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!lines().contains(line) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(lines().contains(line), "the monitor printed '" + line + "': " + lines());
+        }
     }
 
     @Test
@@ -147,6 +204,12 @@ class LifecycleVerbsTest {
         assertTrue(r[2].contains("belongs to running array str"), r[2]);
         assertTrue(MemberExaminer.readV1(stripe.get(0)) != null, "nothing written");
         assertEquals("0", uraid("stop", "str")[0]);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!eventLines().contains("DeviceDisappeared str") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of("NewArray str", "DeviceDisappeared str"),
+                eventLines().stream().filter(e -> e.endsWith(" str")).toList(), "a stopped array disappears");
         try (var held = io.uraid.io.FileClaim.tryClaim(stripe.get(0), false, false)) {
             assertTrue(held != null, "claimed here, as another program would");
             r = uraid("zero-superblock", stripe.get(0).toString());

@@ -1,16 +1,17 @@
 package io.uraid.daemon.events;
 
+import io.uraid.core.array.ArrayIo;
+import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.assembly.OpenArray;
-import io.uraid.core.report.ArrayStatus;
-import io.uraid.core.report.MemberStatus;
+import io.uraid.core.sync.Redundancy;
 import io.uraid.core.sync.SyncAction;
 import io.uraid.core.sync.SyncStatus;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the event monitor compares between two looks at an array, as mdadm compares two reads
+ * What {@link ArrayWatch} compares between two looks at an array, as mdadm compares two reads
  * of /proc/mdstat and the array's disk table: each role's device and state, the devices being
  * copied in as replacements, the spares waiting, and the sync pass.
  *
@@ -21,22 +22,29 @@ import java.util.List;
 public record ArrayState(String name, int level, String[] paths, MemberState[] states, String[] replacements,
                          int spares, SyncStatus sync) {
 
-    /** A look at {@code open} now (through the same snapshot status and detail print). */
-    public static ArrayState of(String name, OpenArray open) {
-        ArrayStatus s = ArrayStatus.of(name, open);
-        int n = s.members().size();
+    /**
+     * A look at {@code open} through {@code io}: on the array's dispatcher thread (or before it
+     * starts), where no state changes under the look.
+     */
+    public static ArrayState of(String name, OpenArray open, ArrayIo io) {
+        int n = io.raidDisks();
         String[] paths = new String[n];
         MemberState[] states = new MemberState[n];
-        for (MemberStatus m : s.members()) {
-            paths[m.role()] = m.path();
-            states[m.role()] = m.state();
-        }
         String[] reps = new String[n];
-        for (MemberStatus r : s.replacements()) {
-            reps[r.role()] = r.path();
+        for (int r = 0; r < n; r++) {
+            Member m = io.member(r);
+            paths[r] = path(m);
+            states[r] = m.state();
+            Member rep = io.slot(r + n);
+            reps[r] = rep == m ? null : path(rep); // the role's own member when it has no replacement
         }
-        return new ArrayState(name, s.level(), paths, states, reps, s.spares().size(),
-                open.redundancy().syncStatus());
+        Redundancy red = open.redundancy();
+        return new ArrayState(name, open.array().geometry().level(), paths, states, reps, red.spareCount(),
+                red.sync() == null ? null : red.syncStatus());
+    }
+
+    private static String path(Member m) {
+        return m == null || m.device() == null ? null : m.device().path().toString();
     }
 
     public boolean degraded() {

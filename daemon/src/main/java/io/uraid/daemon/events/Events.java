@@ -2,78 +2,118 @@ package io.uraid.daemon.events;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Where md events go, as {@code mdadm --monitor} sends them: the log (every event, at its
- * priority), the configured program (run once per event with {@code EVENT ARRAY [COMPONENT]},
- * one at a time in the order the events happened, on a thread of its own so a slow program
- * never holds up the arrays), and every {@code uraid monitor} following the daemon.
+ * Where md events go, as {@code mdadm --monitor} sends them. {@link #publish} only appends the
+ * event to the {@link EventLog} (arrays publish from their dispatcher threads, which must never
+ * wait for a program or a slow reader); one delivery thread then takes every event in order
+ * and logs it at its priority, hands it to the configured program (run once per event with
+ * {@code EVENT ARRAY [COMPONENT]}, one at a time in order, on a thread of its own) and to the
+ * listeners. Every {@code uraid monitor} reads the log from its own position.
  */
 public final class Events implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Events.class.getName());
     /** A program still running after this long is killed (mdadm waits forever; a stuck one would hold every later event). */
     private static final long PROGRAM_LIMIT_SECONDS = 60;
-    /** What a follower may fall behind by before it is dropped. */
-    private static final int FOLLOWER_BACKLOG = 1024;
+    /** How long close waits for the events already published to be delivered. */
+    private static final long DRAIN_MILLIS = 5_000;
 
     private final Path program;
+    private final EventLog log;
     private final ExecutorService runner;
-    private final List<Consumer<MdEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final List<BlockingQueue<MdEvent>> followers = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread delivery;
+    /** The position of the next event the delivery thread hands out. */
+    private volatile long delivered = 1;
+    private volatile boolean closing;
+
+    private record Listener(long from, Consumer<MdEvent> consumer) {
+    }
 
     /** @param program run for each event, or null for none */
     public Events(Path program) {
+        this(program, EventLog.DEFAULT_CAPACITY);
+    }
+
+    Events(Path program, int capacity) {
         this.program = program;
+        this.log = new EventLog(capacity);
         this.runner = program == null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "uraid-event-program");
             t.setDaemon(true);
             return t;
         });
+        this.delivery = new Thread(this::deliver, "uraid-events");
+        delivery.setDaemon(true);
+        delivery.start();
     }
 
     public Path program() {
         return program;
     }
 
-    /** Logs the event, hands it to the program and to every follower and listener. */
+    /** The numbered events, for followers ({@code uraid monitor}). */
+    public EventLog log() {
+        return log;
+    }
+
+    /** Records the event; it is logged and handed to the program and the listeners in order, soon after. */
     public void publish(MdEvent e) {
+        log.append(e);
+    }
+
+    /**
+     * Calls {@code listener} with every event published from now on, in order, on the delivery
+     * thread (keep it short: later events wait for it).
+     */
+    public void listen(Consumer<MdEvent> listener) {
+        listeners.add(new Listener(log.next(), listener));
+    }
+
+    private void deliver() {
+        long next = 1;
+        try {
+            while (true) {
+                EventLog.Batch b = log.read(next, 256, 500);
+                if (b.lost() > 0) {
+                    LOG.warning("events: " + b.lost() + " event(s) were published faster than delivered and are "
+                            + "not logged or handed to the program");
+                }
+                for (EventLog.Entry en : b.entries()) {
+                    deliver(en.seq(), en.event());
+                }
+                next = b.next();
+                delivered = next;
+                if (b.entries().isEmpty() && closing) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deliver(long seq, MdEvent e) {
         LOG.log(level(e.priority()), "event " + e);
         if (runner != null) {
             runner.execute(() -> run(e));
         }
-        for (BlockingQueue<MdEvent> q : followers) {
-            if (!q.offer(e)) {
-                followers.remove(q); // a follower that stopped reading is left behind, not waited for
+        for (Listener l : listeners) {
+            if (seq >= l.from()) {
+                try {
+                    l.consumer().accept(e);
+                } catch (RuntimeException ex) {
+                    LOG.log(Level.WARNING, "event listener failed on '" + e + "'", ex);
+                }
             }
         }
-        for (Consumer<MdEvent> l : listeners) {
-            l.accept(e);
-        }
-    }
-
-    /** Calls {@code listener} with every event from now on (on the publisher's thread; keep it short). */
-    public void listen(Consumer<MdEvent> listener) {
-        listeners.add(listener);
-    }
-
-    /** A queue that receives every event from now on; hand it back to {@link #unfollow}. */
-    public BlockingQueue<MdEvent> follow() {
-        BlockingQueue<MdEvent> q = new LinkedBlockingQueue<>(FOLLOWER_BACKLOG);
-        followers.add(q);
-        return q;
-    }
-
-    public void unfollow(BlockingQueue<MdEvent> q) {
-        followers.remove(q);
     }
 
     private void run(MdEvent e) {
@@ -104,16 +144,27 @@ public final class Events implements AutoCloseable {
                 : Level.INFO;
     }
 
-    /** Lets the program finish the events already handed to it (a few seconds at most). */
+    /**
+     * Delivers the events already published (logged, handed to the program and listeners), lets
+     * the program finish them (a few seconds at most), and wakes every follower.
+     */
     @Override
     public void close() {
-        if (runner != null) {
-            runner.shutdown();
-            try {
-                runner.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        long target = log.next();
+        closing = true;
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        try {
+            while (delivered < target && System.nanoTime() < until) {
+                Thread.sleep(5);
             }
+            log.close();
+            delivery.join(1000);
+            if (runner != null) {
+                runner.shutdown();
+                runner.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

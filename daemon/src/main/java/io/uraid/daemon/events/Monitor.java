@@ -1,18 +1,14 @@
 package io.uraid.daemon.events;
 
-import io.uraid.core.assembly.OpenArray;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Collection;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 import java.util.logging.Logger;
 
 /**
- * The daemon's own {@code mdadm --monitor}: a thread that looks at every running array a few
- * times a second and publishes what changed since the last look as md events. Polling, like
- * mdadm, so nothing on the arrays' I/O path knows about it; {@link ArrayState#since} reports
- * changes that began and ended between two looks.
+ * The daemon's heartbeat over its arrays: a thread that has every array's {@link ArrayWatch}
+ * look a few times a second. The watches report state changes themselves, as they happen;
+ * these looks add the progress of running passes (RebuildNN) and prove that every array's
+ * dispatcher answers (systemd's watchdog is fed only after a complete round).
  */
 public final class Monitor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Monitor.class.getName());
@@ -21,27 +17,22 @@ public final class Monitor implements AutoCloseable {
     public static final int INCREMENT = 20;
 
     private final Events events;
-    private final Supplier<Map<String, OpenArray>> arrays;
-    private final ToIntFunction<String> sparesWanted;
+    private final Supplier<Collection<ArrayWatch>> watches;
     private final long intervalMillis;
     private final Runnable afterLook;
-    private final Map<String, ArrayState> last = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
     /**
-     * @param arrays       the running arrays by name, asked at every look
-     * @param sparesWanted the spares= of an array's config line, or -1
-     * @param afterLook    run after every complete look (systemd's watchdog: a look that hangs on a
-     *                     stuck array stops the pings)
+     * @param watches   the running arrays' watches, asked at every round
+     * @param afterLook run after every complete round (systemd's watchdog: a look that hangs on a
+     *                  stuck array stops the pings)
      */
-    public Monitor(Events events, Supplier<Map<String, OpenArray>> arrays, ToIntFunction<String> sparesWanted,
-                   long intervalMillis, Runnable afterLook) {
-        this.afterLook = afterLook;
+    public Monitor(Events events, Supplier<Collection<ArrayWatch>> watches, long intervalMillis, Runnable afterLook) {
         this.events = events;
-        this.arrays = arrays;
-        this.sparesWanted = sparesWanted;
+        this.watches = watches;
         this.intervalMillis = intervalMillis;
+        this.afterLook = afterLook;
         this.thread = new Thread(this::loop, "uraid-monitor");
         thread.setDaemon(true);
     }
@@ -51,36 +42,24 @@ public final class Monitor implements AutoCloseable {
         return this;
     }
 
-    /** One look at every array (the monitor thread's loop body; tests call it directly). */
-    public synchronized void look() {
-        Map<String, ArrayState> now = new LinkedHashMap<>();
-        for (var e : arrays.get().entrySet()) {
+    /** One look at every array (the monitor thread's loop body). */
+    public void look() {
+        for (ArrayWatch w : watches.get()) {
             try {
-                now.put(e.getKey(), ArrayState.of(e.getKey(), e.getValue()));
-            } catch (RuntimeException stopping) {
-                // stopped between the list and the look: next time it is gone
+                w.poll();
+            } catch (IllegalStateException e) {
+                if (w.watching()) {
+                    throw e; // a dispatcher that does not answer: no watchdog ping this round
+                } // else stopped between the list and the look
             }
         }
-        for (var e : now.entrySet()) {
-            ArrayState before = last.get(e.getKey());
-            var found = before == null ? e.getValue().firstSeen(sparesWanted.applyAsInt(e.getKey()))
-                    : e.getValue().since(before, INCREMENT);
-            found.forEach(events::publish);
-        }
-        for (String gone : last.keySet()) {
-            if (!now.containsKey(gone)) {
-                events.publish(new MdEvent("DeviceDisappeared", gone, null));
-            }
-        }
-        last.clear();
-        last.putAll(now);
     }
 
-    /** TestMessage for every array (mdadm --monitor --test). */
-    public synchronized int test() {
+    /** TestMessage for every array (mdadm --monitor --test); returns how many. */
+    public int test() {
         int n = 0;
-        for (String name : arrays.get().keySet()) {
-            events.publish(new MdEvent("TestMessage", name, null));
+        for (ArrayWatch w : watches.get()) {
+            events.publish(new MdEvent("TestMessage", w.name(), null));
             n++;
         }
         return n;

@@ -77,6 +77,10 @@ final class ArrayCore {
     volatile boolean keepDirty;
     /** Corrected read errors after which a member is failed (md's max_corr_read_errors). */
     volatile int readErrorLimit = 20;
+    /** Told after every turn that changed the state (see {@link StateObserver}); fixed before start. */
+    StateObserver observer;
+    /** A member, replacement or sync pass changed state this turn: the observer hears of it at its end. */
+    boolean stateChanged;
 
     ArrayCore(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
               ArrayOptions options, SuperblockWriter superblocks, long events, int engineEntries) {

@@ -219,4 +219,9 @@ public final class ArrayIo {
     public void markMetadataDirty() {
         core.metadata.markDirty();
     }
+
+    /** A change the superblocks do not record (a sync pass began or ended): the array's observer hears of it. */
+    public void stateChanged() {
+        core.stateChanged = true;
+    }
 }

@@ -87,6 +87,9 @@ final class Dispatcher implements Runnable {
 
     /** One turn of the loop; returns how much work it found. */
     private int turn() {
+        if (core.stateChanged) {
+            tellObserver(); // changed by completions reaped while idle
+        }
         int work = runControl();
         work += issuer.issueDeferred();
         core.wakeCompletionWaiters();
@@ -105,7 +108,23 @@ final class Dispatcher implements Runnable {
             }
         }
         work += engine.reap(0, completer);
+        if (core.stateChanged) {
+            tellObserver();
+        }
         return work;
+    }
+
+    /** The turn changed the array's state: its observer looks now, before any later change. */
+    private void tellObserver() {
+        core.stateChanged = false;
+        StateObserver o = core.observer;
+        if (o != null) {
+            try {
+                o.changed(core.io);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, core.name + ": state observer failed", e);
+            }
+        }
     }
 
     private int runControl() {

@@ -108,9 +108,10 @@ final class MetadataUpdater {
         return number;
     }
 
-    /** A member's state changed: the superblocks must say so. */
+    /** A member's state changed: the superblocks must say so (and the array's observer hears of it). */
     void markDirty() {
         dirty = true;
+        core.stateChanged = true;
     }
 
     /** Asks for an update that records the array as clean (true) or active (false). */

@@ -136,6 +136,12 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         core.gates = g;
     }
 
+    /** Registers the observer told of every state change (one per array); before {@link #start()}. */
+    public void observe(StateObserver observer) {
+        requireNotStarted();
+        core.observer = observer;
+    }
+
     /** Sets the read steer (one per array); before {@link #start()}. */
     public void setReadSteer(ReadSteer steer) {
         requireNotStarted();
@@ -392,7 +398,11 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
      * the member is not faulty or still has legs in flight (try again shortly).
      */
     public io.uraid.io.BlockDevice remove(int role) {
-        return onDispatcher(() -> core.membership.remove(role));
+        return onDispatcher(() -> {
+            io.uraid.io.BlockDevice d = core.membership.remove(role);
+            core.stateChanged |= d != null; // the role is missing now
+            return d;
+        });
     }
 
     /**
@@ -422,8 +432,21 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
                 f.completeExceptionally(e); // the caller gets the task's own error
             }
         });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            return f.get(30, TimeUnit.SECONDS);
+            while (true) {
+                try {
+                    return f.get(50, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (thread.getState() == Thread.State.TERMINATED && !f.isDone()) {
+                        // The array stopped before it took the task: it never will (no 30 s wait for nothing).
+                        throw new IllegalStateException(core.name + ": the array has stopped", e);
+                    }
+                    if (System.nanoTime() - until > 0) {
+                        throw new IllegalStateException(core.name + ": dispatcher did not answer", e);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(core.name + ": interrupted", e);
@@ -432,8 +455,6 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException(core.name + ": dispatcher task failed", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(core.name + ": dispatcher did not answer", e);
         }
     }
 

@@ -44,6 +44,16 @@ public final class Assembler {
      * not taken are listed by {@link OpenArray#leftOut()} with the reason.
      */
     public static OpenArray assemble(List<Path> paths, AssembleOptions options, IoEngine engine) throws IOException {
+        return assemble(paths, options, engine, open -> { });
+    }
+
+    /**
+     * As {@link #assemble(List, AssembleOptions, IoEngine)}, handing the assembled array to
+     * {@code beforeStart} just before it starts, while nothing runs on it yet (to register a
+     * {@link io.uraid.core.array.StateObserver} that must see its first state).
+     */
+    public static OpenArray assemble(List<Path> paths, AssembleOptions options, IoEngine engine,
+                                     java.util.function.Consumer<OpenArray> beforeStart) throws IOException {
         List<LeftOut> leftOut = new ArrayList<>();
         MemberClaims.Claimed claimed;
         try {
@@ -53,7 +63,7 @@ public final class Assembler {
             throw e;
         }
         try {
-            return start(claimed.members(), options, engine, leftOut, claimed.claim());
+            return start(claimed.members(), options, engine, leftOut, claimed.claim(), beforeStart);
         } catch (IOException | RuntimeException e) {
             for (MemberDevice m : claimed.members()) {
                 m.device().close();
@@ -97,7 +107,8 @@ public final class Assembler {
     }
 
     private static OpenArray start(List<MemberDevice> found, AssembleOptions options, IoEngine engine,
-                                   List<LeftOut> leftOut, ArrayClaim claim) throws IOException {
+                                   List<LeftOut> leftOut, ArrayClaim claim,
+                                   java.util.function.Consumer<OpenArray> beforeStart) throws IOException {
         Placement place = Placement.of(found, leftOut);
         MdSuperblock newest = place.newest;
         RaidLevel level = LevelRegistry.byMdLevel(newest.level());
@@ -191,6 +202,13 @@ public final class Assembler {
             } else {
                 open.adoptSpare(m);
             }
+        }
+        try {
+            beforeStart.accept(open);
+        } catch (RuntimeException e) {
+            array.close();
+            redundancy.free();
+            throw e;
         }
         array.start();
         return open;

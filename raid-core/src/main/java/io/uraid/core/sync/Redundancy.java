@@ -176,14 +176,17 @@ public final class Redundancy {
     /**
      * Adds a hot spare: an open device whose superblock (role spare, a free slot of this array)
      * and bitmap are already written. It takes the role of the next member that fails, or of a
-     * role already without a working member, and is rebuilt in the background.
+     * role already without a working member, and is rebuilt in the background. A role free now
+     * is taken before this returns (status shows the recovery begun, as mdstat does once mdadm
+     * --add has returned).
      */
     public void addSpare(BlockDevice device, long dataOffset, MdSuperblock superblock) {
         requireRedundant("add a spare");
-        array.callOnDispatcher(() -> {
+        array.callOnDispatcher(() -> array.withIo(io -> {
             spares.add(new SpareRebuilder.Spare(device, dataOffset, superblock));
+            spares.pump(io);
             return null;
-        });
+        }));
     }
 
     /**

@@ -145,6 +145,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         }
         LOG.info(io.name() + ": " + a.mdName() + " of " + w.total() + " bytes started");
         publish();
+        io.stateChanged();
     }
 
     /** Asks a running check or repair to stop after its current window (md's sync_action=idle). */
@@ -359,10 +360,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             recover.abandon(io);
         }
         // A resync that did not complete keeps the bits of the chunks it never reached held.
-        toIdle(completed);
+        toIdle(io, completed);
     }
 
-    private void toIdle(boolean completed) {
+    private void toIdle(ArrayIo io, boolean completed) {
         progress.ended(action, completed, System.nanoTime());
         action = SyncAction.IDLE;
         recover.end();
@@ -372,6 +373,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         lanes.releaseAll();
         windows = null;
         publish();
+        io.stateChanged();
     }
 
     @Override
@@ -383,7 +385,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             return false;
         }
         if (action != SyncAction.IDLE) {
-            toIdle(false);
+            toIdle(io, false);
         }
         return true;
     }
