@@ -17,6 +17,10 @@ import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sync.Redundancy;
 import io.uraid.core.sync.RedundancyOptions;
 import io.uraid.core.sync.SyncAction;
+import io.uraid.core.assembly.Assembler;
+import io.uraid.io.BlockDevice;
+import io.uraid.io.CompletionHandler;
+import io.uraid.io.testing.ForwardingEngine;
 import io.uraid.io.testing.MemoryDisk;
 import io.uraid.io.testing.MemoryEngine;
 import java.nio.ByteBuffer;
@@ -35,7 +39,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class RebuildCheckpointTest {
     private static final long MEMBER = 20L * MIB;
-    private static final RedundancyOptions SLOW = RedundancyOptions.DEFAULT.withSyncSpeed(4L * MIB, 8L * MIB);
+    /**
+     * Slow enough that checkpoints (one a second) are at most 8 MiB apart (a second's credit
+     * plus a second's progress), so one falls between MEMBER / 4 and the end of the member
+     * however the host schedules the rebuild.
+     */
+    private static final RedundancyOptions SLOW = RedundancyOptions.DEFAULT.withSyncSpeed(2L * MIB, 4L * MIB);
 
     /** Disks durable at a power cut during the rebuild of role 1 onto the spare (the last disk). */
     private record Cut(MemoryMembers members, int spare, byte[] data, long dataOffset, boolean replace) {
@@ -148,13 +157,17 @@ class RebuildCheckpointTest {
     /**
      * Creates {@code level} on {@code disks} in-memory disks, fills it, adds a spare and fails
      * role 1 (or, with {@code replace}, starts replacing role 1 with it), and takes the durable
-     * images once the spare's superblock records a recovery offset that {@code when} accepts.
+     * images at the first instant the spare's superblock records a recovery offset that
+     * {@code when} accepts (see {@link PowerCutAt}).
      */
     private static Cut cutDuringRebuild(String level, int disks, boolean replace, LongPredicate when)
             throws Exception {
         MemoryMembers mm = new MemoryMembers("ckp-" + level, disks + 1, MEMBER);
         mm.create(level, disks, BitmapMode.INTERNAL, MIB);
-        try (OpenArray open = mm.assembleFirst(disks, AssembleOptions.DEFAULT.withRedundancy(SLOW))) {
+        PowerCutAt cutter = new PowerCutAt(mm, disks, when);
+        try (OpenArray open = Assembler.assemble(mm.paths.subList(0, disks),
+                AssembleOptions.DEFAULT.withRedundancy(SLOW).withRun(true), cutter)) {
+            cutter.redundancy = open.redundancy();
             RaidArray array = open.array();
             byte[] data = Redundant.pattern(0, (int) array.size(), 41);
             Redundant.write(array, 0, data);
@@ -168,12 +181,77 @@ class RebuildCheckpointTest {
                     assertTrue(array.fail(1));
                 }
             }
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (!when.test(durableRecoveryOffset(mm.disks[disks])) && System.nanoTime() < until) {
-                Thread.sleep(2);
+            PowerCutAt.Taken taken = cutter.cut.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(SyncAction.RECOVER, taken.action(), "still rebuilding at the cut");
+            return new Cut(taken.disks(), disks, data, open.member(0).dataOffset(), replace);
+        }
+    }
+
+    /**
+     * Cuts the power at an instant: on the array's dispatcher thread, right after the engine has
+     * carried out a batch that wrote the spare's superblock, once that superblock is durable
+     * with a recovery offset {@code when} accepts. Nothing else touches the disks meanwhile, so
+     * every disk's durable image is taken at that same instant, and so is the sync action.
+     */
+    private static final class PowerCutAt extends ForwardingEngine {
+        record Taken(MemoryMembers disks, SyncAction action) {
+        }
+
+        private final MemoryMembers members;
+        private final MemoryDisk spare;
+        private final Path sparePath;
+        private final LongPredicate when;
+        /** Set once the array runs; no cut before. */
+        volatile Redundancy redundancy;
+        final java.util.concurrent.CompletableFuture<Taken> cut = new java.util.concurrent.CompletableFuture<>();
+        private boolean spareSuperblockWritten;
+
+        PowerCutAt(MemoryMembers members, int spare, LongPredicate when) {
+            super(members.engine());
+            this.members = members;
+            this.spare = members.disks[spare];
+            this.sparePath = members.paths.get(spare);
+            this.when = when;
+        }
+
+        @Override
+        public boolean prepWrite(BlockDevice device, long offset, long address, int length, long userData,
+                                 int flags) {
+            boolean ok = inner.prepWrite(device, offset, address, length, userData, flags);
+            spareSuperblockWritten |= ok && offset == 8 * 512 && device.path().equals(sparePath);
+            return ok;
+        }
+
+        @Override
+        public int submit() {
+            boolean carriedOut = takeWritten();
+            int n = inner.submit();
+            maybeCut(carriedOut);
+            return n;
+        }
+
+        @Override
+        public int reap(int minComplete, CompletionHandler handler) {
+            boolean carriedOut = takeWritten();
+            int n = inner.reap(minComplete, handler); // the memory engine carries out what is prepared first
+            maybeCut(carriedOut);
+            return n;
+        }
+
+        /** Whether a write of the spare's superblock was prepared (the next submit carries it out). */
+        private boolean takeWritten() {
+            boolean w = spareSuperblockWritten;
+            spareSuperblockWritten = false; // what completions prepare now waits for the next call
+            return w;
+        }
+
+        private void maybeCut(boolean spareSuperblockCarriedOut) {
+            if (!spareSuperblockCarriedOut || redundancy == null || cut.isDone()) {
+                return;
             }
-            assertEquals(SyncAction.RECOVER, open.redundancy().syncStatus().action(), "still rebuilding at the cut");
-            return new Cut(mm.powerCutCopy(), disks, data, open.member(0).dataOffset(), replace);
+            if (when.test(durableRecoveryOffset(spare))) {
+                cut.complete(new Taken(members.powerCutCopy(), redundancy.syncStatus().action()));
+            }
         }
     }
 
