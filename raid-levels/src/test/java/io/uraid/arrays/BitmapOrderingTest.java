@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Timeout;
 class BitmapOrderingTest {
     private static final long MEMBER = 5L << 20;
     private static final int CHUNK = 64 * 1024;
+    /** Writes of the ordering run (each goes to both members). */
+    private static final int ROUNDS = 200;
 
     @Test
     void noDataWriteWhileItsChunkIsOrMayBeClearOnDisk() throws Exception {
@@ -55,16 +57,21 @@ class BitmapOrderingTest {
         AssembleOptions opts = AssembleOptions.DEFAULT.withRun(true)
                 .withRedundancy(RedundancyOptions.DEFAULT.withBitmapClearDelayMillis(1));
         try (OpenArray open = Assembler.assemble(mm.paths, opts, engine)) {
-            long deadline = System.nanoTime() + 1_500_000_000L;
+            // As many rounds as it takes, however slow the host: the counts, not the time, make the run.
+            long deadline = System.nanoTime() + 90_000_000_000L;
             int round = 0;
-            while (System.nanoTime() < deadline) {
+            while (!(round >= ROUNDS && engine.writesDuringBitmapWrites() >= ROUNDS / 4)
+                    && System.nanoTime() < deadline) {
                 long at = (round % 4) * CHUNK + (round % 16) * 4096L;
                 Redundant.write(open.array(), at, Redundant.pattern(at, 4096, round));
                 Thread.sleep(round % 3); // sometimes long enough for a clear pass to start
                 round++;
             }
-            assertTrue(engine.dataWrites() > 100, "the run wrote data: " + engine.dataWrites());
-            assertTrue(engine.bitmapWrites() > 20, "bits were set and cleared many times: " + engine.bitmapWrites());
+            assertTrue(engine.dataWrites() >= 2 * ROUNDS, "the run wrote data: " + engine.dataWrites());
+            assertTrue(engine.bitmapWrites() > ROUNDS / 10, "bits were set and cleared many times: "
+                    + engine.bitmapWrites());
+            assertTrue(engine.writesDuringBitmapWrites() >= ROUNDS / 4, "data writes went out while a bitmap "
+                    + "write was on its way: " + engine.writesDuringBitmapWrites() + " of " + engine.dataWrites());
         }
         List<String> bad = engine.violations();
         assertEquals(0, bad.size(), "data writes that went out while their chunk was (or was about to be) clear"
@@ -85,7 +92,7 @@ class BitmapOrderingTest {
         try (OpenArray open = mm.assemble(opts)) {
             mm.faults.add(FaultRule.on(mm.paths.get(1)).flushes());
             Redundant.write(open.array(), 3 * CHUNK, Redundant.pattern(3 * CHUNK, 4096, 1));
-            long deadline = System.nanoTime() + 10_000_000_000L;
+            long deadline = System.nanoTime() + 60_000_000_000L;
             while (!open.array().degraded() && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
@@ -123,6 +130,8 @@ class BitmapOrderingTest {
         private final List<String> violations = new ArrayList<>();
         private final AtomicLong dataWrites = new AtomicLong();
         private final AtomicLong bitmapWrites = new AtomicLong();
+        /** Data writes checked while some member's bitmap write was in flight: the dangerous window. */
+        private final AtomicLong writesDuringBitmapWrites = new AtomicLong();
 
         private static final class Pending {
             final BitmapImage image;
@@ -154,6 +163,10 @@ class BitmapOrderingTest {
             return bitmapWrites.get();
         }
 
+        long writesDuringBitmapWrites() {
+            return writesDuringBitmapWrites.get();
+        }
+
         @Override
         public synchronized boolean prepWrite(BlockDevice device, long offset, long address, int length,
                                               long userData, int flags) {
@@ -181,8 +194,10 @@ class BitmapOrderingTest {
         private void check(Path member, long offset, int length) {
             long first = (offset - dataOffset) / CHUNK;
             long last = (offset - dataOffset + length - 1) / CHUNK;
+            boolean during = false;
             for (Map.Entry<Path, ArrayDeque<Pending>> e : bitmaps.entrySet()) {
                 for (Pending p : e.getValue()) {
+                    during |= !p.completed;
                     for (long c = first; c <= last; c++) {
                         if (!p.image.isSet(c)) {
                             violations.add("write to " + member.getFileName() + " @" + offset + " (chunk " + c
@@ -191,6 +206,9 @@ class BitmapOrderingTest {
                         }
                     }
                 }
+            }
+            if (during) {
+                writesDuringBitmapWrites.incrementAndGet();
             }
         }
 
