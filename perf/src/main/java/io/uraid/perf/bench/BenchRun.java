@@ -41,6 +41,13 @@ public final class BenchRun {
     private final Histogram readInterval = new Histogram(BenchJob.MAX_LATENCY, 3);
     private final Histogram writeInterval = new Histogram(BenchJob.MAX_LATENCY, 3);
     private final List<double[]> timeline = new ArrayList<>();
+    /** Requests completed: counted at the last collect, in that interval, and in the measured total. */
+    private long readMark;
+    private long writeMark;
+    private long readsInInterval;
+    private long writesInInterval;
+    private long readsMeasured;
+    private long writesMeasured;
 
     public BenchRun(String label, int round, BlockTarget target, Workload w, Sinks sinks) {
         this.label = label;
@@ -138,7 +145,8 @@ public final class BenchRun {
                 verified += j.verified;
             }
             long elapsed = Math.max(1, measureEnd - measureStart);
-            return new RunResult(label, round, result(readTotal, elapsed), result(writeTotal, elapsed),
+            return new RunResult(label, round, result(readTotal, readsMeasured, elapsed),
+                    result(writeTotal, writesMeasured, elapsed),
                     List.copyOf(timeline), gc, alloc, AllocationMeter.peakRss(), verified, failure,
                     legsAtStart[0] < 0 ? -1 : legsAtEnd[0] - legsAtStart[0], legsAtEnd[1] - legsAtStart[1]);
         } finally {
@@ -146,9 +154,8 @@ public final class BenchRun {
         }
     }
 
-    private JobResult result(Histogram h, long elapsed) {
-        Histogram copy = h.copy();
-        return new JobResult(copy.getTotalCount(), copy.getTotalCount() * w.blockSize(), elapsed, copy);
+    private JobResult result(Histogram h, long ios, long elapsed) {
+        return new JobResult(ios, ios * w.blockSize(), elapsed, h.copy());
     }
 
     /** An array target's {data legs, fixed legs} so far; {-1, -1} for other targets (no counts to report). */
@@ -204,19 +211,32 @@ public final class BenchRun {
         }
     }
 
-    /** Moves every job's recorded latencies into the interval histograms (and totals if counted). */
+    /**
+     * Moves every job's recorded latencies into the interval histograms and takes the interval's
+     * request counts (and adds both to the totals if counted).
+     */
     private void collect(boolean count) {
         readInterval.reset();
         writeInterval.reset();
+        long reads = 0;
+        long writes = 0;
         for (int j = 0; j < jobs.length; j++) {
+            reads += jobs[j].readsDone;
+            writes += jobs[j].writesDone;
             recycled[j][0] = jobs[j].readLatency.getIntervalHistogram(recycled[j][0]);
             recycled[j][1] = jobs[j].writeLatency.getIntervalHistogram(recycled[j][1]);
             readInterval.add(recycled[j][0]);
             writeInterval.add(recycled[j][1]);
         }
+        readsInInterval = reads - readMark;
+        writesInInterval = writes - writeMark;
+        readMark = reads;
+        writeMark = writes;
         if (count) {
             readTotal.add(readInterval);
             writeTotal.add(writeInterval);
+            readsMeasured += readsInInterval;
+            writesMeasured += writesInInterval;
         }
     }
 
@@ -231,8 +251,8 @@ public final class BenchRun {
         collect(true);
         double secs = Math.max(1e-9, (to - from) / 1e9);
         double t = (to - measureStart) / 1e9;
-        double readIops = readInterval.getTotalCount() / secs;
-        double writeIops = writeInterval.getTotalCount() / secs;
+        double readIops = readsInInterval / secs;
+        double writeIops = writesInInterval / secs;
         timeline.add(new double[] {t, readIops, writeIops});
         HistogramLogWriter log = sinks.hlog();
         if (log != null) {

@@ -68,14 +68,15 @@ class BenchRunTest {
 
     /**
      * A size-based run held to a rate, so it lasts at least 0.6 s however fast the host, sampled
-     * every 50 ms: every request lands in exactly one logged interval, and an interval is logged
-     * for each sample that saw reads (a starved sampler makes fewer, longer intervals, not a
-     * wrong sum).
+     * every 50 ms: it counts exactly the reads the target served, and the interval log holds
+     * every latency the run recorded (each read once, plus the values HdrHistogram adds for reads
+     * issued late, when a loaded host falls behind the rate), cut into intervals.
      */
     @Test
     void theIntervalLogHoldsEveryMeasuredRequest() throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         RunResult r;
+        long served;
         try (MemoryTarget t = new MemoryTarget(1024 * BS);
              java.io.PrintStream ps = new java.io.PrintStream(bytes, true)) {
             org.HdrHistogram.HistogramLogWriter log = new org.HdrHistogram.HistogramLogWriter(ps);
@@ -83,9 +84,11 @@ class BenchRunTest {
             log.outputLegend();
             Workload w = new Workload(RwMode.RANDREAD, 0, BS, 4, 1, 0, 600L * BS, 0, 1, false, 1000);
             r = new BenchRun("mem", 1, t, w, new BenchRun.Sinks(null, log, 50_000_000L)).run();
+            served = t.reads;
         }
         assertNull(r.failure());
-        assertEquals(600, r.read().ios(), "exactly --size worth of reads");
+        assertEquals(600, served, "exactly --size worth of reads");
+        assertEquals(served, r.read().ios(), "the run counts the reads served, not the latencies recorded");
         var reader = new org.HdrHistogram.HistogramLogReader(new java.io.ByteArrayInputStream(bytes.toByteArray()));
         long total = 0;
         int intervals = 0;
@@ -95,10 +98,30 @@ class BenchRunTest {
             total += ((org.HdrHistogram.Histogram) h).getTotalCount();
             intervals++;
         }
-        assertEquals(600, total, "the log's intervals add up to the measured requests");
-        long samplesWithReads = r.timeline().stream().filter(s -> s[1] > 0).count();
-        assertEquals(samplesWithReads, intervals, "one logged interval per sample that saw reads");
-        assertTrue(intervals >= 2, "0.6 s or more sampled every 50 ms is cut into intervals: " + intervals);
+        assertEquals(r.read().latency().getTotalCount(), total, "the log's intervals add up to the run's latencies");
+        assertTrue(total >= served, "every read's latency is in the log: " + total);
+        assertTrue(intervals >= 2 && intervals <= r.timeline().size(), "0.6 s or more sampled every 50 ms is cut "
+                + "into intervals, one per sample at most: " + intervals + " of " + r.timeline().size());
+    }
+
+    /**
+     * Every read takes 3 ms while the rate asks for one each millisecond: HdrHistogram records
+     * each latency with the values a late request hides (coordinated omission), so the latency
+     * histogram holds more values than there were reads. The run must still count 200 reads,
+     * as the target served them.
+     */
+    @Test
+    void aRateLimitedRunCountsTheReadsServedNotTheLatenciesRecorded() throws Exception {
+        try (MemoryTarget t = new MemoryTarget(256 * BS).slowReads(3)) {
+            Workload w = new Workload(RwMode.RANDREAD, 0, BS, 4, 1, 0, 200L * BS, 0, 1, false, 1000);
+            RunResult r = new BenchRun("slow", 1, t, w, BenchRun.Sinks.NONE).run();
+            assertNull(r.failure());
+            assertEquals(200, t.reads);
+            assertTrue(r.read().latency().getTotalCount() > 200, "corrected values were recorded: "
+                    + r.read().latency().getTotalCount());
+            assertEquals(200, r.read().ios(), "reads counted");
+            assertEquals(200L * BS, r.read().bytes());
+        }
     }
 
     /**

@@ -5,11 +5,16 @@ import io.uraid.core.api.IoCallback;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.internal.UnsafeAccess;
 
-/** A memory-backed stand-in target for unit tests: completes every request at once, in order. */
+/**
+ * A memory-backed stand-in target for unit tests: completes every request at once, in order,
+ * or, after {@link #slowReads}, each read a fixed time later on a thread of its own.
+ */
 final class MemoryTarget implements BlockTarget, AutoCloseable {
     final NativeBuffer memory;
     volatile long reads;
     volatile long writes;
+    private java.util.concurrent.ScheduledExecutorService later;
+    private long readMillis;
 
     MemoryTarget(int bytes) {
         memory = NativeBuffer.allocate(bytes);
@@ -25,11 +30,22 @@ final class MemoryTarget implements BlockTarget, AutoCloseable {
         return 512;
     }
 
+    /** Completes every read {@code millis} after it was served, from one completion thread. */
+    MemoryTarget slowReads(long millis) {
+        later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        readMillis = millis;
+        return this;
+    }
+
     @Override
     public synchronized void read(long offset, int length, long address, IoCallback callback, long tag) {
         UnsafeAccess.copyMemory(memory.address() + offset, address, length);
         reads++;
-        callback.done(tag, 0);
+        if (later != null) {
+            later.schedule(() -> callback.done(tag, 0), readMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } else {
+            callback.done(tag, 0);
+        }
     }
 
     @Override
@@ -51,6 +67,9 @@ final class MemoryTarget implements BlockTarget, AutoCloseable {
 
     @Override
     public void close() {
+        if (later != null) {
+            later.shutdownNow();
+        }
         memory.close();
     }
 }
