@@ -8,6 +8,8 @@ import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec.BitmapMode;
 import io.uraid.core.assembly.OpenArray;
 import io.uraid.core.bitmap.BitmapImage;
+import io.uraid.core.sb.BitmapSuperblock;
+import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sync.RedundancyOptions;
 import io.uraid.io.BlockDevice;
@@ -97,16 +99,36 @@ class BitmapOrderingTest {
                 Thread.sleep(1);
             }
             assertTrue(open.array().degraded(), "the member whose flush failed is failed");
-            long updates = open.redundancy().bitmap().updates();
-            while (open.redundancy().bitmap().updates() < updates + 2 && System.nanoTime() < deadline) {
-                Thread.sleep(1); // the update under way and the one recording the failure
+            while (!settledAfterTheFailure(mm) && System.nanoTime() < deadline) {
+                Thread.sleep(1); // the update under way, then the one recording the failure's events
             }
+            assertTrue(settledAfterTheFailure(mm), "the survivor's bitmap was written after its superblock "
+                    + "recorded the failure");
             assertTrue(open.redundancy().bitmap().isDirty(3), "chunk 3 stays dirty in memory");
             assertEquals(1, open.redundancy().bitmap().dirtyOnDisk(), "and on disk");
         }
         BitmapImage onDisk = BitmapImage.decode(ByteBuffer.wrap(mm.disks[0].bytes(
                 bitmapArea(mm), 4096)));
         assertTrue(onDisk.isSet(3), "the surviving member's bitmap keeps chunk 3 for the re-add");
+    }
+
+    /**
+     * The survivor's superblock records member 1 faulty, and its bitmap carries the same events
+     * count: written after that, so after the update that was under way when the flush failed.
+     * (Counting updates from when the test saw the failure is not enough: a slow test thread
+     * sees it late.)
+     */
+    private static boolean settledAfterTheFailure(MemoryMembers mm) {
+        MdSuperblock survivor = durableSuperblock(mm, 0);
+        int failed = durableSuperblock(mm, 1).devNumber();
+        BitmapSuperblock bitmap = BitmapSuperblock.decode(ByteBuffer.wrap(mm.disks[0].durableBytes(bitmapArea(mm),
+                4096)).order(ByteOrder.LITTLE_ENDIAN));
+        return survivor.devRole(failed) == MdConstants.ROLE_FAULTY && bitmap.events() == survivor.events();
+    }
+
+    private static MdSuperblock durableSuperblock(MemoryMembers mm, int disk) {
+        return MdSuperblock.decode(ByteBuffer.wrap(mm.disks[disk].durableBytes(4096, 4096))
+                .order(ByteOrder.LITTLE_ENDIAN));
     }
 
     private static long bitmapArea(MemoryMembers mm) {
