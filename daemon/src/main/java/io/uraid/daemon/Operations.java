@@ -299,7 +299,7 @@ public final class Operations {
             return "hot removed " + args.get(1) + " from " + spareOf.name() + "\n";
         }
         if (spareOf.roleOf(path) < 0 && spareOf.open().isDisplaced(path)) { // replaced, or its role taken by a spare
-            if (!spareOf.open().removeDisplaced(path)) {
+            if (!onceIdle(() -> spareOf.open().removeDisplaced(path))) {
                 throw new IOException(args.get(1) + " is still busy; try again");
             }
             LOG.warning("array " + spareOf.name() + ": faulty " + args.get(1) + " removed by request");
@@ -311,7 +311,7 @@ public final class Operations {
         if (m.array().members()[role].state() != MemberState.FAULTY) {
             throw new IOException(args.get(1) + " is an active member of " + m.name() + "; fail it first");
         }
-        if (!m.open().removeMember(role)) {
+        if (!onceIdle(() -> m.open().removeMember(role))) {
             throw new IOException(args.get(1) + " is still busy; try again");
         }
         LOG.warning("array " + m.name() + ": " + args.get(1) + " removed by request");
@@ -375,6 +375,34 @@ public final class Operations {
         LOG.info("array " + m.name() + ": " + args.get(1) + " flags now " + MemberFlags.describe(flags));
         return args.get(1) + " in " + m.name() + ": " + MemberFlags.describe(flags) + "\n";
     }
+
+    /** A removal that a faulty device's legs still in flight hold up. */
+    private interface Removal {
+        boolean remove() throws IOException;
+    }
+
+    /**
+     * Retries {@code removal} while the device still has legs in flight (they complete or fail
+     * within moments of the failure), as mdadm retries a hot remove the kernel finds busy;
+     * false when it is still busy after {@link #REMOVE_PATIENCE_MILLIS}.
+     */
+    private static boolean onceIdle(Removal removal) throws IOException {
+        long until = System.nanoTime() + REMOVE_PATIENCE_MILLIS * 1_000_000L;
+        while (!removal.remove()) {
+            if (System.nanoTime() - until > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the device's I/O to end");
+            }
+        }
+        return true;
+    }
+
+    private static final long REMOVE_PATIENCE_MILLIS = 5_000;
 
     private static void need(List<String> args, int n, String usage) {
         if (args.size() != n) {
