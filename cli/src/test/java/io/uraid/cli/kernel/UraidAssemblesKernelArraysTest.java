@@ -98,11 +98,14 @@ class UraidAssemblesKernelArraysTest {
                 + "create k1pow md4 --level=1 --raid-devices=2 --bitmap=internal --bitmap-chunk=1M "
                 + devs(attached, pow) + "\n"
                 + "fill k1pow md4 " + q + "\n"
+                + bitmapClean("k1pow", GuestMd.device(attached, pow.get(0)))
                 + powerCutLoop("md4", b, c)
-                + "sleep 3\necho k1pow.poweroff=now\npoweroff -f\n";
+                + "i=0; while [ ! -e /run/looped ] && [ $i -lt 600 ]; do sleep 0.5; i=$((i + 1)); done\n"
+                + "sleep 1\necho k1pow.poweroff=now\npoweroff -f\n";
         UserModeLinux.Boot boot = UserModeLinux.run(script, attached, dir.resolve("guest"), BOOT);
         assertFalse(boot.finished(), "the guest powered itself off under writes: " + boot);
         assertEquals("now", boot.value("k1pow.poweroff"), boot.toString());
+        assertEquals("0", boot.value("k1pow.dirty_before_loop"), "md cleared the fill's bits before the loop: " + boot);
 
         uraidReadsIt(boot, "k0orig", orig, SEED);
         uraidReadsIt(boot, "k0alt", alt, SEED);
@@ -204,16 +207,29 @@ class UraidAssemblesKernelArraysTest {
     }
 
     /**
+     * Waits (up to 5 min) until md has cleared every bit of the bitmap on {@code member}, as it
+     * does a few seconds after the writes to a chunk end, and reports the dirty count it saw
+     * last ({@code NAME.dirty_before_loop}): the power cut must find dirty only the chunks the
+     * loop writes, however slowly the guest ran the fill.
+     */
+    private static String bitmapClean(String n, String member) {
+        return "i=0; d=x; while [ \"$d\" != 0 ] && [ $i -lt 300 ]; do mdadm -X " + member + " > /run/" + n + ".x; "
+                + "while read -r k c bits w1 w2 dirty rest; do [ \"$k\" = Bitmap ] && d=$dirty; done < /run/" + n
+                + ".x; [ \"$d\" = 0 ] || sleep 1; i=$((i + 1)); done\necho \"" + n + ".dirty_before_loop=$d\"\n";
+    }
+
+    /**
      * A background loop writing the loop's region with the second and third patterns in turn,
-     * direct I/O in 64 KiB writes, until the power goes.
+     * direct I/O in 64 KiB writes, until the power goes; /run/looped appears once the region
+     * has been rewritten whole (the power is cut after that, so the rewrites are there to read).
      */
     private static String powerCutLoop(String md, Path b, Path c) {
         long skip = LOOP_FROM / (64 << 10);
         long count = (LOOP_TO - LOOP_FROM) / (64 << 10);
         String dd = "dd of=/dev/" + md + " bs=64k skip=" + skip + " seek=" + skip + " count=" + count
                 + " oflag=direct 2>/dev/null";
-        return "(while :; do " + dd + " if=" + UserModeLinux.quote(b.toString()) + "; " + dd + " if="
-                + UserModeLinux.quote(c.toString()) + "; done) &\n";
+        return "(while :; do " + dd + " if=" + UserModeLinux.quote(b.toString()) + "; : > /run/looped; " + dd
+                + " if=" + UserModeLinux.quote(c.toString()) + "; done) &\n";
     }
 
     private Path pattern(long seed) throws Exception {
