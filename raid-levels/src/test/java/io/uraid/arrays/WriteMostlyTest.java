@@ -122,6 +122,36 @@ class WriteMostlyTest {
     }
 
     @Test
+    void aWriteOverlappingAWriteStillBehindWaitsSoTheWriteMostlyCopyEndsWithTheNewerBytes() throws Exception {
+        MemoryMembers mm = mirror("wm-overlap", W, 8);
+        HoldingEngine hold = new HoldingEngine(mm.engine(), mm.paths.get(1));
+        try (OpenArray open = Assembler.assemble(mm.paths, AssembleOptions.DEFAULT.withRun(true), hold);
+             NativeBuffer a = NativeBuffer.allocate(8192); NativeBuffer b = NativeBuffer.allocate(4096)) {
+            long dataOffset = open.member(1).dataOffset();
+            hold.holdFrom(dataOffset);
+            byte[] older = Redundant.pattern(MIB, 8192, 1);
+            byte[] newer = Redundant.pattern(MIB + 4096, 4096, 2);
+            a.view().put(older);
+            b.view().put(newer);
+            BlockingIo.write(open.array(), MIB, 8192, a.address(), 0); // behind, held
+            CompletableFuture<Integer> second = new CompletableFuture<>();
+            open.array().write(MIB + 4096, 4096, b.address(), 0, (tag, status) -> second.complete(status), 0);
+            Thread.sleep(300);
+            assertFalse(second.isDone(), "the overlapping write waits for the one still behind");
+            assertEquals(1, hold.held(), "and sends nothing meanwhile");
+            hold.release();
+            assertEquals(0, second.get(10, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (open.array().behindWritesInFlight() > 0) {
+                assertTrue(System.nanoTime() < deadline);
+                Thread.sleep(10);
+            }
+            assertArrayEquals(newer, bytes(mm, 1, dataOffset + MIB + 4096, 4096), "the newer bytes, last");
+            assertArrayEquals(java.util.Arrays.copyOf(older, 4096), bytes(mm, 1, dataOffset + MIB, 4096));
+        }
+    }
+
+    @Test
     void withoutWriteBehindAWriteWaitsForItsWriteMostlyLeg() throws Exception {
         MemoryMembers mm = mirror("wm-sync", W, 0);
         HoldingEngine hold = new HoldingEngine(mm.engine(), mm.paths.get(1));

@@ -20,6 +20,10 @@ final class BehindWrites implements AutoCloseable {
     private static final int MAX_SLOTS = 1024;
 
     private final int limit;
+    /** Per slot in use: the member slot, member offset and length of its leg (length 0: free). */
+    private final int[] member;
+    private final long[] offset;
+    private final int[] length;
     private final int[] free;
     private int freeCount;
     private NativeBuffer region;
@@ -33,6 +37,9 @@ final class BehindWrites implements AutoCloseable {
         this.limit = limit;
         int slots = Math.min(limit, MAX_SLOTS);
         this.free = new int[slots];
+        this.member = new int[slots];
+        this.offset = new long[slots];
+        this.length = new int[slots];
         for (int i = 0; i < slots; i++) {
             free[i] = slots - 1 - i;
         }
@@ -48,7 +55,7 @@ final class BehindWrites implements AutoCloseable {
      * {@code source} into it; -1 when the leg is too long or {@link #limit()} legs are in flight
      * (the write then goes out as an ordinary leg, waited for).
      */
-    int take(long source, int length) {
+    int take(long source, int length, int memberSlot, long memberOffset) {
         if (length > SLOT_BYTES || freeCount == 0) {
             return -1;
         }
@@ -57,6 +64,9 @@ final class BehindWrites implements AutoCloseable {
         }
         int slot = free[--freeCount];
         io.uraid.io.internal.UnsafeAccess.copyMemory(source, address(slot), length);
+        this.member[slot] = memberSlot;
+        this.offset[slot] = memberOffset;
+        this.length[slot] = length;
         inFlight++;
         total++;
         return slot;
@@ -68,8 +78,25 @@ final class BehindWrites implements AutoCloseable {
 
     /** The behind leg of {@code slot} has ended. */
     void give(int slot) {
+        length[slot] = 0;
         free[freeCount++] = slot;
         inFlight--;
+    }
+
+    /**
+     * True when a behind leg in flight on {@code memberSlot} overlaps {@code [memberOffset,
+     * memberOffset + bytes)}: a later write there must wait for it, or the two could land in
+     * either order (md serializes such writes too). Scans the slots; callers ask only while the
+     * member has behind legs in flight.
+     */
+    boolean overlaps(int memberSlot, long memberOffset, long bytes) {
+        for (int s = 0; s < length.length; s++) {
+            if (length[s] != 0 && member[s] == memberSlot && offset[s] < memberOffset + bytes
+                    && memberOffset < offset[s] + length[s]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int inFlight() {

@@ -160,7 +160,7 @@ final class LegIssuer implements Legs {
         if (b == null || ((flags & FUA) != 0 && core.options.emulateFua())) {
             return -1; // an emulated FUA adds a flush leg the request would still wait for
         }
-        int copy = b.take(address, length);
+        int copy = b.take(address, length, slot, memberOffset);
         if (copy < 0) {
             return -1;
         }
@@ -169,6 +169,12 @@ final class LegIssuer implements Legs {
         ((ArrayRequest) r).behind++;
         core.slot(slot).behindPending++;
         return leg;
+    }
+
+    @Override
+    public boolean behindOverlaps(int slot, long memberOffset, long length) {
+        BehindWrites b = core.behind;
+        return b != null && core.slot(slot).behindPending > 0 && b.overlaps(slot, memberOffset, length);
     }
 
     @Override

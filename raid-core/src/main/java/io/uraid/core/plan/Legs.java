@@ -85,6 +85,15 @@ public interface Legs {
      */
     int writeBehind(Request r, int slot, long memberOffset, long address, int length, int flags);
 
+    /**
+     * True when a write-behind leg still in flight on {@code slot} overlaps {@code [memberOffset,
+     * memberOffset + length)} of its data area: a write there must wait (its level returns false
+     * from {@link LevelIo#issue} and is called again after completions), or the member could end
+     * up with the older bytes, the client having seen the older write complete before it sent the
+     * newer one.
+     */
+    boolean behindOverlaps(int slot, long memberOffset, long length);
+
     /** The longest write-behind leg, or 0 when the array has write-behind off. */
     int behindBytes();
 

@@ -130,7 +130,7 @@ public final class MirrorIo implements LevelIo {
             long len = pieceLength(r, at, legs);
             // A write-mostly copy written behind may take a leg per behindBytes of the piece.
             int behindLegs = behindBytes == 0 ? 0 : (int) ((len + behindBytes - 1) / behindBytes) - 1;
-            if (legs.room() < copies + legs.replacements() + behindLegs) {
+            if (legs.room() < copies + legs.replacements() + behindLegs || waitsForBehind(at, len, legs)) {
                 return false;
             }
             boolean behind = behindBytes > 0 && hasFastCopy(at, legs);
@@ -156,6 +156,17 @@ public final class MirrorIo implements LevelIo {
             r.advance(len);
         }
         return true;
+    }
+
+    /** A write-behind leg still in flight on one of the piece's copies overlaps it: the piece waits. */
+    private boolean waitsForBehind(long at, long len, Legs legs) {
+        for (int c = 0; c < copies; c++) {
+            int role = layout.member(at, c);
+            if (legs.member(role).behindPending() > 0 && legs.behindOverlaps(role, layout.memberOffset(at, c), len)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
