@@ -44,18 +44,13 @@ final class BenchJob implements Runnable, IoCallback {
     private final CRC32C crc = new CRC32C();
     private final CompletionQueue queue;
     private final long quota;
-    private final long intervalNanos;
+    /** Open loop: the time between two requests of this job (0: closed loop). */
+    final long intervalNanos;
     final Recorder readLatency = new Recorder(MAX_LATENCY, 3);
     final Recorder writeLatency = new Recorder(MAX_LATENCY, 3);
 
     volatile boolean stop;
     volatile String failure;
-    /**
-     * Measured reads and writes completed (main phase), one writer: the histograms cannot count
-     * them, since a rate-limited run records extra, corrected values for late requests.
-     */
-    volatile long readsDone;
-    volatile long writesDone;
     volatile long finishedAt;
     long verified;
     int phase;
@@ -364,17 +359,9 @@ final class BenchJob implements Runnable, IoCallback {
             return;
         }
         long latency = Math.min(MAX_LATENCY, Math.max(1, doneAt[slot] - issuedAt[slot]));
-        Recorder r = write ? writeLatency : readLatency;
-        if (intervalNanos > 0) {
-            r.recordValueWithExpectedInterval(latency, intervalNanos);
-        } else {
-            r.recordValue(latency);
-        }
-        if (write) {
-            writesDone++;
-        } else {
-            readsDone++;
-        }
+        // One value per request, so the histograms count the requests too; the run corrects a
+        // rate-limited run's latencies for the requests held up behind a late one.
+        (write ? writeLatency : readLatency).recordValue(latency);
     }
 
     private void fail(String message) {

@@ -41,11 +41,10 @@ public final class BenchRun {
     private final Histogram readInterval = new Histogram(BenchJob.MAX_LATENCY, 3);
     private final Histogram writeInterval = new Histogram(BenchJob.MAX_LATENCY, 3);
     private final List<double[]> timeline = new ArrayList<>();
-    /** Requests completed: counted at the last collect, in that interval, and in the measured total. */
-    private long readMark;
-    private long writeMark;
-    private long readsInInterval;
-    private long writesInInterval;
+    /** The jobs' raw latencies of the interval: one value per request completed. */
+    private final Histogram readRequests = new Histogram(BenchJob.MAX_LATENCY, 3);
+    private final Histogram writeRequests = new Histogram(BenchJob.MAX_LATENCY, 3);
+    /** Requests completed in the measured intervals. */
     private long readsMeasured;
     private long writesMeasured;
 
@@ -212,31 +211,38 @@ public final class BenchRun {
     }
 
     /**
-     * Moves every job's recorded latencies into the interval histograms and takes the interval's
-     * request counts (and adds both to the totals if counted).
+     * Moves every job's recorded latencies into the interval histograms (and the totals if
+     * counted). The jobs record one value per request, which counts the requests; with --rate
+     * the reported latencies are corrected here for coordinated omission (HdrHistogram adds the
+     * values of the requests a late one held up), which adds values but no requests.
      */
     private void collect(boolean count) {
-        readInterval.reset();
-        writeInterval.reset();
-        long reads = 0;
-        long writes = 0;
+        readRequests.reset();
+        writeRequests.reset();
         for (int j = 0; j < jobs.length; j++) {
-            reads += jobs[j].readsDone;
-            writes += jobs[j].writesDone;
             recycled[j][0] = jobs[j].readLatency.getIntervalHistogram(recycled[j][0]);
             recycled[j][1] = jobs[j].writeLatency.getIntervalHistogram(recycled[j][1]);
-            readInterval.add(recycled[j][0]);
-            writeInterval.add(recycled[j][1]);
+            readRequests.add(recycled[j][0]);
+            writeRequests.add(recycled[j][1]);
         }
-        readsInInterval = reads - readMark;
-        writesInInterval = writes - writeMark;
-        readMark = reads;
-        writeMark = writes;
+        latencies(readRequests, readInterval);
+        latencies(writeRequests, writeInterval);
         if (count) {
             readTotal.add(readInterval);
             writeTotal.add(writeInterval);
-            readsMeasured += readsInInterval;
-            writesMeasured += writesInInterval;
+            readsMeasured += readRequests.getTotalCount();
+            writesMeasured += writeRequests.getTotalCount();
+        }
+    }
+
+    /** {@code into} := the latencies to report for {@code requests}. */
+    private void latencies(Histogram requests, Histogram into) {
+        into.reset();
+        long expected = jobs[0].intervalNanos;
+        if (expected > 0) {
+            into.addWhileCorrectingForCoordinatedOmission(requests, expected);
+        } else {
+            into.add(requests);
         }
     }
 
@@ -251,8 +257,8 @@ public final class BenchRun {
         collect(true);
         double secs = Math.max(1e-9, (to - from) / 1e9);
         double t = (to - measureStart) / 1e9;
-        double readIops = readsInInterval / secs;
-        double writeIops = writesInInterval / secs;
+        double readIops = readRequests.getTotalCount() / secs;
+        double writeIops = writeRequests.getTotalCount() / secs;
         timeline.add(new double[] {t, readIops, writeIops});
         HistogramLogWriter log = sinks.hlog();
         if (log != null) {
