@@ -16,10 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /** Our JSON parses and carries fio's fields and units; fio's own json+ reads back; the plot draws. */
 class ReportJsonTest {
-    private static Map<String, List<RunResult>> twoTargets() throws Exception {
+    /** 100 ms of reads per round: a timeline to plot. */
+    private static final Workload TIMED = new Workload(RwMode.RANDREAD, 0, 4096, 4, 1, 100_000_000L, 0, 0, 1, false, 0);
+    /** Exactly 256 reads per round, however busy the host: counts to check. */
+    private static final Workload SIZED = new Workload(RwMode.RANDREAD, 0, 4096, 4, 1, 0, 1 << 20, 0, 1, false, 0);
+
+    private static Map<String, List<RunResult>> twoTargets(Workload w) throws Exception {
         Map<String, List<RunResult>> byLabel = new LinkedHashMap<>();
         try (MemoryTarget t = new MemoryTarget(1 << 20)) {
-            Workload w = new Workload(RwMode.RANDREAD, 0, 4096, 4, 1, 100_000_000L, 0, 0, 1, false, 0);
             for (String label : new String[] {"raw", "array"}) {
                 List<RunResult> rounds = new ArrayList<>();
                 for (int round = 1; round <= 2; round++) {
@@ -33,15 +37,15 @@ class ReportJsonTest {
 
     @Test
     void jsonCarriesFioFieldsAndUnits() throws Exception {
-        var byLabel = twoTargets();
-        Workload w = new Workload(RwMode.RANDREAD, 0, 4096, 4, 1, 100_000_000L, 0, 0, 1, false, 0);
-        JsonNode root = FioJson.parse(BenchReport.json(w, byLabel));
+        var byLabel = twoTargets(SIZED);
+        JsonNode root = FioJson.parse(BenchReport.json(SIZED, byLabel));
         assertEquals(4, root.path("jobs").size(), "one job per target and round");
         assertEquals("raw.r1", root.at("/jobs/0/jobname").asText());
         JsonNode read = root.at("/jobs/1/read");
         double iops = read.path("iops").asDouble();
         long bwBytes = read.path("bw_bytes").asLong();
         assertTrue(iops > 0);
+        assertEquals(256, read.path("total_ios").asLong());
         assertEquals(bwBytes / 1024, read.path("bw").asLong(), "bw is KiB/s");
         assertEquals(iops * 4096, bwBytes, bwBytes * 0.001 + 1, "bw_bytes = iops x bs");
         assertEquals(read.path("total_ios").asLong(), read.at("/clat_ns/N").asLong());
@@ -84,7 +88,7 @@ class ReportJsonTest {
 
     @Test
     void tableAndPlotShowEveryTarget() throws Exception {
-        var byLabel = twoTargets();
+        var byLabel = twoTargets(TIMED);
         String table = BenchReport.table("t", byLabel);
         assertTrue(table.contains("raw ") && table.contains("array ") && table.contains("array / raw: IOPS"), table);
         // Kept under target/ so a person can look at it.
