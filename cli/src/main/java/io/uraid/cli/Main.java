@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             io.uraid.cli.cmd.CheckCommand.class,
             io.uraid.cli.cmd.RepairCommand.class,
             io.uraid.cli.cmd.ReplaceCommand.class,
+            io.uraid.cli.cmd.GrowCommand.class,
             io.uraid.cli.cmd.ReadonlyCommand.class,
             io.uraid.cli.cmd.ReadwriteCommand.class,
             io.uraid.cli.cmd.WaitCommand.class,

@@ -241,14 +241,15 @@ public final class Daemon implements AutoCloseable {
                 IoEngines.openBest(Assembler.ENGINE_ENTRIES),
                 o -> watch[0] = ArrayWatch.attach(name, o, sparesWanted.getOrDefault(name, -1), events));
         try {
-            NbdExport export = new NbdExport(name, open.array(), false, cacheBytes > 0 ? cache(name, cacheBytes) : null);
+            ArrayTarget target = new ArrayTarget(open.array());
+            NbdExport export = new NbdExport(name, target, false, cacheBytes > 0 ? cache(name, cacheBytes) : null);
             try {
                 nbd.addExport(export);
             } catch (RuntimeException e) {
                 closeCache(export);
                 throw e;
             }
-            ManagedArray m = new ManagedArray(name, open, export);
+            ManagedArray m = new ManagedArray(name, open, export, target);
             arrays.put(name, m);
             watches.put(name, watch[0]);
             watch[0].arm(); // NewArray (DegradedArray, SparesMissing), then what happened since the start
@@ -314,6 +315,30 @@ public final class Daemon implements AutoCloseable {
         m.open().close();
         LOG.info("array " + name + " stopped (clean)");
         events.publish(new MdEvent("DeviceDisappeared", name, null));
+    }
+
+    /**
+     * Changes the shape of a running array ({@code uraid grow}): see {@link Growth}. Its NBD
+     * clients stay connected and see a pause.
+     */
+    public synchronized String grow(String name, io.uraid.core.assembly.GrowSpec spec) throws IOException {
+        if (closed) {
+            throw new IOException("daemon is shutting down");
+        }
+        ManagedArray m = get(name);
+        Growth.Result r = Growth.grow(m, spec, syncSpeed(System.getProperty(SPEED_LIMIT_MAX)));
+        if (r.next() != null) {
+            arrays.put(name, r.next());
+        } else {
+            arrays.remove(name);
+            notStarted.put(name, "stopped by grow: " + r.failure());
+            nbd.withdrawExport(name, true, DRAIN_MILLIS);
+            closeCache(m.export());
+        }
+        if (r.failure() != null) {
+            throw new IOException(r.failure());
+        }
+        return r.summary();
     }
 
     /** A read cache, or a one-line error naming the way out when the JVM will not give the memory. */

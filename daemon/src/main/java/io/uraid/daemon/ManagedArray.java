@@ -7,8 +7,11 @@ import io.uraid.daemon.nbd.NbdExport;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** An array the daemon runs: the assembled array, its NBD export and the name both go by. */
-record ManagedArray(String name, OpenArray open, NbdExport export) {
+/**
+ * An array the daemon runs: the assembled array, its NBD export, the target the export serves
+ * (which follows the array when a grow assembles it again) and the name they all go by.
+ */
+record ManagedArray(String name, OpenArray open, NbdExport export, ArrayTarget target) {
 
     RaidArray array() {
         return open.array();

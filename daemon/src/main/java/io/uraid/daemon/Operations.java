@@ -74,6 +74,13 @@ public final class Operations {
                 return new SyncVerbs(daemon).scrub(io.uraid.core.sync.SyncAction.REPAIR, args);
             case "replace":
                 return new SyncVerbs(daemon).replace(args);
+            case "grow":
+                if (args.size() < 2) {
+                    throw new IllegalArgumentException("usage: grow NAME --raid-devices N | --size max|BYTES"
+                            + " [--array-size BYTES] | --bitmap internal|none [--bitmap-chunk BYTES]");
+                }
+                return daemon.grow(args.get(0), io.uraid.core.assembly.GrowSpec.parse(args.subList(1, args.size())))
+                        + "\n";
             default:
                 throw new IllegalArgumentException("unknown command '" + verb + "'");
         }

@@ -183,6 +183,15 @@ public final class ArrayIo {
         core.keepDirty = dirty;
     }
 
+    /**
+     * A resync stops with the copies known equal below {@code bytes} only: the clean mark the
+     * superblocks get at stop records it as md's resync_offset (the next assembly resumes
+     * there). Dispatcher thread.
+     */
+    public void resyncCheckpoint(long bytes) {
+        core.metadata.resyncCheckpoint(bytes);
+    }
+
     /** See {@link Membership#installRebuilding}. */
     public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset,
                                     io.uraid.core.sb.MdSuperblock superblock) {

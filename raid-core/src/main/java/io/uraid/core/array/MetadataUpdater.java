@@ -108,6 +108,13 @@ final class MetadataUpdater {
         return number;
     }
 
+    /** See {@link ArrayIo#resyncCheckpoint}. */
+    void resyncCheckpoint(long bytes) {
+        if (writer != null) {
+            writer.resyncCheckpoint(bytes);
+        }
+    }
+
     /** A member's state changed: the superblocks must say so (and the array's observer hears of it). */
     void markDirty() {
         dirty = true;

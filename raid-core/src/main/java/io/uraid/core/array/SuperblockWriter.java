@@ -29,6 +29,13 @@ public interface SuperblockWriter {
     void encode(int slot, MemberState[] states, long events, boolean clean, long recoveryOffset, ByteBuffer out);
 
     /**
+     * From now on a clean mark records that the copies are known equal below {@code bytes}
+     * only (md's resync_offset of an interrupted resync) instead of everywhere.
+     */
+    default void resyncCheckpoint(long bytes) {
+    }
+
+    /**
      * A new device takes {@code role} (a rebuilt spare or a re-added member): from now on the
      * role's metadata is based on {@code superblock} (the device's own, as read or prepared),
      * and every member's table lists the device in that role and the previous one as faulty.

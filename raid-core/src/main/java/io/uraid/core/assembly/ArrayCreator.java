@@ -23,8 +23,8 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Creates a new array: checks the devices, lays out md v1.2 metadata exactly as mdadm would,
- * syncs mirrors (unless told they are clean) and writes the superblocks. Nothing is written
+ * Creates a new array: checks the devices, lays out md v1.2 metadata exactly as mdadm would
+ * and writes the superblocks; a mirror's first sync is left to its first assembly, as md does. Nothing is written
  * until every check has passed, so a refused create leaves every device as it was.
  */
 public final class ArrayCreator {
@@ -77,7 +77,7 @@ public final class ArrayCreator {
             long[] memberBytes = memberBytes(level, devs, sl, dataOffsetBytes);
             warnUnequalMirrors(level, devs, sl);
             Geometry geometry = new Geometry(level.mdLevel(), layoutWord, chunkBytes, memberBytes);
-            var layout = level.layout(geometry); // validates chunk, layout and sizes with the level's own message
+            level.layout(geometry); // validates chunk, layout and sizes with the level's own message
             if (level.redundant() && level.failedArray(geometry, presentMask(devs))) {
                 throw new IllegalArgumentException("cannot create: too many missing members for " + level.name());
             }
@@ -85,8 +85,13 @@ public final class ArrayCreator {
             if (level.redundant() && !spec.assumeClean()) {
                 if (parityLevel(level)) {
                     first = FirstSync.of(level, presentMask(devs) == (1L << devs.length) - 1);
-                } else {
-                    InitialSync.run(engine, devs, layout, dataOffsetBytes);
+                } else if (level.mdLevel() != 1 || Long.bitCount(presentMask(devs)) >= 2) {
+                    // As mdadm --create: a new mirror's copies are not synced here. Its superblocks
+                    // say a resync is owed from the start (resync_offset 0) and its bitmap has every
+                    // bit set; the first assembly runs that resync in the background while serving
+                    // I/O, reading regions not yet synced from the first copy. (A raid1 created with
+                    // a single copy present has nothing to sync.)
+                    first = FirstSync.RESYNC;
                 }
             }
             writeSuperblocks(spec, engine, devs, sl, geometry, layoutWord, first);

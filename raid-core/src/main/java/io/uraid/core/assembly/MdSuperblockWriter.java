@@ -22,6 +22,14 @@ final class MdSuperblockWriter implements SuperblockWriter {
     /** Superblocks of devices that left their role as faulty, by dev_number (see {@link #retire}). */
     private final java.util.Map<Integer, MdSuperblock> retired = new java.util.HashMap<>();
 
+    /** What a clean mark writes as resync_offset: MaxSector, or where an interrupted resync stopped. */
+    private long cleanResyncOffset = MdConstants.RESYNC_DONE;
+
+    @Override
+    public synchronized void resyncCheckpoint(long bytes) {
+        cleanResyncOffset = bytes / SECTOR;
+    }
+
     /** @param byRole the current superblock of each role's device (null for missing roles) */
     MdSuperblockWriter(MdSuperblock[] byRole) {
         this.byRole = byRole.clone();
@@ -144,7 +152,7 @@ final class MdSuperblockWriter implements SuperblockWriter {
                 .recoveryOffset(recoveryOffset < 0 ? 0 : recoveryOffset / SECTOR)
                 .events(events)
                 .utime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) // as md writes it
-                .resyncOffset(clean ? MdConstants.RESYNC_DONE : 0);
+                .resyncOffset(clean ? cleanResyncOffset : 0);
         for (int dev = 0; dev < slotRoles.length; dev++) {
             if (slotRoles[dev] >= 0) {
                 b.devRole(dev, slotRoles[dev]);

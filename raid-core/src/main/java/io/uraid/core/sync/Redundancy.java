@@ -51,6 +51,7 @@ public final class Redundancy {
         }
         Member[] members = array.members();
         boolean unclean = false;
+        long resyncFrom = Long.MAX_VALUE; // bytes: the lowest resync_offset of the copies in sync
         BitmapImage dirty = null;
         MdSuperblock any = null;
         for (int r = 0; r < members.length; r++) {
@@ -61,7 +62,10 @@ public final class Redundancy {
                 continue;
             }
             any = sb;
-            unclean |= sb.resyncOffset() != MdConstants.RESYNC_DONE;
+            if (sb.resyncOffset() != MdConstants.RESYNC_DONE) {
+                unclean = true;
+                resyncFrom = Math.min(resyncFrom, sb.resyncOffset() * SECTOR);
+            }
             if (sb.hasFeature(MdConstants.FEATURE_BITMAP_OFFSET)) {
                 BitmapImage img = readBitmap(engine, members[r], sb);
                 if (dirty == null) {
@@ -101,7 +105,7 @@ public final class Redundancy {
         if (bitmap != null || unclean) {
             // With a bitmap the dirty chunks are resynced whatever the clean mark says (md does
             // the same); without one, only an unclean stop calls for a (full) resync.
-            red.syncBeforeStart();
+            red.syncBeforeStart(unclean ? resyncFrom : 0);
         }
         return red;
     }
@@ -114,8 +118,9 @@ public final class Redundancy {
         return new Redundancy(array, null, null);
     }
 
-    private void syncBeforeStart() {
-        array.callBeforeStart(io -> sync.beginResync(io));
+    /** @param from bytes below which the members say the copies agree (used without a bitmap) */
+    private void syncBeforeStart(long from) {
+        array.callBeforeStart(io -> sync.beginResync(io, from));
     }
 
     private static BitmapImage readBitmap(IoEngine engine, Member m, MdSuperblock sb) throws IOException {

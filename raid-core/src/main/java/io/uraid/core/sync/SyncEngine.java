@@ -82,7 +82,17 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
      * the bitmap, or the whole array without one. Before the array starts, or on its dispatcher.
      */
     public void beginResync(ArrayIo io) {
-        SyncWork w = bitmap == null ? SyncWork.whole(arraySize, GATE_SHIFT) : SyncWork.dirty(arraySize, bitmap, true);
+        beginResync(io, 0);
+    }
+
+    /**
+     * As {@link #beginResync(ArrayIo)}, for an array whose members say the copies agree below
+     * {@code from} bytes (md's resync_offset: a resync stopped there, or a grown array's old
+     * size). Without a bitmap the pass starts there; with one its dirty chunks say what is owed.
+     */
+    public void beginResync(ArrayIo io, long from) {
+        SyncWork w = bitmap == null ? SyncWork.from(arraySize, GATE_SHIFT, from)
+                : SyncWork.dirty(arraySize, bitmap, true);
         if (w.total() > 0) {
             begin(SyncAction.RESYNC, w, io);
         }
@@ -383,6 +393,16 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         }
         if (action == SyncAction.RECOVER && recover.checkpointAtClose(io, this, donePrefix())) {
             return false;
+        }
+        if (action == SyncAction.RESYNC && bitmap == null) {
+            // md's clean stop in the middle of a resync: the superblocks say clean from here
+            // on, with resync_offset where the copies stop being known equal; the next
+            // assembly resumes there instead of starting over.
+            long done = donePrefix();
+            if (done < arraySize) {
+                io.resyncCheckpoint(done);
+            }
+            io.keepDirty(false);
         }
         if (action != SyncAction.IDLE) {
             toIdle(io, false);

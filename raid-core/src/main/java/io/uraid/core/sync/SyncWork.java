@@ -33,6 +33,19 @@ final class SyncWork {
     }
 
     /**
+     * The regions from the one holding byte {@code from} to the end: a resync that resumes at
+     * md's resync_offset (what a stop in the middle of a resync recorded, or the start of the
+     * space a grown array added).
+     */
+    static SyncWork from(long arraySize, int shift, long from) {
+        SyncWork w = new SyncWork(arraySize, shift);
+        for (long r = Math.max(0, from) >>> shift; r < w.regions; r++) {
+            w.add(r);
+        }
+        return w;
+    }
+
+    /**
      * The chunks set in {@code bitmap}, one region per chunk; {@code hold}: keep their bits set
      * until the pass has done them.
      */
