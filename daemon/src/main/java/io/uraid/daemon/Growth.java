@@ -50,6 +50,21 @@ final class Growth {
     private Growth() {
     }
 
+    /**
+     * The device's size now, in sectors: a member file may have grown since it was opened
+     * ({@code truncate}, then {@code grow --size max}), which the open device does not see.
+     */
+    private static long currentSectors(io.uraid.io.BlockDevice d) {
+        try {
+            if (java.nio.file.Files.isRegularFile(d.path())) {
+                return java.nio.file.Files.size(d.path()) / 512;
+            }
+        } catch (IOException e) {
+            // the open device's own size
+        }
+        return d.size() / 512;
+    }
+
     static Result grow(ManagedArray m, GrowSpec spec, RedundancyOptions redundancy) throws IOException {
         OpenArray open = m.open();
         RaidArray array = open.array();
@@ -77,16 +92,21 @@ final class Growth {
             }
             paths.add(member.device().path());
             superblocks.add(open.superblock(member.role()));
-            sectors.add(member.device().size() / 512);
+            sectors.add(currentSectors(member.device()));
         }
         for (Redundancy.WaitingSpare s : red.waitingSpares()) {
             paths.add(s.device().path());
             superblocks.add(s.superblock());
-            sectors.add(s.device().size() / 512);
+            sectors.add(currentSectors(s.device()));
         }
         // Refusals (IllegalArgumentException: the request does not fit this array) before any change.
-        String planned = GrowPlan.of(superblocks, sectors.stream().mapToLong(Long::longValue).toArray(), spec, null)
-                .summary();
+        String planned;
+        try {
+            planned = GrowPlan.of(superblocks, sectors.stream().mapToLong(Long::longValue).toArray(), spec, null)
+                    .summary();
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e); // refused in this state (exit 1); bad requests stay usage errors
+        }
         for (int role : faulty) {
             Path dev = array.members()[role].device().path();
             if (!open.removeMember(role)) {
@@ -98,7 +118,7 @@ final class Growth {
             open.removeDisplaced(d.member().device().path());
         }
         String uuid = MdUuid.format(superblocks.get(0).setUuid());
-        LOG.warning("array " + m.name() + ": " + planned + "; pausing its export to assemble it in its new shape");
+        LOG.warning("array " + planned + "; pausing its export to assemble it in its new shape");
         m.target().pause();
         String summary = null;
         String failure = null;

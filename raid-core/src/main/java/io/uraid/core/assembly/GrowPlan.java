@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * What a {@link GrowSpec} makes of an array's superblocks, decided from the superblocks alone
- * (no I/O): the refusals mdadm and md make, each a one-line {@link IllegalArgumentException},
- * and the superblock every device gets. md's rules followed:
+ * (no I/O): the refusals mdadm and md make, each one line (an {@link IllegalArgumentException}
+ * for a request this array can never take, an {@link IllegalStateException} for one its present
+ * state refuses), and the superblock every device gets. md's rules followed:
  * <ul>
  * <li>raid devices (raid1 only): the devices holding roles keep them in role order, moved down
  *     over vacant slots (the kernel's raid1_reshape); fewer slots than devices holding roles is
@@ -84,10 +85,10 @@ public final class GrowPlan {
         for (MdSuperblock sb : current) {
             int role = newest.devRole(sb.devNumber());
             if (role == MdConstants.ROLE_FAULTY) {
-                throw new IllegalArgumentException(name + ": a faulty device is still listed; remove it first");
+                throw new IllegalStateException(name + ": a faulty device is still listed; remove it first");
             }
             if (sb.hasFeature(MdConstants.FEATURE_REPLACEMENT)) {
-                throw new IllegalArgumentException(name + ": a replacement is being copied; let it finish first");
+                throw new IllegalStateException(name + ": a replacement is being copied; let it finish first");
             }
         }
         if (spec.raidDisks() > 0) {
@@ -108,7 +109,7 @@ public final class GrowPlan {
         }
         int old = newest.raidDisks();
         if (n == old) {
-            throw new IllegalArgumentException(name + " already has " + n + " raid devices");
+            throw new IllegalStateException(name + " already has " + n + " raid devices");
         }
         if (n > MAX_RAID_DISKS) {
             throw new IllegalArgumentException("at most " + MAX_RAID_DISKS + " raid devices are supported, not " + n);
@@ -121,7 +122,7 @@ public final class GrowPlan {
         }
         holders.sort(Comparator.comparingInt(sb -> newest.devRole(sb.devNumber())));
         if (holders.size() > n) {
-            throw new IllegalArgumentException("cannot reduce " + name + " to " + n + " raid device" + (n == 1 ? "" : "s")
+            throw new IllegalStateException("cannot reduce " + name + " to " + n + " raid device" + (n == 1 ? "" : "s")
                     + ": " + holders.size() + " devices hold a role; fail and remove the mirrors to drop first "
                     + "(only a vacant slot is dropped, so no copy is lost)");
         }
@@ -143,8 +144,12 @@ public final class GrowPlan {
             }
             out.add(new Device(b.build(), null));
         }
-        return new GrowPlan(out, name + ": raid devices " + old + " -> " + n
-                + (n > holders.size() ? " (" + (n - holders.size()) + " slot(s) empty until a spare takes them)" : ""));
+        int empty = n - holders.size();
+        int spares = current.size() - holders.size();
+        String slots = empty <= 0 ? "" : spares >= empty ? "; " + empty + " empty slot(s), taken by a waiting spare and rebuilt"
+                : "; " + empty + " empty slot(s)" + (spares > 0 ? ", " + spares + " taken by a waiting spare and rebuilt" : "")
+                + " (uraid add a spare to fill " + (spares > 0 ? "the rest" : "them") + ")";
+        return new GrowPlan(out, name + ": raid devices " + old + " -> " + n + slots);
     }
 
     private static GrowPlan size(List<MdSuperblock> current, long[] deviceSectors, MdSuperblock newest,
@@ -175,7 +180,7 @@ public final class GrowPlan {
             }
             size = spec.sizeBytes() / SECTOR;
             if (size > max) {
-                throw new IllegalArgumentException("--size " + size * SECTOR + " bytes is more than "
+                throw new IllegalStateException("--size " + size * SECTOR + " bytes is more than "
                         + name + "'s members hold (" + smallest + " gives at most " + max * SECTOR / 1024 + " KiB)");
             }
             if (size == 0) {
@@ -183,10 +188,10 @@ public final class GrowPlan {
             }
         }
         if (size == oldSize) {
-            throw new IllegalArgumentException(name + " already uses " + size * SECTOR / 1024 + " KiB of each member");
+            throw new IllegalStateException(name + " already uses " + size * SECTOR / 1024 + " KiB of each member");
         }
         if (size < oldSize && spec.arraySizeBytes() != size * SECTOR) {
-            throw new IllegalArgumentException("this change would reduce " + name + " from " + oldSize * SECTOR
+            throw new IllegalStateException("this change would reduce " + name + " from " + oldSize * SECTOR
                     + " to " + size * SECTOR + " bytes and cut off the data beyond; repeat with --array-size "
                     + size * SECTOR + " to confirm (mdadm asks for --grow --array-size first)");
         }
@@ -240,7 +245,7 @@ public final class GrowPlan {
             throw new IllegalArgumentException(name + " is " + level + ": a write-intent bitmap is for raid1 and raid10");
         }
         if (newest.hasFeature(MdConstants.FEATURE_BITMAP_OFFSET)) {
-            throw new IllegalArgumentException(name + " already has an internal bitmap");
+            throw new IllegalStateException(name + " already has an internal bitmap");
         }
         if (newest.hasFeature(MdConstants.FEATURE_PPL)) {
             throw new IllegalArgumentException(name + " uses a partial parity log, which excludes a bitmap");
@@ -248,7 +253,7 @@ public final class GrowPlan {
         long sync = SuperblockLayout.bitmapSyncSize(newest.level(), newest.layout(), newest.raidDisks(), newest.size());
         long room = bitmapRoomSectors(newest);
         if (room < 8) {
-            throw new IllegalArgumentException(name + " has no room for a bitmap before its data");
+            throw new IllegalStateException(name + " has no room for a bitmap before its data");
         }
         long chunk;
         if (chunkBytes != 0) {
@@ -288,7 +293,7 @@ public final class GrowPlan {
 
     private static GrowPlan removeBitmap(List<MdSuperblock> current, MdSuperblock newest, String name) {
         if (!newest.hasFeature(MdConstants.FEATURE_BITMAP_OFFSET)) {
-            throw new IllegalArgumentException(name + " has no bitmap to remove");
+            throw new IllegalStateException(name + " has no bitmap to remove");
         }
         long events = newest.events() + 1;
         List<Device> out = new ArrayList<>();

@@ -259,6 +259,9 @@ public final class DetailFormatter {
         if (s.sync() != null) {
             m.put("sync_action", s.sync().action().mdName());
             m.put("sync_percent", Math.floor(s.sync().percent() * 10) / 10);
+            // md's sysfs sync_completed: "DONE / TOTAL" sectors of the running pass, "none" when idle
+            m.put("sync_completed", s.sync().running() ? s.sync().doneBytes() / 512 + " / "
+                    + s.sync().totalBytes() / 512 : "none");
             m.put("mismatch_cnt", s.sync().mismatches());
         }
         return Json.write(m);
