@@ -51,6 +51,25 @@ final class Growth {
     }
 
     /**
+     * Returns once a waiting spare has taken each empty slot (its rebuild started), as md starts
+     * recovery at once when raid devices grow with a spare present: a {@code uraid wait} right
+     * after the grow then follows that rebuild. Bounded: the rebuild goes on regardless.
+     */
+    private static void awaitSparesPlaced(OpenArray next) {
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (next.redundancy().spareCount() > 0 && !next.redundancy().syncStatus().running()
+                && java.util.Arrays.stream(next.array().members()).anyMatch(x -> x.device() == null)
+                && System.nanoTime() < until) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
      * The device's size now, in sectors: a member file may have grown since it was opened
      * ({@code truncate}, then {@code grow --size max}), which the open device does not see.
      */
@@ -143,6 +162,7 @@ final class Growth {
             m.export().cache().clear(); // a shrunk array no longer holds what was cached past its end
         }
         m.target().resume(next.array());
+        awaitSparesPlaced(next);
         if (failure == null) {
             LOG.warning("array " + summary + "; running again, " + next.array().workingCount() + "/"
                     + next.array().members().length + " members in sync"

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * from {@code uraid examine --scan} with a PROGRAM line, start the daemon with $NOTIFY_SOCKET (a
  * datagram socket this test listens on), $WATCHDOG_USEC and $JOURNAL_STREAM, then fail a member:
  * the program receives "Fail NAME DEV", systemd hears READY=1, STATUS=, WATCHDOG=1 and
- * STOPPING=1, and the log lines carry journald priorities.
+ * STOPPING=1, and the log lines carry journald priorities. Then the failed member is put back
+ * and the mirror grown from two members to three with a spare ({@code uraid grow}); the config
+ * written again from {@code detail --scan} starts it whole.
  */
 class ReadmeOperatorPathTest {
     private Path dir;
@@ -132,10 +134,33 @@ class ReadmeOperatorPathTest {
         assertEquals(scan.lines().filter(l -> l.startsWith("ARRAY")).toList(),
                 d[1].lines().filter(l -> l.startsWith("ARRAY")).toList(), "running and on-disk views agree");
 
-        assertEquals("0", TestFiles.uraid(daemon.control, "fail", "data", m1.toString())[0]);
+        // create left the first sync to the daemon: it runs in the background, and wait follows it
+        assertTrue(List.of("0", "1").contains(ctl("wait", "data")[0]));
+        assertTrue(ctl("status")[1].contains("[2/2] [UU]"), ctl("status")[1]);
+
+        assertEquals("0", ctl("fail", "data", m1.toString())[0]);
         awaitLine(received, "Fail data " + m1);
         awaitNotification(seen, "STATUS=1 array, data degraded");
         awaitNotification(seen, "WATCHDOG=1");
+
+        // Put it back, then grow the mirror from two to three members.
+        assertEquals("0", ctl("remove", "data", m1.toString())[0]);
+        assertEquals("0", ctl("add", "data", m1.toString())[0]);
+        ctl("wait", "data");
+        awaitLine(received, "SpareActive data " + m1);
+        Path m2 = TestFiles.sized(dir, "m2.img", 32L << 20);
+        assertEquals("0", ctl("add", "data", m2.toString())[0]);
+        String[] g = ctl("grow", "data", "--raid-devices", "3");
+        assertEquals("0", g[0], g[2]);
+        ctl("wait", "data");
+        awaitLine(received, "SpareActive data " + m2);
+        String status = ctl("status")[1];
+        assertTrue(status.contains("[3/3] [UUU]"), status);
+        // The config written again from the running array, so that the next start finds the third member.
+        String[] rescan = ctl("detail", "--scan");
+        assertEquals("0", rescan[0], rescan[2]);
+        assertTrue(rescan[1].startsWith("DEVICE " + m0 + " " + m1 + " " + m2 + "\n"), rescan[1]);
+        Files.writeString(config, rescan[1] + "PROGRAM " + program + "\n");
 
         assertEquals(143, daemon.terminate());
         awaitNotification(seen, "STOPPING=1");
@@ -143,5 +168,13 @@ class ReadmeOperatorPathTest {
         assertTrue(log.stream().anyMatch(l -> l.startsWith("<2>CRITICAL Events: event Fail data " + m1)), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("<6>INFO Daemon: uraid daemon ready")), log.toString());
         assertTrue(log.stream().allMatch(l -> l.matches("<[2-7]>\\S+ \\S+: .*")), "every line has a priority: " + log);
+
+        daemon.start(config);
+        status = ctl("status")[1];
+        assertTrue(status.contains("[3/3] [UUU]"), "the grown mirror starts whole from the new config: " + status);
+    }
+
+    private String[] ctl(String... args) {
+        return TestFiles.uraid(daemon.control, args);
     }
 }

@@ -56,7 +56,8 @@ final class DirtyUraidMirror {
 
     /** Creates it (1 MiB bitmap chunks), writes the pattern of {@code seed}, runs the writer, kills the daemon, pokes. */
     static DirtyUraidMirror make(Path dir, String name, long seed) throws Exception {
-        UraidArray a = UraidArray.create(dir, name, "raid1", UraidArray.mib(10, 10), seed, "--bitmap-chunk", "1M");
+        UraidArray a = UraidArray.create(dir, name, "raid1", UraidArray.mib(10, 10), seed, "--bitmap-chunk", "1M",
+                "--assume-clean"); // clean from the start: the bitmap is dirty only where the writer wrote
         MdSuperblock sb = MemberExaminer.readV1(a.members().get(0));
         Path cfg = dir.resolve(name + ".conf");
         Files.writeString(cfg, "ARRAY " + name + " UUID=" + MdUuid.format(sb.setUuid()) + " devices="

@@ -15,14 +15,16 @@ import io.uraid.io.testing.UserModeLinux;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -32,40 +34,42 @@ import org.junit.jupiter.api.Timeout;
  * with {@code uraid fail} while it is mounted, more files are written, and then: every file
  * reads back (page cache dropped), {@code fstrim} (NBD TRIM) after deleting a file zeroes its
  * blocks down on the surviving member, {@code sync} (NBD FLUSH) succeeds, {@code fsck} finds the
- * file system clean, and the surviving member records member 1 as faulty.
+ * file system clean, and the surviving member records member 1 as faulty. The same boot (one
+ * boot for both, to keep CI short) assembles the mirrors uraid grew ({@link GrownUraidMirrors}).
  */
 @Timeout(600)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KernelNbdClientTest {
     private static final Duration BOOT = Duration.ofMinutes(8);
     private static final String EXPORT = "nbdr1";
     private Path dir;
+    private List<Path> members;
+    private MdSuperblock sb;
+    private final Map<String, String> all = new LinkedHashMap<>();
+    /** Mirrors uraid grew, checked by the kernel in the same boot (one boot for both: CI time). */
+    private GrownUraidMirrors grown;
+    private UserModeLinux.Boot boot;
+    private String why;
 
-    @BeforeEach
-    void setUp() throws Exception {
+    @BeforeAll
+    void boot() throws Exception {
         UserModeLinux.require();
         RequiredTools.require("nbd-client", "nbd-client");
         RequiredTools.require("mkfs.ext4", "e2fsprogs");
+        RequiredTools.require("mdadm", "mdadm");
         TestEngines.best();
         dir = Cli.dir("kernel-nbd-");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        Cli.delete(dir);
-    }
-
-    @Test
-    void kernelNbdClientMountsExt4FromTheDaemonAndKeepsItThroughAMemberFailure() throws Exception {
-        List<Path> members = List.of(Cli.file(dir, "m0.img", 48L << 20), Cli.file(dir, "m1.img", 48L << 20));
+        members = List.of(Cli.file(dir, "m0.img", 48L << 20), Cli.file(dir, "m1.img", 48L << 20));
         Cli made = Cli.run("create", EXPORT, "--level", "1", "--raid-devices", "2", "--homehost", "kernel-test",
                 members.get(0).toString(), members.get(1).toString());
         assertEquals(0, made.code, made.toString());
-        MdSuperblock sb = MemberExaminer.readV1(members.get(0));
+        sb = MemberExaminer.readV1(members.get(0));
         Path config = dir.resolve("uraid.conf");
         Files.writeString(config, "ARRAY " + EXPORT + " UUID=" + MdUuid.format(sb.setUuid()) + " devices="
                 + GuestMd.device(0) + "," + GuestMd.device(1) + "\n");
-        Map<String, String> before = files("before", 3, 5 << 20);
-        Map<String, String> after = files("after", 2, 3 << 20);
+        all.putAll(files("before", 3, 5 << 20));
+        all.putAll(files("after", 2, 3 << 20));
+        grown = GrownUraidMirrors.make(dir, 41, 42);
 
         String j = UserModeLinux.javaCommand();
         String q = UserModeLinux.quote(dir.toString());
@@ -97,17 +101,26 @@ class KernelNbdClientTest {
                 nbd-client -d /dev/nbd0 > /dev/null 2>&1; echo "nbd.disconnected=$?"
                 kill $DAEMON; wait $DAEMON; echo "nbd.daemon_exit=$?"
                 """.formatted(q, j, UserModeLinux.quote(config.toString()), EXPORT, j, EXPORT, GuestMd.device(1));
-        UserModeLinux.Boot boot = UserModeLinux.run(script, members, dir.resolve("guest"), BOOT);
-        String why = boot + "\n--- daemon log:\n" + read("daemon.log") + "\n--- fail:\n" + read("fail.out")
+        List<Path> attached = new ArrayList<>(members);
+        script = GuestMd.FUNCTIONS + script + grown.script(attached, "md10", "md11");
+        boot = UserModeLinux.run(script, attached, dir.resolve("guest"), BOOT);
+        why = boot + "\n--- daemon log:\n" + read("daemon.log") + "\n--- fail:\n" + read("fail.out")
                 + "\n--- fsck:\n" + read("fsck.out");
         assertEquals(0, boot.exitCode(), why);
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        Cli.delete(dir);
+    }
+
+    @Test
+    void kernelNbdClientMountsExt4FromTheDaemonAndKeepsItThroughAMemberFailure() throws Exception {
         for (String step : new String[] {"daemon_up", "connected", "mkfs", "mounted", "copied_before", "failed",
             "copied_after", "fstrim", "sync", "umounted", "disconnected"}) {
             assertEquals("0", boot.value("nbd." + step), step + ": " + why);
         }
         assertEquals("0", boot.value("nbd.fsck"), "fsck finds the file system clean: " + why);
-        Map<String, String> all = new LinkedHashMap<>(before);
-        all.putAll(after);
         all.forEach((name, sha) -> assertEquals(sha, boot.value("nbd.sha256." + name), name + " reads back"));
         assertTrue(boot.value("nbd.fstrim_output").matches(".*\\([1-9][0-9]* bytes\\) trimmed.*"),
                 "fstrim trimmed: " + boot.value("nbd.fstrim_output"));
@@ -116,6 +129,11 @@ class KernelNbdClientTest {
         MdSuperblock survivor = MemberExaminer.readV1(members.get(0));
         assertEquals(MdConstants.ROLE_FAULTY, survivor.devRole(MemberExaminer.readV1(members.get(1)).devNumber()),
                 "the survivor records member 1 as faulty");
+    }
+
+    @Test
+    void kernelAssemblesAMirrorUraidGrewToThreeMembersAndTheBitmapsUraidAddedAndRemoved() {
+        grown.assertKernelAgrees(boot);
     }
 
     /**

@@ -137,7 +137,7 @@ class FormattersTest {
         assertTrue(detail.contains("Consistency Policy : bitmap\n\n     Repair Status : 12% complete\n"
                 + "      Mismatch Cnt : 0\n\n              Name : h:0  (local to host h)\n"), detail);
         assertTrue(DetailFormatter.json(md0).endsWith(",\"sync_action\":\"repair\",\"sync_percent\":12.5,"
-                + "\"mismatch_cnt\":0}"), DetailFormatter.json(md0));
+                + "\"sync_completed\":\"16128 / 129024\",\"mismatch_cnt\":0}"), DetailFormatter.json(md0));
     }
 
     /** Kernel lines (uml-run) for a recovery and a check; bar width, truncated per-mille, tenths of minutes. */
