@@ -141,7 +141,11 @@ final class Growth {
         m.target().pause();
         String summary = null;
         String failure = null;
-        open.close(); // clean: in-flight requests answered, members flushed, superblocks clean
+        try {
+            open.close(); // clean: in-flight requests answered, members flushed, superblocks clean
+        } catch (RuntimeException e) {
+            LOG.severe("array " + m.name() + ": stop before the grow: " + e); // the export must not stay paused
+        }
         try (IoEngine engine = IoEngines.openBest(8)) {
             summary = Grower.apply(engine, paths, spec);
         } catch (IOException | RuntimeException e) {

@@ -64,8 +64,9 @@ class RebuildResumeLoopTest {
                 l0 = attach(opened, 0);
                 l1 = attach(opened, 1);
                 l2 = attach(opened, 2);
+                // --assume-clean: the fresh files read as zeroes (no first sync before the rebuild under test)
                 var spec = new CreateSpec(name, "testhost", LevelRegistry.byName("raid1"), 2, 0, -1, pair(), false,
-                        false, BitmapMode.INTERNAL, MIB);
+                        true, BitmapMode.INTERNAL, MIB);
                 try (IoEngine eng = ArrayEndToEndTest.engine()) {
                     ArrayCreator.create(spec, eng);
                 }

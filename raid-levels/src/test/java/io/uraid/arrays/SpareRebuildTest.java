@@ -158,8 +158,8 @@ class SpareRebuildTest {
              LoopDevice l2 = LoopDevice.attach(files.get(2), 0)) {
             List<Path> members = List.of(l0.path(), l1.path());
             var spec = new io.uraid.core.assembly.CreateSpec("repl", "testhost",
-                    io.uraid.core.spi.LevelRegistry.byName("raid1"), 2, 0, -1, members, false, false,
-                    BitmapMode.INTERNAL, MIB);
+                    io.uraid.core.spi.LevelRegistry.byName("raid1"), 2, 0, -1, members, false, true,
+                    BitmapMode.INTERNAL, MIB); // --assume-clean: fresh zero files, no first sync before the replace
             try (IoEngine eng = ArrayEndToEndTest.engine()) {
                 io.uraid.core.assembly.ArrayCreator.create(spec, eng);
             }

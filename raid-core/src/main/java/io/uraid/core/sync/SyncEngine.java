@@ -394,10 +394,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action == SyncAction.RECOVER && recover.checkpointAtClose(io, this, donePrefix())) {
             return false;
         }
-        if (action == SyncAction.RESYNC && bitmap == null) {
-            // md's clean stop in the middle of a resync: the superblocks say clean from here
-            // on, with resync_offset where the copies stop being known equal; the next
-            // assembly resumes there instead of starting over.
+        if (action == SyncAction.RESYNC) {
+            // md's clean stop in the middle of a resync: the superblocks say clean, with
+            // resync_offset where the copies stop being known equal; the next assembly resumes
+            // there instead of starting over (with a bitmap, its bits still set say the same).
             long done = donePrefix();
             if (done < arraySize) {
                 io.resyncCheckpoint(done);
