@@ -159,6 +159,10 @@ public final class CreateCommand implements Callable<Integer> {
                 arrayBytes >> 10, MdNames.humanSize(arrayBytes));
         if (sb != null) {
             out.printf("uraid: UUID %s, name %s%n", MdUuid.format(sb.setUuid()), sb.setName());
+            if (sb.resyncOffset() != io.uraid.core.sb.MdConstants.RESYNC_DONE) {
+                out.printf("uraid: its first resync runs in the background once it is assembled (daemon or uraid"
+                        + " assemble; uraid wait %s follows it)%n", name);
+            }
         }
         return 0;
     }

@@ -44,6 +44,10 @@ class ReadmeOperatorPathTest {
         if (daemon != null) {
             daemon.close();
         }
+        if (reader != null) {
+            reader.interrupt();
+            reader.join(5000);
+        }
         if (systemd != null) {
             systemd.close();
         }
@@ -58,17 +62,35 @@ class ReadmeOperatorPathTest {
         return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
-    private List<String> notifications() throws Exception {
-        List<String> got = new ArrayList<>();
-        for (byte[] d; (d = systemd.poll()) != null; ) {
-            got.add(new String(d, StandardCharsets.UTF_8));
-        }
-        return got;
+    /** What systemd was told so far: read as it arrives, as systemd does (a full queue would block the daemon). */
+    private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Thread reader;
+
+    private void startReading() {
+        reader = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    for (byte[] d; (d = systemd.poll()) != null; ) {
+                        received.add(new String(d, StandardCharsets.UTF_8));
+                    }
+                    Thread.sleep(10);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }, "systemd-notify-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private List<String> notifications() {
+        return new ArrayList<>(received);
     }
 
     private List<String> awaitNotification(List<String> seen, String wanted) throws Exception {
         long deadline = System.currentTimeMillis() + 20_000;
         while (seen.stream().noneMatch(n -> n.contains(wanted)) && System.currentTimeMillis() < deadline) {
+            seen.clear();
             seen.addAll(notifications());
             Thread.sleep(20);
         }
@@ -90,6 +112,17 @@ class ReadmeOperatorPathTest {
 
     @Test
     void configFromScanAndAFailEventReachTheProgram() throws Exception {
+        try {
+            walkThrough();
+        } catch (Throwable t) {
+            if (daemon != null) {
+                TestFiles.attachLog(t, daemon.log);
+            }
+            throw t;
+        }
+    }
+
+    private void walkThrough() throws Exception {
         Path m0 = TestFiles.sized(dir, "m0.img", 32L << 20);
         Path m1 = TestFiles.sized(dir, "m1.img", 32L << 20);
         String[] r = cli("create", "data", "--level", "1", "--raid-devices", "2", m0.toString(), m1.toString());
@@ -111,6 +144,7 @@ class ReadmeOperatorPathTest {
 
         String notifyPath = dir.resolve("notify.sock").toString();
         systemd = UnixDatagramSocket.bind(notifyPath, 4096);
+        startReading();
         daemon = new DaemonProcess(dir);
         Files.writeString(daemon.log, "");
         daemon.env.put("NOTIFY_SOCKET", notifyPath);

@@ -82,21 +82,23 @@ public record ArrayState(String name, int level, String[] paths, MemberState[] s
         List<MdEvent> out = new ArrayList<>();
         boolean rebuiltUnseen = false;
         List<MdEvent> activated = new ArrayList<>();
-        for (int r = 0; r < paths.length && r < before.paths.length; r++) {
-            String was = before.paths[r];
-            MemberState wasState = before.states[r];
-            String now = paths[r];
-            MemberState nowState = states[r];
-            boolean same = was != null && was.equals(now);
-            if (wasState == MemberState.IN_SYNC && !(same && nowState == MemberState.IN_SYNC)) {
-                out.add(new MdEvent("Fail", name, was));
-            } else if (wasState == MemberState.REBUILDING && !(same && (nowState == MemberState.REBUILDING
-                    || nowState == MemberState.IN_SYNC))) {
-                out.add(new MdEvent("FailSpare", name, was));
+        // By device, not by role: a grow adds roles, and dropping one moves the devices above it down.
+        java.util.Map<String, MemberState> wasByDevice = before.byDevice();
+        java.util.Map<String, MemberState> nowByDevice = byDevice();
+        for (var e : wasByDevice.entrySet()) {
+            MemberState nowState = nowByDevice.get(e.getKey());
+            if (e.getValue() == MemberState.IN_SYNC && nowState != MemberState.IN_SYNC) {
+                out.add(new MdEvent("Fail", name, e.getKey()));
+            } else if (e.getValue() == MemberState.REBUILDING && nowState != MemberState.REBUILDING
+                    && nowState != MemberState.IN_SYNC) {
+                out.add(new MdEvent("FailSpare", name, e.getKey()));
             }
-            if (nowState == MemberState.IN_SYNC && !(same && wasState == MemberState.IN_SYNC)) {
-                activated.add(new MdEvent("SpareActive", name, now));
-                rebuiltUnseen |= !(same && wasState == MemberState.REBUILDING);
+        }
+        for (int r = 0; r < paths.length; r++) {
+            MemberState wasState = paths[r] == null ? null : wasByDevice.get(paths[r]);
+            if (states[r] == MemberState.IN_SYNC && wasState != MemberState.IN_SYNC) {
+                activated.add(new MdEvent("SpareActive", name, paths[r]));
+                rebuiltUnseen |= wasState != MemberState.REBUILDING;
             }
         }
         for (int r = 0; r < replacements.length && r < before.replacements.length; r++) {
@@ -108,6 +110,17 @@ public record ArrayState(String name, int level, String[] paths, MemberState[] s
         out.addAll(syncEvents(before.sync, sync, increment, rebuiltUnseen));
         out.addAll(activated);
         return out;
+    }
+
+    /** The state of each role's device, by path (roles without a device left out). */
+    private java.util.Map<String, MemberState> byDevice() {
+        java.util.Map<String, MemberState> m = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < paths.length; r++) {
+            if (paths[r] != null) {
+                m.put(paths[r], states[r]);
+            }
+        }
+        return m;
     }
 
     private List<MdEvent> syncEvents(SyncStatus was, SyncStatus now, int increment, boolean rebuiltUnseen) {
