@@ -62,7 +62,7 @@ final class GrownUraidMirrors {
             ok(c, "grow", "r1grown", "--bitmap", "none");
             ok(c, "grow", "r1grown", "--bitmap", "internal", "--bitmap-chunk", "1M");
             ok(c, "grow", "r1nobm", "--bitmap", "none");
-            assertEquals(0, daemon.terminate(), "clean stop");
+            assertEquals(143, daemon.terminate(), "stopped by SIGTERM, cleanly");
         }
         List<Path> three = new ArrayList<>(a.members());
         three.add(spare);
