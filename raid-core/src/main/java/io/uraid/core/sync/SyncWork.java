@@ -38,7 +38,7 @@ final class SyncWork {
      * space a grown array added).
      */
     static SyncWork from(long arraySize, int shift, long from) {
-        SyncWork w = new SyncWork(arraySize, shift);
+        SyncWork w = new SyncWork(arraySize, 1L << shift);
         for (long r = Math.max(0, from) >>> shift; r < w.regions; r++) {
             w.add(r);
         }
