@@ -326,10 +326,27 @@ public final class Daemon implements AutoCloseable {
             throw new IOException("daemon is shutting down");
         }
         ManagedArray m = get(name);
-        Growth.Result r = Growth.grow(m, spec, syncSpeed(System.getProperty(SPEED_LIMIT_MAX)));
+        // The new assembly is watched from its start, against what the old one last reported:
+        // the grow's own changes (a spare taking the new slot) are events, the restart is not.
+        ArrayWatch before = watches.get(name);
+        ArrayWatch[] after = new ArrayWatch[1];
+        Growth.Result r = Growth.grow(m, spec, syncSpeed(System.getProperty(SPEED_LIMIT_MAX)), new Growth.Watch() {
+            @Override
+            public void stopping() {
+                before.close();
+            }
+
+            @Override
+            public void assembled(OpenArray next) {
+                after[0] = ArrayWatch.attachAfter(before, next, events);
+            }
+        });
         if (r.next() != null) {
             arrays.put(name, r.next());
+            watches.put(name, after[0]);
+            after[0].arm();
         } else {
+            watches.remove(name);
             arrays.remove(name);
             notStarted.put(name, "stopped by grow: " + r.failure());
             nbd.withdrawExport(name, true, DRAIN_MILLIS);

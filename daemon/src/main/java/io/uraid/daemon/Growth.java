@@ -84,7 +84,16 @@ final class Growth {
         return d.size() / 512;
     }
 
-    static Result grow(ManagedArray m, GrowSpec spec, RedundancyOptions redundancy) throws IOException {
+    /** What the daemon watches of the array being grown: told when the old one stops and the new one assembles. */
+    interface Watch {
+        /** The running array is about to stop: nothing its stop changes is an event. */
+        void stopping();
+
+        /** {@code next} is assembled and has not started (its watch attaches here). */
+        void assembled(OpenArray next);
+    }
+
+    static Result grow(ManagedArray m, GrowSpec spec, RedundancyOptions redundancy, Watch watch) throws IOException {
         OpenArray open = m.open();
         RaidArray array = open.array();
         Redundancy red = open.redundancy();
@@ -139,6 +148,7 @@ final class Growth {
         String uuid = MdUuid.format(superblocks.get(0).setUuid());
         LOG.warning("array " + planned + "; pausing its export to assemble it in its new shape");
         m.target().pause();
+        watch.stopping();
         String summary = null;
         String failure = null;
         try {
@@ -154,7 +164,7 @@ final class Growth {
         OpenArray next;
         try {
             next = Assembler.assemble(paths, AssembleOptions.DEFAULT.withRun(true).withUuid(uuid).withName(m.name())
-                    .withRedundancy(redundancy), IoEngines.openBest(Assembler.ENGINE_ENTRIES));
+                    .withRedundancy(redundancy), IoEngines.openBest(Assembler.ENGINE_ENTRIES), watch::assembled);
         } catch (IOException | RuntimeException e) {
             m.target().resume(null);
             String why = (failure != null ? failure : m.name() + ": " + summary) + "; it could not be started again: "

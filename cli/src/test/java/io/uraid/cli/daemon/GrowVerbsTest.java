@@ -189,6 +189,8 @@ class GrowVerbsTest {
         List<String> seen = events.stream().map(MdEvent::toString).filter(e -> e.contains(" mir")).toList();
         assertTrue(seen.contains("SpareActive mir " + spare), seen.toString());
         assertFalse(seen.contains("DeviceDisappeared mir"), "the monitor saw no stop: " + seen);
+        assertEquals(1, seen.stream().filter("NewArray mir"::equals).count(),
+                "assembled again in its new shape, it is the same array, not a new one: " + seen);
     }
 
     @Test

@@ -47,6 +47,28 @@ public final class ArrayWatch implements StateObserver {
         return w;
     }
 
+    /**
+     * Watches {@code next}, the same array assembled again in a new shape ({@code uraid grow}),
+     * which must not have started: its first look reports what changed since {@code before}'s
+     * last look (a member added or dropped), not a new array.
+     */
+    public static ArrayWatch attachAfter(ArrayWatch before, OpenArray next, Events events) {
+        ArrayWatch w = new ArrayWatch(before.name, next, events);
+        RaidArray array = next.array();
+        array.callBeforeStart(io -> w.firstAfter(io, before.lastState()));
+        array.observe(w);
+        return w;
+    }
+
+    private synchronized ArrayState lastState() {
+        return last;
+    }
+
+    private synchronized void firstAfter(ArrayIo io, ArrayState previous) {
+        last = ArrayState.of(name, open, io);
+        held.addAll(previous == null ? last.firstSeen(-1) : last.since(previous, Monitor.INCREMENT));
+    }
+
     public String name() {
         return name;
     }
