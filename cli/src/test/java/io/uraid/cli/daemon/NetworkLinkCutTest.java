@@ -67,8 +67,9 @@ class NetworkLinkCutTest {
                     server.toArray(new String[0]));
             String uri = "nbds://" + net.farIp + "/?tls-certificates=" + pki + "&timeout=" + TIMEOUT_SECONDS;
 
+            // Members of zeros, --assume-clean: the bitmap starts clean, so what the re-add resyncs is what was written.
             List<String> create = new ArrayList<>(List.of("create", "r1", "--level", "1", "--raid-devices", "2",
-                    "--bitmap-chunk", "1M", local.toString(), uri));
+                    "--bitmap-chunk", "1M", "--assume-clean", local.toString(), uri));
             if (behind) {
                 create.addAll(List.of("--write-mostly", uri, "--write-behind", "256"));
             }
