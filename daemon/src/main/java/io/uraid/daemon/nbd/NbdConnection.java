@@ -43,7 +43,7 @@ final class NbdConnection implements IoCallback {
     private final long id;
     private final SocketChannel ch;
     /** What requests are read from and replies written to: the socket, or TLS over it. */
-    private ByteChannel io;
+    private volatile ByteChannel io;
     private final ServerTls tls;
     private final NbdServer server;
     private final BufferPool pool;
@@ -387,6 +387,7 @@ final class NbdConnection implements IoCallback {
 
     private void closeQuietly() {
         try {
+            io.close(); // TLS: close_notify, and the socket shut down (wakes the other thread)
             ch.close();
         } catch (IOException e) {
             // nothing left to do with a socket that will not close

@@ -3,7 +3,7 @@ package io.uraid.daemon.nbd;
 import static io.uraid.io.nbd.NbdProtocol.*;
 
 import io.uraid.io.nbd.Wire;
-import io.uraid.io.tls.TlsChannel;
+import io.uraid.io.tls.TlsTransport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,7 +40,7 @@ final class Negotiation {
     }
 
     private boolean secured() {
-        return ch instanceof TlsChannel;
+        return ch instanceof TlsTransport;
     }
 
     /** Runs the handshake; the chosen export, or null when the client aborted or went away politely. */
@@ -130,7 +130,7 @@ final class Negotiation {
             error(OPT_STARTTLS, REP_ERR_INVALID, "STARTTLS takes no data");
         } else {
             reply(OPT_STARTTLS, REP_ACK, null);
-            ch = TlsChannel.handshake(socket, tls.certificates().serverEngine());
+            ch = tls.certificates().handshake(socket, null, 0);
         }
     }
 

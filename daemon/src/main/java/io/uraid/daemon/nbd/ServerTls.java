@@ -1,6 +1,7 @@
 package io.uraid.daemon.nbd;
 
 import io.uraid.io.tls.TlsCertificates;
+import io.uraid.io.tls.TlsProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -52,6 +53,11 @@ public record ServerTls(Mode mode, TlsCertificates certificates) {
      * {@code ca-cert.pem} when clients are verified) for {@code mode}.
      */
     public static ServerTls load(Mode mode, Path dir, boolean verifyClients) throws IOException {
+        return load(mode, dir, verifyClients, null);
+    }
+
+    /** As {@link #load(Mode, Path, boolean)}, with TLS done by {@code provider} (null: the preferred one). */
+    public static ServerTls load(Mode mode, Path dir, boolean verifyClients, TlsProvider provider) throws IOException {
         if (mode == Mode.OFF) {
             return OFF;
         }
@@ -59,7 +65,8 @@ public record ServerTls(Mode mode, TlsCertificates certificates) {
             throw new IllegalArgumentException("--tls=" + mode.name().toLowerCase(Locale.ROOT)
                     + " needs --tls-certificates DIR");
         }
-        return new ServerTls(mode, TlsCertificates.server(dir, verifyClients));
+        return new ServerTls(mode, provider == null ? TlsCertificates.server(dir, verifyClients)
+                : TlsCertificates.server(dir, verifyClients, provider));
     }
 
     /** The policy for a connection that came in on {@code endpoint}. */

@@ -12,7 +12,14 @@ import io.uraid.core.assembly.OpenArray;
 import io.uraid.daemon.testing.TestArrays;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.tls.TestPki;
+import io.uraid.io.tls.JdkTls;
+import io.uraid.io.tls.TlsCertificates;
+import io.uraid.io.tls.TlsProvider;
+import io.uraid.io.tls.TlsProviders;
+import io.uraid.io.tls.TlsTransport;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The server's STARTTLS (nbdkit's --tls=require semantics) on a TCP listener over a real RAID1:
@@ -29,29 +37,35 @@ import org.junit.jupiter.api.Test;
  * TLS and read what they wrote; with client verification on, only a client with a certificate
  * from the CA does. The unix socket offers TLS without requiring it.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NbdServerTlsTest {
-    private static TestArrays files;
-    private static OpenArray array;
-    private static NbdServer server;
-    private static Endpoint tcp;
-    private static Endpoint unix;
-    private static Path pki;
+    private TestArrays files;
+    private OpenArray array;
+    private NbdServer server;
+    private Endpoint tcp;
+    private Endpoint unix;
+    private Path pki;
+
+    /** Who does the server's TLS: the preferred provider here; {@link NbdServerJdkTlsTest} runs all this with the JDK's. */
+    TlsProvider provider() {
+        return TlsProviders.preferred();
+    }
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         files = new TestArrays("nbdtls", 2, 12L << 20);
         pki = TestPki.create(files.dir.resolve("pki"), TestPki.KeyFormat.PKCS8_RSA);
         files.create("r1", "raid1");
         array = files.assemble();
         server = new NbdServer(64L << 20);
-        server.tls(ServerTls.load(ServerTls.Mode.REQUIRE, pki, true));
+        server.tls(ServerTls.load(ServerTls.Mode.REQUIRE, pki, true, provider()));
         tcp = server.listen(Endpoint.parse("tcp:127.0.0.1:0"));
         unix = server.listen(Endpoint.unix(files.dir.resolve("nbd.sock")));
         server.addExport(new NbdExport("r1", array.array(), false));
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         if (server != null) {
             server.close();
         }
@@ -63,7 +77,7 @@ class NbdServerTlsTest {
         }
     }
 
-    private static String tlsUri() {
+    private String tlsUri() {
         return "nbds://localhost:" + tcp.tcp().getPort() + "/r1?tls-certificates=" + pki;
     }
 
@@ -137,6 +151,73 @@ class NbdServerTlsTest {
         try (RawClient c = new RawClient(unix).hello()) {
             c.option(OPT_STARTTLS, new byte[] {1});
             assertNotEquals(REP_ACK, (int) c.optionReply()[0], "STARTTLS takes no data");
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpMidRecordIsDroppedAndTheOthersCarryOn() throws Exception {
+        int before = server.connectionCount();
+        try (NbdClient good = NbdClient.connect(tlsUri()); NativeBuffer buf = NativeBuffer.allocate(1 << 16)) {
+            for (int round = 0; round < 3; round++) {
+                SocketChannel s = SocketChannel.open(tcp.tcp());
+                try {
+                    startTls(s);
+                    TlsTransport t = TlsCertificates.client(pki, true, JdkTls.INSTANCE).handshake(s, "localhost",
+                            tcp.tcp().getPort());
+                    go(t, "r1");
+                    // A WRITE request announcing 64 KiB, half of it, then a record torn in the middle.
+                    ByteBuffer req = ByteBuffer.allocate(28 + (32 << 10));
+                    req.putInt(REQUEST_MAGIC).putShort((short) 0).putShort((short) CMD_WRITE).putLong(7)
+                            .putLong(0).putInt(64 << 10).position(req.capacity()).flip();
+                    t.write(req);
+                    s.write(ByteBuffer.wrap(new byte[] {23, 3, 3, 0x40, 0x11, 1, 2, 3}));
+                } finally {
+                    s.close();
+                }
+            }
+            byte[] data = new byte[1 << 16];
+            new Random(11).nextBytes(data);
+            buf.view().put(data);
+            BlockingIo.write(good, 1 << 20, 1 << 16, buf.address(), 0);
+            buf.view().put(new byte[1 << 16]);
+            BlockingIo.read(good, 1 << 20, 1 << 16, buf.address());
+            byte[] got = new byte[1 << 16];
+            buf.view().get(got);
+            assertArrayEquals(data, got, "the other client is served throughout");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (server.connectionCount() > before + 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(before + 1, server.connectionCount(), "the torn connections are gone, the good one stays");
+        }
+    }
+
+    /** The plain part of a client's handshake up to STARTTLS's ACK. */
+    private static void startTls(SocketChannel s) throws IOException {
+        ByteBuffer hello = ByteBuffer.allocate(18);
+        io.uraid.io.nbd.Wire.readFully(s, hello);
+        io.uraid.io.nbd.Wire.writeFully(s, ByteBuffer.allocate(4).putInt(CLIENT_FIXED_NEWSTYLE | CLIENT_NO_ZEROES).flip());
+        io.uraid.io.nbd.Wire.writeFully(s, ByteBuffer.allocate(16).putLong(IHAVEOPT).putInt(OPT_STARTTLS).putInt(0).flip());
+        ByteBuffer reply = ByteBuffer.allocate(20);
+        io.uraid.io.nbd.Wire.readFully(s, reply);
+        assertEquals(REP_ACK, reply.getInt(12));
+    }
+
+    /** OPT_GO for {@code export} over {@code ch}, replies read up to the ACK. */
+    private static void go(TlsTransport ch, String export) throws IOException {
+        byte[] name = export.getBytes();
+        ByteBuffer opt = ByteBuffer.allocate(16 + 4 + name.length + 2);
+        opt.putLong(IHAVEOPT).putInt(OPT_GO).putInt(4 + name.length + 2).putInt(name.length).put(name).putShort((short) 0);
+        io.uraid.io.nbd.Wire.writeFully(ch, opt.flip());
+        while (true) {
+            ByteBuffer h = ByteBuffer.allocate(20);
+            io.uraid.io.nbd.Wire.readFully(ch, h);
+            int type = h.getInt(12);
+            io.uraid.io.nbd.Wire.readFully(ch, ByteBuffer.allocate(h.getInt(16)));
+            if (type == REP_ACK) {
+                return;
+            }
+            assertTrue(type > 0, "GO refused: " + type);
         }
     }
 

@@ -59,6 +59,19 @@ public final class UnsafeAccess {
         UNSAFE.putInt(direct, MARK_OFFSET, -1);
     }
 
+    /**
+     * Where the field {@code name} of {@code type} lies in its instances, for {@link #getInt(Object, long)}:
+     * how a JDK-internal field is read without {@code --add-opens} (it is located, never made accessible).
+     */
+    public static long fieldOffset(Class<?> type, String name) throws NoSuchFieldException {
+        return UNSAFE.objectFieldOffset(type.getDeclaredField(name));
+    }
+
+    /** The int at {@code offset} (from {@link #fieldOffset}) in {@code o}. */
+    public static int getInt(Object o, long offset) {
+        return UNSAFE.getInt(o, offset);
+    }
+
     /** Frees a direct buffer created by {@link ByteBuffer#allocateDirect} (not a slice). */
     public static void free(ByteBuffer direct) {
         UNSAFE.invokeCleaner(direct);

@@ -57,6 +57,8 @@ public final class LinuxNative {
     static final int SYS_BIND = ARM64 ? 200 : 49;
     static final int SYS_SENDTO = ARM64 ? 206 : 44;
     static final int SYS_RECVFROM = ARM64 ? 207 : 45;
+    static final int SYS_SHUTDOWN = ARM64 ? 210 : 48;
+    static final int SYS_PPOLL = ARM64 ? 73 : 271;
     static final int SYS_IO_URING_SETUP = 425;
     static final int SYS_IO_URING_ENTER = 426;
     static final int SYS_IO_URING_REGISTER = 427;
@@ -330,5 +332,52 @@ public final class LinuxNative {
     /** recv(2) (recvfrom without the sender's address): bytes received, or -errno. */
     public static long recv(int fd, long buffer, long length, int flags) {
         return syscall6(SYS_RECVFROM, fd, buffer, length, flags, 0, 0);
+    }
+
+    /** fcntl commands and flags for a socket handed over to native TLS. */
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int O_NONBLOCK = 0x800;
+    public static final int SHUT_RDWR = 2;
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+
+    /** A close-on-exec duplicate of {@code fd} (same open socket, own descriptor number), or -errno. */
+    public static int dupCloseOnExec(int fd) {
+        return (int) syscall4(SYS_FCNTL, fd, F_DUPFD_CLOEXEC, 0, 0);
+    }
+
+    /** Sets O_NONBLOCK on {@code fd}'s open file description: 0 or -errno. */
+    public static int setNonBlocking(int fd) {
+        long flags = syscall4(SYS_FCNTL, fd, F_GETFL, 0, 0);
+        return flags < 0 ? (int) flags : (int) syscall4(SYS_FCNTL, fd, F_SETFL, flags | O_NONBLOCK, 0);
+    }
+
+    /** shutdown(2): 0 or -errno. */
+    public static int shutdown(int fd, int how) {
+        return (int) syscall4(SYS_SHUTDOWN, fd, how, 0, 0);
+    }
+
+    /**
+     * ppoll(2) on the {@code count} struct pollfd at {@code fds}, waiting at most as long as the
+     * struct timespec at {@code timeout} says: how many are ready (0 on timeout), or -errno.
+     */
+    public static int ppoll(long fds, int count, long timeout) {
+        return (int) syscall4(SYS_PPOLL, fds, count, timeout, 0);
+    }
+
+    public static final int S_IFSOCK = 0xC000;
+
+    /**
+     * The file type bits of {@code fd} ({@code st_mode & S_IFMT}: {@link #S_IFSOCK}, ...), or
+     * -errno. Allocates (a stat buffer): not for hot paths.
+     */
+    public static int fileType(int fd) {
+        try (NativeBuffer st = NativeBuffer.allocate(256, 8)) {
+            int r = fstat(fd, st.address());
+            // st_mode follows st_dev, st_ino (and st_nlink on x86_64) in struct stat
+            return r < 0 ? r : st.view().getInt(ARM64 ? 16 : 24) & S_IFMT;
+        }
     }
 }

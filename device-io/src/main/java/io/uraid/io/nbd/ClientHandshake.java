@@ -3,7 +3,7 @@ package io.uraid.io.nbd;
 import static io.uraid.io.nbd.NbdProtocol.*;
 
 import io.uraid.io.tls.TlsCertificates;
-import io.uraid.io.tls.TlsChannel;
+import io.uraid.io.tls.TlsTransport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -21,7 +21,7 @@ public final class ClientHandshake {
     public record Connected(SocketChannel socket, ByteChannel channel, ExportInfo info) implements AutoCloseable {
         /** True when the connection is encrypted. */
         public boolean tls() {
-            return channel instanceof TlsChannel;
+            return channel instanceof TlsTransport;
         }
 
         @Override
@@ -109,7 +109,7 @@ public final class ClientHandshake {
         if (r.type != REP_ACK) {
             throw new IOException("the server refused STARTTLS (" + replyErrorName(r.type) + r.message() + ")");
         }
-        ch = TlsChannel.handshake(socket, tls.clientEngine(uri.host(), uri.port()));
+        ch = tls.handshake(socket, uri.host(), uri.port());
     }
 
     /** Sends an option without data; true when the server ACKs it, false when it refuses. */

@@ -217,7 +217,7 @@ final class NbdLink implements ReplySink {
 
     private void closeConnection() {
         try {
-            conn.socket().close(); // also wakes the other thread out of its blocking call
+            conn.close(); // also wakes the other thread out of its blocking call (TLS: shuts the socket down)
         } catch (IOException e) {
             // closed anyway
         }

@@ -1,6 +1,7 @@
 package io.uraid.io.tls;
 
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -21,7 +22,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * ({@code --tls-certificates DIR}, qemu's {@code tls-creds-x509 dir=}): {@code ca-cert.pem}
  * (the authority both sides trust), {@code server-cert.pem} and {@code server-key.pem} on the
  * server, {@code client-cert.pem} and {@code client-key.pem} on a client whose server verifies
- * clients. Builds the JDK's TLS engines from them.
+ * clients. The files are read and checked by the JDK (one-line errors naming the file), then
+ * made ready for the {@link TlsProvider} that will run the connections ({@link #handshake}).
  */
 public final class TlsCertificates {
     public static final String CA_CERT = "ca-cert.pem";
@@ -34,11 +36,65 @@ public final class TlsCertificates {
     private final SSLContext context;
     private final boolean server;
     private final boolean verify;
+    private final Path certificate;
+    private final Path key;
+    private final Path ca;
+    private TlsProvider provider;
+    private TlsProvider.Context prepared;
 
-    private TlsCertificates(SSLContext context, boolean server, boolean verify) {
+    private TlsCertificates(SSLContext context, boolean server, boolean verify, Path certificate, Path key, Path ca) {
         this.context = context;
         this.server = server;
         this.verify = verify;
+        this.certificate = certificate;
+        this.key = key;
+        this.ca = ca;
+    }
+
+    /** Makes the credentials ready for {@code p} (the files were read and checked by the JDK already). */
+    private TlsCertificates with(TlsProvider p) throws IOException {
+        provider = p;
+        prepared = p.context(this);
+        return this;
+    }
+
+    /**
+     * Runs the TLS handshake on {@code socket} with the provider these credentials were made
+     * for: the server's side for server credentials, the client's (checking the certificate
+     * against {@code host} when verifying) for client ones.
+     */
+    public TlsTransport handshake(SocketChannel socket, String host, int port) throws IOException {
+        return prepared.handshake(socket, host, port);
+    }
+
+    /** The TLS implementation connections made with these credentials use. */
+    public TlsProvider provider() {
+        return provider;
+    }
+
+    /** True for a server's credentials. */
+    public boolean isServer() {
+        return server;
+    }
+
+    /** Server: clients must present a certificate the CA signed. Client: the server's certificate is checked. */
+    public boolean verifies() {
+        return verify;
+    }
+
+    /** Our certificate chain (PEM), or null (a client without one). */
+    public Path certificateFile() {
+        return certificate;
+    }
+
+    /** Our private key (PEM), or null. */
+    public Path keyFile() {
+        return key;
+    }
+
+    /** The CA certificate peers are checked against, or null (not verifying; a client: the system's CAs). */
+    public Path caFile() {
+        return ca;
     }
 
     /**
@@ -48,13 +104,20 @@ public final class TlsCertificates {
      * @throws IOException naming the file that is missing or unreadable
      */
     public static TlsCertificates server(Path dir, boolean verifyClients) throws IOException {
+        return server(dir, verifyClients, TlsProviders.preferred());
+    }
+
+    /** As {@link #server(Path, boolean)}, connections made by {@code provider}. */
+    public static TlsCertificates server(Path dir, boolean verifyClients, TlsProvider provider) throws IOException {
         PrivateKey key = PemFiles.privateKey(need(dir, SERVER_KEY));
         List<X509Certificate> chain = PemFiles.certificates(need(dir, SERVER_CERT));
         TrustManager[] trust = null;
         if (verifyClients) {
             trust = trustManagers(PemFiles.certificates(need(dir, CA_CERT)));
         }
-        return new TlsCertificates(context(keyManagers(key, chain), trust), true, verifyClients);
+        return new TlsCertificates(context(keyManagers(key, chain), trust), true, verifyClients,
+                dir.resolve(SERVER_CERT), dir.resolve(SERVER_KEY), verifyClients ? dir.resolve(CA_CERT) : null)
+                .with(provider);
     }
 
     /**
@@ -64,8 +127,16 @@ public final class TlsCertificates {
      * @param verifyPeer false to accept any server certificate (libnbd's tls-verify-peer=false)
      */
     public static TlsCertificates client(Path dir, boolean verifyPeer) throws IOException {
+        return client(dir, verifyPeer, TlsProviders.preferred());
+    }
+
+    /** As {@link #client(Path, boolean)}, connections made by {@code provider}. */
+    public static TlsCertificates client(Path dir, boolean verifyPeer, TlsProvider provider) throws IOException {
         javax.net.ssl.KeyManager[] keys = null;
         TrustManager[] trust = null;
+        Path certificate = null;
+        Path key = null;
+        Path ca = null;
         if (dir != null) {
             if (!Files.isDirectory(dir)) {
                 throw new IOException(dir + ": TLS certificates directory not found");
@@ -73,15 +144,18 @@ public final class TlsCertificates {
             Path cert = dir.resolve(CLIENT_CERT);
             if (Files.exists(cert)) {
                 keys = keyManagers(PemFiles.privateKey(need(dir, CLIENT_KEY)), PemFiles.certificates(cert));
+                certificate = cert;
+                key = dir.resolve(CLIENT_KEY);
             }
             if (verifyPeer) {
                 trust = trustManagers(PemFiles.certificates(need(dir, CA_CERT)));
+                ca = dir.resolve(CA_CERT);
             }
         }
         if (!verifyPeer) {
             trust = new TrustManager[] {new TrustAll()};
         }
-        return new TlsCertificates(context(keys, trust), false, verifyPeer);
+        return new TlsCertificates(context(keys, trust), false, verifyPeer, certificate, key, ca).with(provider);
     }
 
     /** A server-side engine for one connection. */

@@ -3,9 +3,7 @@ package io.uraid.io.tls;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -24,7 +22,7 @@ import javax.net.ssl.SSLException;
  * per connection (direct: measured as cheap as heap arrays for the JDK's AES-GCM, and they
  * spare the socket a copy). What TLS still allocates is the JDK's own, per 16 KiB record.
  */
-public final class TlsChannel implements ByteChannel, GatheringByteChannel {
+public final class TlsChannel implements TlsTransport {
     /** Network buffers hold this many bytes of records, so a system call moves many of them. */
     private static final int NET_BUFFER = 256 << 10;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -68,9 +66,19 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return c;
     }
 
-    /** The TLS protocol agreed ("TLSv1.3"). */
+    @Override
     public String protocol() {
         return engine.getSession().getProtocol();
+    }
+
+    @Override
+    public String cipherSuite() {
+        return engine.getSession().getCipherSuite();
+    }
+
+    @Override
+    public String provider() {
+        return JdkTls.INSTANCE.name();
     }
 
     /** The engine, for what the handshake learned (peer certificates, cipher suite). */
@@ -322,7 +330,7 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
         return !closed && socket.isOpen();
     }
 
-    /** The socket underneath (to shut its input down, or to close it from another thread). */
+    @Override
     public SocketChannel socket() {
         return socket;
     }
