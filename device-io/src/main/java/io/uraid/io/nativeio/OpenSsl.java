@@ -57,9 +57,27 @@ public final class OpenSsl {
 
         void SSL_free(long ssl);
 
-        int SSL_set_fd(long ssl, int fd);
+        void SSL_set_bio(long ssl, long rbio, long wbio);
+
+        long BIO_new_socket(int fd, int closeFlag);
+
+        long BIO_f_buffer();
+
+        long BIO_new(long method);
+
+        long BIO_push(long bio, long next);
+
+        long BIO_ctrl(long bio, int cmd, long larg, Pointer parg);
+
+        long BIO_int_ctrl(long bio, int cmd, long larg, int iarg);
+
+        int BIO_test_flags(long bio, int flags);
+
+        void BIO_free_all(long bio);
 
         long SSL_ctrl(long ssl, int cmd, long larg, String parg);
+
+        long SSL_get_wbio(long ssl);
 
         int SSL_set1_host(long ssl, String host);
 
@@ -249,9 +267,44 @@ public final class OpenSsl {
         lib().SSL_free(ssl);
     }
 
-    /** 1 on success. */
-    public static int setFd(long ssl, int fd) {
-        return lib().SSL_set_fd(ssl, fd);
+    private static final int BIO_NOCLOSE = 0;
+    private static final int BIO_C_SET_BUFF_SIZE = 117;
+    private static final int BIO_CTRL_FLUSH = 11;
+    private static final int BIO_FLAGS_SHOULD_RETRY = 8;
+
+    /**
+     * Gives {@code ssl} the socket {@code fd} to read from, and to write to through a buffer of
+     * {@code writeBuffer} bytes: records are gathered into large writes ({@link #flush}) instead of
+     * a system call each. 1 on success (the SSL owns both BIOs then), 0 on failure.
+     */
+    public static int setSocketWithWriteBuffer(long ssl, int fd, int writeBuffer) {
+        Lib l = lib();
+        long in = l.BIO_new_socket(fd, BIO_NOCLOSE);
+        long out = l.BIO_new_socket(fd, BIO_NOCLOSE);
+        long buffer = l.BIO_new(l.BIO_f_buffer());
+        if (in == 0 || out == 0 || buffer == 0 || l.BIO_int_ctrl(buffer, BIO_C_SET_BUFF_SIZE, writeBuffer, 1) != 1) {
+            for (long b : new long[] {in, out, buffer}) {
+                if (b != 0) {
+                    l.BIO_free_all(b);
+                }
+            }
+            return 0;
+        }
+        l.SSL_set_bio(ssl, in, l.BIO_push(buffer, out));
+        return 1;
+    }
+
+    /**
+     * Writes what the SSL's write buffer holds to the socket: 1 when all went, 0 when the socket
+     * is full ({@link #shouldRetry}) or failed.
+     */
+    public static int flush(long ssl) {
+        return (int) lib().BIO_ctrl(lib().SSL_get_wbio(ssl), BIO_CTRL_FLUSH, 0, null);
+    }
+
+    /** After a {@link #flush} that returned ≤ 0: true when the socket was full (try again when writable). */
+    public static boolean shouldRetry(long ssl) {
+        return lib().BIO_test_flags(lib().SSL_get_wbio(ssl), BIO_FLAGS_SHOULD_RETRY) != 0;
     }
 
     /** Server Name Indication (a DNS name, not an address); 1 on success. */

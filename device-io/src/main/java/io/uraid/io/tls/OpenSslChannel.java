@@ -38,6 +38,11 @@ final class OpenSslChannel implements TlsTransport {
     static final int POLL_MILLIS = 1000;
     /** Bytes of small pieces packed into one record (TLS's largest record). */
     private static final int STAGING = 16 << 10;
+    /**
+     * Records are gathered into writes of up to this many bytes: a system call per 16 KiB record
+     * costs as much as the encryption on a virtual machine (measured: half the writer's time).
+     */
+    private static final int WRITE_BUFFER = 256 << 10;
     private static final int WANT_READ = -1;
     private static final int WANT_WRITE = -2;
     private static final int END = -3;
@@ -96,7 +101,7 @@ final class OpenSslChannel implements TlsTransport {
                 throw new IOException("cannot make the socket non-blocking: " + Errno.describe(r));
             }
             ssl = OpenSsl.newSsl(ctx);
-            if (ssl == 0 || OpenSsl.setFd(ssl, dup) != 1) {
+            if (ssl == 0 || OpenSsl.setSocketWithWriteBuffer(ssl, dup, WRITE_BUFFER) != 1) {
                 throw new IOException("OpenSSL: cannot set up the connection: " + OpenSsl.drainErrors());
             }
             if (host != null && !isAddress(host)) {
@@ -266,6 +271,7 @@ final class OpenSslChannel implements TlsTransport {
             int before = src.remaining();
             put(src);
             flushStaging();
+            flushRecords();
             return before;
         } finally {
             writers.unlock();
@@ -282,6 +288,7 @@ final class OpenSslChannel implements TlsTransport {
                 put(srcs[i]);
             }
             flushStaging();
+            flushRecords();
             return total;
         } finally {
             writers.unlock();
@@ -323,6 +330,35 @@ final class OpenSslChannel implements TlsTransport {
         if (stagingView.position() > 0) {
             send(staging.address(), stagingView.position());
             stagingView.clear();
+        }
+    }
+
+    /** Sends the records gathered in OpenSSL's write buffer, waiting while the socket is full. */
+    private void flushRecords() throws IOException {
+        while (true) {
+            boolean retry;
+            lock.lock();
+            try {
+                if (ssl == 0) {
+                    throw new AsynchronousCloseException();
+                }
+                if (failed) {
+                    throw new IOException("the TLS connection is closed");
+                }
+                if (OpenSsl.flush(ssl) > 0) {
+                    return;
+                }
+                retry = OpenSsl.shouldRetry(ssl);
+                if (!retry) {
+                    failed = true;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!retry) {
+                throw new IOException("TLS connection failed while sending");
+            }
+            await(false);
         }
     }
 
@@ -382,6 +418,7 @@ final class OpenSslChannel implements TlsTransport {
         try {
             if (ssl != 0 && !failed) {
                 OpenSsl.shutdown(ssl);
+                OpenSsl.flush(ssl); // once: a full socket keeps its close_notify
                 OpenSsl.clearErrors();
             }
         } finally {
