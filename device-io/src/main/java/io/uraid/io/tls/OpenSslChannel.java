@@ -73,12 +73,8 @@ final class OpenSslChannel implements TlsTransport {
         this.fd = fd;
         this.ssl = ssl;
         this.host = host;
-        for (NativeBuffer p : new NativeBuffer[] {readPoll, writePoll}) {
-            ByteBuffer v = p.view().order(java.nio.ByteOrder.nativeOrder()); // struct fields: the CPU's order
-            v.putInt(0, fd);
-            v.putLong(8, POLL_MILLIS / 1000);
-            v.putLong(16, (POLL_MILLIS % 1000) * 1_000_000L);
-        }
+        UnsafeAccess.putInt(readPoll.address(), fd);
+        UnsafeAccess.putInt(writePoll.address(), fd);
     }
 
     /**
@@ -204,6 +200,9 @@ final class OpenSslChannel implements TlsTransport {
         long a = p.address();
         UnsafeAccess.putShort(a + 4, in ? LinuxNative.POLLIN : LinuxNative.POLLOUT);
         UnsafeAccess.putShort(a + 6, (short) 0);
+        // ppoll writes the time left back into the timespec: set it afresh each time
+        UnsafeAccess.putLong(a + 8, POLL_MILLIS / 1000);
+        UnsafeAccess.putLong(a + 16, (POLL_MILLIS % 1000) * 1_000_000L);
         int r = LinuxNative.ppoll(a, 1, a + 8);
         if (closed) {
             throw new AsynchronousCloseException();

@@ -194,6 +194,34 @@ class TlsTransportTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void aReaderWaitingLongerThanAPollTimeoutSleepsInsteadOfSpinning(TlsProvider provider) throws Exception {
+        Path pki = TestPki.create(dir.resolve("pki"), TestPki.KeyFormat.SEC1_EC);
+        try (Pair p = connect(TlsCertificates.server(pki, false, provider), TlsCertificates.client(pki, true,
+                JdkTls.INSTANCE))) {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long[] cpu = new long[1];
+            Thread reader = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 2; i++) { // the second wait starts after a timed-out poll, as the first did
+                        p.server().read(ByteBuffer.allocateDirect(16));
+                    }
+                } catch (IOException e) {
+                    // the test's end
+                }
+                cpu[0] = mx.getCurrentThreadCpuTime();
+            });
+            reader.start();
+            Thread.sleep(2500); // more than two of OpenSslChannel's poll timeouts
+            p.client().write(ByteBuffer.wrap(new byte[1]));
+            Thread.sleep(1500);
+            p.client().write(ByteBuffer.wrap(new byte[1]));
+            reader.join(10_000);
+            assertTrue(cpu[0] < 400_000_000L, "the reader slept while it waited: " + cpu[0] / 1_000_000 + " ms of CPU");
+        }
+    }
+
     /** Writes, under TLS, an application-data record header announcing 1000 bytes, and 10 of them. */
     private static void tearRecord(SocketChannel raw) throws IOException {
         raw.write(ByteBuffer.allocate(15).put(new byte[] {23, 3, 3, 0x03, (byte) 0xe8}).put(new byte[10]).flip());
