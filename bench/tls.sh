@@ -101,6 +101,15 @@ declare -A WORK=(
 WORKS=(write-1M-qd8 read-1M-qd8)
 RES="$W/results.txt"
 : > "$RES"
+# Warm-up, not measured: each daemon's JIT compiles the paths of both directions first (its
+# compiler threads otherwise land in the first rounds' CPU figures).
+for t in plain openssl plain-jdk jdk; do
+  for w in "${WORKS[@]}"; do
+    # shellcheck disable=SC2086
+    HOME="$W/home" fio --name=b --ioengine=nbd --size=512M --runtime=2 --time_based --numjobs="$JOBS" \
+        ${TARGET[$t]} ${WORK[$w]} --output-format=terse >/dev/null 2>&1 || true
+  done
+done
 for r in $(seq "$ROUNDS"); do
   for w in "${WORKS[@]}"; do
     for t in plain openssl plain-jdk jdk; do
