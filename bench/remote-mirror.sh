@@ -14,8 +14,14 @@
 # The flagged mirror's remote member is --write-mostly with --write-behind N (WRITE_BEHIND=N,
 # default 256, as mdadm).
 #
+# The CPU time the daemon and the nbdkit servers use per 1,000 requests is printed too: on one
+# host the far side's server shares the CPUs with the daemon and fio, which a second host would not.
+#
 # Usage (root; needs ip, tc, nbdkit, fio with the nbd engine, losetup, python3):
 #   bench/remote-mirror.sh [ROUNDS] [SECONDS] [DELAY_MS]     defaults: 3 rounds, 10 s, 2 ms
+#   WORKS="randwrite-4k-qd32" bench/remote-mirror.sh ...     only some of the workloads
+#   TARGETS="mir solo" ...                                    only some of the arrays (mir plain solo remote)
+#   CONNECTIONS=N: the daemon's connections to each remote export (default: the URI default, 4)
 set -euo pipefail
 ROUNDS=${1:-3}
 SECS=${2:-10}
@@ -77,15 +83,19 @@ fi
 ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$FARDEV" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit.log" &
 PIDS+=($!)
+KIT1=$!
 ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10810 "${KIT_FILTER[@]}" file "$FARDEV2" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit2.log" &
 PIDS+=($!)
+KIT2=$!
 ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10811 "${KIT_FILTER[@]}" file "$FARDEV3" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit3.log" &
 PIDS+=($!)
+KIT3=$!
 sleep 1
-REMOTE="nbd://10.199.0.2/?timeout=30"
-REMOTE2="nbd://10.199.0.2:10810/?timeout=30"
+CONN=${CONNECTIONS:+&connections=$CONNECTIONS}
+REMOTE="nbd://10.199.0.2/?timeout=30$CONN"
+REMOTE2="nbd://10.199.0.2:10810/?timeout=30$CONN"
 loop local2 1G; LOCAL2=$DEV
 
 BEHIND_N=${WRITE_BEHIND:-256}
@@ -103,6 +113,7 @@ CONF
 ip netns exec "$NEAR" java -jar "$JAR" daemon --config "$W/uraid.conf" --control "$W/ctl.sock" \
   --listen "unix:$W/nbd.sock" 2>"$W/daemon.log" &
 PIDS+=($!)
+DAEMON=$!
 for _ in $(seq 300); do grep -q "daemon ready" "$W/daemon.log" && break; sleep 0.1; done
 grep -q "daemon ready" "$W/daemon.log" || { cat "$W/daemon.log" >&2; exit 1; }
 # The new mirror syncs its remote half first; measure after.
@@ -113,41 +124,60 @@ declare -A WORK=(
   [randwrite-4k-qd32]="--rw=randwrite --bs=4k --iodepth=32"
   [randwrite-4k-qd1]="--rw=randwrite --bs=4k --iodepth=1"
 )
-WORKS=(randread-4k-qd32 randwrite-4k-qd32 randwrite-4k-qd1)
+read -r -a WORKS <<< "${WORKS:-randread-4k-qd32 randwrite-4k-qd32 randwrite-4k-qd1}"
+read -r -a TARGETS <<< "${TARGETS:-mir plain solo remote}"
 RES="$W/results.txt"
 : > "$RES"
+# CPU ticks (user + system) of a process and its threads; ip netns exec execs, so the PIDs are the servers'.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+declare -A KIT=([mir]=$KIT1 [plain]=$KIT2 [solo]=$KIT1 [remote]=$KIT3)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$ROUNDS"); do
   for w in "${WORKS[@]}"; do
-    for t in mir plain solo remote; do
+    for t in "${TARGETS[@]}"; do
       URI="nbd+unix:///$t?socket=$W/nbd.sock"; IN=()
       # "remote": fio straight at a third export over the same link (no uraid): what the far side sustains
       [ "$t" = remote ] && { URI="nbd://10.199.0.2:10811/"; IN=(ip netns exec "$NEAR"); }
+      d0=$(ticks "$DAEMON"); k0=$(ticks "${KIT[$t]}")
       # shellcheck disable=SC2086
       "${IN[@]}" fio --name=b --ioengine=nbd --uri="$URI" --size=512M --runtime="$SECS" \
           --time_based --ramp_time=2 ${WORK[$w]} --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
         || { echo "fio failed for $t $w: $(cat "$W/fio.err")" >&2; exit 1; }
-      python3 "$ROOT/bench/fio_line.py" "$W/fio.json" "$t" "$w" >> "$RES"
+      # requests fio counted (not the ramp, which the CPU ticks include: an upper bound, alike for every array)
+      n=$(python3 -c 'import json,sys; t=open(sys.argv[1]).read(); j=json.loads(t[t.index("{"):])["jobs"][0]; print(sum(j[d]["total_ios"] for d in ("read","write")))' "$W/fio.json")
+      echo "$(python3 "$ROOT/bench/fio_line.py" "$W/fio.json" "$t" "$w") $(( $(ticks "$DAEMON") - d0 )) $(( $(ticks "${KIT[$t]}") - k0 )) $n" >> "$RES"
     done
   done
 done
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+grep -h "connection(s)" "$W/daemon.log" | sed 's/^.*INFO: /  /' | sort -u | head -3 || true
 echo "link: $LINK; $MODE"
 echo "fio $(fio --version) nbd engine, $ROUNDS rounds x ${SECS}s; medians [lowest-highest round] IOPS"
-python3 - "$RES" <<'PY'
+python3 - "$RES" "${TARGETS[*]}" "${WORKS[@]}" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
+cpu = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    t, w, iops, mib = line.split()
+    t, w, iops, mib, dticks, kticks, n = line.split()
     rows[(t, w)].append(float(iops))
-works = ["randread-4k-qd32", "randwrite-4k-qd32", "randwrite-4k-qd1"]
+    # CPU ms per 1,000 requests (USER_HZ 100): the daemon's, and the nbdkit server's the run used
+    cpu[(t, w)].append((int(dticks) * 10.0 / int(n) * 1000, int(kticks) * 10.0 / int(n) * 1000))
+targets = sys.argv[2].split()
+works = sys.argv[3:]
 names = {"mir": "RAID1 local + remote, write-mostly + write-behind", "plain": "RAID1 local + remote, no flags",
          "solo": "local member alone", "remote": "the remote export alone (fio direct, no uraid)"}
 print("| array | " + " | ".join(works) + " |")
 print("|---|" + "---|" * len(works))
-for t in ["mir", "plain", "solo", "remote"]:
+for t in targets:
     print("| %s | %s |" % (names[t], " | ".join("%.0f [%.0f-%.0f]" % (statistics.median(rows[(t, w)]),
                                                 min(rows[(t, w)]), max(rows[(t, w)])) for w in works)))
-for t in ["mir", "plain"]:
+for t in [x for x in ["mir", "plain"] if x in targets and "solo" in targets]:
     print("| %s / local alone | %s |" % (t, " | ".join("%.2f x" % (statistics.median(rows[(t, w)])
                                          / statistics.median(rows[("solo", w)])) for w in works)))
+print()
+print("CPU ms per 1,000 requests (medians), daemon / nbdkit:")
+for t in targets:
+    print("  %-7s %s" % (t, ", ".join("%s %.0f / %.0f" % (w, statistics.median(c[0] for c in cpu[(t, w)]),
+                                                          statistics.median(c[1] for c in cpu[(t, w)])) for w in works)))
 PY

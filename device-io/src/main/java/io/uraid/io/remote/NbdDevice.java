@@ -93,7 +93,7 @@ public final class NbdDevice implements BlockDevice {
                 throw new IOException(path + ": cannot open for writing: the export is read-only");
             }
             d.links = d.linksFor(conns);
-            LOG.fine(() -> uri.address() + ": " + conns.size() + " connection(s), " + info.size() + " bytes"
+            LOG.info(uri.address() + ": " + conns.size() + " connection(s), " + info.size() + " bytes"
                     + (conns.get(0).tls() ? ", TLS" : "") + (info.structuredReplies() ? ", structured replies" : ""));
             return d;
         } catch (IOException | RuntimeException e) {
