@@ -22,6 +22,8 @@ public final class DaemonProcess implements AutoCloseable {
     final java.util.Map<String, String> env = new java.util.HashMap<>();
     /** Words the daemon's command line starts with, e.g. {@code ip netns exec NS} (none by default). */
     private List<String> prefix = List.of();
+    /** Options for the daemon's JVM, e.g. {@code -Duraid.tls=jdk} (none by default). */
+    private List<String> jvmOptions = List.of();
 
     public DaemonProcess(Path dir) throws IOException {
         this.dir = dir;
@@ -39,6 +41,12 @@ public final class DaemonProcess implements AutoCloseable {
         return this;
     }
 
+    /** Starts the daemon's JVM with {@code options}; before {@link #start}. */
+    DaemonProcess jvmOptions(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
+    }
+
     public String uri(String export) {
         return "nbd+unix:///" + export + "?socket=" + nbdSocket.toAbsolutePath();
     }
@@ -47,8 +55,9 @@ public final class DaemonProcess implements AutoCloseable {
     public void start(Path config, String... extra) throws Exception {
         long ready = readyLines();
         List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.uraid.cli.Main", "daemon",
                 "--config", config.toString(), "--control", control.toString(),
                 "--listen", "unix:" + nbdSocket, "--metrics", "127.0.0.1:" + metricsPort));

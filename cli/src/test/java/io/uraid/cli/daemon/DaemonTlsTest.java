@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.uraid.io.tls.TestPki;
+import io.uraid.io.tls.TlsProvider;
+import io.uraid.io.tls.TlsProviders;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,21 +15,29 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code uraid daemon --tls=require --tls-certificates DIR} on a loopback TCP listener, with
- * libnbd's own tools as the clients: nbdcopy writes and reads back the export over
+ * libnbd's own tools as the clients, with the daemon's TLS done by each implementation this
+ * machine has (OpenSSL, the JDK's SSLEngine; {@code -Duraid.tls}): nbdcopy writes and reads back the export over
  * {@code nbds://...?tls-certificates=DIR}; nbdinfo without TLS learns nothing but that TLS is
  * required. TLS options that make no sense stop the daemon with a usage error.
  */
 class DaemonTlsTest {
-    @Test
-    void libnbdClientsGetInOverTlsAndAPlainClientIsRefused() throws Exception {
+    static List<String> providers() {
+        return TlsProviders.availableHere().stream().map(TlsProvider::name).toList();
+    }
+
+    @ParameterizedTest(name = "TLS by {0}")
+    @MethodSource("providers")
+    void libnbdClientsGetInOverTlsAndAPlainClientIsRefused(String provider) throws Exception {
         Assumptions.assumeTrue(DaemonProcess.hasTool("nbdinfo") && DaemonProcess.hasTool("nbdcopy"),
                 "libnbd-bin (nbdinfo, nbdcopy) is not installed: skipped");
         TestFiles.assumeEngine();
         Path dir = TestFiles.scratch("daemon-tls", "t-");
-        try (DaemonProcess daemon = new DaemonProcess(dir)) {
+        try (DaemonProcess daemon = new DaemonProcess(dir).jvmOptions("-D" + TlsProviders.PROPERTY + "=" + provider)) {
             Path pki = TestPki.create(dir.resolve("pki"), TestPki.KeyFormat.SEC1_EC);
             List<Path> members = TestFiles.mirror(dir);
             Path cfg = dir.resolve("uraid.conf");
@@ -53,6 +63,8 @@ class DaemonTlsTest {
             assertTrue(!plain.output().contains("export-size"), "the plain client learned nothing: " + plain.output());
             assertTrue(Cmd.run(60, "nbdinfo", daemon.uri("mir")).ok("nbdinfo on the unix socket").output()
                     .contains("export-size"), "the local unix socket does not require TLS");
+            String log = Files.readString(daemon.log);
+            assertTrue(log.contains("TLS: " + TlsProviders.named(provider)), "the daemon says which TLS it runs: " + log);
             assertEquals(143, daemon.terminate());
         } catch (Throwable t) {
             TestFiles.attachLog(t, dir.resolve("daemon.log"));

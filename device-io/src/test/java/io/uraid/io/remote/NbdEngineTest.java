@@ -266,8 +266,27 @@ class NbdEngineTest {
         }
     }
 
-    @Test
-    void nbdsUrisSpeakTlsAndAPlainClientIsToldTheServerRequiresIt() throws Exception {
+    static java.util.List<String> tlsProviders() {
+        return io.uraid.io.tls.TlsProviders.availableHere().stream().map(io.uraid.io.tls.TlsProvider::name).toList();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "TLS by {0}")
+    @org.junit.jupiter.params.provider.MethodSource("tlsProviders")
+    void nbdsUrisSpeakTlsAndAPlainClientIsToldTheServerRequiresIt(String provider) throws Exception {
+        String before = System.getProperty(io.uraid.io.tls.TlsProviders.PROPERTY);
+        System.setProperty(io.uraid.io.tls.TlsProviders.PROPERTY, provider); // what remote members' credentials use
+        try {
+            nbdsAgainstNbdkit(provider);
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.uraid.io.tls.TlsProviders.PROPERTY);
+            } else {
+                System.setProperty(io.uraid.io.tls.TlsProviders.PROPERTY, before);
+            }
+        }
+    }
+
+    private void nbdsAgainstNbdkit(String provider) throws Exception {
         Path pki = TestPki.create(dir.resolve("pki"), TestPki.KeyFormat.PKCS1_RSA);
         try (NbdKit kit = NbdKit.start(dir, "tls", "--tls=require", "--tls-certificates=" + pki, "--tls-verify-peer",
                 "memory", "16M"); NbdEngine e = engine(); NativeBuffer buf = NativeBuffer.allocate(65536)) {
@@ -293,6 +312,12 @@ class NbdEngineTest {
             IOException refused = assertThrows(IOException.class, () -> e.open(DevicePaths.of(
                     "nbds+unix:///x?socket=" + kit.socket() + "&tls-certificates=" + noClient), OpenOptions.READ_ONLY));
             assertTrue(refused.getMessage().contains(kit.socket().toString()), refused.getMessage());
+            // A client that trusts another CA refuses nbdkit's certificate, in one line naming why.
+            Path other = TestPki.create(dir.resolve("other"), TestPki.KeyFormat.PKCS8_RSA);
+            IOException untrusted = assertThrows(IOException.class, () -> e.open(DevicePaths.of(
+                    "nbds+unix:///x?socket=" + kit.socket() + "&tls-certificates=" + other), OpenOptions.READ_ONLY));
+            String m = untrusted.getMessage();
+            assertTrue(!m.contains("\n") && m.toLowerCase(java.util.Locale.ROOT).contains("cert"), provider + ": " + m);
         }
     }
 }
