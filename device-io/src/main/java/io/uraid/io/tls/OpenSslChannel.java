@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 
 /**
@@ -52,9 +51,13 @@ final class OpenSslChannel implements TlsTransport {
     private final String host;
     /** The SSL object; 0 once freed. Guarded by {@link #lock}, as is every call on it. */
     private long ssl;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final ReentrantLock readers = new ReentrantLock();
-    private final ReentrantLock writers = new ReentrantLock();
+    /**
+     * Monitors rather than ReentrantLocks: the reader and the writer contend for {@link #lock}
+     * all the time, and a contended ReentrantLock allocates a queue node per wait.
+     */
+    private final Object lock = new Object();
+    private final Object readers = new Object();
+    private final Object writers = new Object();
     /** A fatal TLS or socket error happened: no more calls but SSL_free (OpenSSL's rule). */
     private boolean failed;
     private volatile boolean closed;
@@ -132,8 +135,7 @@ final class OpenSslChannel implements TlsTransport {
     private void runHandshake(boolean server) throws IOException {
         while (true) {
             int r;
-            lock.lock();
-            try {
+            synchronized (lock) {
                 OpenSsl.clearErrors();
                 int ret = server ? OpenSsl.accept(ssl) : OpenSsl.connect(ssl);
                 if (ret == 1) {
@@ -142,8 +144,6 @@ final class OpenSslChannel implements TlsTransport {
                     return;
                 }
                 r = outcome(ret, true);
-            } finally {
-                lock.unlock();
             }
             if (r == END) {
                 throw new SSLException("the peer closed the connection during the TLS handshake");
@@ -218,8 +218,7 @@ final class OpenSslChannel implements TlsTransport {
 
     /** One SSL_read or SSL_write: bytes moved, or {@link #WANT_READ}, {@link #WANT_WRITE}, {@link #END}. */
     private int transfer(boolean read, long address, int length) throws IOException {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (ssl == 0) {
                 throw new AsynchronousCloseException();
             }
@@ -228,15 +227,12 @@ final class OpenSslChannel implements TlsTransport {
             }
             int n = read ? OpenSsl.read(ssl, address, length) : OpenSsl.write(ssl, address, length);
             return n > 0 ? n : outcome(n, false);
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        readers.lock();
-        try {
+        synchronized (readers) {
             if (!dst.hasRemaining()) {
                 return 0;
             }
@@ -258,29 +254,23 @@ final class OpenSslChannel implements TlsTransport {
                 }
                 await(n == WANT_READ);
             }
-        } finally {
-            readers.unlock();
         }
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        writers.lock();
-        try {
+        synchronized (writers) {
             int before = src.remaining();
             put(src);
             flushStaging();
             flushRecords();
             return before;
-        } finally {
-            writers.unlock();
         }
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        writers.lock();
-        try {
+        synchronized (writers) {
             long total = 0;
             for (int i = offset; i < offset + length; i++) {
                 total += srcs[i].remaining();
@@ -289,8 +279,6 @@ final class OpenSslChannel implements TlsTransport {
             flushStaging();
             flushRecords();
             return total;
-        } finally {
-            writers.unlock();
         }
     }
 
@@ -336,8 +324,7 @@ final class OpenSslChannel implements TlsTransport {
     private void flushRecords() throws IOException {
         while (true) {
             boolean retry;
-            lock.lock();
-            try {
+            synchronized (lock) {
                 if (ssl == 0) {
                     throw new AsynchronousCloseException();
                 }
@@ -351,8 +338,6 @@ final class OpenSslChannel implements TlsTransport {
                 if (!retry) {
                     failed = true;
                 }
-            } finally {
-                lock.unlock();
             }
             if (!retry) {
                 throw new IOException("TLS connection failed while sending");
@@ -413,15 +398,12 @@ final class OpenSslChannel implements TlsTransport {
             }
             closed = true;
         }
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (ssl != 0 && !failed) {
                 OpenSsl.shutdown(ssl);
                 OpenSsl.flush(ssl); // once: a full socket keeps its close_notify
                 OpenSsl.clearErrors();
             }
-        } finally {
-            lock.unlock();
         }
         LinuxNative.shutdown(fd, LinuxNative.SHUT_RDWR);
         release();
@@ -430,15 +412,12 @@ final class OpenSslChannel implements TlsTransport {
 
     /** Frees the SSL and our descriptor (the JDK's stays the caller's). */
     private void release() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (ssl != 0) {
                 OpenSsl.freeSsl(ssl);
                 ssl = 0;
                 LinuxNative.close(fd);
             }
-        } finally {
-            lock.unlock();
         }
         // The poll and bounce buffers are left to the garbage collector: another thread may still
         // be about to poll with them (it finds the channel closed right after).

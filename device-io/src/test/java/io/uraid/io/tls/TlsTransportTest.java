@@ -222,6 +222,58 @@ class TlsTransportTest {
         }
     }
 
+    @Test
+    void openSslMovesBulkDataWithoutAllocatingPerCall() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(OpenSslTls.isAvailable(), "OpenSSL 3 is not available here");
+        Path pki = TestPki.create(dir.resolve("pki"), TestPki.KeyFormat.SEC1_EC);
+        try (Pair p = connect(TlsCertificates.server(pki, false, OpenSslTls.INSTANCE),
+                TlsCertificates.client(pki, true, OpenSslTls.INSTANCE))) {
+            int rounds = 400;
+            int payload = 256 << 10;
+            CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+                ByteBuffer header = ByteBuffer.allocateDirect(16);
+                ByteBuffer data = ByteBuffer.allocateDirect(payload);
+                ByteBuffer[] both = {header, data};
+                try {
+                    long before = 0;
+                    for (int i = 0; i < rounds; i++) {
+                        if (i == rounds / 4) {
+                            before = allocated(); // after the warm-up (the JIT and jnr-ffi's first calls)
+                        }
+                        header.clear();
+                        data.clear();
+                        p.server().write(both);
+                    }
+                    return allocated() - before;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            ByteBuffer in = ByteBuffer.allocateDirect(payload + 16);
+            long total = (long) rounds * (payload + 16);
+            long got = 0;
+            long before = 0;
+            while (got < total) {
+                if (before == 0 && got > total / 4) {
+                    before = allocated();
+                }
+                in.clear();
+                int n = p.client().read(in);
+                assertTrue(n > 0, "data until the end");
+                got += n;
+            }
+            long readerBytes = allocated() - before;
+            long writerBytes = writer.get(60, TimeUnit.SECONDS);
+            assertTrue(readerBytes < 16 << 10, "the reader allocated " + readerBytes + " bytes for 75 MB");
+            assertTrue(writerBytes < 16 << 10, "the writer allocated " + writerBytes + " bytes for 75 MB");
+        }
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
+    }
+
     /** Writes, under TLS, an application-data record header announcing 1000 bytes, and 10 of them. */
     private static void tearRecord(SocketChannel raw) throws IOException {
         raw.write(ByteBuffer.allocate(15).put(new byte[] {23, 3, 3, 0x03, (byte) 0xe8}).put(new byte[10]).flip());
