@@ -23,8 +23,13 @@ import java.nio.file.Path;
  */
 public final class OpenSslTls implements TlsProvider {
     public static final OpenSslTls INSTANCE = new OpenSslTls();
-    /** How far OpenSSL reads ahead of the record it decrypts: many records per system call. */
-    private static final int READ_AHEAD = 256 << 10;
+    /**
+     * How far OpenSSL reads ahead of the record it decrypts: several records per system call.
+     * Not more: OpenSSL 3.0 moves what remains in the buffer to its front before each record, so
+     * the copying grows with the buffer (256 KiB: 8 bytes moved per byte received; 64 KiB measured
+     * 12 % less daemon CPU per GiB than 256 KiB, and no worse than 32 KiB's extra system calls).
+     */
+    private static final int READ_AHEAD = 64 << 10;
     private static final String TLS13_SUITES = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
     private static final String TLS12_CIPHERS = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
             + "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
