@@ -89,6 +89,7 @@ final class ArrayCore {
         this.geometry = geometry;
         this.layout = level.layout(geometry);
         this.levelIo = level.io(layout);
+        this.levelIo.configure(options);
         this.members = members;
         this.engine = engine;
         this.options = options;
@@ -107,7 +108,7 @@ final class ArrayCore {
         this.plans = new ArrayPlan[planCount];
         this.freePlans = new int[planCount];
         for (int i = 0; i < planCount; i++) {
-            plans[i] = new ArrayPlan(i, scratch);
+            plans[i] = new ArrayPlan(i, scratch, requests);
             freePlans[i] = planCount - 1 - i;
         }
         this.freePlanCount = planCount;

@@ -14,9 +14,17 @@ package io.uraid.core.array;
  * @param emulateFua    FUA writes go out as a plain write followed by an fdatasync of the member
  *                      (for members whose writes cannot carry RWF_DSYNC), chained as
  *                      {@code ordering} says
+ * @param stripeCacheSize parity levels: stripes whose partial writes may wait, within one
+ *                      dispatcher turn, for more writes to the same stripe so that they go out
+ *                      together (a full stripe with no reads); md's stripe_cache_size, default
+ *                      {@value #DEFAULT_STRIPE_CACHE}; 0 writes each request alone
  */
 public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNanos, Ordering ordering,
-                           boolean emulateFua) {
+                           boolean emulateFua, int stripeCacheSize) {
+    /** md's default stripe_cache_size. */
+    public static final int DEFAULT_STRIPE_CACHE = 256;
+    /** The largest stripe cache an array takes (md allows 32768). */
+    public static final int MAX_STRIPE_CACHE = 32768;
 
     /**
      * How ordered legs (a rebuild window's read then write, a write then its flush) go out.
@@ -30,7 +38,7 @@ public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNa
     }
 
     public ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNanos) {
-        this(ringSize, maxLegBytes, idle, spinNanos, Ordering.LINKED, false);
+        this(ringSize, maxLegBytes, idle, spinNanos, Ordering.LINKED, false, DEFAULT_STRIPE_CACHE);
     }
 
     /** Dispatcher idle behaviour (the ring's wait strategy). */
@@ -56,21 +64,28 @@ public record ArrayOptions(int ringSize, int maxLegBytes, Idle idle, long spinNa
             throw new IllegalArgumentException("max leg size must be at least 4096: " + maxLegBytes);
         }
         java.util.Objects.requireNonNull(ordering, "ordering");
+        if (stripeCacheSize < 0 || stripeCacheSize > MAX_STRIPE_CACHE) {
+            throw new IllegalArgumentException("stripe cache size must be 0.." + MAX_STRIPE_CACHE + ": " + stripeCacheSize);
+        }
     }
 
     public ArrayOptions withIdle(Idle i) {
-        return new ArrayOptions(ringSize, maxLegBytes, i, spinNanos, ordering, emulateFua);
+        return new ArrayOptions(ringSize, maxLegBytes, i, spinNanos, ordering, emulateFua, stripeCacheSize);
     }
 
     public ArrayOptions withRingSize(int n) {
-        return new ArrayOptions(n, maxLegBytes, idle, spinNanos, ordering, emulateFua);
+        return new ArrayOptions(n, maxLegBytes, idle, spinNanos, ordering, emulateFua, stripeCacheSize);
     }
 
     public ArrayOptions withOrdering(Ordering o) {
-        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, o, emulateFua);
+        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, o, emulateFua, stripeCacheSize);
     }
 
     public ArrayOptions withEmulatedFua(boolean emulate) {
-        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, ordering, emulate);
+        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, ordering, emulate, stripeCacheSize);
+    }
+
+    public ArrayOptions withStripeCacheSize(int entries) {
+        return new ArrayOptions(ringSize, maxLegBytes, idle, spinNanos, ordering, emulateFua, entries);
     }
 }

@@ -20,10 +20,17 @@ final class ArrayPlan extends io.uraid.core.plan.PhaseWords implements Plan {
     int scratchCount;
     /** Waiting in the queue of plans that found no room for their next phase. */
     boolean waiting;
+    /** Held by its level ({@link io.uraid.core.plan.LevelIo#HOLD}) until it resumes it. */
+    boolean held;
+    /** Requests that joined the plan (indexes), each counting it as one outstanding item. */
+    final int[] joined = new int[io.uraid.core.plan.Legs.MAX_JOINED];
+    int joinedCount;
+    private final ArrayRequest[] requests;
 
-    ArrayPlan(int index, ScratchPool pool) {
+    ArrayPlan(int index, ScratchPool pool, ArrayRequest[] requests) {
         this.index = index;
         this.pool = pool;
+        this.requests = requests;
     }
 
     void open(ArrayRequest r, long from, long to, boolean sharedLock) {
@@ -35,11 +42,23 @@ final class ArrayPlan extends io.uraid.core.plan.PhaseWords implements Plan {
         shared = sharedLock;
         scratchCount = 0;
         waiting = false;
+        held = false;
+        joinedCount = 0;
     }
 
     @Override
     public Request request() {
         return request;
+    }
+
+    @Override
+    public int requests() {
+        return request == null ? 0 : 1 + joinedCount;
+    }
+
+    @Override
+    public Request request(int i) {
+        return i == 0 ? request : requests[joined[i - 1]];
     }
 
     @Override

@@ -99,6 +99,7 @@ final class Dispatcher implements Runnable {
         if (!core.hasStalled()) {
             work += pollRing();
         }
+        core.levelIo.endOfBatch(issuer); // what the level gathered from this turn's requests goes out now
         if (core.metadata.pump()) {
             work++;
         }

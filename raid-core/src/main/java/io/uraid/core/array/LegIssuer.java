@@ -47,7 +47,7 @@ final class LegIssuer implements Legs {
         inIssue = false;
         for (int i = 0; i < openedCount; i++) {
             ArrayPlan p = core.plans[opened[i]];
-            if (p.request == r && p.outstanding == 0 && !p.waiting) {
+            if (p.request == r && p.outstanding == 0 && !p.waiting && !p.held) {
                 phaseDone(p); // opened without legs (a write that needs no reads): its next phase now
             }
         }
@@ -70,7 +70,7 @@ final class LegIssuer implements Legs {
     void startOpenedOutside() {
         for (int i = 0; i < openedOutsideCount; i++) {
             ArrayPlan p = core.plans[openedOutside[i]];
-            if (p.request != null && p.outstanding == 0 && !p.waiting) {
+            if (p.request != null && p.outstanding == 0 && !p.waiting && !p.held) {
                 phaseDone(p);
             }
         }
@@ -340,6 +340,10 @@ final class LegIssuer implements Legs {
                 core.waitForCompletion(p);
                 return;
             }
+            if (next == LevelIo.HOLD) {
+                p.held = true; // the level resumes it (see resume)
+                return;
+            }
             close(p);
             return;
         }
@@ -351,10 +355,51 @@ final class LegIssuer implements Legs {
             core.scratch.release(p.scratch[i]);
         }
         ArrayRequest r = p.request;
+        int joinedCount = p.joinedCount;
+        p.joinedCount = 0;
         core.releasePlan(p);
+        countDown(r);
+        for (int i = 0; i < joinedCount; i++) {
+            countDown(core.requests[p.joined[i]]);
+        }
+    }
+
+    /** A plan of {@code r} has ended: {@code r} completes when it was its last outstanding item. */
+    private void countDown(ArrayRequest r) {
         if (r != null && --r.outstanding == 0 && r.fullyIssued() && !r.stalled) {
             core.finish(r);
         }
+    }
+
+    @Override
+    public boolean join(Plan plan, Request request) {
+        ArrayPlan p = (ArrayPlan) plan;
+        if (p.joinedCount == p.joined.length) {
+            return false;
+        }
+        ArrayRequest r = (ArrayRequest) request;
+        p.joined[p.joinedCount++] = r.index;
+        r.outstanding++;
+        return true;
+    }
+
+    @Override
+    public void resume(Plan plan) {
+        ArrayPlan p = (ArrayPlan) plan;
+        if (!p.held) {
+            return; // opened in the call that resumes it: the core asks it once that call returns
+        }
+        p.held = false;
+        phaseDone(p);
+    }
+
+    @Override
+    public boolean waitIfHeld(Request r, long unit) {
+        if (!core.locks.heldExclusively(unit)) {
+            return false;
+        }
+        ((ArrayRequest) r).waitReason = ArrayRequest.WAIT_LOCK;
+        return true;
     }
 
     /** Asks the plans that waited for room again, oldest first; returns how many went on. */

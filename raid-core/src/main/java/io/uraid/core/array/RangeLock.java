@@ -72,6 +72,11 @@ final class RangeLock {
         }
     }
 
+    /** True when a plan holds {@code unit} exclusively. */
+    boolean heldExclusively(long unit) {
+        return used > 0 && holders(unit) < 0;
+    }
+
     private int holders(long unit) {
         int s = slot(unit, false);
         return s < 0 ? 0 : holders[s];

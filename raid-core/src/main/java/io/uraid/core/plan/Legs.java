@@ -50,6 +50,30 @@ public interface Legs {
      */
     Plan open(Request r, long lockFrom, long lockTo, boolean shared, int scratch);
 
+    /**
+     * Request {@code r} joins open plan {@code p} (e.g. writes to one stripe gathered into one
+     * plan): {@code r} counts {@code p} as one outstanding item and completes only after it has
+     * ended, and the level may keep {@code r} (as {@link Plan#request(int)}) until then. False,
+     * with nothing changed, when the plan serves {@link #MAX_JOINED} + 1 requests already.
+     */
+    boolean join(Plan p, Request r);
+
+    /** Requests that may join one plan. */
+    int MAX_JOINED = 31;
+
+    /**
+     * Plan {@code p}, held ({@link LevelIo#HOLD}), goes on: its level's {@link LevelIo#phaseDone}
+     * is called now (from inside this call).
+     */
+    void resume(Plan p);
+
+    /**
+     * True when a plan holds lock unit {@code unit} exclusively (a stripe being written): request
+     * {@code r} then waits aside for it, as for a lock, and its level returns false from
+     * {@link LevelIo#issue}; it is called again once plans end.
+     */
+    boolean waitIfHeld(Request r, long unit);
+
     /** Issues a read leg of plan {@code p}, as {@link #read(Request, int, long, long, int, int)}. */
     int read(Plan p, int slot, long memberOffset, long address, int length, int flags);
 

@@ -21,6 +21,12 @@ public interface LevelIo {
      * array whose plans only wait for completions sleeps in the engine.
      */
     int WAIT_EVENT = 3;
+    /**
+     * {@link #phaseDone}: the plan waits, with no legs, until the level itself calls
+     * {@link Legs#resume} (a write gathering others in a stripe cache; the level must resume it
+     * no later than {@link #endOfBatch}).
+     */
+    int HOLD = 4;
 
     /**
      * Maps request {@code r} (a read, write or discard) from its cursor into legs, advancing the
@@ -44,6 +50,18 @@ public interface LevelIo {
      */
     default int phaseDone(Plan p, Legs legs) {
         return DONE;
+    }
+
+    /** The array's options, once, before it starts (a parity level sizes its stripe cache). */
+    default void configure(io.uraid.core.array.ArrayOptions options) {
+    }
+
+    /**
+     * The dispatcher has taken this turn's requests (the end of the ring's batch): nothing a
+     * level holds back to gather ({@link #HOLD}) may wait past this call, so a lone request's
+     * latency does not change. Called once per turn, with or without new requests.
+     */
+    default void endOfBatch(Legs legs) {
     }
 
     /**

@@ -15,6 +15,15 @@ public interface Plan {
     /** The request the plan serves, or null for a sync window. */
     Request request();
 
+    /**
+     * Requests the plan serves: the one it was opened for ({@link #request()}, index 0) and those
+     * that joined it ({@link Legs#join}); 0 for a sync window.
+     */
+    int requests();
+
+    /** Request {@code i} of {@link #requests()}. */
+    Request request(int i);
+
     /** The level's phase number (0 when opened). */
     int phase();
 

@@ -52,14 +52,15 @@ final class BandMode {
         for (int dd = 0; dd < layout.dataDisks(); dd++) {
             boolean inSync = legs.member(layout.dataRole(band.stripe, dd)).inSync();
             int written = band.written(dd) ? pages(band.writtenTo(dd) - band.writtenFrom(dd)) : 0;
-            boolean whole = band.written(dd) && band.writtenFrom(dd) == h0 && band.writtenTo(dd) == h1;
+            boolean gaps = band.written(dd) && band.gaps(dd);
+            boolean whole = band.written(dd) && !gaps && band.writtenFrom(dd) == h0 && band.writtenTo(dd) == h1;
             if (band.written(dd)) {
                 rmw &= inSync;
                 rmwCost += written;
             }
             if (!whole) {
                 rcw &= inSync;
-                rcwCost += hull - written;
+                rcwCost += gaps ? hull : hull - written; // a chunk with unwritten rows between its pieces is read whole
             }
         }
         if (rmw && rcw) {

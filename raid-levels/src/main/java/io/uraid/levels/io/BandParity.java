@@ -12,13 +12,13 @@ import io.uraid.levels.parity.Xor;
  * are in: read-modify-write folds old and new data of the written rows into the old P (and Q,
  * the kernel's xor_syndrome); reconstruct-write and rebuild compute P (and Q) from the band's
  * rows, the client's bytes for the rows it writes, scratch for the others (rebuild first
- * recreates the missing members' rows). Nothing is allocated.
+ * recreates the missing members' rows). Both go piece by piece ({@link StripeBand#pieces}): a
+ * plan gathering several requests has a piece per request and chunk. Nothing is allocated.
  */
 final class BandParity {
     private final ParityLayout layout;
     private final StripeParity math;
     private final int n;
-    private final int dataDisks;
     private final long[] roleAddress;
     private final int[] slot = new int[1];
     private final long[] oldData = new long[1];
@@ -28,7 +28,6 @@ final class BandParity {
         this.layout = layout;
         this.math = math;
         this.n = layout.raidDisks();
-        this.dataDisks = layout.dataDisks();
         this.roleAddress = new long[n];
     }
 
@@ -42,21 +41,18 @@ final class BandParity {
         if (band.mode == PlanState.RMW) {
             boolean q = qRole >= 0 && legs.member(qRole).writable();
             long pAddress = legs.member(pRole).writable() ? band.scratch(pRole) : 0;
-            for (int dd = 0; dd < dataDisks; dd++) {
-                if (!band.written(dd)) {
-                    continue;
-                }
-                int role = layout.dataRole(stripe, dd);
-                int at = band.writtenFrom(dd) - h0;
-                int rows = band.writtenTo(dd) - band.writtenFrom(dd);
+            for (int i = 0; i < band.pieces(); i++) {
+                int role = layout.dataRole(stripe, band.pieceData(i));
+                int at = band.pieceFrom(i) - h0;
+                int rows = band.pieceTo(i) - band.pieceFrom(i);
                 if (q) {
                     slot[0] = layout.qSlot(stripe, role);
                     oldData[0] = band.scratch(role) + at;
-                    newData[0] = band.newData(dd);
+                    newData[0] = band.pieceAddress(i);
                     Syndrome.update(pAddress == 0 ? 0 : pAddress + at, band.scratch(qRole) + at, slot, oldData, newData,
                             1, rows);
                 } else {
-                    Xor.xorInto(pAddress + at, band.scratch(role) + at, band.newData(dd), rows);
+                    Xor.xorInto(pAddress + at, band.scratch(role) + at, band.pieceAddress(i), rows);
                 }
             }
             return;
@@ -78,17 +74,15 @@ final class BandParity {
             }
             math.rebuild(stripe, roleAddress, lostA, lostB, len);
         }
-        for (int dd = 0; dd < dataDisks; dd++) {
-            if (!band.written(dd)) {
-                continue;
-            }
+        for (int i = 0; i < band.pieces(); i++) {
+            int dd = band.pieceData(i);
             int role = layout.dataRole(stripe, dd);
-            int from = band.writtenFrom(dd);
-            int to = band.writtenTo(dd);
+            int from = band.pieceFrom(i);
+            int to = band.pieceTo(i);
             if (from == h0 && to == band.rowTo) {
-                roleAddress[role] = band.newData(dd); // the whole band is new: computed from the client's bytes
+                roleAddress[role] = band.pieceAddress(i); // the whole band is new: computed from the client's bytes
             } else {
-                UnsafeAccess.copyMemory(band.newData(dd), band.scratch(role) + (from - h0), to - from);
+                UnsafeAccess.copyMemory(band.pieceAddress(i), band.scratch(role) + (from - h0), to - from);
             }
         }
         math.computeParity(stripe, roleAddress, len);

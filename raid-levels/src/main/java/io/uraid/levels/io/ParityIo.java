@@ -38,7 +38,7 @@ public final class ParityIo implements LevelIo {
         this.band = Math.min(layout.chunkBytes(), MAX_BAND);
         StripeParity math = new StripeParity(layout);
         this.writes = new StripeWrite(layout, math);
-        this.reads = new StripeRead(layout, math);
+        this.reads = new StripeRead(layout, math, writes.cache());
     }
 
     /** The placement of data and parity this I/O follows. */
@@ -52,6 +52,21 @@ public final class ParityIo implements LevelIo {
      */
     public void log(StripeLog log) {
         writes.log(log);
+    }
+
+    @Override
+    public void configure(io.uraid.core.array.ArrayOptions options) {
+        writes.cache().capacity(options.stripeCacheSize());
+    }
+
+    /** Stripes whose partial writes may wait within a turn to be gathered (md's stripe_cache_size). */
+    public int stripeCacheSize() {
+        return writes.cache().capacity();
+    }
+
+    @Override
+    public void endOfBatch(Legs legs) {
+        writes.cache().releaseAll(legs);
     }
 
     @Override

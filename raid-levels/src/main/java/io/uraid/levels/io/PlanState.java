@@ -9,7 +9,11 @@ import io.uraid.core.plan.Plan;
  * live in the pooled plan, nothing is allocated.
  */
 final class PlanState {
-    /** Words: first array byte, end array byte, band rows (from | to &lt;&lt; 32; a read: the roles it read), state. */
+    /**
+     * Words: first array byte, end array byte (a plan gathering several requests: the hull of
+     * theirs in its stripe), band rows (from | to &lt;&lt; 32; a read: the roles it read; while
+     * gathering: the bytes of the stripe its requests cover), state.
+     */
     static final int AT = 0, END = 1, BAND = 2, STATE = 3;
 
     /** Band modes (state bits 0-1). */
@@ -20,6 +24,8 @@ final class PlanState {
     static final long Q_UNUSED = 32;
     /** A plan holding a request open while it opens the plans that rebuild what a failed read missed. */
     static final long HOLDER = 64;
+    /** A write plan waiting in the stripe cache for more writes to its stripe (see {@link StripeCache}). */
+    static final long GATHERING = 128;
     private static final int NEXT_ROW_SHIFT = 32;
     /** State bits 8-31: a ticket a {@link StripeLog} keeps for the band being written (0: none). */
     private static final int TICKET_SHIFT = 8;

@@ -182,7 +182,7 @@ public final class PplStripeLog implements StripeLog {
     public void legDone(Plan p, int leg, int result, Legs legs) {
         int m = legs.slot(leg);
         if (result < 0) {
-            legs.absorbOrFail(p.request(), m, result); // the stripe's parity member cannot keep the log
+            PlanRequests.absorbOrFail(p, legs, m, result); // the stripe's parity member cannot keep the log
         }
         MemberLog log = logs[m];
         log.inFlightWritten = true;

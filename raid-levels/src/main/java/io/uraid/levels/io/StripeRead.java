@@ -9,8 +9,10 @@ import io.uraid.levels.parity.ParityLayout;
 import io.uraid.levels.parity.StripeParity;
 
 /**
- * Reads of a parity array. A piece whose member is in sync is one leg, no plan (md's reads that
- * bypass the stripe cache). A piece whose member is missing (or being rebuilt, or failed under
+ * Reads of a parity array. A piece of a stripe being written (its lock held exclusively: a
+ * write plan, one waiting in the {@link StripeCache} too, or a sync window) waits for it, so a
+ * read never returns bytes older than a write taken before it. A piece whose member is in sync
+ * is one leg, no plan (md's reads that bypass the stripe cache). A piece whose member is missing (or being rebuilt, or failed under
  * the read) is a plan holding its stripe's lock shared (readers together, writers of the stripe
  * wait): phase 0 reads the same rows of every other in-sync member into scratch, then the piece
  * is rebuilt into the client's buffer (raid6: with any two members missing).
@@ -20,9 +22,11 @@ final class StripeRead {
     private final StripeParity math;
     private final int n;
     private final long[] roleAddress;
+    private final StripeCache cache;
 
-    StripeRead(ParityLayout layout, StripeParity math) {
+    StripeRead(ParityLayout layout, StripeParity math, StripeCache cache) {
         this.layout = layout;
+        this.cache = cache;
         this.math = math;
         this.n = layout.raidDisks();
         this.roleAddress = new long[n];
@@ -33,6 +37,11 @@ final class StripeRead {
             long at = r.offset() + r.cursor();
             int len = (int) Math.min(Math.min(r.length() - r.cursor(), layout.bytesToChunkEnd(at)), legs.maxLegBytes());
             int role = layout.roleOf(at);
+            long stripe = layout.stripeOf(at);
+            if (legs.waitIfHeld(r, stripe)) {
+                cache.release(stripe, legs); // a write waiting in the cache goes out now; the read follows it
+                return false;
+            }
             if (legs.member(role).inSync()) {
                 if (legs.room() < 1) {
                     return false;

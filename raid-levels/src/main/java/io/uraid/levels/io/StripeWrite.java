@@ -32,7 +32,9 @@ import io.uraid.levels.parity.StripeParity;
  * the superblocks say so) or the request.
  */
 final class StripeWrite {
-    static final int READ = 0, LOG = 1, WRITE = 2;
+    static final int READ = 0, LOG = 1, WRITE = 2, GATHER = 3;
+    /** Leg tag of a data write: its copy field is the index of the request whose bytes it carries. */
+    private static final int DATA_LEG = 1;
 
     private final ParityLayout layout;
     private final StripeBand band;
@@ -40,6 +42,7 @@ final class StripeWrite {
     private final int dataDisks;
     private final int chunk;
     private final BandParity bandParity;
+    private final StripeCache cache;
     private StripeLog log = StripeLog.NONE;
 
     StripeWrite(ParityLayout layout, StripeParity math) {
@@ -49,10 +52,17 @@ final class StripeWrite {
         this.dataDisks = layout.dataDisks();
         this.chunk = layout.chunkBytes();
         this.bandParity = new BandParity(layout, math);
+        this.cache = new StripeCache(layout);
+    }
+
+    /** The stripes whose partial writes wait for more within a dispatcher turn. */
+    StripeCache cache() {
+        return cache;
     }
 
     void log(StripeLog stripeLog) {
         this.log = stripeLog;
+        cache.contiguousOnly(stripeLog != StripeLog.NONE);
     }
 
     /** Legs a band's read phase may need at most (two ranges per data chunk, or one per member). */
@@ -60,13 +70,24 @@ final class StripeWrite {
         return Math.max(2 * dataDisks, n);
     }
 
-    /** Maps write {@code r} stripe by stripe into plans; false when it stopped for room or a busy stripe. */
+    /**
+     * Maps write {@code r} stripe by stripe into plans; false when it stopped for room or a busy
+     * stripe. A piece covering less than its stripe joins the plan gathering that stripe's writes
+     * in the cache, or opens one there (see {@link StripeCache}); a full stripe, a FUA write, or
+     * any write with the cache off gets a plan of its own that starts at once.
+     */
     boolean issue(Request r, Legs legs, int bandBytes) {
+        boolean gather = cache.enabled() && (r.flags() & BlockTarget.FUA) == 0;
         while (r.cursor() < r.length()) {
             long at = r.offset() + r.cursor();
             long stripe = layout.stripeOf(at);
             long end = Math.min(r.offset() + r.length(), layout.arrayOffsetOf(stripe + 1, 0));
-            if (legs.room() < maxReads()) {
+            boolean partial = end - at < layout.stripeBytes();
+            if (gather && cache.gather(r, stripe, at, end, legs)) {
+                r.advance(end - at);
+                continue; // joined the stripe's waiting plan
+            }
+            if (!(gather && partial) && legs.room() < maxReads()) {
                 return false;
             }
             Plan p = legs.open(r, stripe, stripe, false, n);
@@ -76,9 +97,13 @@ final class StripeWrite {
             p.word(PlanState.AT, at);
             p.word(PlanState.END, end);
             p.word(PlanState.STATE, PlanState.WRITE);
-            PlanState.nextRow(p, firstRow(at, end));
-            if (startBand(p, legs, bandBytes) == LevelIo.DONE) {
-                PlanState.set(p, PlanState.FAILED); // nothing to do after all: the plan ends when issue returns
+            if (gather && partial) {
+                cache.add(p, legs); // waits for more writes to its stripe, at most until the turn ends
+            } else {
+                PlanState.nextRow(p, firstRow(at, end));
+                if (startBand(p, legs, bandBytes) == LevelIo.DONE) {
+                    PlanState.set(p, PlanState.FAILED); // nothing to do after all: the plan ends when issue returns
+                }
             }
             r.advance(end - at);
         }
@@ -97,6 +122,15 @@ final class StripeWrite {
             return LevelIo.DONE;
         }
         switch (p.phase()) {
+            case GATHER:
+                if (PlanState.has(p, PlanState.GATHERING)) {
+                    return LevelIo.HOLD; // the cache lets it go (full, evicted, or the turn's end)
+                }
+                if (legs.room() < maxReads()) {
+                    return LevelIo.WAIT;
+                }
+                PlanState.nextRow(p, firstRow(PlanState.at(p), PlanState.end(p)));
+                return startBand(p, legs, bandBytes);
             case READ:
                 if (PlanState.has(p, PlanState.READ_FAILED)) {
                     PlanState.clear(p, PlanState.READ_FAILED);
@@ -135,14 +169,17 @@ final class StripeWrite {
         if (result >= 0) {
             return;
         }
-        Request r = p.request();
         if (p.phase() == WRITE) {
-            legs.absorbOrFail(r, legs.slot(leg), result);
+            if (legs.tag(leg) == DATA_LEG) {
+                legs.absorbOrFail(p.request(legs.copy(leg)), legs.slot(leg), result); // one request's bytes
+            } else {
+                PlanRequests.absorbOrFail(p, legs, legs.slot(leg), result); // parity: every request's
+            }
         } else if (legs.failMember(legs.slot(leg), result)) {
-            r.recordFailureFirst();
+            PlanRequests.recordFailureFirst(p);
             PlanState.set(p, PlanState.READ_FAILED);
         } else {
-            r.fail(result);
+            PlanRequests.fail(p, result);
             PlanState.set(p, PlanState.FAILED);
         }
     }
@@ -170,24 +207,27 @@ final class StripeWrite {
      * ({@code band.rowFrom, band.rowTo}), the scratch address of each role at the hull's first row.
      */
     private void fill(Plan p) {
-        Request r = p.request();
-        long at = PlanState.at(p);
-        long end = PlanState.end(p);
-        long stripe = layout.stripeOf(at);
+        long stripe = layout.stripeOf(PlanState.at(p));
+        long stripeStart = layout.arrayOffsetOf(stripe, 0);
+        long stripeEnd = stripeStart + layout.stripeBytes();
         int b0 = PlanState.bandFrom(p);
         int b1 = PlanState.bandTo(p);
         int lo = Integer.MAX_VALUE;
         int hi = 0;
-        for (int dd = 0; dd < dataDisks; dd++) {
-            long base = layout.arrayOffsetOf(stripe, dd);
-            long from = Math.max(Math.max(at, base) - base, b0);
-            long to = Math.min(Math.min(end, base + chunk) - base, b1);
-            if (to > from) {
-                band.set(dd, (int) from, (int) to, r.address() + (base + from - r.offset()));
-                lo = Math.min(lo, (int) from);
-                hi = Math.max(hi, (int) to);
-            } else {
-                band.set(dd, 0, 0, 0);
+        band.clear();
+        for (int i = 0, count = p.requests(); i < count; i++) {
+            Request r = p.request(i);
+            long at = Math.max(r.offset(), stripeStart);
+            long end = Math.min(r.offset() + r.length(), stripeEnd);
+            for (int dd = 0; dd < dataDisks; dd++) {
+                long base = layout.arrayOffsetOf(stripe, dd);
+                long from = Math.max(Math.max(at, base) - base, b0);
+                long to = Math.min(Math.min(end, base + chunk) - base, b1);
+                if (to > from) {
+                    band.add(dd, (int) from, (int) to, r.address() + (base + from - r.offset()), i);
+                    lo = Math.min(lo, (int) from);
+                    hi = Math.max(hi, (int) to);
+                }
             }
         }
         band.stripe = stripe;
@@ -203,7 +243,7 @@ final class StripeWrite {
     private int readBand(Plan p, Legs legs) {
         int mode = BandMode.choose(layout, band, legs);
         if (mode == PlanState.NONE) {
-            p.request().fail(-Errno.EIO); // more members missing than the parity covers: the array has failed
+            PlanRequests.fail(p, -Errno.EIO); // more members missing than the parity covers: the array has failed
             PlanState.set(p, PlanState.FAILED); // ends at its next phaseDone, nothing issued
             return LevelIo.NEXT;
         }
@@ -233,8 +273,8 @@ final class StripeWrite {
                 if (band.written(dd)) {
                     legs.read(p, role, off + from, buf + (from - h0), to - from, 0);
                 }
-            } else if (!band.written(dd)) {
-                legs.read(p, role, off + h0, buf, h1 - h0, 0);
+            } else if (!band.written(dd) || band.gaps(dd)) {
+                legs.read(p, role, off + h0, buf, h1 - h0, 0); // gathered pieces with rows between them: all of it
             } else {
                 if (from > h0) {
                     legs.read(p, role, off + h0, buf, from - h0, 0);
@@ -266,11 +306,7 @@ final class StripeWrite {
     /** Computes the band's new parity and issues its data and parity writes (phase WRITE). */
     private int writeBand(Plan p, Legs legs) {
         Request r = p.request();
-        int needed = 0;
-        for (int dd = 0; dd < dataDisks; dd++) {
-            needed += band.written(dd) ? 2 : 0;
-        }
-        if (legs.room() < needed + 4) {
+        if (legs.room() < 2 * band.pieces() + 4) {
             return LevelIo.WAIT; // checked before computing: the computation must run once
         }
         boolean parity = parityWritable(legs);
@@ -280,32 +316,38 @@ final class StripeWrite {
         int flags = (r.flags() & BlockTarget.FUA) != 0 ? Legs.FUA : 0;
         long off = layout.memberOffsetOfStripe(band.stripe);
         p.phase(WRITE);
-        for (int dd = 0; dd < dataDisks; dd++) {
-            if (band.written(dd)) {
-                int from = band.writtenFrom(dd);
-                write(p, legs, layout.dataRole(band.stripe, dd), off + from, band.newData(dd),
-                        band.writtenTo(dd) - from, flags);
-            }
+        for (int i = 0; i < band.pieces(); i++) {
+            int from = band.pieceFrom(i);
+            write(p, legs, layout.dataRole(band.stripe, band.pieceData(i)), off + from, band.pieceAddress(i),
+                    band.pieceTo(i) - from, flags, band.pieceRequest(i));
         }
         if (parity) {
             for (int k = 0; k < 2; k++) {
                 int role = parityRole(k);
                 if (role >= 0) {
-                    write(p, legs, role, off + band.rowFrom, band.scratch(role), band.rowTo - band.rowFrom, flags);
+                    write(p, legs, role, off + band.rowFrom, band.scratch(role), band.rowTo - band.rowFrom, flags, -1);
                 }
             }
         }
         return LevelIo.NEXT;
     }
 
-    /** A write to {@code role} when it takes writes, and to the device replacing it. */
-    private void write(Plan p, Legs legs, int role, long memberOffset, long address, int length, int flags) {
+    /**
+     * A write to {@code role} when it takes writes, and to the device replacing it; a data write
+     * carries the index of its request ({@code request}), -1 for parity.
+     */
+    private void write(Plan p, Legs legs, int role, long memberOffset, long address, int length, int flags,
+                       int request) {
         if (legs.member(role).writable()) {
-            legs.write(p, role, memberOffset, address, length, flags);
+            note(legs, legs.write(p, role, memberOffset, address, length, flags), request);
         }
         Member rep = legs.replacement(role);
         if (rep != null && rep.writable()) {
-            legs.write(p, role + n, memberOffset, address, length, flags);
+            note(legs, legs.write(p, role + n, memberOffset, address, length, flags), request);
         }
+    }
+
+    private static void note(Legs legs, int leg, int request) {
+        legs.note(leg, request < 0 ? 0 : DATA_LEG, Math.max(request, 0), 0);
     }
 }
