@@ -207,7 +207,36 @@ final class ArrayCore {
      */
     void park(ArrayRequest r) {
         gated[gatedCount++] = r.index;
+        parkedAhead = gatedCount;
     }
+
+    /**
+     * True when write {@code r} overlaps the part not yet mapped of a parked write ahead of it
+     * (the first {@link #parkedAhead} parked requests): it must not pass that one, or the earlier
+     * write's bytes would end up over the later one's (overlapping writes keep their ring order).
+     */
+    boolean behindParkedWrite(ArrayRequest r) {
+        if (parkedAhead == 0 || r.op != Op.WRITE && r.op != Op.DISCARD) {
+            return false;
+        }
+        long from = r.offset + r.cursor;
+        long to = r.offset + r.length;
+        for (int i = 0; i < parkedAhead; i++) {
+            ArrayRequest q = requests[gated[i]];
+            if (q != r && (q.op == Op.WRITE || q.op == Op.DISCARD) && q.offset + q.cursor < to
+                    && from < q.offset + q.length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Parked requests ahead of the one being issued (see {@link #behindParkedWrite}): all of
+     * them for a request taken from the ring or resumed from the stalled queue, those kept
+     * before it while the parked ones are retried.
+     */
+    private int parkedAhead;
 
     /** Retries the parked writes; returns how many went out. */
     int resumeParked(LegIssuer issuer) {
@@ -215,6 +244,7 @@ final class ArrayCore {
         int kept = 0;
         for (int i = 0; i < gatedCount; i++) {
             ArrayRequest r = requests[gated[i]];
+            parkedAhead = kept; // those still parked before it
             if (issuer.issue(r)) {
                 resumed++;
                 if (r.outstanding == 0) {
@@ -228,6 +258,7 @@ final class ArrayCore {
             }
         }
         gatedCount = kept;
+        parkedAhead = kept;
         return resumed;
     }
 

@@ -37,6 +37,10 @@ final class LegIssuer implements Legs {
         if (r.op == Op.FLUSH) {
             return issueFlush(r);
         }
+        if (core.behindParkedWrite(r)) {
+            r.waitReason = ArrayRequest.WAIT_LOCK; // parked behind the earlier overlapping write
+            return false;
+        }
         if ((r.op == Op.WRITE || r.op == Op.DISCARD) && !r.admitted && !core.admitWrite(r)) {
             r.waitReason = ArrayRequest.WAIT_GATE; // waits (parked) for its bitmap bits or a sync window
             return false;

@@ -40,6 +40,12 @@ final class ParityArrays implements AutoCloseable {
     /** {@code wrap}: an engine over the memory engine (faults), or null. */
     ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
                  java.util.function.Function<MemoryEngine, IoEngine> wrap) throws Exception {
+        this(name, level, layoutWord, disks, chunk, memberBytes, wrap, ArrayOptions.DEFAULT);
+    }
+
+    /** With {@code options} (e.g. the stripe cache's size). */
+    ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
+                 java.util.function.Function<MemoryEngine, IoEngine> wrap, ArrayOptions options) throws Exception {
         memory = new MemoryEngine(256);
         paths = new Path[disks];
         for (int i = 0; i < disks; i++) {
@@ -53,8 +59,7 @@ final class ParityArrays implements AutoCloseable {
             members[i] = new Member(i, d, DATA_OFFSET, MemberState.IN_SYNC);
         }
         Geometry g = Geometry.uniform(level, layoutWord, chunk, disks, memberBytes - DATA_OFFSET);
-        array = new RaidArray(name, LevelRegistry.byMdLevel(level), g, members, engine, 256, ArrayOptions.DEFAULT,
-                null, 1);
+        array = new RaidArray(name, LevelRegistry.byMdLevel(level), g, members, engine, 256, options, null, 1);
         layout = ParityLayout.of(level, layoutWord, disks, chunk, memberBytes - DATA_OFFSET);
         reference = new byte[(int) array.size()];
         array.start();
@@ -77,6 +82,26 @@ final class ParityArrays implements AutoCloseable {
             buf.view().get(0, out, done, n);
         }
         return out;
+    }
+
+    /** Reads the members have completed, all of them together. */
+    long memberReads() {
+        return sumOverMembers(Member::reads);
+    }
+
+    /** Writes the members have completed, all of them together. */
+    long memberWrites() {
+        return sumOverMembers(Member::writes);
+    }
+
+    private long sumOverMembers(java.util.function.ToLongFunction<Member> count) {
+        return array.callOnDispatcher(() -> {
+            long sum = 0;
+            for (Member m : array.members()) {
+                sum += count.applyAsLong(m);
+            }
+            return sum;
+        });
     }
 
     /** Random writes of 4 KiB up to three stripes, some aligned to chunks or stripes. */

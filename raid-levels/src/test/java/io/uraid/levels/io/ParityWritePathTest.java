@@ -3,7 +3,6 @@ package io.uraid.levels.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.uraid.core.array.Member;
 import io.uraid.core.array.MemberState;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.testing.FaultRule;
@@ -26,20 +25,10 @@ class ParityWritePathTest {
     private static final int CHUNK = 16 << 10;
     private static final long MEMBER = (1 << 20) + 64 * CHUNK;
 
-    private static long reads(ParityArrays a) {
-        return a.array.callOnDispatcher(() -> {
-            long sum = 0;
-            for (Member m : a.array.members()) {
-                sum += m.reads();
-            }
-            return sum;
-        });
-    }
-
     private static long readsFor(ParityArrays a, long at, int len, Random rnd) throws Exception {
-        long before = reads(a);
+        long before = a.memberReads();
         a.write(at, len, rnd);
-        return reads(a) - before;
+        return a.memberReads() - before;
     }
 
     @Test
