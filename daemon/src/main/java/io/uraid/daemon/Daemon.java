@@ -237,7 +237,8 @@ public final class Daemon implements AutoCloseable {
         ArrayWatch[] watch = new ArrayWatch[1];
         OpenArray open = Assembler.assemble(devices, AssembleOptions.DEFAULT.withRun(run).withForce(force).withUuid(uuid)
                         .withName(name)
-                        .withRedundancy(syncSpeed(System.getProperty(SPEED_LIMIT_MAX))),
+                        .withRedundancy(syncSpeed(System.getProperty(SPEED_LIMIT_MAX)))
+                        .withOptions(stripeCache(System.getProperty(STRIPE_CACHE_SIZE))),
                 IoEngines.openBest(Assembler.ENGINE_ENTRIES),
                 o -> watch[0] = ArrayWatch.attach(name, o, sparesWanted.getOrDefault(name, -1), events));
         try {
@@ -267,6 +268,26 @@ public final class Daemon implements AutoCloseable {
             watch[0].close();
             open.close();
             throw e;
+        }
+    }
+
+    /**
+     * System property: md's stripe_cache_size for the raid4/5/6 arrays assembled from now on
+     * (stripes whose partial writes wait within a dispatcher turn to be gathered; 0: none), e.g.
+     * {@code URAID_JAVA_OPTS=-Duraid.stripe_cache_size=1024}; default 256, as md's.
+     */
+    public static final String STRIPE_CACHE_SIZE = "uraid.stripe_cache_size";
+
+    static io.uraid.core.array.ArrayOptions stripeCache(String stripes) {
+        io.uraid.core.array.ArrayOptions d = io.uraid.core.array.ArrayOptions.DEFAULT;
+        if (stripes == null) {
+            return d;
+        }
+        try {
+            return d.withStripeCacheSize(Integer.parseInt(stripes.trim()));
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new IllegalArgumentException(STRIPE_CACHE_SIZE + " must be 0.."
+                    + io.uraid.core.array.ArrayOptions.MAX_STRIPE_CACHE + " stripes, not '" + stripes + "'");
         }
     }
 

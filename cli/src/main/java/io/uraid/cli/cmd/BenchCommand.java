@@ -1,6 +1,7 @@
 package io.uraid.cli.cmd;
 
 import io.uraid.cli.ExitCodes;
+import io.uraid.core.array.ArrayOptions;
 import io.uraid.core.spi.LevelRegistry;
 import io.uraid.io.Sizes;
 import io.uraid.perf.bench.BenchReport;
@@ -57,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--fail", paramLabel = "ROLE", defaultValue = "-1",
             description = "Measure the array with member ROLE failed (read workloads; assembled read-only, nothing written).")
     private int failRole;
+    @Option(names = "--stripe-cache", paramLabel = "STRIPES", defaultValue = "256",
+            description = "RAID4/5/6: stripes whose partial writes wait within a dispatcher turn to be gathered into one "
+                    + "plan, a full stripe needing no reads (md's stripe_cache_size; 0: each write alone; "
+                    + "default: ${DEFAULT-VALUE}).")
+    private int stripeCache;
 
     @Option(names = "--raw", description = "Drive DEV... directly (requests spread over them).")
     private boolean raw;
@@ -195,7 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (failRole >= 0 && w.readPercent() < 100) {
             throw new IllegalArgumentException("--fail measures reads only: the array is assembled read-only");
         }
-        factories.add(Targets.array(devices, failRole));
+        factories.add(Targets.array(devices, failRole, ArrayOptions.DEFAULT.withStripeCacheSize(stripeCache)));
         return regions;
     }
 

@@ -3,6 +3,7 @@ package io.uraid.perf.bench;
 import io.uraid.core.api.BlockTarget;
 import io.uraid.core.assembly.ArrayClaim;
 import io.uraid.core.assembly.ArrayCreator;
+import io.uraid.core.array.ArrayOptions;
 import io.uraid.core.assembly.AssembleOptions;
 import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
@@ -73,15 +74,16 @@ public final class Targets {
 
     /** The array on {@code devices}, assembled for each round. */
     public static Factory array(List<Path> devices) {
-        return array(devices, -1);
+        return array(devices, -1, ArrayOptions.DEFAULT);
     }
 
     /**
      * The array on {@code devices}, assembled for each round; with {@code failRole} &gt;= 0
      * assembled read-only and that member failed before the round (a degraded array for read
-     * workloads, whose failure is never written to the members).
+     * workloads, whose failure is never written to the members), with {@code options} (the
+     * stripe cache's size, say).
      */
-    public static Factory array(List<Path> devices, int failRole) {
+    public static Factory array(List<Path> devices, int failRole, ArrayOptions options) {
         return new Factory() {
             @Override
             public String label() {
@@ -90,7 +92,8 @@ public final class Targets {
 
             @Override
             public Opened open() throws IOException {
-                OpenArray a = Assembler.assemble(devices, AssembleOptions.DEFAULT.withReadOnly(failRole >= 0),
+                OpenArray a = Assembler.assemble(devices,
+                        AssembleOptions.DEFAULT.withOptions(options).withReadOnly(failRole >= 0),
                         IoEngines.openBest(ENGINE_ENTRIES));
                 if (failRole >= 0 && !a.array().fail(failRole)) {
                     a.close();

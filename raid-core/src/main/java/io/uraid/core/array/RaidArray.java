@@ -173,6 +173,11 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         core.behind = limit == 0 ? null : new BehindWrites(limit);
     }
 
+    /** Stripes whose partial writes the level gathers within a turn (md's stripe_cache_size); 0 when none. */
+    public int stripeCacheSize() {
+        return core.levelIo.stripeCacheSize();
+    }
+
     /** md's write-behind limit of this array, 0 when off. */
     public int writeBehind() {
         BehindWrites b = core.behind;

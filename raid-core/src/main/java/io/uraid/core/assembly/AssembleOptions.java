@@ -44,6 +44,10 @@ public record AssembleOptions(boolean run, ArrayOptions options, RedundancyOptio
         return new AssembleOptions(r, options, redundancy, uuid, readOnly, name, force);
     }
 
+    public AssembleOptions withOptions(ArrayOptions o) {
+        return new AssembleOptions(run, o, redundancy, uuid, readOnly, name, force);
+    }
+
     public AssembleOptions withRedundancy(RedundancyOptions r) {
         return new AssembleOptions(run, options, r, uuid, readOnly, name, force);
     }

@@ -56,6 +56,11 @@ public interface LevelIo {
     default void configure(io.uraid.core.array.ArrayOptions options) {
     }
 
+    /** Stripes whose partial writes the level gathers within a turn (md's stripe_cache_size); 0: none. */
+    default int stripeCacheSize() {
+        return 0;
+    }
+
     /**
      * The dispatcher has taken this turn's requests (the end of the ring's batch): nothing a
      * level holds back to gather ({@link #HOLD}) may wait past this call, so a lone request's

@@ -41,12 +41,15 @@ import java.util.function.IntFunction;
  *                     will take), md's {@code (R)}
  * @param bitmapPages  the bitmap as /proc/mdstat counts it, or null (none, or not known)
  * @param sync         the running or last sync pass, or null (no redundancy, or not known)
+ * @param stripeCacheSize stripes whose partial writes the parity levels gather within a turn
+ *                     (md's stripe_cache_size); 0 for other levels, or when off or not known
  */
 public record ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
                           long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
                           long events, String setName, String uuid, Instant created, Instant updated,
                           boolean clean, boolean running, boolean bitmap, List<SpareStatus> spares,
-                          List<MemberStatus> replacements, BitmapPages bitmapPages, SyncStatus sync) {
+                          List<MemberStatus> replacements, BitmapPages bitmapPages, SyncStatus sync,
+                          int stripeCacheSize) {
 
     public ArrayStatus {
         members = List.copyOf(members);
@@ -61,6 +64,16 @@ public record ArrayStatus(String device, int level, String levelName, int layout
     public record BitmapPages(long pages, long pagesInUse, int chunkBytes) {
         /** Chunks one page of md's bitmap counters covers (a 4 KiB page of 16-bit counters). */
         public static final int CHUNKS_PER_PAGE = 2048;
+    }
+
+    /** Without a stripe cache. */
+    public ArrayStatus(String device, int level, String levelName, int layout, int chunkBytes,
+                       long arrayBytes, long memberBytes, int raidDevices, List<MemberStatus> members,
+                       long events, String setName, String uuid, Instant created, Instant updated,
+                       boolean clean, boolean running, boolean bitmap, List<SpareStatus> spares,
+                       List<MemberStatus> replacements, BitmapPages bitmapPages, SyncStatus sync) {
+        this(device, level, levelName, layout, chunkBytes, arrayBytes, memberBytes, raidDevices, members, events,
+                setName, uuid, created, updated, clean, running, bitmap, spares, replacements, bitmapPages, sync, 0);
     }
 
     /** An array without hot spares, replacements, bitmap counts or sync status. */
@@ -122,7 +135,7 @@ public record ArrayStatus(String device, int level, String levelName, int layout
         return new ArrayStatus(s.device, s.level, s.levelName, s.layout, s.chunkBytes, s.arrayBytes, s.memberBytes,
                 s.raidDevices, s.members, s.events, s.setName, s.uuid, s.created, s.updated, s.clean, s.running,
                 s.bitmap, spares, replacements, pages,
-                open.redundancy().sync() == null ? null : open.redundancy().syncStatus());
+                open.redundancy().sync() == null ? null : open.redundancy().syncStatus(), array.stripeCacheSize());
     }
 
     private record Live(Member[] replacements, BitmapPages pages) {

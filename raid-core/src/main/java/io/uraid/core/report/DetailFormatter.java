@@ -68,6 +68,9 @@ public final class DetailFormatter {
             o.append('\n');
         }
         field(o, "Consistency Policy", s.bitmap() ? "bitmap" : s.level() >= 1 ? "resync" : "none");
+        if (s.stripeCacheSize() > 0) {
+            field(o, "Stripe Cache", s.stripeCacheSize() + " stripes"); // md's stripe_cache_size (sysfs)
+        }
         o.append('\n');
         syncFields(o, s.sync());
         boolean local = homehost != null && !homehost.isEmpty() && s.setName().startsWith(homehost + ":");
@@ -228,6 +231,9 @@ public final class DetailFormatter {
         m.put("state", state(s));
         m.put("degraded", s.degraded());
         m.put("bitmap", s.bitmap() ? "internal" : null);
+        if (s.level() >= 4 && s.level() <= 6) {
+            m.put("stripe_cache_size", s.stripeCacheSize()); // md's sysfs md/stripe_cache_size
+        }
         m.put("events", s.events());
         m.put("creation_time", s.created() == null ? null : s.created().getEpochSecond());
         m.put("update_time", s.updated() == null ? null : s.updated().getEpochSecond());

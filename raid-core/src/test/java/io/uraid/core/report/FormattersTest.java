@@ -243,4 +243,18 @@ class FormattersTest {
         assertEquals(true, DetailFormatter.format(r6, null, ZoneOffset.UTC).contains("Layout : ddf-N-continue\n"));
         assertEquals(true, DetailFormatter.json(r5).contains("\"layout\":\"left-symmetric\""), DetailFormatter.json(r5));
     }
+
+    @Test
+    void parityLevelsShowTheirStripeCacheInDetailAndJson() {
+        List<MemberStatus> three = List.of(); // the stripe cache's lines do not depend on the members
+        ArrayStatus r5 = new ArrayStatus("md3", 5, "raid5", 2, 65536, 8L << 30, 4L << 30, 3, three, 0, "h:r5", null,
+                null, null, true, true, false, List.of(), List.of(), null, null, 256);
+        String detail = DetailFormatter.format(r5, null, ZoneOffset.UTC);
+        assertEquals(true, detail.contains("\n      Stripe Cache : 256 stripes\n"), detail);
+        assertEquals(true, DetailFormatter.json(r5).contains("\"stripe_cache_size\":256"), DetailFormatter.json(r5));
+        ArrayStatus off = new ArrayStatus("md3", 5, "raid5", 2, 65536, 8L << 30, 4L << 30, 3, three, 0, "h:r5", null,
+                null, null, true, true, false);
+        assertEquals(false, DetailFormatter.format(off, null, ZoneOffset.UTC).contains("Stripe Cache"));
+        assertEquals(true, DetailFormatter.json(off).contains("\"stripe_cache_size\":0"), DetailFormatter.json(off));
+    }
 }

@@ -59,7 +59,7 @@ public final class ParityIo implements LevelIo {
         writes.cache().capacity(options.stripeCacheSize());
     }
 
-    /** Stripes whose partial writes may wait within a turn to be gathered (md's stripe_cache_size). */
+    @Override
     public int stripeCacheSize() {
         return writes.cache().capacity();
     }
