@@ -3,7 +3,8 @@
 # files, each workload as interleaved rounds of the raw members and the array (uraid bench
 # --compare, medians):
 #   full-stripe sequential write (bs = one stripe: 3 x 256 KiB for raid5, 2 x 256 KiB for raid6)
-#   and 1 MiB sequential write, against the raw members' aggregate write;
+#   and 1 MiB sequential write, against the raw members' aggregate write (1 MiB also with the
+#   stripe cache off, --stripe-cache 0: the partial stripes of each write are not gathered);
 #   4 KiB random write QD32 (read-modify-write or reconstruct-write), against raw IOPS;
 #   4 KiB random read QD32 healthy and with member 1 failed (--fail 1: degraded reads rebuilt
 #   from the others), alternated ROUNDS times.
@@ -54,6 +55,9 @@ for level in raid5 raid6; do
   run "$level-create" --level "$level" --chunk 256K --force --size 64M --rw write --bs 1M --iodepth 16 "${LOOPS[@]}"
   run "$level-write-stripe" --assemble --compare "${COMMON[@]}" --rw write --bs "$stripe" --iodepth 16 "${LOOPS[@]}"
   run "$level-write-1m"     --assemble --compare "${COMMON[@]}" --rw write --bs 1M --iodepth 16 "${LOOPS[@]}"
+  # The same with the stripe cache off: each 1 MiB write's partial stripes read what they miss.
+  run "$level-write-1m-alone" --assemble --compare "${COMMON[@]}" --stripe-cache 0 --rw write --bs 1M --iodepth 16 \
+      "${LOOPS[@]}"
   run "$level-randwrite-qd32" --assemble --compare "${COMMON[@]}" --rw randwrite --bs 4k --iodepth 32 "${LOOPS[@]}"
   for r in $(seq "$ROUNDS"); do
     run "$level-randread-healthy-$r" --assemble --rounds 1 --runtime "$RUNTIME" --ramp "$RAMP" --inline \
