@@ -35,8 +35,13 @@ class ParitySyncTest {
     private static final long MEMBER = 20L * MIB;
 
     private static void create(Members files, String level, int disks, int chunk, boolean clean) throws Exception {
+        create(files, level, disks, chunk, clean, BitmapMode.INTERNAL);
+    }
+
+    private static void create(Members files, String level, int disks, int chunk, boolean clean, BitmapMode bitmap)
+            throws Exception {
         CreateSpec spec = new CreateSpec("par", "testhost", LevelRegistry.byName(level), disks, chunk, -1,
-                files.paths, false, clean, BitmapMode.INTERNAL, 0);
+                files.paths, false, clean, bitmap, 0);
         try (IoEngine eng = ArrayEndToEndTest.engine()) {
             ArrayCreator.create(spec, eng);
         }
@@ -49,6 +54,13 @@ class ParitySyncTest {
         }
         assertTrue(red.awaitSyncIdle(120_000));
         assertTrue(red.syncStatus().lastCompleted(), "the pass completed: " + red.syncStatus());
+    }
+
+    /** Runs {@code action} to its end; the mismatch count it leaves. */
+    private static long pass(Redundancy red, SyncAction action) throws Exception {
+        assertTrue(red.request(action));
+        awaitIdle(red);
+        return red.syncStatus().mismatches();
     }
 
     private static void rebuildOntoSpare(OpenArray open, byte[] reference, int role, Path spare, long seed)
@@ -105,39 +117,118 @@ class ParitySyncTest {
         int chunk = 64 << 10;
         try (Members files = new Members("pc", 4, MEMBER)) {
             create(files, "raid5", 4, chunk, true);
-            long dataOffset;
-            ParityLayout layout;
-            byte[] reference;
-            try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
-                RaidArray array = open.array();
-                dataOffset = open.member(0).dataOffset();
-                layout = ((ParityArrayLayout) array.layout()).parity();
-                reference = new byte[(int) array.size()];
-                ArrayEndToEndTest.writeRandomly(array, reference, 2, 30, 7);
+            Written w = written(files, 7, (array, layout, reference) -> {
                 Redundant.write(array, 0, new byte[(int) (8 * layout.stripeBytes())]); // stripes 0..7 known
                 System.arraycopy(new byte[(int) (8 * layout.stripeBytes())], 0, reference, 0,
                         (int) (8 * layout.stripeBytes()));
-            }
+            });
+            long dataOffset = w.dataOffset();
+            ParityLayout layout = w.layout();
+            byte[] reference = w.reference();
             // Three 4 KiB rows of stripe 5's parity and one of stripe 6's data go wrong behind the array's back.
             corrupt(files.get(layout.pRole(5)), dataOffset + layout.memberOffsetOfStripe(5) + 8192, 3 * 4096);
             corrupt(files.get(layout.dataRole(6, 1)), dataOffset + layout.memberOffsetOfStripe(6), 4096);
             try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
                 Redundancy red = open.redundancy();
-                assertTrue(red.request(SyncAction.CHECK));
-                awaitIdle(red);
-                assertEquals(4 * 8, red.syncStatus().mismatches(), "four 4 KiB rows: 32 sectors, as md counts");
-                assertTrue(red.request(SyncAction.CHECK));
-                awaitIdle(red);
-                assertEquals(32, red.syncStatus().mismatches(), "check leaves them");
-                assertTrue(red.request(SyncAction.REPAIR));
-                awaitIdle(red);
-                assertEquals(32, red.syncStatus().mismatches(), "repair counts what it rewrites");
-                assertTrue(red.request(SyncAction.CHECK));
-                awaitIdle(red);
-                assertEquals(0, red.syncStatus().mismatches(), "repaired");
+                assertEquals(4 * 8, pass(red, SyncAction.CHECK), "four 4 KiB rows: 32 sectors, as md counts");
+                assertEquals(32, pass(red, SyncAction.CHECK), "check leaves them");
+                assertEquals(32, pass(red, SyncAction.REPAIR), "repair counts what it rewrites");
+                assertEquals(0, pass(red, SyncAction.CHECK), "repaired");
                 byte[] head = Redundant.read(open.array(), 0, (int) (5 * layout.stripeBytes()));
                 assertArrayEquals(java.util.Arrays.copyOf(reference, head.length), head,
                         "data of the stripes whose parity was repaired, as written");
+            }
+        }
+    }
+
+    /**
+     * md (6.1, in user-mode Linux) checks a raid6 missing one member from the parity left: a lost
+     * data chunk is rebuilt from P, so Q is what is compared; a lost P leaves Q, a lost Q leaves P.
+     * Corrupted rows of each case are counted 8 sectors each, repair rewrites the parity left, a
+     * second check finds none; a raid5 missing one has nothing to compare and counts nothing.
+     */
+    @Test
+    void aRaid6MissingOneMemberIsCheckedAndRepairedFromTheParityLeft() throws Exception {
+        int chunk = 32 << 10;
+        int gone = 1;
+        try (Members files = new Members("pd6", 5, MEMBER)) {
+            // No bitmap: the bits the failure leaves set would start a resync (which repairs) at assembly.
+            create(files, "raid6", 5, chunk, true, BitmapMode.NONE);
+            Written w = written(files, 11, (array, layout, reference) -> assertTrue(array.fail(gone)));
+            long dataOffset = w.dataOffset();
+            ParityLayout layout = w.layout();
+            byte[] reference = w.reference();
+            long lostQ = stripeWhere(layout, s -> layout.qRole(s) == gone);
+            long lostP = stripeWhere(layout, s -> layout.pRole(s) == gone);
+            long lostData = stripeWhere(layout, s -> layout.pRole(s) != gone && layout.qRole(s) != gone);
+            int dataOfLostQ = layout.dataRole(lostQ, 0) == gone ? layout.dataRole(lostQ, 1) : layout.dataRole(lostQ, 0);
+            // stripe missing Q: a P row and a data row (P is checked)
+            corrupt(files.get(layout.pRole(lostQ)), dataOffset + layout.memberOffsetOfStripe(lostQ), 4096);
+            corrupt(files.get(dataOfLostQ), dataOffset + layout.memberOffsetOfStripe(lostQ) + 3 * 4096, 4096);
+            // stripe missing P: two Q rows (Q is checked)
+            corrupt(files.get(layout.qRole(lostP)), dataOffset + layout.memberOffsetOfStripe(lostP) + 4096, 2 * 4096);
+            // stripe missing a data chunk: a Q row, and a P row (the lost data rebuilt from it disagrees with Q)
+            corrupt(files.get(layout.qRole(lostData)), dataOffset + layout.memberOffsetOfStripe(lostData), 4096);
+            corrupt(files.get(layout.pRole(lostData)), dataOffset + layout.memberOffsetOfStripe(lostData) + 5 * 4096,
+                    4096);
+            try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
+                assertEquals(4, open.array().workingCount(), "the failed member stays out");
+                Redundancy red = open.redundancy();
+                assertEquals(6 * 8, pass(red, SyncAction.CHECK), "six 4 KiB rows the parity left sees wrong");
+                assertEquals(6 * 8, pass(red, SyncAction.REPAIR), "repair counts what it rewrites");
+                assertEquals(0, pass(red, SyncAction.CHECK), "repaired");
+                int len = (int) layout.stripeBytes();
+                byte[] got = Redundant.read(open.array(), lostP * len, len);
+                assertArrayEquals(java.util.Arrays.copyOfRange(reference, (int) (lostP * len), (int) (lostP * len) + len),
+                        got, "stripe " + lostP + " (P missing): its data as written, Q repaired");
+            }
+        }
+    }
+
+    @Test
+    void aRaid5MissingOneMemberHasNothingToCheckAndCountsNothing() throws Exception {
+        int chunk = 64 << 10;
+        try (Members files = new Members("pd5", 4, MEMBER)) {
+            create(files, "raid5", 4, chunk, true, BitmapMode.NONE);
+            Written w = written(files, 13, (array, layout, reference) -> assertTrue(array.fail(3)));
+            long dataOffset = w.dataOffset();
+            ParityLayout layout = w.layout();
+            long s = stripeWhere(layout, x -> layout.pRole(x) != 3);
+            corrupt(files.get(layout.pRole(s)), dataOffset + layout.memberOffsetOfStripe(s), 4096);
+            try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
+                Redundancy red = open.redundancy();
+                for (SyncAction a : new SyncAction[] {SyncAction.CHECK, SyncAction.REPAIR}) {
+                    assertEquals(0, pass(red, a), a + " of a raid5 missing one, as md");
+                }
+            }
+        }
+    }
+
+    /** What {@link #written} leaves: the members' data offset, the parity layout, the array's bytes. */
+    private record Written(long dataOffset, ParityLayout layout, byte[] reference) {
+    }
+
+    private interface Then {
+        void run(RaidArray array, ParityLayout layout, byte[] reference) throws Exception;
+    }
+
+    /** Assembles the array, writes it at random places (seed {@code seed}), runs {@code then}, stops it. */
+    private static Written written(Members files, long seed, Then then) throws Exception {
+        try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
+            RaidArray array = open.array();
+            ParityLayout layout = ((ParityArrayLayout) array.layout()).parity();
+            byte[] reference = new byte[(int) array.size()];
+            ArrayEndToEndTest.writeRandomly(array, reference, 2, 30, seed);
+            then.run(array, layout, reference);
+            return new Written(open.member(0).dataOffset(), layout, reference);
+        }
+    }
+
+    /** The first stripe past the first eight for which {@code test} holds. */
+    private static long stripeWhere(ParityLayout layout, java.util.function.LongPredicate test) {
+        for (long s = 8; ; s++) {
+            if (test.test(s)) {
+                return s;
             }
         }
     }

@@ -13,8 +13,14 @@ import io.uraid.levels.parity.StripeParity;
  * window reads its stripe rows from every member, recomputes P (and Q) from the data and
  * compares them with what the members hold, 4 KiB row by 4 KiB row; a row whose P or Q differs
  * counts 8 sectors of mismatch_cnt, as md counts a stripe_head. Resync and repair then write
- * the recomputed parity of the differing rows; check only counts. With a member missing there
- * is nothing to compare against: the window ends (a raid5 missing one has nothing to compare with).
+ * the recomputed parity of the differing rows; check only counts.
+ *
+ * <p>With a member missing, as md (Linux 6.1, seen with user-mode Linux) does: a raid6 missing
+ * one still checks every stripe from the parity left: a missing data chunk is first rebuilt
+ * from P and the other data (so P agrees by construction and Q is what is checked), a missing
+ * P leaves Q to check, a missing Q leaves P; repair rewrites the parity that remains. A raid4/5
+ * missing one (a raid6 missing two) has no redundancy left to compare against: md ends such a
+ * pass at once, counting nothing, and so does this one (every window ends without I/O).
  */
 final class ParityScrub extends ParityWindows {
     enum Kind { RESYNC, CHECK, REPAIR }
@@ -35,8 +41,8 @@ final class ParityScrub extends ParityWindows {
 
     @Override
     int restart(Window w) {
-        if (missing() > 0) {
-            return LevelIo.DONE;
+        if (missing() > n - layout.dataDisks() - 1) {
+            return LevelIo.DONE; // nothing redundant left to compare
         }
         if (!readInSync(w, -1)) {
             return LevelIo.WAIT;
@@ -68,22 +74,27 @@ final class ParityScrub extends ParityWindows {
         long stripe = stripe(w);
         int p = layout.pRole(stripe);
         int q = layout.qRole(stripe);
+        int lost = -1;
         for (int role = 0; role < n; role++) {
             roleAddress[role] = w.buffer(role);
+            lost = io.member(role).inSync() ? lost : role;
+        }
+        int len = w.length();
+        if (lost >= 0 && lost != p && lost != q) {
+            math.rebuild(stripe, roleAddress, lost, -1, len); // from P and the other data: P agrees by construction
         }
         roleAddress[p] = w.buffer(n);
         if (q >= 0) {
             roleAddress[q] = w.buffer(n + 1);
         }
-        int len = w.length();
         math.computeParity(stripe, roleAddress, len);
         long differing = 0;
         boolean pDiffers = false;
         boolean qDiffers = false;
         for (int row = 0; row < len; row += ROW) {
             int rowLen = Math.min(ROW, len - row);
-            boolean dp = !same(w.buffer(p) + row, w.buffer(n) + row, rowLen);
-            boolean dq = q >= 0 && !same(w.buffer(q) + row, w.buffer(n + 1) + row, rowLen);
+            boolean dp = p != lost && !same(w.buffer(p) + row, w.buffer(n) + row, rowLen);
+            boolean dq = q >= 0 && q != lost && !same(w.buffer(q) + row, w.buffer(n + 1) + row, rowLen);
             if (dp || dq) {
                 differing++;
             }
