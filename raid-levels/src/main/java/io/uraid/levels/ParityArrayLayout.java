@@ -55,4 +55,9 @@ public final class ParityArrayLayout implements Layout {
     public int syncScale() {
         return parity.dataDisks();
     }
+
+    @Override
+    public long memberSpan() {
+        return arraySize() / parity.dataDisks();
+    }
 }

@@ -17,7 +17,6 @@ import io.uraid.core.sync.SyncAction;
 import io.uraid.io.IoEngine;
 import io.uraid.levels.ParityArrayLayout;
 import io.uraid.levels.parity.ParityLayout;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -74,6 +73,8 @@ class ParitySyncTest {
         Redundancy red = open.redundancy();
         awaitIdle(red);
         assertEquals(SyncAction.RECOVER, red.syncStatus().lastAction());
+        assertEquals(array.size() / ((ParityArrayLayout) array.layout()).parity().dataDisks(),
+                red.syncStatus().totalBytes(), "md counts a recovery in bytes of the member");
         assertEquals(MemberState.IN_SYNC, open.member(role).state());
         assertEquals(spare, open.member(role).device().path());
     }
@@ -131,6 +132,9 @@ class ParitySyncTest {
             try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
                 Redundancy red = open.redundancy();
                 assertEquals(4 * 8, pass(red, SyncAction.CHECK), "four 4 KiB rows: 32 sectors, as md counts");
+                assertEquals(open.array().size() / 3, red.syncStatus().totalBytes(),
+                        "md counts a raid5 pass in bytes of the member (mdstat's KiB, sync_completed's sectors)");
+                assertEquals(red.syncStatus().totalBytes(), red.syncStatus().doneBytes());
                 assertEquals(32, pass(red, SyncAction.CHECK), "check leaves them");
                 assertEquals(32, pass(red, SyncAction.REPAIR), "repair counts what it rewrites");
                 assertEquals(0, pass(red, SyncAction.CHECK), "repaired");
@@ -234,11 +238,6 @@ class ParitySyncTest {
     }
 
     private static void corrupt(Path file, long at, int len) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            byte[] junk = new byte[len];
-            new java.util.Random(at).nextBytes(junk);
-            f.seek(at);
-            f.write(junk);
-        }
+        io.uraid.io.testing.Junk.overwrite(file, at, len);
     }
 }

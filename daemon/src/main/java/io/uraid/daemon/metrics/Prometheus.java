@@ -43,8 +43,9 @@ public final class Prometheus {
             return array.size() / 1024;
         }
 
+        /** node_exporter's: mdstat's "(a/b)" a while a pass runs (md's units: member KiB for raid4/5/6), else the blocks. */
         long blocksSynced() {
-            return sync.running() ? (long) (blocks() * sync.percent() / 100.0) : blocks();
+            return sync.running() ? sync.doneBytes() >> 10 : blocks();
         }
 
         int count(MemberState state) {

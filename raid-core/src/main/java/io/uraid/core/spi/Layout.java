@@ -43,4 +43,13 @@ public interface Layout {
     default int syncScale() {
         return 1;
     }
+
+    /**
+     * Bytes of each member's data area the array uses (md's component_size, in bytes). md counts
+     * a recovery in it whatever the level (its progress, speed and recovery_offset are member
+     * sectors), and a resync or check of raid4/5/6, whose {@link #syncScale} is the data disks.
+     */
+    default long memberSpan() {
+        return (arraySize() * copies() + raidDisks() - 1) / raidDisks();
+    }
 }

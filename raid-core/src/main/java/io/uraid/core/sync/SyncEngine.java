@@ -148,7 +148,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         action = a;
         stopRequested = false;
         long now = System.nanoTime();
-        progress.started(now, a == SyncAction.CHECK || a == SyncAction.REPAIR);
+        progress.started(now, a == SyncAction.CHECK || a == SyncAction.REPAIR, syncSpan(a), arraySize);
         throttle.reset(now);
         if (a == SyncAction.RESYNC) {
             io.keepDirty(true);
@@ -156,6 +156,11 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         LOG.info(io.name() + ": " + a.mdName() + " of " + w.total() + " bytes started");
         publish();
         io.stateChanged();
+    }
+
+    /** Bytes of md's space a whole pass of {@code a} walks ({@link SyncProgress}). */
+    private long syncSpan(SyncAction a) {
+        return a == SyncAction.RECOVER ? layout.memberSpan() : arraySize / layout.syncScale();
     }
 
     /** Asks a running check or repair to stop after its current window (md's sync_action=idle). */
@@ -256,7 +261,8 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             start = work.position();
             end = windowEnd(io, start);
         }
-        if (!throttle.allow(System.nanoTime(), end - start, io.activeRequests() > 0)) {
+        // md's speed limits are in its own units (member KiB/s for raid4/5/6), as its progress is.
+        if (!throttle.allow(System.nanoTime(), progress.inSyncSpace(end - start), io.activeRequests() > 0)) {
             return false;
         }
         l.assign(start, end, work.region(), start >>> GATE_SHIFT);

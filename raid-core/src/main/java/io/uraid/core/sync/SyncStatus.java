@@ -1,7 +1,9 @@
 package io.uraid.core.sync;
 
 /**
- * A snapshot of the array's sync work for status and detail.
+ * A snapshot of the array's sync work for status and detail. Bytes and speed are in md's units
+ * for the pass (what /proc/mdstat and sysfs count): member bytes for a recovery and for the
+ * passes of raid4/5/6, array bytes for a resync, check or repair of raid1/10.
  *
  * @param action         what is running ({@link SyncAction#IDLE} when nothing)
  * @param doneBytes      bytes done by the running pass (when idle: by the last pass)
