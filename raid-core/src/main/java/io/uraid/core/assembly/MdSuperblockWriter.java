@@ -4,6 +4,7 @@ import io.uraid.core.array.MemberState;
 import io.uraid.core.array.SuperblockWriter;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.PplHeader;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -147,6 +148,10 @@ final class MdSuperblockWriter implements SuperblockWriter {
                                   long recoveryOffset, boolean replacement) {
         int features = base.featureMap() & ~(MdConstants.FEATURE_RECOVERY_OFFSET | MdConstants.FEATURE_REPLACEMENT);
         features |= replacement ? MdConstants.FEATURE_REPLACEMENT : 0;
+        int logs = MdConstants.FEATURE_PPL | MdConstants.FEATURE_MULTIPLE_PPLS;
+        if ((features & logs) != 0) {
+            features = features & ~logs | PplHeader.runningFeature(anyMultipleLogs()); // as md's running array
+        }
         MdSuperblock.Builder b = base.toBuilder()
                 .featureMap(recoveryOffset < 0 ? features : features | MdConstants.FEATURE_RECOVERY_OFFSET)
                 .recoveryOffset(recoveryOffset < 0 ? 0 : recoveryOffset / SECTOR)
@@ -164,6 +169,16 @@ final class MdSuperblockWriter implements SuperblockWriter {
             }
         }
         return b.build();
+    }
+
+    /** True when any member's log area holds several log writes (md's MD_HAS_MULTIPLE_PPLS). */
+    private boolean anyMultipleLogs() {
+        for (MdSuperblock sb : byRole) {
+            if (sb != null && PplHeader.multipleLogs(sb.pplSize())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The superblock last written for {@code role} (for detail output). */

@@ -22,6 +22,8 @@ import java.util.zip.CRC32C;
 public record PplHeader(int signature, long generation, List<Entry> entries) {
     /** Bytes of the header. */
     public static final int BYTES = 4096;
+    /** Partial parity one log write carries at most where an area holds several (md's PPL_SPACE_SIZE). */
+    public static final int UNIT_PARTIAL_PARITY = 128 * 1024;
     /** Leading bytes set to 0xff. */
     public static final int RESERVED_BYTES = 512;
     /** Most entries that fit in one header. */
@@ -52,6 +54,26 @@ public record PplHeader(int signature, long generation, List<Entry> entries) {
     }
 
     /** An empty header as mdadm --create and the kernel's array start write it (generation 0). */
+    /**
+     * True when an area of {@code pplSectors} (the superblock's ppl_size) holds log writes one
+     * after another: md uses the header and whole 4 KiB blocks after it, and takes such an area
+     * for "multiple PPLs" once it holds two full log writes. A running md array then records
+     * feature 2048 (MULTIPLE_PPLS) instead of 1024 (PPL) in every superblock it writes.
+     */
+    public static boolean multipleLogs(int pplSectors) {
+        long data = (long) pplSectors * 512 - BYTES;
+        long used = BYTES + Math.max(0, data - data % 4096);
+        return used >= 2L * (UNIT_PARTIAL_PARITY + BYTES);
+    }
+
+    /**
+     * The feature bit a running array records for its log: 2048 when any member's area holds
+     * several log writes ({@link #multipleLogs}), else 1024, as md's superblock writer does.
+     */
+    public static int runningFeature(boolean anyMultiple) {
+        return anyMultiple ? MdConstants.FEATURE_MULTIPLE_PPLS : MdConstants.FEATURE_PPL;
+    }
+
     public static PplHeader empty(byte[] arrayUuid) {
         return new PplHeader(signature(arrayUuid), 0, List.of());
     }

@@ -76,4 +76,17 @@ class PplHeaderTest {
         assertThrows(IllegalArgumentException.class, () -> new PplHeader(0, 0,
                 java.util.Collections.nCopies(149, new PplHeader.Entry(0, 0, 0, 0, 0))));
     }
+
+    @Test
+    void anAreaOfTwoFullLogWritesHoldsSeveralAsMdCountsIt() {
+        // md (raid5-ppl.c): the header and whole 4 KiB blocks after it; several log writes once
+        // that is at least 2 x (128 KiB + 4 KiB) = 528 sectors. mdadm's 2048 sectors: several.
+        assertTrue(PplHeader.multipleLogs(2048));
+        assertTrue(PplHeader.multipleLogs(528));
+        assertFalse(PplHeader.multipleLogs(527));
+        assertFalse(PplHeader.multipleLogs(535 - 8)); // 527: one sector short
+        assertTrue(PplHeader.multipleLogs(535)); // 528 usable, the rest ignored
+        assertEquals(MdConstants.FEATURE_MULTIPLE_PPLS, PplHeader.runningFeature(true));
+        assertEquals(MdConstants.FEATURE_PPL, PplHeader.runningFeature(false));
+    }
 }

@@ -15,7 +15,7 @@ import io.uraid.core.sb.PplHeader;
  */
 public record PplArea(long start, int bytes) {
     /** Bytes of partial parity one log write carries at most when the area holds several. */
-    public static final int UNIT_PARTIAL_PARITY = 128 * 1024;
+    public static final int UNIT_PARTIAL_PARITY = PplHeader.UNIT_PARTIAL_PARITY;
     /** Partial parity is kept per 4 KiB row of a stripe (md's stripe_head). */
     public static final int BLOCK = 4096;
 

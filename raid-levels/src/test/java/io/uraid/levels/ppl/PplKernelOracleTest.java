@@ -59,6 +59,8 @@ class PplKernelOracleTest {
     private static int tornRowsOfOwnBatch;
     private static PplRecovery.Outcome uraidOnLiveLog;
     private static String liveExamine;
+    /** mdadm -E of a member of the kernel's clean array after boot 1 (the kernel wrote its superblock last). */
+    private static String kernelExamine;
 
     @BeforeAll
     static void crashRecoverAndLetTheKernelRecoverToo() throws Exception {
@@ -93,6 +95,7 @@ class PplKernelOracleTest {
         assertFalse(b1.finished(), "the script powers the kernel off in the middle of writes: " + b1);
         assertEquals("ok", b1.values().get("created"), b1.toString());
         assertTrue(b1.output().contains("hammering"), b1.toString());
+        kernelExamine = Mdadm.examine(members("torn").get(0));
 
         // The kernel's crash: one copy for uraid, one for the kernel.
         copy("crash", "crash-uraid");
@@ -354,6 +357,23 @@ class PplKernelOracleTest {
     }
 
     /** Data area and PPL area of every member equal after both recoveries. */
+    /**
+     * md writes feature 2048 (MULTIPLE_PPLS) instead of 1024 (PPL) once it runs an array whose
+     * log area holds several log writes (mdadm's 2048 sectors do); uraid's running array must
+     * record what the kernel's records for the same area.
+     */
+    @Test
+    void uraidsRunningArrayRecordsTheLogFeatureTheKernelRecordsForTheSameArea() {
+        String kernel = featureMap(kernelExamine);
+        assertEquals("0x800", kernel, "the kernel's superblock:\n" + kernelExamine);
+        assertEquals(kernel, featureMap(liveExamine), "uraid's superblock while it ran:\n" + liveExamine);
+    }
+
+    private static String featureMap(String examine) {
+        return examine.lines().filter(l -> l.strip().startsWith("Feature Map :")).findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("(none)");
+    }
+
     private static void assertSameMembers(String a, String b) throws IOException {
         try (Raid5Images x = Raid5Images.open(members(a).toArray(Path[]::new));
              Raid5Images y = Raid5Images.open(members(b).toArray(Path[]::new))) {
