@@ -32,8 +32,8 @@ import io.uraid.levels.ppl.PplLogUnit;
  * <p>Dispatcher thread only; nothing is allocated per band: two units per member, reused.
  */
 public final class PplStripeLog implements StripeLog {
-    /** Leg tag of log writes. */
-    static final int TAG = 0x9e1;
+    /** Leg tag of log writes (Legs keeps a byte; the flushes before a log write carry none, 0). */
+    static final int TAG = 0x51;
 
     private final ParityLayout layout;
     private final MemberLog[] logs;
@@ -45,7 +45,6 @@ public final class PplStripeLog implements StripeLog {
     /** One member's log: the unit being written (or whose stripes still are), and the next. */
     private static final class MemberLog {
         final PplLogCursor cursor;
-        final long dataOffset;
         PplLogUnit next;
         PplLogUnit inFlight;
         PplLogUnit spare;
@@ -59,9 +58,8 @@ public final class PplStripeLog implements StripeLog {
         /** The plan flushing {@link #unflushedRoles} before it writes the next log write, or null. */
         Plan flusher;
 
-        MemberLog(PplArea area, long dataOffset, PplLogUnit a, PplLogUnit b) {
+        MemberLog(PplArea area, PplLogUnit a, PplLogUnit b) {
             this.cursor = new PplLogCursor(area);
-            this.dataOffset = dataOffset;
             this.next = a;
             this.spare = b;
         }
@@ -69,12 +67,13 @@ public final class PplStripeLog implements StripeLog {
 
     /**
      * @param layout      the array's raid5 layout
-     * @param areas       each role's log area (null for a role without a device)
-     * @param dataOffsets each role's data offset in bytes (log legs are addressed from the data area)
+     * @param areas       each role's log area (null for a role that keeps none); a role without a
+     *                    device at assembly gets the area its next device will have, so that a
+     *                    spare taking it is logged as md's ppl_modify_log starts its log
      * @param signature   the array's PPL signature
      * @param unitBytes   the array's logical block size
      */
-    public PplStripeLog(ParityLayout layout, PplArea[] areas, long[] dataOffsets, int signature, int unitBytes) {
+    public PplStripeLog(ParityLayout layout, PplArea[] areas, int signature, int unitBytes) {
         if (layout.level() != 5) {
             throw new IllegalArgumentException("the partial parity log is raid5's");
         }
@@ -86,7 +85,7 @@ public final class PplStripeLog implements StripeLog {
         for (int r = 0; r < logs.length; r++) {
             if (areas[r] != null) {
                 int space = areas[r].partialParitySpace();
-                logs[r] = new MemberLog(areas[r], dataOffsets[r],
+                logs[r] = new MemberLog(areas[r],
                         new PplLogUnit(signature, layout.chunkBytes(), unitBytes, space),
                         new PplLogUnit(signature, layout.chunkBytes(), unitBytes, space));
                 logs[r].next.reset(++generation);
@@ -150,7 +149,9 @@ public final class PplStripeLog implements StripeLog {
     private void submit(Plan p, MemberLog log, int m, Legs legs) {
         PplLogUnit u = log.next;
         int bytes = u.seal();
-        long at = log.cursor.place(bytes) - log.dataOffset;
+        // Legs are addressed from the data area of the device now in the role: a spare that took
+        // it may start its data elsewhere than the device the array was assembled with.
+        long at = log.cursor.place(bytes) - legs.member(m).dataOffset();
         log.inFlight = u;
         log.inFlightBands = log.nextBands;
         log.inFlightRoles = log.nextRoles;
@@ -183,6 +184,9 @@ public final class PplStripeLog implements StripeLog {
         int m = legs.slot(leg);
         if (result < 0) {
             PlanRequests.absorbOrFail(p, legs, m, result); // the stripe's parity member cannot keep the log
+        }
+        if (legs.tag(leg) != TAG) {
+            return; // a flush of a member before the log write: that member's own log write is not done
         }
         MemberLog log = logs[m];
         log.inFlightWritten = true;

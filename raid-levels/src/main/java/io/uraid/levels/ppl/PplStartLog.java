@@ -40,17 +40,22 @@ public final class PplStartLog implements StartLog {
         }
         ParityLayout layout = parity.layout();
         PplArea[] areas = new PplArea[byRole.length];
-        long[] offsets = new long[byRole.length];
         MdSuperblock any = null;
         for (int r = 0; r < byRole.length; r++) {
             if (byRole[r] != null) {
                 areas[r] = PplArea.of(byRole[r]);
-                offsets[r] = byRole[r].dataOffset() * 512;
                 any = byRole[r];
             }
         }
-        parity.log(new PplStripeLog(layout, areas, offsets, PplHeader.signature(any.setUuid()),
-                unitBytes(devices)));
+        for (int r = 0; r < byRole.length; r++) {
+            if (areas[r] == null) {
+                // No device now: a spare that takes the role later carries the area every member of
+                // a 1.2 array carries (uraid's spares copy it; mdadm puts it 8 sectors after the
+                // superblock), and its parity stripes are logged from then on.
+                areas[r] = PplArea.of(any);
+            }
+        }
+        parity.log(new PplStripeLog(layout, areas, PplHeader.signature(any.setUuid()), unitBytes(devices)));
     }
 
     /** md's logical block size of the array: the largest of its members' (512 for files). */
