@@ -60,4 +60,20 @@ public final class ParityArrayLayout implements Layout {
     public long memberSpan() {
         return arraySize() / parity.dataDisks();
     }
+
+    /** Stripe rows below which every stripe is in sync: a stripe's rows are synced by its first data chunk's windows. */
+    @Override
+    public long syncOffsetBelow(long arrayPrefix) {
+        if (arrayPrefix >= arraySize()) {
+            return memberSpan();
+        }
+        return parity.dataIndexOf(arrayPrefix) == 0 ? parity.memberOffsetOf(arrayPrefix)
+                : parity.memberOffsetOfStripe(parity.stripeOf(arrayPrefix) + 1);
+    }
+
+    /** Whole stripes whose rows are all below {@code syncOffset}. */
+    @Override
+    public long arrayBelow(long syncOffset) {
+        return Math.min(arraySize(), syncOffset / parity.chunkBytes() * parity.stripeBytes());
+    }
 }

@@ -17,6 +17,7 @@ import io.uraid.core.sync.SyncAction;
 import io.uraid.io.IoEngine;
 import io.uraid.levels.ParityArrayLayout;
 import io.uraid.levels.parity.ParityLayout;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,51 @@ class ParitySyncTest {
         }
         assertTrue(red.awaitSyncIdle(120_000));
         assertTrue(red.syncStatus().lastCompleted(), "the pass completed: " + red.syncStatus());
+    }
+
+    /**
+     * md records a resync stopped cleanly as resync_offset in its resync space, for raid6 the
+     * member sectors of stripe rows: uraid's stop writes the rows it finished (not array bytes,
+     * which the kernel would read as D times further on), and resumes from them.
+     */
+    @Test
+    void aResyncStoppedCleanlyRecordsResyncOffsetInMemberRowsAndResumesThere() throws Exception {
+        try (Members files = new Members("prs", 5, MEMBER)) {
+            create(files, "raid6", 5, 32 << 10, false, BitmapMode.NONE); // the first assembly resyncs
+            long span;
+            long doneBefore;
+            io.uraid.core.assembly.AssembleOptions slow = io.uraid.core.assembly.AssembleOptions.DEFAULT.withRedundancy(
+                    io.uraid.core.sync.RedundancyOptions.DEFAULT.withSyncSpeed(4L * MIB, 4L * MIB));
+            try (OpenArray open = io.uraid.core.assembly.Assembler.assemble(files.paths, slow,
+                    ArrayEndToEndTest.engine())) {
+                span = open.array().size() / 3;
+                Thread.sleep(1500);
+                assertEquals(SyncAction.RESYNC, open.redundancy().syncStatus().action());
+                doneBefore = open.redundancy().syncStatus().doneBytes();
+            }
+            long recorded = superblock(files.get(0)).resyncOffset() * 512;
+            // A few windows of the lanes may finish between the status read and the stop.
+            assertTrue(recorded > 0 && recorded <= span && recorded + (4L << 20) >= doneBefore,
+                    "resync_offset " + recorded + " bytes of the member (" + span + " in all), "
+                            + doneBefore + " done before the stop, in the same units");
+            try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
+                io.uraid.core.sync.SyncStatus s = open.redundancy().syncStatus();
+                assertEquals(SyncAction.RESYNC, s.action(), "the resync resumes");
+                assertTrue(s.totalBytes() <= span - recorded + (32 << 10) && s.totalBytes() >= span - recorded - (32 << 10),
+                        "from resync_offset on: " + s.totalBytes() + " of " + span);
+                awaitIdle(open.redundancy());
+                assertEquals(0, pass(open.redundancy(), SyncAction.CHECK), "every stripe's parity right after it");
+            }
+        }
+    }
+
+    private static io.uraid.core.sb.MdSuperblock superblock(Path member) throws Exception {
+        byte[] b = new byte[4096];
+        try (RandomAccessFile f = new RandomAccessFile(member.toFile(), "r")) {
+            f.seek(4096);
+            f.readFully(b);
+        }
+        return io.uraid.core.sb.MdSuperblock.decode(java.nio.ByteBuffer.wrap(b));
     }
 
     /** Runs {@code action} to its end; the mismatch count it leaves. */

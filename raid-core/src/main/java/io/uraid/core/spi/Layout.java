@@ -52,4 +52,17 @@ public interface Layout {
     default long memberSpan() {
         return (arraySize() * copies() + raidDisks() - 1) / raidDisks();
     }
+
+    /**
+     * md's resync_offset (in bytes of its resync space, see {@link #syncScale}) for an array
+     * whose first {@code arrayPrefix} bytes are in sync: every byte of the space below it is.
+     */
+    default long syncOffsetBelow(long arrayPrefix) {
+        return arrayPrefix;
+    }
+
+    /** The array bytes in sync below md's resync_offset {@code syncOffset} (bytes of its resync space). */
+    default long arrayBelow(long syncOffset) {
+        return syncOffset;
+    }
 }

@@ -64,7 +64,8 @@ public final class Redundancy {
             any = sb;
             if (sb.resyncOffset() != MdConstants.RESYNC_DONE) {
                 unclean = true;
-                resyncFrom = Math.min(resyncFrom, sb.resyncOffset() * SECTOR);
+                // md's units: member sectors of stripe rows for raid4/5/6
+                resyncFrom = Math.min(resyncFrom, array.layout().arrayBelow(sb.resyncOffset() * SECTOR));
             }
             if (sb.hasFeature(MdConstants.FEATURE_BITMAP_OFFSET)) {
                 BitmapImage img = readBitmap(engine, members[r], sb);

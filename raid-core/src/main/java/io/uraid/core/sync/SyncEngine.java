@@ -406,7 +406,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             // there instead of starting over (with a bitmap, its bits still set say the same).
             long done = donePrefix();
             if (done < arraySize) {
-                io.resyncCheckpoint(done);
+                io.resyncCheckpoint(layout.syncOffsetBelow(done)); // md's units: member rows for raid4/5/6
             }
             io.keepDirty(false);
         }
