@@ -198,7 +198,24 @@ final class NbdLink implements ReplySink {
             failed = true;
         }
         device.linkFailed(this, cause);
+        discardUnsent();
         closeConnection();
+    }
+
+    /**
+     * A failed link's socket is reset when closed, not closed in order: writes still queued in
+     * it (a cut link fills the send queue) must never reach the server once the link is back,
+     * where they would land on top of what the re-add's resync wrote since.
+     */
+    private void discardUnsent() {
+        try {
+            java.nio.channels.SocketChannel socket = conn.socket();
+            if (socket != null && socket.supportedOptions().contains(java.net.StandardSocketOptions.SO_LINGER)) {
+                socket.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // closed already: nothing left to send
+        }
     }
 
     /** The reply reader's chunk counters (diagnostics). */
