@@ -2,11 +2,11 @@ package io.uraid.core.plan;
 
 /**
  * The state a level keeps on a {@link Plan} or a {@link Window} between its phases: a phase
- * number and four words, reset when the plan or window starts. Dispatcher thread only.
+ * number and five words, reset when the plan or window starts. Dispatcher thread only.
  */
 public abstract class PhaseWords {
     private int phase;
-    private final long[] words = new long[4];
+    private final long[] words = new long[5];
 
     /** The level's phase number (0 at the start). */
     public final int phase() {
@@ -17,7 +17,7 @@ public abstract class PhaseWords {
         phase = p;
     }
 
-    /** Word {@code i} (0..3) of the level's own state, 0 at the start. */
+    /** Word {@code i} (0..4) of the level's own state, 0 at the start. */
     public final long word(int i) {
         return words[i];
     }

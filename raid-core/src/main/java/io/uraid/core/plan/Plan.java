@@ -35,7 +35,7 @@ public interface Plan {
     /** Bytes of each scratch buffer ({@link LevelIo#scratchBytes()}). */
     int scratchBytes();
 
-    /** Level state kept with the plan: four words, 0 when opened. */
+    /** Level state kept with the plan: five words, 0 when opened. */
     long word(int i);
 
     void word(int i, long value);

@@ -64,7 +64,7 @@ final class BandParity {
             int lostA = -1;
             int lostB = -1;
             for (int role = 0; role < n; role++) {
-                if (!legs.member(role).inSync()) {
+                if ((band.readRoles & 1L << role) == 0) { // as read: a rebuild may have ended since
                     if (lostA < 0) {
                         lostA = role;
                     } else {

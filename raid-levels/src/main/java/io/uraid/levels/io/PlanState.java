@@ -3,7 +3,7 @@ package io.uraid.levels.io;
 import io.uraid.core.plan.Plan;
 
 /**
- * How the parity level keeps its state in a plan's four words: the array range the plan covers,
+ * How the parity level keeps its state in a plan's five words: the array range the plan covers,
  * the rows of the stripe its current band works on, and a state word (what the plan is, how the
  * band is written, what went wrong, where the next band starts). Static helpers only: the words
  * live in the pooled plan, nothing is allocated.
@@ -12,9 +12,12 @@ final class PlanState {
     /**
      * Words: first array byte, end array byte (a plan gathering several requests: the hull of
      * theirs in its stripe), band rows (from | to &lt;&lt; 32; a read: the roles it read; while
-     * gathering: the bytes of the stripe its requests cover), state.
+     * gathering: the bytes of the stripe its requests cover), state, and the roles a write's
+     * band read to rebuild the missing ones (bit per role; what was not read is what the
+     * rebuild recreates, whatever changed in the members since: a rebuild ending or a member
+     * failing elsewhere).
      */
-    static final int AT = 0, END = 1, BAND = 2, STATE = 3;
+    static final int AT = 0, END = 1, BAND = 2, STATE = 3, READ_ROLES = 4;
 
     /** Band modes (state bits 0-1). */
     static final int NONE = 0, RMW = 1, RCW = 2, REBUILD = 3;

@@ -32,6 +32,8 @@ public final class StripeBand {
     int rowFrom;
     int rowTo;
     int mode;
+    /** REBUILD: the roles whose rows the band read (bit per role); the others are recreated. */
+    long readRoles;
 
     StripeBand(ParityLayout layout) {
         this.layout = layout;

@@ -234,6 +234,7 @@ final class StripeWrite {
         band.rowFrom = hi > 0 ? lo : 0;
         band.rowTo = hi;
         band.mode = PlanState.mode(p);
+        band.readRoles = p.word(PlanState.READ_ROLES);
         for (int role = 0; role < n; role++) {
             band.scratch(role, p.scratch(role));
         }
@@ -254,11 +255,15 @@ final class StripeWrite {
         long off = layout.memberOffsetOfStripe(band.stripe);
         p.phase(READ);
         if (mode == PlanState.REBUILD) {
+            long read = 0;
             for (int role = 0; role < n; role++) {
                 if (legs.member(role).inSync()) {
                     legs.read(p, role, off + h0, band.scratch(role), h1 - h0, 0);
+                    read |= 1L << role;
                 }
             }
+            p.word(PlanState.READ_ROLES, read);
+            band.readRoles = read;
             return LevelIo.NEXT;
         }
         if (!parityWritable(legs)) {

@@ -46,6 +46,16 @@ final class ParityArrays implements AutoCloseable {
     /** With {@code options} (e.g. the stripe cache's size). */
     ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
                  java.util.function.Function<MemoryEngine, IoEngine> wrap, ArrayOptions options) throws Exception {
+        this(name, level, layoutWord, disks, chunk, memberBytes, wrap, options, -1);
+    }
+
+    /**
+     * With the member of {@code rebuildingRole} (-1: none) being rebuilt: it takes writes and
+     * serves no reads (the disks start zero, so it holds the right bytes all along).
+     */
+    ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
+                 java.util.function.Function<MemoryEngine, IoEngine> wrap, ArrayOptions options, int rebuildingRole)
+            throws Exception {
         memory = new MemoryEngine(256);
         paths = new Path[disks];
         for (int i = 0; i < disks; i++) {
@@ -56,7 +66,7 @@ final class ParityArrays implements AutoCloseable {
         Member[] members = new Member[disks];
         for (int i = 0; i < disks; i++) {
             BlockDevice d = engine.open(paths[i], OpenOptions.DEFAULT);
-            members[i] = new Member(i, d, DATA_OFFSET, MemberState.IN_SYNC);
+            members[i] = new Member(i, d, DATA_OFFSET, i == rebuildingRole ? MemberState.REBUILDING : MemberState.IN_SYNC);
         }
         Geometry g = Geometry.uniform(level, layoutWord, chunk, disks, memberBytes - DATA_OFFSET);
         array = new RaidArray(name, LevelRegistry.byMdLevel(level), g, members, engine, 256, options, null, 1);
