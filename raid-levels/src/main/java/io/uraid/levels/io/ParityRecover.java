@@ -104,8 +104,8 @@ final class ParityRecover extends ParityWindows {
         int other = -1;
         for (int role = 0; role < n; role++) {
             roleAddress[role] = w.buffer(role);
-            if (role != target && !io.member(role).inSync()) {
-                other = role;
+            if (role != target && !wasRead(w, role)) {
+                other = role; // raid6: the other role its reads left out
             }
         }
         math.rebuild(stripe, roleAddress, target, other, w.length());

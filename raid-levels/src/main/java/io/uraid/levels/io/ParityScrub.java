@@ -77,7 +77,7 @@ final class ParityScrub extends ParityWindows {
         int lost = -1;
         for (int role = 0; role < n; role++) {
             roleAddress[role] = w.buffer(role);
-            lost = io.member(role).inSync() ? lost : role;
+            lost = wasRead(w, role) ? lost : role;
         }
         int len = w.length();
         if (lost >= 0 && lost != p && lost != q) {

@@ -19,6 +19,11 @@ import io.uraid.levels.parity.ParityLayout;
 abstract class ParityWindows implements SyncWindows {
     /** Window word of the failures seen ({@link WindowReruns}). */
     static final int FLAGS = WindowReruns.FLAGS;
+    /**
+     * Window word of the roles whose rows it read (bit per role): what it rebuilds or checks
+     * from, whatever changed in the members since (a rebuild ending, a member failing elsewhere).
+     */
+    static final int READ_ROLES = 4;
 
     final ParityLayout layout;
     final WindowLegs io;
@@ -66,12 +71,20 @@ abstract class ParityWindows implements SyncWindows {
             return false;
         }
         long off = memberOffset(w);
+        long read = 0;
         for (int role = 0; role < n; role++) {
             if (role != skip && io.member(role).inSync()) {
                 io.read(w, role, role, off, w.buffer(role), w.length(), 0);
+                read |= 1L << role;
             }
         }
+        w.word(READ_ROLES, read);
         return true;
+    }
+
+    /** True when window {@code w}'s last read took {@code role}'s rows. */
+    static boolean wasRead(Window w, int role) {
+        return (w.word(READ_ROLES) & 1L << role) != 0;
     }
 
     /** A read of {@code role} failed: its member is failed where redundancy allows. */

@@ -329,8 +329,8 @@ public final class PplStripeLog implements StripeLog {
             return false;
         }
         for (int role = 0; role < layout.raidDisks(); role++) {
-            if (role != m && !legs.member(role).inSync()) {
-                return false; // one of the data chunks is missing: its old rows are not in scratch yet
+            if (role != m && (band.readRoles() & 1L << role) == 0) {
+                return false; // one of the data chunks was not read: its old rows are not in scratch yet
             }
         }
         return true;

@@ -35,6 +35,11 @@ public final class StripeBand {
     /** REBUILD: the roles whose rows the band read (bit per role); the others are recreated. */
     long readRoles;
 
+    /** A rebuilding band: the roles whose rows it read (bit per role), whatever the members' state is now. */
+    public long readRoles() {
+        return readRoles;
+    }
+
     StripeBand(ParityLayout layout) {
         this.layout = layout;
         this.from = new int[layout.dataDisks()];
