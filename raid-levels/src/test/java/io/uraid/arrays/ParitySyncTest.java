@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.assembly.ArrayCreator;
+import io.uraid.core.assembly.AssembleOptions;
+import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.assembly.CreateSpec.BitmapMode;
 import io.uraid.core.assembly.OpenArray;
@@ -15,6 +17,7 @@ import io.uraid.core.spi.LevelRegistry;
 import io.uraid.core.sync.Redundancy;
 import io.uraid.core.sync.SyncAction;
 import io.uraid.io.IoEngine;
+import io.uraid.io.testing.HeldReadsEngine;
 import io.uraid.levels.ParityArrayLayout;
 import io.uraid.levels.parity.ParityLayout;
 import java.io.RandomAccessFile;
@@ -263,6 +266,39 @@ class ParitySyncTest {
 
     private interface Then {
         void run(RaidArray array, ParityLayout layout, byte[] reference) throws Exception;
+    }
+
+    /**
+     * A repair of a raid6 missing one member compares each row with what the parity left gives;
+     * when another member fails while a window's reads are out, nothing the repair writes is
+     * computed from rows it did not read: the array then serves every byte without both.
+     */
+    @Test
+    void aRepairWindowUsesTheRowsItReadWhenAnotherMemberFailsDuringItsReads() throws Exception {
+        try (Members files = new Members("pr6", 5, MEMBER)) {
+            create(files, "raid6", 5, 32 << 10, true);
+            AssembleOptions o = AssembleOptions.DEFAULT.withRun(true);
+            HeldReadsEngine held = new HeldReadsEngine(ArrayEndToEndTest.engine());
+            try (OpenArray open = Assembler.assemble(files.paths, o, held)) {
+                RaidArray array = open.array();
+                byte[] reference = new byte[(int) array.size()];
+                ArrayEndToEndTest.writeRandomly(array, reference, 2, 40, 21);
+                assertTrue(array.fail(0));
+                held.holdReadsOf(files.get(1));
+                Redundancy red = open.redundancy();
+                assertTrue(red.request(SyncAction.REPAIR));
+                long until = System.nanoTime() + 10_000_000_000L;
+                while (held.heldCount() == 0 && System.nanoTime() < until) {
+                    Thread.sleep(1);
+                }
+                assertTrue(held.heldCount() > 0, "a window reads role 1");
+                assertTrue(array.fail(2), "raid6 may lose a second member");
+                held.release();
+                array.callOnDispatcher(() -> null); // wakes the dispatcher to reap what was held
+                assertTrue(red.awaitSyncIdle(120_000));
+                ArrayEndToEndTest.verifyThroughArray(array, reference);
+            }
+        }
     }
 
     /** Assembles the array, writes it at random places (seed {@code seed}), runs {@code then}, stops it. */

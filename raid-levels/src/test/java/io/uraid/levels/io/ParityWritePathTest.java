@@ -7,6 +7,7 @@ import io.uraid.core.array.MemberState;
 import io.uraid.io.NativeBuffer;
 import io.uraid.io.testing.FaultRule;
 import io.uraid.io.testing.FaultyEngine;
+import io.uraid.io.testing.HeldReadsEngine;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

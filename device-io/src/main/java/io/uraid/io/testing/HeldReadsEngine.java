@@ -1,9 +1,8 @@
-package io.uraid.levels.io;
+package io.uraid.io.testing;
 
 import io.uraid.io.BlockDevice;
 import io.uraid.io.CompletionHandler;
 import io.uraid.io.IoEngine;
-import io.uraid.io.testing.ForwardingEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,31 +14,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * done, but the array hears of them only once {@link #release} is called, so a test can change
  * the array (a rebuild ending, a member failing) between a plan's reads and what it does with them.
  */
-final class HeldReadsEngine extends ForwardingEngine {
+public final class HeldReadsEngine extends ForwardingEngine {
     private final Set<Long> holding = ConcurrentHashMap.newKeySet();
     private final List<long[]> held = new ArrayList<>();
     private volatile Path device;
     private volatile boolean released;
 
-    HeldReadsEngine(IoEngine inner) {
+    public HeldReadsEngine(IoEngine inner) {
         super(inner);
     }
 
     /** Holds the completions of reads from {@code path} prepared from now on. */
-    void holdReadsOf(Path path) {
+    public void holdReadsOf(Path path) {
         released = false;
         device = path;
     }
 
     /** Completions held so far. */
-    int heldCount() {
+    public int heldCount() {
         synchronized (held) {
             return held.size();
         }
     }
 
     /** The held completions go to the array at its next reap; reads are no longer held. */
-    void release() {
+    public void release() {
         device = null;
         released = true;
     }
