@@ -351,7 +351,8 @@ public final class Daemon implements AutoCloseable {
         // the grow's own changes (a spare taking the new slot) are events, the restart is not.
         ArrayWatch before = watches.get(name);
         ArrayWatch[] after = new ArrayWatch[1];
-        Growth.Result r = Growth.grow(m, spec, syncSpeed(System.getProperty(SPEED_LIMIT_MAX)), new Growth.Watch() {
+        Growth.Result r = Growth.grow(m, spec, syncSpeed(System.getProperty(SPEED_LIMIT_MAX)),
+                stripeCache(System.getProperty(STRIPE_CACHE_SIZE)), new Growth.Watch() {
             @Override
             public void stopping() {
                 before.close();

@@ -93,7 +93,12 @@ final class Growth {
         void assembled(OpenArray next);
     }
 
-    static Result grow(ManagedArray m, GrowSpec spec, RedundancyOptions redundancy, Watch watch) throws IOException {
+    /**
+     * @param redundancy sync settings of the array assembled again (the daemon's, as at its first assembly)
+     * @param options    its runtime settings (the daemon's stripe cache size), as at its first assembly
+     */
+    static Result grow(ManagedArray m, GrowSpec spec, RedundancyOptions redundancy,
+                       io.uraid.core.array.ArrayOptions options, Watch watch) throws IOException {
         OpenArray open = m.open();
         RaidArray array = open.array();
         Redundancy red = open.redundancy();
@@ -164,7 +169,8 @@ final class Growth {
         OpenArray next;
         try {
             next = Assembler.assemble(paths, AssembleOptions.DEFAULT.withRun(true).withUuid(uuid).withName(m.name())
-                    .withRedundancy(redundancy), IoEngines.openBest(Assembler.ENGINE_ENTRIES), watch::assembled);
+                    .withRedundancy(redundancy).withOptions(options), IoEngines.openBest(Assembler.ENGINE_ENTRIES),
+                    watch::assembled);
         } catch (IOException | RuntimeException e) {
             m.target().resume(null);
             String why = (failure != null ? failure : m.name() + ": " + summary) + "; it could not be started again: "
