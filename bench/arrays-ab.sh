@@ -12,20 +12,12 @@
 #     sudo bench/arrays-ab.sh 5 3 main=/tmp/main/cli/target new=cli/target
 set -euo pipefail
 [ $# -ge 4 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "arrays-ab.sh: needs root (loop devices)" >&2; exit 2; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root arrays-ab.sh
 ROUNDS=$1; SECS=$2; shift 2
 NAMES=(); DIRS=()
 for v in "$@"; do NAMES+=("${v%%=*}"); DIRS+=("${v#*=}"); done
-LOOPS=(); FILES=()
-cleanup() {
-  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
-  rm -f "${FILES[@]}"
-}
-trap cleanup EXIT
-for i in 0 1 2 3; do
-  f="$(mktemp /dev/shm/uraid-arrays-ab.XXXXXX)"; FILES+=("$f"); truncate -s 1G "$f"
-  LOOPS+=("$(losetup -f --show "$f")")
-done
+loop_members 4 1G /dev/shm uraid-arrays-ab
 R0=("${LOOPS[@]}")
 R1=("${LOOPS[0]}" "${LOOPS[1]}")
 OUT=$(mktemp -d /tmp/uraid-arrays-ab.XXXXXX)

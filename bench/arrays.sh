@@ -22,22 +22,11 @@ STEADY="${STEADY:-30}"
 # io_uring_enter (see BENCHMARKS.md), which must not add up to a collection within a run.
 export URAID_JAVA_OPTS="${JAVA_OPTS:--Xms128m -Xmx128m -Xmn96m}"
 
-[ "$(id -u)" = 0 ] || { echo "arrays.sh: needs root for loop devices" >&2; exit 2; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root arrays.sh
 command -v fio >/dev/null || { echo "arrays.sh: fio is not installed" >&2; exit 2; }
 
-LOOPS=()
-FILES=()
-cleanup() {
-  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
-  rm -f "${FILES[@]}"
-}
-trap cleanup EXIT
-for i in 0 1 2 3; do
-  f="$(mktemp /dev/shm/uraid-arrays.XXXXXX)"
-  FILES+=("$f")
-  truncate -s "$SIZE" "$f"
-  LOOPS+=("$(losetup -f --show "$f")")
-done
+loop_members 4 "$SIZE" /dev/shm uraid-arrays
 R0=("${LOOPS[@]}")
 R1=("${LOOPS[0]}" "${LOOPS[1]}")
 mkdir -p "$OUT"

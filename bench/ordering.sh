@@ -12,20 +12,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZE="${SIZE:-2G}"
 ROUNDS="${ROUNDS:-5}"
 RUNTIME="${RUNTIME:-3}"
-[ "$(id -u)" = 0 ] || { echo "ordering.sh: needs root for loop devices" >&2; exit 2; }
-LOOPS=()
-FILES=()
-cleanup() {
-  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
-  rm -f "${FILES[@]}"
-}
-trap cleanup EXIT
-for i in 0 1 2; do
-  f="$(mktemp /dev/shm/uraid-ordering.XXXXXX)"
-  FILES+=("$f")
-  truncate -s "$SIZE" "$f"
-  LOOPS+=("$(losetup -f --show "$f")")
-done
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root ordering.sh
+loop_members 3 "$SIZE" /dev/shm uraid-ordering
 (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
 java_cmd=(java -Xms128m -Xmx128m -cp "$ROOT/cli/target/uraid.jar")
 quiet() { grep -v -e '^INFO' -e '^[A-Z][a-z][a-z] [0-9]' >&2; }

@@ -23,21 +23,10 @@ RAMP="${RAMP:-1}"
 ROUNDS="${ROUNDS:-3}"
 export URAID_JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -Xmn160m}"
 
-[ "$(id -u)" = 0 ] || { echo "parity.sh: needs root for loop devices" >&2; exit 2; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root parity.sh
 
-LOOPS=()
-FILES=()
-cleanup() {
-  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
-  rm -f "${FILES[@]}"
-}
-trap cleanup EXIT
-for i in 0 1 2 3; do
-  f="$(mktemp /dev/shm/uraid-parity.XXXXXX)"
-  FILES+=("$f")
-  truncate -s "$SIZE" "$f"
-  LOOPS+=("$(losetup -f --show "$f")")
-done
+loop_members 4 "$SIZE" /dev/shm uraid-parity
 mkdir -p "$OUT"
 rm -f "$OUT"/*.txt "$OUT"/commands
 (cd "$ROOT" && mvn -q -B -DskipTests -Duraid.deb.skip package) >&2

@@ -13,20 +13,9 @@ SIZE="${SIZE:-256M}"
 RUNTIME="${RUNTIME:-5}"
 ROUNDS="${ROUNDS:-3}"
 DIR="${DIR:-/dev/shm}"
-[ "$(id -u)" = 0 ] || { echo "ppl.sh: needs root for loop devices" >&2; exit 2; }
-LOOPS=()
-FILES=()
-cleanup() {
-  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
-  rm -f "${FILES[@]}"
-}
-trap cleanup EXIT
-for i in 0 1 2 3; do
-  f="$(mktemp "$DIR/uraid-ppl.XXXXXX")"
-  FILES+=("$f")
-  truncate -s "$SIZE" "$f"
-  LOOPS+=("$(losetup -f --show "$f")")
-done
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root ppl.sh
+loop_members 4 "$SIZE" "$DIR" uraid-ppl
 (cd "$ROOT" && mvn -q -B -o -DskipTests package) >&2
 cmd=(java -Xms256m -Xmx256m -cp "$ROOT/cli/target/uraid.jar" io.uraid.perf.PplBench "${LOOPS[@]}"
      --seconds "$RUNTIME" --rounds "$ROUNDS")

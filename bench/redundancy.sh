@@ -13,20 +13,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZE="${SIZE:-512M}"
 RUNTIME="${RUNTIME:-3}"
 ROUNDS="${ROUNDS:-5}"
-[ "$(id -u)" = 0 ] || { echo "redundancy.sh: needs root for loop devices" >&2; exit 2; }
-LOOPS=()
-FILES=()
-cleanup() {
-  for l in "${LOOPS[@]}"; do losetup -d "$l" || true; done
-  rm -f "${FILES[@]}"
-}
-trap cleanup EXIT
-for i in 0 1 2; do
-  f="$(mktemp /dev/shm/uraid-redundancy.XXXXXX)"
-  FILES+=("$f")
-  truncate -s "$SIZE" "$f"
-  LOOPS+=("$(losetup -f --show "$f")")
-done
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root redundancy.sh
+loop_members 3 "$SIZE" /dev/shm uraid-redundancy
 (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
 if [ "${ONLY:-}" = rebuild ]; then
   cmd=(java -Xms128m -Xmx128m -cp "$ROOT/cli/target/uraid.jar" io.uraid.perf.RebuildBench "${LOOPS[@]}" "$ROUNDS")
