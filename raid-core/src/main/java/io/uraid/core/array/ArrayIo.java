@@ -192,10 +192,12 @@ public final class ArrayIo {
         core.metadata.resyncCheckpoint(bytes);
     }
 
-    /** See {@link Membership#installRebuilding}. */
+    /** See {@link Membership#installRebuilding}; the level hears of it ({@link io.uraid.core.plan.LevelIo#memberChanged}). */
     public Member installRebuilding(int role, io.uraid.io.BlockDevice device, long dataOffset,
                                     io.uraid.core.sb.MdSuperblock superblock) {
-        return core.membership.installRebuilding(role, device, dataOffset, superblock);
+        Member m = core.membership.installRebuilding(role, device, dataOffset, superblock);
+        core.levelIo.memberChanged(role, superblock);
+        return m;
     }
 
     /** See {@link Membership#checkpoint}. */
@@ -209,9 +211,10 @@ public final class ArrayIo {
         return core.membership.installReplacement(role, device, dataOffset, superblock);
     }
 
-    /** See {@link Membership#promoteReplacement}. */
+    /** See {@link Membership#promoteReplacement}; the level hears of it ({@link io.uraid.core.plan.LevelIo#memberChanged}). */
     public void promoteReplacement(int role, io.uraid.core.sb.MdSuperblock superblock) {
         core.membership.promoteReplacement(role, superblock);
+        core.levelIo.memberChanged(role, superblock);
     }
 
     /** See {@link Membership#dropReplacement}. */

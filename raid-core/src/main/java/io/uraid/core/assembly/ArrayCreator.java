@@ -4,7 +4,6 @@ import io.uraid.core.bitmap.BitmapImage;
 import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.MdUuid;
-import io.uraid.core.sb.PplHeader;
 import io.uraid.core.sb.SuperblockLayout;
 import io.uraid.core.spi.Geometry;
 import io.uraid.core.spi.RaidLevel;
@@ -279,25 +278,12 @@ public final class ArrayCreator {
                     writeBitmap(engine, devs[i], sl, uuid, first == FirstSync.RESYNC, spec.writeBehind());
                 }
                 if (sl.hasPpl()) {
-                    writeEmptyPpl(engine, devs[i], sl, uuid);
+                    EmptyPpl.write(engine, devs[i], (sl.superOffset() + sl.pplOffset()) * SECTOR, sl.pplSize(), uuid);
                 }
                 SyncIo.write(engine, devs[i], sl.superOffset() * SECTOR, block.address(),
                         MdConstants.SUPERBLOCK_BYTES, true);
                 Probe.wipeTailSuperblocks(engine, devs[i]);
             }
-        }
-    }
-
-    /**
-     * The partial parity log area as md leaves it when it starts an array: zeros, and an empty
-     * header (generation 0) at its start; before the superblock that points at it.
-     */
-    private static void writeEmptyPpl(IoEngine engine, BlockDevice dev, SuperblockLayout sl, byte[] uuid)
-            throws IOException {
-        int bytes = sl.pplSize() * (int) SECTOR;
-        try (NativeBuffer area = NativeBuffer.allocate(bytes)) {
-            PplHeader.empty(uuid).encodeInto(area.view());
-            SyncIo.write(engine, dev, (sl.superOffset() + sl.pplOffset()) * SECTOR, area.address(), bytes, true);
         }
     }
 

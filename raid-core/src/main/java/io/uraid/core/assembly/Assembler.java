@@ -143,6 +143,9 @@ public final class Assembler {
         String name = arrayName(newest);
         checkStartable(level, geometry, working, present, place.expectedRoles(), disks, options.run(), name);
         StartLog startLog = startLog(newest, name);
+        if (startLog != null) {
+            leaveUnfitSpares(place, startLog, name, leftOut);
+        }
         checkDirtyDegraded(level, geometry, working, sbs, options.force() || startLog != null, name);
         BlockDevice[] devices = new BlockDevice[disks];
         boolean[] inSync = new boolean[disks];
@@ -212,6 +215,18 @@ public final class Assembler {
         }
         array.start();
         return open;
+    }
+
+    /** md refuses a role to a device that cannot keep the array's log (its area runs into its data, say). */
+    private static void leaveUnfitSpares(Placement place, StartLog log, String name, List<LeftOut> leftOut) {
+        for (var it = place.spares.values().iterator(); it.hasNext(); ) {
+            MemberDevice m = it.next();
+            String unfit = log.unfit(m.superblock());
+            if (unfit != null) {
+                it.remove();
+                Placement.leave(m, "a spare that cannot keep the log of " + name + ": " + unfit, leftOut);
+            }
+        }
     }
 
     /**

@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * Writes what a device needs before it joins a running array as a spare: a clean bitmap (so a
- * power cut after it was promoted still finds a valid one) and its superblock, a copy of a
- * member's with its own slot, device uuid and size, in the role "spare".
+ * power cut after it was promoted still finds a valid one) or an empty partial parity log, and
+ * its superblock, a copy of a member's with its own slot, device uuid and size, in the role "spare".
  */
 final class SparePreparer {
     private static final long SECTOR = 512;
@@ -48,6 +48,10 @@ final class SparePreparer {
                     BitmapImage.clean(bitmap).encode(bitmap, area.view());
                     SyncIo.write(engine, d, (sb.superOffset() + sb.bitmapOffset()) * SECTOR, area.address(), bytes, true);
                 }
+            }
+            if (sb.pplSize() > 0 && (sb.featureMap() & (MdConstants.FEATURE_PPL | MdConstants.FEATURE_MULTIPLE_PPLS)) != 0) {
+                // As mdadm --add: whatever log the device held (it may have been a member) is gone.
+                EmptyPpl.write(engine, d, (sb.superOffset() + sb.pplOffset()) * SECTOR, sb.pplSize(), sb.setUuid());
             }
             try (NativeBuffer block = NativeBuffer.allocate(MdConstants.SUPERBLOCK_BYTES)) {
                 block.view().put(sb.encode());

@@ -52,6 +52,25 @@ public interface LevelIo {
         return DONE;
     }
 
+    /**
+     * The device of {@code superblock} takes {@code role}: a spare or a re-added member installed
+     * to be rebuilt, or a replacement whose copy is complete. What the level keeps beside the
+     * data of that role from now on lives where this device's own superblock says (md's raid5
+     * partial parity log follows the device in each role). A membership change, not a request:
+     * it may allocate.
+     */
+    default void memberChanged(int role, io.uraid.core.sb.MdSuperblock superblock) {
+    }
+
+    /**
+     * The writes the device of {@code superblock} needs before a rebuild of {@code role} copies
+     * anything to it ({@link MemberSetup}); {@link MemberSetup#NONE} by default. A membership
+     * change, not a request: it may allocate.
+     */
+    default MemberSetup setup(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        return MemberSetup.NONE;
+    }
+
     /** The array's options, once, before it starts (a parity level sizes its stripe cache). */
     default void configure(io.uraid.core.array.ArrayOptions options) {
     }

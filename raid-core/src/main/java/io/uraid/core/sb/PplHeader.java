@@ -53,7 +53,6 @@ public record PplHeader(int signature, long generation, List<Entry> entries) {
         }
     }
 
-    /** An empty header as mdadm --create and the kernel's array start write it (generation 0). */
     /**
      * True when an area of {@code pplSectors} (the superblock's ppl_size) holds log writes one
      * after another: md uses the header and whole 4 KiB blocks after it, and takes such an area
@@ -74,6 +73,10 @@ public record PplHeader(int signature, long generation, List<Entry> entries) {
         return anyMultiple ? MdConstants.FEATURE_MULTIPLE_PPLS : MdConstants.FEATURE_PPL;
     }
 
+    /**
+     * An empty header as mdadm --create and --add and the kernel write it (generation 0): at an
+     * array's start and on a device that takes a role.
+     */
     public static PplHeader empty(byte[] arrayUuid) {
         return new PplHeader(signature(arrayUuid), 0, List.of());
     }

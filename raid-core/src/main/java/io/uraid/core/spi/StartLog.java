@@ -33,6 +33,14 @@ public interface StartLog {
     /** Puts the log's writes ahead of the data writes of {@code io}, before the array starts. */
     void attach(LevelIo io, MdSuperblock[] byRole, BlockDevice[] devices);
 
+    /**
+     * Why a device whose own superblock is {@code device} cannot keep the log in a role of the
+     * array (md refuses such a device a role), or null when it can.
+     */
+    default String unfit(MdSuperblock device) {
+        return null;
+    }
+
     /** The log kept by the array of {@code sb}, or null when it keeps none uraid knows. */
     static StartLog of(MdSuperblock sb) {
         for (StartLog log : ServiceLoader.load(StartLog.class, StartLog.class.getClassLoader())) {

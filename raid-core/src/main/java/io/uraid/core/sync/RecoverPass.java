@@ -2,6 +2,7 @@ package io.uraid.core.sync;
 
 import io.uraid.core.array.ArrayIo;
 import io.uraid.core.array.BackgroundTask;
+import io.uraid.core.plan.MemberSetup;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.spi.Layout;
 import java.util.logging.Logger;
@@ -21,6 +22,8 @@ final class RecoverPass {
     static final int FSYNC_TOKEN = -1;
     /** Token of a checkpoint's fsync of the member being rebuilt. */
     static final int CHECKPOINT_TOKEN = -2;
+    /** Token of the level's writes to the device before the rebuild copies to it. */
+    static final int SETUP_TOKEN = -3;
 
     private final Layout layout;
     private final RecoveryCheckpoint checkpoint;
@@ -31,6 +34,10 @@ final class RecoverPass {
     /** The member being rebuilt failed (the pass ends incomplete). */
     private boolean failedTarget;
     private boolean fsyncing;
+    /** What the level writes to the device first (md clears a raid5 member's log as it joins). */
+    private MemberSetup setup = MemberSetup.NONE;
+    private int setupIssued;
+    private int setupInFlight;
 
     RecoverPass(Layout layout) {
         this.layout = layout;
@@ -42,6 +49,9 @@ final class RecoverPass {
         target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
         checkpoint.start(target, resumeFrom, io.now());
         copied = 0;
+        setup = io.levelIo().setup(role, superblock);
+        setupIssued = 0;
+        setupInFlight = 0;
         if (resumeFrom > 0) {
             LOG.info(io.name() + ": rebuild of role " + role + " resumes at byte " + resumeFrom + " of its data area");
         }
@@ -69,6 +79,42 @@ final class RecoverPass {
     /** {@code bytes} more were written to the device being rebuilt. */
     void copied(long bytes) {
         copied += bytes;
+    }
+
+    /**
+     * True until every write of the level's setup of the device has completed: no window may
+     * copy to the device before (a rebuild resumed at assembly gets them again; they are idempotent).
+     */
+    boolean settingUp() {
+        return setupIssued < setup.writes() || setupInFlight > 0;
+    }
+
+    /** Setup writes are in flight. */
+    boolean setupInFlight() {
+        return setupInFlight > 0;
+    }
+
+    /** Issues the setup writes there is room for; true when it issued any. */
+    boolean issueSetup(ArrayIo io, BackgroundTask owner) {
+        boolean issued = false;
+        while (setupIssued < setup.writes() && io.room() > 0) {
+            int i = setupIssued;
+            if (!io.write(owner, SETUP_TOKEN, target.slot, setup.offset(i), setup.address(i), setup.length(i), false)) {
+                break;
+            }
+            setupIssued++;
+            setupInFlight++;
+            issued = true;
+        }
+        return issued;
+    }
+
+    /** A setup write ended: a device that cannot take it fails (the pass then ends incomplete). */
+    void setupDone(ArrayIo io, int result) {
+        setupInFlight--;
+        if (result < 0 && target != null && target.writable(io)) {
+            io.failMember(target.slot, result);
+        }
     }
 
     /** The final fsync is in flight. */
@@ -151,6 +197,8 @@ final class RecoverPass {
     void end() {
         failedTarget = false;
         target = null;
+        setup = MemberSetup.NONE;
+        setupIssued = 0;
         checkpoint.end();
     }
 }

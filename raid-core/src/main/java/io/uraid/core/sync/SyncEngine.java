@@ -205,6 +205,9 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
         if (action == SyncAction.IDLE || recover.fsyncing()) {
             return false;
         }
+        if (action == SyncAction.RECOVER && recover.settingUp()) {
+            return recover.issueSetup(io, this); // the device is set up before anything is copied to it
+        }
         boolean worked = false;
         laneIo.on(io);
         for (SyncLane l : lanes.all()) {
@@ -321,6 +324,10 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
             recover.checkpointed(io, result);
             return;
         }
+        if (token == RecoverPass.SETUP_TOKEN) {
+            recover.setupDone(io, result);
+            return;
+        }
         SyncLane l = lanes.get(token >>> 8);
         windows.legDone(l, token & 0xff, result, laneIo.on(io));
         if (--l.legsOutstanding == 0 && l.state == SyncLane.RUNNING) {
@@ -394,7 +401,7 @@ public final class SyncEngine implements BackgroundTask, WriteGate, ReadSteer {
 
     @Override
     public boolean closing(ArrayIo io) {
-        if (recover.fsyncing() || recover.checkpointInFlight() || lanes.ioInFlight()) {
+        if (recover.fsyncing() || recover.checkpointInFlight() || recover.setupInFlight() || lanes.ioInFlight()) {
             return false; // the I/O in flight finishes first
         }
         if (action == SyncAction.RECOVER && recover.checkpointAtClose(io, this, donePrefix())) {

@@ -37,6 +37,7 @@ public final class ParityIo implements LevelIo {
     private final int band;
     private final StripeWrite writes;
     private final StripeRead reads;
+    private StripeLog log = StripeLog.NONE;
 
     public ParityIo(ParityLayout layout) {
         this.layout = layout;
@@ -56,7 +57,18 @@ public final class ParityIo implements LevelIo {
      * log); before the array starts. {@link StripeLog#NONE} takes it out.
      */
     public void log(StripeLog log) {
+        this.log = log;
         writes.log(log);
+    }
+
+    @Override
+    public void memberChanged(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        log.memberChanged(role, superblock);
+    }
+
+    @Override
+    public io.uraid.core.plan.MemberSetup setup(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        return log.setup(role, superblock);
     }
 
     @Override

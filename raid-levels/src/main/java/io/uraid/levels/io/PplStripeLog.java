@@ -1,13 +1,20 @@
 package io.uraid.levels.io;
 
 import io.uraid.core.plan.Legs;
+import io.uraid.core.plan.MemberSetup;
 import io.uraid.core.plan.Plan;
+import io.uraid.core.sb.MdSuperblock;
+import io.uraid.core.sb.PplHeader;
+import io.uraid.io.NativeBuffer;
 import io.uraid.io.internal.UnsafeAccess;
 import io.uraid.levels.parity.ParityLayout;
 import io.uraid.levels.parity.Xor;
 import io.uraid.levels.ppl.PplArea;
+import io.uraid.levels.ppl.PplAreaClear;
 import io.uraid.levels.ppl.PplLogCursor;
 import io.uraid.levels.ppl.PplLogUnit;
+import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * md's partial parity log on the raid5 write path: before a band's data and parity legs go
@@ -29,22 +36,35 @@ import io.uraid.levels.ppl.PplLogUnit;
  * own: a crash may keep a write the kernel has not completed, so a link would not order them on
  * the media).
  *
+ * <p>A device taking a role keeps that role's log in the area its own superblock names
+ * ({@link #memberChanged}); before a rebuild copies anything to it, its area is cleared as md
+ * clears it ({@link #setup}), so no log it held before can be replayed.
+ *
  * <p>Dispatcher thread only; nothing is allocated per band: two units per member, reused.
  */
 public final class PplStripeLog implements StripeLog {
+    private static final Logger LOG = Logger.getLogger(PplStripeLog.class.getName());
     /** Leg tag of log writes (Legs keeps a byte; the flushes before a log write carry none, 0). */
     static final int TAG = 0x51;
+    /** Zeros one write of an area's clearing carries. */
+    private static final int ZERO_BYTES = 64 << 10;
 
     private final ParityLayout layout;
     private final MemberLog[] logs;
     private final int dataDisks;
     private final int[] cuts;
     private final long[] sources;
+    /** md's empty log header of this array (generation 0), and zeros: what a joining device's area gets. */
+    private final NativeBuffer emptyHeader;
+    private final NativeBuffer zeros;
     private long generation;
 
     /** One member's log: the unit being written (or whose stripes still are), and the next. */
     private static final class MemberLog {
-        final PplLogCursor cursor;
+        /** Where the device now in the role logs; null when its area is unusable (nothing logged). */
+        PplLogCursor cursor;
+        /** Partial parity one log write of the role's device may carry (its area's). */
+        int space;
         PplLogUnit next;
         PplLogUnit inFlight;
         PplLogUnit spare;
@@ -60,6 +80,7 @@ public final class PplStripeLog implements StripeLog {
 
         MemberLog(PplArea area, PplLogUnit a, PplLogUnit b) {
             this.cursor = new PplLogCursor(area);
+            this.space = area.partialParitySpace();
             this.next = a;
             this.spare = b;
         }
@@ -82,6 +103,10 @@ public final class PplStripeLog implements StripeLog {
         this.logs = new MemberLog[layout.raidDisks()];
         this.cuts = new int[2 * dataDisks + 2];
         this.sources = new long[layout.raidDisks()];
+        this.emptyHeader = NativeBuffer.allocate(PplHeader.BYTES);
+        new PplHeader(signature, 0, List.of()).encodeInto(emptyHeader.view());
+        this.zeros = NativeBuffer.allocate(ZERO_BYTES);
+        UnsafeAccess.setMemory(zeros.address(), ZERO_BYTES, (byte) 0);
         for (int r = 0; r < logs.length; r++) {
             if (areas[r] != null) {
                 int space = areas[r].partialParitySpace();
@@ -102,7 +127,7 @@ public final class PplStripeLog implements StripeLog {
     public int write(Plan p, StripeBand band, Legs legs) {
         int m = layout.pRole(band.stripe());
         MemberLog log = logs[m];
-        if (log == null || !legs.member(m).inSync() || !legs.member(m).writable()) {
+        if (log == null || log.cursor == null || !legs.member(m).inSync() || !legs.member(m).writable()) {
             return GO;
         }
         long ticket = PlanState.ticket(p);
@@ -141,6 +166,61 @@ public final class PplStripeLog implements StripeLog {
         return LOGGING;
     }
 
+    /**
+     * A device takes {@code role}: its log writes go to the area its own superblock names, at
+     * the area's start (md's ppl_init_child_log), at most as large as that area holds. Rows the
+     * next log write gathered for bands still waiting for it stay (their stripes are yet to be
+     * written; a replacement holds the same data), unless they no longer fit: those bands then
+     * go out unlogged. An area md would refuse leaves the role unlogged.
+     */
+    @Override
+    public void memberChanged(int role, MdSuperblock superblock) {
+        MemberLog log = logs[role];
+        if (log == null) {
+            return;
+        }
+        PplArea area;
+        try {
+            area = PplArea.of(superblock);
+        } catch (IllegalArgumentException e) {
+            LOG.warning("role " + role + ": " + e.getMessage() + "; its stripes are not logged");
+            log.cursor = null;
+            return;
+        }
+        log.cursor = new PplLogCursor(area);
+        log.space = area.partialParitySpace();
+        if (log.next.bytes() - PplHeader.BYTES > log.space) {
+            log.next.reset(log.next.generation()); // same ticket: the bands waiting for it stay counted
+        }
+        log.next.limit(log.space);
+        dropOrphans(log);
+    }
+
+    /**
+     * Rows of the next log write no band waits for any more (each ended before the log write went
+     * out: its stripe was written unlogged, its member out of sync, or not at all) are dropped: a
+     * later log write, perhaps on the device that next takes the role, must not carry them, as
+     * their partial parity would be replayed against data written since.
+     */
+    private static void dropOrphans(MemberLog log) {
+        if (log.nextBands == 0 && !log.next.isEmpty()) {
+            log.next.reset(log.next.generation());
+        }
+    }
+
+    /** md's empty log on the device about to be rebuilt into {@code role}: its area cleared ({@link PplAreaClear}). */
+    @Override
+    public MemberSetup setup(int role, MdSuperblock superblock) {
+        if (logs[role] == null) {
+            return MemberSetup.NONE;
+        }
+        try {
+            return new PplAreaClear(PplArea.of(superblock), emptyHeader.address(), zeros.address(), ZERO_BYTES);
+        } catch (IllegalArgumentException e) {
+            return MemberSetup.NONE; // the role stays unlogged (memberChanged said why)
+        }
+    }
+
     private static long ticketOf(PplLogUnit u) {
         long t = u.generation() & PlanState.TICKET_MASK;
         return t == 0 ? 1 : t;
@@ -158,6 +238,7 @@ public final class PplStripeLog implements StripeLog {
         log.inFlightWritten = false;
         log.next = log.spare;
         log.spare = null;
+        log.next.limit(log.space);
         log.next.reset(++generation);
         log.nextBands = 0;
         log.nextRoles = 0;
@@ -208,7 +289,8 @@ public final class PplStripeLog implements StripeLog {
             log.inFlightBands--;
             retireIfDone(log);
         } else {
-            log.nextBands--; // ended before its log write went out (a failed request)
+            log.nextBands--; // ended before its log write went out (a failed request, its member out of sync)
+            dropOrphans(log);
         }
     }
 

@@ -67,4 +67,13 @@ public interface StripeLog {
      * or the plan ends without writing it (a failed request).
      */
     void bandEnded(Plan p);
+
+    /** See {@link io.uraid.core.plan.LevelIo#memberChanged}: the log of {@code role} follows its new device. */
+    default void memberChanged(int role, io.uraid.core.sb.MdSuperblock superblock) {
+    }
+
+    /** See {@link io.uraid.core.plan.LevelIo#setup}: what the log needs on a device before it is rebuilt. */
+    default io.uraid.core.plan.MemberSetup setup(int role, io.uraid.core.sb.MdSuperblock superblock) {
+        return io.uraid.core.plan.MemberSetup.NONE;
+    }
 }

@@ -33,6 +33,11 @@ public final class EngineMemberIo implements PplMemberIo {
     }
 
     @Override
+    public boolean present(int role) {
+        return devices[role] != null;
+    }
+
+    @Override
     public long dataOffset(int role) {
         return dataOffsets[role];
     }

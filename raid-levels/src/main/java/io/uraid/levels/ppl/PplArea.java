@@ -27,9 +27,11 @@ public record PplArea(long start, int bytes) {
     }
 
     /**
-     * The area a member's superblock describes.
+     * The area a device's own superblock describes (md takes ppl_offset and ppl_size from each
+     * device's superblock, not the array's), checked as md checks it before a device keeps a
+     * log: room for the header and one block, clear of the superblock and of the data area.
      *
-     * @throws IllegalArgumentException when the superblock has no PPL or one too small to use
+     * @throws IllegalArgumentException when the superblock has no PPL, or one md would not use
      */
     public static PplArea of(MdSuperblock sb) {
         if (!PplStart.hasPpl(sb)) {
@@ -38,7 +40,20 @@ public record PplArea(long start, int bytes) {
         long start = (sb.superOffset() + sb.pplOffset()) * 512;
         long data = (long) sb.pplSize() * 512 - PplHeader.BYTES;
         data -= data % BLOCK; // md rounds the space after the header down to whole stripe rows
-        return new PplArea(start, (int) (PplHeader.BYTES + Math.max(0, data)));
+        PplArea area = new PplArea(start, (int) (PplHeader.BYTES + Math.max(0, data)));
+        long end = start + area.bytes();
+        long dataStart = sb.dataOffset() * 512;
+        long dataEnd = dataStart + sb.dataSize() * 512;
+        if (start < dataStart ? end > dataStart : dataEnd > start) {
+            throw new IllegalArgumentException("the partial parity log at byte " + start + " (" + area.bytes()
+                    + " bytes) overlaps the data area at byte " + dataStart);
+        }
+        long sbBytes = (256 + 2L * sb.maxDev() + 511) & ~511L; // md's sb_size: v1 header and role table, in sectors
+        if (sb.pplOffset() > 0 ? sb.pplOffset() * 512L < sbBytes : end > sb.superOffset() * 512) {
+            throw new IllegalArgumentException("the partial parity log at byte " + start
+                    + " overlaps the superblock at byte " + sb.superOffset() * 512);
+        }
+        return area;
     }
 
     /** True when log writes follow one another in the area (md's MD_HAS_MULTIPLE_PPLS). */

@@ -25,7 +25,9 @@ public final class PplLogUnit implements AutoCloseable {
     private final int signature;
     private final int chunkShift;
     private final int unitShift;
-    private final int partialParitySpace;
+    private final int capacity;
+    /** Partial parity bytes one log write may carry: the capacity, or less for a smaller area. */
+    private int partialParitySpace;
     private final NativeBuffer buffer;
     private final ByteBuffer le;
     private final ByteBuffer crcView;
@@ -49,8 +51,9 @@ public final class PplLogUnit implements AutoCloseable {
         this.signature = signature;
         this.chunkShift = Integer.numberOfTrailingZeros(chunkBytes);
         this.unitShift = Integer.numberOfTrailingZeros(unitBytes);
-        this.partialParitySpace = partialParitySpace - partialParitySpace % PplArea.BLOCK;
-        this.buffer = NativeBuffer.allocate(PplHeader.BYTES + this.partialParitySpace);
+        this.capacity = partialParitySpace - partialParitySpace % PplArea.BLOCK;
+        this.partialParitySpace = capacity;
+        this.buffer = NativeBuffer.allocate(PplHeader.BYTES + capacity);
         this.le = buffer.view().order(ByteOrder.LITTLE_ENDIAN);
         this.crcView = buffer.view();
         reset(0);
@@ -65,6 +68,15 @@ public final class PplLogUnit implements AutoCloseable {
         for (int i = 0; i < PplHeader.BYTES; i += 8) {
             le.putLong(i, i < PplHeader.RESERVED_BYTES ? -1L : 0L);
         }
+    }
+
+    /**
+     * Caps the partial parity of the next log writes at {@code partialParitySpace} (never above
+     * the capacity given at construction): the area of the device now in the role may be
+     * smaller than the one the unit was sized for. Takes effect at once; call on an empty unit.
+     */
+    public void limit(int partialParitySpace) {
+        this.partialParitySpace = Math.min(capacity, partialParitySpace - partialParitySpace % PplArea.BLOCK);
     }
 
     public long generation() {

@@ -12,6 +12,14 @@ public interface PplMemberIo {
     /** True when {@code role} has a device that holds current data (present and in sync). */
     boolean inSync(int role);
 
+    /**
+     * True when {@code role} has a device, in sync or still being rebuilt: md clears the log of
+     * every device in a role when the array starts.
+     */
+    default boolean present(int role) {
+        return inSync(role);
+    }
+
     /** Bytes from the device start of {@code role} to its data area (md's data_offset). */
     long dataOffset(int role);
 

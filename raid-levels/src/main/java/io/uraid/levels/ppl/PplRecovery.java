@@ -16,8 +16,9 @@ import java.util.logging.Logger;
  * array was not stopped cleanly, replay that write's entries (each entry's partial parity
  * checked against its CRC; parity rewritten as the XOR of the modified data and the partial
  * parity, row by row; a row whose modified data sit on a missing member is left alone), then
- * flush the member; finally clear the area (zeros, then an empty header of generation 0,
- * written durably), so that the next session's log writes start afresh at its start.
+ * flush the member; finally clear the area of every device in a role, in sync or being rebuilt
+ * (zeros, then an empty header of generation 0, written durably), so that the next session's
+ * log writes start afresh at its start.
  *
  * <p>The array may be marked clean (no resync) when it was dirty, at least one entry was
  * recovered and nothing was wrong: no entry with a bad CRC and no member without a valid
@@ -35,7 +36,8 @@ public final class PplRecovery {
 
     /**
      * @param layout    the array's raid5 layout
-     * @param io        member access; only members {@link PplMemberIo#inSync in sync} are read or written
+     * @param io        member access: members {@link PplMemberIo#inSync in sync} are read and replayed,
+     *                  every {@link PplMemberIo#present present} one cleared
      * @param signature the array's PPL signature ({@link PplHeader#signature})
      * @param unitBytes bytes per entry sector unit: the array's logical block size
      */
@@ -64,8 +66,8 @@ public final class PplRecovery {
     }
 
     /**
-     * Reads (and when {@code dirty}, replays) every present member's log, then clears every
-     * present member's area.
+     * Reads (and when {@code dirty}, replays) every in-sync member's log, then clears the area of
+     * every device in a role.
      *
      * @param areas PPL area of each role (null where the role has no device)
      * @param dirty the superblocks say the array was not stopped cleanly
@@ -88,7 +90,10 @@ public final class PplRecovery {
                 }
             }
             for (int role = 0; role < layout.raidDisks(); role++) {
-                if (areas[role] != null && io.inSync(role)) {
+                // A device still being rebuilt is not read (it holds no current data), but its area
+                // is cleared too, as md clears every device in a role: a log it kept before it
+                // joined must not be replayed once it is in sync.
+                if (areas[role] != null && io.present(role)) {
                     clear(role, areas[role]);
                 }
             }

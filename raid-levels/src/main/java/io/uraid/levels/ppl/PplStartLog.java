@@ -34,6 +34,16 @@ public final class PplStartLog implements StartLog {
     }
 
     @Override
+    public String unfit(MdSuperblock device) {
+        try {
+            PplArea.of(device);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
     public void attach(LevelIo io, MdSuperblock[] byRole, BlockDevice[] devices) {
         if (!(io instanceof ParityIo parity)) {
             throw new IllegalArgumentException("the partial parity log needs raid5's I/O, not " + io);
@@ -49,9 +59,8 @@ public final class PplStartLog implements StartLog {
         }
         for (int r = 0; r < byRole.length; r++) {
             if (areas[r] == null) {
-                // No device now: a spare that takes the role later carries the area every member of
-                // a 1.2 array carries (uraid's spares copy it; mdadm puts it 8 sectors after the
-                // superblock), and its parity stripes are logged from then on.
+                // No device now: sized like a member's; a device that takes the role later moves
+                // the role's log to the area its own superblock names (PplStripeLog#memberChanged).
                 areas[r] = PplArea.of(any);
             }
         }

@@ -140,6 +140,31 @@ class PplRecoveryTest {
         }
     }
 
+    /**
+     * md clears the log of every device in a role when the array starts, one still being rebuilt
+     * included; it holds no current data, so its log is not replayed (its rows are rebuilt).
+     */
+    @Test
+    void aDeviceBeingRebuiltIsNotReplayedButItsLogIsCleared() throws IOException {
+        try (Raid5Images img = Raid5Images.create(dir, 4, 2, CHUNK, STRIPES, 10)) {
+            long s = 1;
+            int rebuilding = img.layout.pRole(s);
+            List<LoggedBatch.Block> legs = new LoggedBatch(img).log(
+                    List.of(new long[] {img.layout.arrayOffsetOf(s, 0), 4096}), new Random(10), new byte[1][]);
+            legs.stream().filter(b -> !b.parity()).forEach(b -> put(img, b)); // its parity never landed
+            assertEquals(1, img.inconsistentRows());
+            byte[] before = img.get(rebuilding, img.dataOffset, (int) img.layout.memberBytesUsed());
+
+            PplRecovery.Outcome out = new PplRecovery(img.layout, img.ioRebuilding(rebuilding), img.signature, 512)
+                    .run(img.areas(), true);
+
+            assertEquals(0, out.recoveredEntries(), out.toString());
+            assertArrayEquals(before, img.get(rebuilding, img.dataOffset, (int) img.layout.memberBytesUsed()),
+                    "nothing is replayed onto a device being rebuilt");
+            assertLogCleared(img);
+        }
+    }
+
     @Test
     void aMemberWithoutAValidHeaderCountsAsAMismatch() throws IOException {
         try (Raid5Images img = Raid5Images.create(dir, 3, 2, CHUNK, STRIPES, 9)) {

@@ -107,6 +107,17 @@ final class Raid5Images implements AutoCloseable {
         return a;
     }
 
+    /** Member access with {@code role}'s device present but still being rebuilt (not in sync). */
+    EngineMemberIo ioRebuilding(int role) throws IOException {
+        EngineMemberIo all = io();
+        boolean[] inSync = new boolean[paths.length];
+        Arrays.fill(inSync, true);
+        inSync[role] = false;
+        long[] offsets = new long[paths.length];
+        Arrays.fill(offsets, dataOffset);
+        return new EngineMemberIo(engine, devices, offsets, inSync);
+    }
+
     /** Member access through the best engine; {@code missing} roles have no device. */
     EngineMemberIo io(int... missing) throws IOException {
         if (engine == null) {
