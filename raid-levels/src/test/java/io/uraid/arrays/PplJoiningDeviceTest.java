@@ -136,6 +136,39 @@ class PplJoiningDeviceTest {
         }
     }
 
+    /**
+     * A member that failed holding a log of stripes it is parity of, re-added and rebuilt,
+     * starts with md's empty log (the kernel's hot add writes it), not with its old entries.
+     */
+    @Test
+    void aReAddedMemberStartsWithAnEmptyLog() throws Exception {
+        try (Members files = new Members("pplr", DISKS, MEMBER)) {
+            create(files.paths);
+            try (OpenArray open = Redundant.assemble(files.paths, 60_000)) {
+                RaidArray array = open.array();
+                ParityLayout layout = ((ParityArrayLayout) array.layout()).parity();
+                for (long s = 0; s < STRIPES; s++) {
+                    if (layout.pRole(s) == GONE) {
+                        Redundant.write(array, s * layout.stripeBytes() + 4096, Redundant.pattern(s, 4096, 3));
+                    }
+                }
+                BlockingIo.flush(array);
+                Path member = files.get(GONE);
+                PplArea area = PplArea.of(superblock(member));
+                PplHeader held = PplHeader.decode(ByteBuffer.wrap(get(member, area.start(), PplHeader.BYTES)));
+                assertFalse(held.entries().isEmpty(), "the member holds a log before it fails: " + held);
+
+                assertTrue(array.fail(GONE));
+                long until = System.nanoTime() + 30_000_000_000L;
+                while (!open.reAdd(GONE) && System.nanoTime() < until) {
+                    Thread.sleep(10); // its last legs are still coming back
+                }
+                awaitInSync(open, GONE);
+                assertEmptyLog(member);
+            }
+        }
+    }
+
     /** md refuses a device whose log would run into its data: uraid leaves such a spare out. */
     @Test
     void aSpareWhoseLogWouldOverlapItsDataIsLeftOut() throws Exception {
@@ -189,18 +222,8 @@ class PplJoiningDeviceTest {
         paths.add(spare);
         try (OpenArray open = Redundant.assemble(paths, 60_000)) {
             RaidArray array = open.array();
-            long until = System.nanoTime() + 120_000_000_000L;
-            while (open.member(GONE).state() != MemberState.IN_SYNC && System.nanoTime() < until) {
-                assertTrue(open.redundancy().awaitSyncIdle(120_000));
-                Thread.sleep(10); // the spare is taken on the dispatcher's next turn
-            }
-            assertEquals(MemberState.IN_SYNC, open.member(GONE).state(), "the spare was rebuilt into the role");
-            MdSuperblock own = superblock(spare);
-            PplArea area = PplArea.of(own);
-            byte[] cleared = new byte[area.bytes()];
-            System.arraycopy(PplHeader.empty(own.setUuid()).encode(), 0, cleared, 0, PplHeader.BYTES);
-            assertArrayEquals(cleared, get(spare, area.start(), area.bytes()),
-                    "md's empty log on the device that joined: header of generation 0, then zeros");
+            awaitInSync(open, GONE);
+            assertEmptyLog(spare);
             for (long s = 0; s < STRIPES; s++) {
                 if ((layout.pRole(s) == GONE) == logToIt) {
                     long at = s * layout.stripeBytes() + 8192;
@@ -218,6 +241,26 @@ class PplJoiningDeviceTest {
             }
             return copies;
         }
+    }
+
+    private static void awaitInSync(OpenArray open, int role) throws Exception {
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (open.member(role).state() != MemberState.IN_SYNC && System.nanoTime() < until) {
+            assertTrue(open.redundancy().awaitSyncIdle(120_000));
+            Thread.sleep(10); // a spare is taken on the dispatcher's next turn
+        }
+        assertEquals(MemberState.IN_SYNC, open.member(role).state(), "the device was rebuilt into role " + role);
+    }
+
+    /** md's empty log where the device's own superblock puts it: header of generation 0, then zeros. */
+    private static void assertEmptyLog(Path dev) throws Exception {
+        MdSuperblock own = superblock(dev);
+        PplArea area = PplArea.of(own);
+        byte[] cleared = new byte[area.bytes()];
+        System.arraycopy(PplHeader.empty(own.setUuid()).encode(), 0, cleared, 0, PplHeader.BYTES);
+        assertArrayEquals(cleared, get(dev, area.start(), area.bytes()), "md's empty log on the device that joined");
+        PplHeader h = PplHeader.decode(ByteBuffer.wrap(cleared));
+        assertTrue(PplHeader.checksumValid(ByteBuffer.wrap(cleared)) && h.generation() == 0 && h.entries().isEmpty());
     }
 
     /**
