@@ -81,6 +81,11 @@ final class ArrayCore {
     StateObserver observer;
     /** A member, replacement or sync pass changed state this turn: the observer hears of it at its end. */
     boolean stateChanged;
+    /**
+     * The array failed (see {@link ArrayFailure}) while the engine still had legs out: the memory
+     * they read into or write from is never freed, since the kernel may still use it.
+     */
+    volatile boolean legsAbandoned;
 
     ArrayCore(String name, RaidLevel level, Geometry geometry, Member[] members, IoEngine engine,
               ArrayOptions options, SuperblockWriter superblocks, long events, int engineEntries) {

@@ -32,8 +32,11 @@ final class Dispatcher implements Runnable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> control =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    Dispatcher(ArrayCore core, RingBuffer<RequestSlot> ring) {
+    private final ArrayFailure failure;
+
+    Dispatcher(ArrayCore core, RingBuffer<RequestSlot> ring, Intake intake) {
         this.core = core;
+        this.failure = new ArrayFailure(core, intake);
         this.ring = ring;
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
@@ -81,7 +84,8 @@ final class Dispatcher implements Runnable {
             }
             drainAndClose();
         } catch (Throwable t) {
-            LOG.log(Level.SEVERE, core.name + ": dispatcher stopped by an unexpected error", t);
+            failure.fail(t, this);
+            control.clear(); // their callers see the failure (RaidArray#onDispatcher)
         }
     }
 
@@ -171,8 +175,12 @@ final class Dispatcher implements Runnable {
         batchTaken = 0;
         try {
             poller.poll(takeRequest);
+        } catch (RuntimeException e) {
+            // A level that throws while mapping a request: the request is taken (the ring will
+            // not give it again), so going on would lose it. The array fails (see ArrayFailure).
+            throw e;
         } catch (Exception e) {
-            LOG.log(Level.SEVERE, core.name + ": failed to take a request", e);
+            throw new IllegalStateException(core.name + ": failed to take a request", e);
         }
         return batchTaken;
     }
@@ -202,7 +210,7 @@ final class Dispatcher implements Runnable {
         return ringHasRequests() || !control.isEmpty();
     }
 
-    private boolean ringHasRequests() {
+    boolean ringHasRequests() {
         return ring.getCursor() > poller.getSequence().get();
     }
 
@@ -267,7 +275,7 @@ final class Dispatcher implements Runnable {
     private void drainAndClose() {
         while (core.activeRequests() > 0 || core.hasStalled() || ringHasWork()) {
             if (ringHasWork() && core.hasFreeRequest()) {
-                refuseFromRing();
+                refuseFromRing(-Errno.ESHUTDOWN);
             }
             if (turn() == 0) {
                 engine.reap(engine.inFlight() > 0 ? 1 : 0, completer);
@@ -339,18 +347,19 @@ final class Dispatcher implements Runnable {
         }
     }
 
-    private void refuseFromRing() {
+    /** Answers every request published and not taken with {@code errno}, at stop or after a failure. */
+    void refuseFromRing(int errno) {
         try {
             poller.poll((slot, seq, end) -> {
                 var cb = slot.callback;
                 slot.callback = null;
                 if (cb != null) {
-                    cb.done(slot.tag, -Errno.ESHUTDOWN);
+                    cb.done(slot.tag, errno);
                 }
                 return true;
             });
         } catch (Exception e) {
-            LOG.log(Level.WARNING, core.name + ": failed to refuse a request at stop", e);
+            LOG.log(Level.WARNING, core.name + ": failed to refuse a request", e);
         }
     }
 }

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeoutException;
  * <p>The array owns its engine and member devices from {@link #start()} to {@link #close()}.
  * Requests that are invalid (misaligned, out of range) or arrive after close complete at once,
  * on the caller's thread, with {@code -EINVAL}, {@code -ENOSPC} or {@code -ESHUTDOWN}.
+ *
+ * <p>A dispatcher stopped by an unexpected error fails the array for good ({@link #failure()}):
+ * every request it had taken and every later one completes with {@code -EIO}, control calls
+ * throw, and nothing more is written to the members.
  */
 public final class RaidArray implements BlockTarget, AutoCloseable {
     private final ArrayCore core;
@@ -33,8 +37,8 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     private volatile boolean closed;
     private static final long TICK_MILLIS = 100;
     private Thread ticker;
-    /** Producers between their closed-check and their publish; close waits for them. */
-    private final java.util.concurrent.atomic.AtomicInteger publishing = new java.util.concurrent.atomic.AtomicInteger();
+    /** Refuses requests once closed or failed; close and a failure wait for the producers it let in. */
+    private final Intake intake = new Intake();
 
     /**
      * @param members       one entry per role, in role order (device null = missing)
@@ -56,7 +60,7 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         // engine), so take one whose publish-side signal is a no-op: the default blocking strategy
         // takes a monitor and calls notifyAll on every publish.
         this.ring = RingBuffer.createMultiProducer(RequestSlot::new, options.ringSize(), new BusySpinWaitStrategy());
-        this.dispatcher = new Dispatcher(core, ring);
+        this.dispatcher = new Dispatcher(core, ring, intake);
         this.size = core.layout.arraySize();
         int bs = 512;
         for (Member m : members) {
@@ -293,9 +297,17 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         return core.metadata.recordedClean();
     }
 
-    /** True while the dispatcher runs (after {@link #start()}, before {@link #close()}). */
+    /** True while the dispatcher runs (after {@link #start()}, before {@link #close()} or a failure). */
     public boolean running() {
-        return thread.isAlive() && !closed;
+        return thread.isAlive() && !closed && intake.failure() == null;
+    }
+
+    /**
+     * The unexpected error that stopped the dispatcher and failed the array, or null: a failed
+     * array answers every request with {@code -EIO} until it is closed. Any thread.
+     */
+    public Throwable failure() {
+        return intake.failure();
     }
 
     public int workingCount() {
@@ -338,8 +350,9 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
 
     @Override
     public void flush(IoCallback callback, long tag) {
-        if (closed) {
-            callback.done(tag, -Errno.ESHUTDOWN);
+        int refusal = intake.refusal();
+        if (refusal != 0) {
+            callback.done(tag, refusal);
             return;
         }
         publish(Op.FLUSH, 0, 0, core.members.length, 0, callback, tag);
@@ -356,22 +369,24 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
     }
 
     private int check(long offset, long length, boolean write) {
-        if (closed) {
-            return -Errno.ESHUTDOWN;
+        int refusal = intake.refusal();
+        if (refusal != 0) {
+            return refusal;
         }
         return BlockTarget.rangeError(offset, length, write, size, blockSize);
     }
 
     private void publish(byte op, int flags, long offset, long length, long address, IoCallback cb, long tag) {
-        publishing.incrementAndGet();
+        int refusal = intake.enter();
         try {
-            if (closed) {
-                cb.done(tag, -Errno.ESHUTDOWN);
-                return;
+            if (refusal == 0) {
+                publishSlot(op, flags, offset, length, address, cb, tag);
             }
-            publishSlot(op, flags, offset, length, address, cb, tag);
         } finally {
-            publishing.decrementAndGet();
+            intake.leave();
+        }
+        if (refusal != 0) {
+            cb.done(tag, refusal); // outside the intake: a callback that publishes again must not hold up close
         }
     }
 
@@ -440,9 +455,11 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
             while (true) {
+                requireNotFailed(f);
                 try {
                     return f.get(50, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
+                    requireNotFailed(f);
                     if (thread.getState() == Thread.State.TERMINATED && !f.isDone()) {
                         // The array stopped before it took the task: it never will (no 30 s wait for nothing).
                         throw new IllegalStateException(core.name + ": the array has stopped", e);
@@ -463,10 +480,20 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         }
     }
 
+    /** A failed dispatcher runs no task: its caller hears why instead of waiting. */
+    private void requireNotFailed(CompletableFuture<?> f) {
+        Throwable cause = intake.failure();
+        if (cause != null && !f.isDone()) {
+            throw new IllegalStateException(core.name + ": the array's dispatcher stopped on an unexpected error ("
+                    + cause + "); the array has failed", cause);
+        }
+    }
+
     /**
      * Stops the array: refuses new requests, finishes those in flight, flushes the members and
      * records a clean state in their superblocks. Devices and engine are closed by the caller
-     * (whoever opened them).
+     * (whoever opened them). A failed array ({@link #failure()}) writes nothing: it returns once
+     * its dispatcher has answered what it had.
      */
     @Override
     public void close() {
@@ -474,7 +501,8 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
             return;
         }
         closed = true;
-        while (publishing.get() > 0) {
+        intake.close();
+        while (intake.producersInside()) {
             Thread.onSpinWait(); // a producer that passed the check finishes publishing first
         }
         dispatcher.stop();
@@ -493,6 +521,9 @@ public final class RaidArray implements BlockTarget, AutoCloseable {
         }
         if (ticker != null) {
             ticker.interrupt();
+        }
+        if (core.legsAbandoned) {
+            return; // a failed array's legs never came back: the kernel may still use its buffers
         }
         core.metadata.close();
         core.scratch.close();
