@@ -176,8 +176,9 @@ final class Dispatcher implements Runnable {
         try {
             poller.poll(takeRequest);
         } catch (RuntimeException e) {
-            // A level that throws while mapping a request: the request is taken (the ring will
-            // not give it again), so going on would lose it. The array fails (see ArrayFailure).
+            // A level that throws while mapping a request: the request has left its slot (the
+            // ring would give the slot again, without its callback), so going on would lose it.
+            // The array fails instead (see ArrayFailure), which answers it.
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(core.name + ": failed to take a request", e);
