@@ -45,8 +45,7 @@ class DispatcherFailureTest {
         HeldReads engine = new HeldReads(memory);
         TrippingLevel level = new TrippingLevel();
         RecordingSuperblocks superblocks = new RecordingSuperblocks();
-        RaidArray array = FixtureArrays.array(level, CHUNK, engine, paths, MEMBER, FixtureArrays.inSync(3), 64,
-                ArrayOptions.DEFAULT, superblocks);
+        RaidArray array = array(level, engine, paths, ArrayOptions.DEFAULT, superblocks);
         try (NativeBuffer buf = NativeBuffer.allocate(8 * 4096)) {
             array.start();
             BlockingIo.write(array, 20L * CHUNK, 4096, buf.address(), 0); // the superblocks say active
@@ -109,10 +108,7 @@ class DispatcherFailureTest {
             assertArrayEquals(sbBefore, superblockBytes(memory, paths, superblocks),
                     "the members' superblocks are as they were when the array failed");
         } finally {
-            engine.release(paths[0]); // a failed assertion must not leave close waiting for held legs
-            engine.release(paths[1]);
-            array.close();
-            memory.close();
+            stop(array, memory, engine, paths);
         }
     }
 
@@ -121,8 +117,7 @@ class DispatcherFailureTest {
         Path[] paths = paths("issue");
         MemoryEngine memory = FixtureArrays.memoryDisks("issue", 3, MEMBER, 64);
         TrippingLevel level = new TrippingLevel();
-        RaidArray array = FixtureArrays.array(level, CHUNK, memory, paths, MEMBER, FixtureArrays.inSync(3), 64,
-                ArrayOptions.DEFAULT, null);
+        RaidArray array = array(level, memory, paths, ArrayOptions.DEFAULT, null);
         try (NativeBuffer buf = NativeBuffer.allocate(4096)) {
             array.start();
             BlockingIo.write(array, 0, 4096, buf.address(), 0);
@@ -137,8 +132,7 @@ class DispatcherFailureTest {
             assertTimeoutPreemptively(Duration.ofSeconds(10), array::close);
             assertEquals(1, failing.calls.get());
         } finally {
-            array.close();
-            memory.close();
+            stop(array, memory, null, paths);
         }
     }
 
@@ -149,8 +143,7 @@ class DispatcherFailureTest {
         HeldReads engine = new HeldReads(memory);
         TrippingLevel level = new TrippingLevel();
         int ring = 8;
-        RaidArray array = FixtureArrays.array(level, CHUNK, engine, paths, MEMBER, FixtureArrays.inSync(3), 64,
-                ArrayOptions.DEFAULT.withRingSize(ring), null);
+        RaidArray array = array(level, engine, paths, ArrayOptions.DEFAULT.withRingSize(ring), null);
         try (NativeBuffer buf = NativeBuffer.allocate(4096)) {
             array.start();
             engine.hold(paths[0]);
@@ -186,10 +179,7 @@ class DispatcherFailureTest {
                 assertEquals(1, a.calls.get(), "each request is answered exactly once");
             }
         } finally {
-            engine.release(paths[0]); // a failed assertion must not leave close waiting for held legs
-            engine.release(paths[1]);
-            array.close();
-            memory.close();
+            stop(array, memory, engine, paths);
         }
     }
 
@@ -205,6 +195,23 @@ class DispatcherFailureTest {
             calls.incrementAndGet();
             done.countDown();
         }
+    }
+
+    private static RaidArray array(TrippingLevel level, io.uraid.io.IoEngine engine, Path[] paths,
+                                   ArrayOptions options, RecordingSuperblocks superblocks) throws Exception {
+        return FixtureArrays.array(level, CHUNK, engine, paths, MEMBER, FixtureArrays.inSync(3), 64, options,
+                superblocks);
+    }
+
+    /** Closes the array; releases held reads first, so a failed assertion does not leave close waiting for them. */
+    private static void stop(RaidArray array, MemoryEngine memory, HeldReads held, Path[] paths) {
+        if (held != null) {
+            for (Path p : paths) {
+                held.release(p);
+            }
+        }
+        array.close();
+        memory.close();
     }
 
     private static Path[] paths(String name) {
