@@ -63,13 +63,17 @@ class DispatcherFailureTest {
             Answer parked2 = new Answer();
             array.write(0, 4096, buf.address() + 8192, 0, parked1, 0); // stripe 0 again: waits for its lock
             array.write(CHUNK + 8192, 4096, buf.address() + 12288, 0, parked2, 0);
-            array.callOnDispatcher(() -> null); // two turns: both writes are taken (and parked) by now
-            array.callOnDispatcher(() -> null);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (engine.heldCount() < 2 && System.nanoTime() - until < 0) {
+                array.callOnDispatcher(() -> null); // a turn: takes what was published, reaps
+            }
             assertEquals(2, engine.heldCount(), "the read and the failing write's read of role 1 are in flight");
+            array.callOnDispatcher(() -> null); // two more turns: both writes are taken (and parked) by now
+            array.callOnDispatcher(() -> null);
 
             engine.release(paths[1]); // the failing write's reads are in: the level's bug throws
             assertTrue(level.tripped().await(10, TimeUnit.SECONDS), "the planted bug ran");
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (array.failure() == null && System.nanoTime() - until < 0) {
                 Thread.sleep(10);
             }
