@@ -284,7 +284,7 @@ class ParitySyncTest {
                 byte[] reference = new byte[(int) array.size()];
                 ArrayEndToEndTest.writeRandomly(array, reference, 2, 40, 21);
                 assertTrue(array.fail(0));
-                held.holdReadsOf(files.get(1));
+                held.hold(files.get(1));
                 Redundancy red = open.redundancy();
                 assertTrue(red.request(SyncAction.REPAIR));
                 long until = System.nanoTime() + 10_000_000_000L;
@@ -293,7 +293,7 @@ class ParitySyncTest {
                 }
                 assertTrue(held.heldCount() > 0, "a window reads role 1");
                 assertTrue(array.fail(2), "raid6 may lose a second member");
-                held.release();
+                held.release(files.get(1));
                 array.callOnDispatcher(() -> null); // wakes the dispatcher to reap what was held
                 assertTrue(red.awaitSyncIdle(120_000));
                 ArrayEndToEndTest.verifyThroughArray(array, reference);

@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.uraid.core.api.BlockingIo;
 import io.uraid.core.api.IoCallback;
 import io.uraid.core.fixture.FixtureArrays;
-import io.uraid.core.fixture.HeldReads;
 import io.uraid.core.fixture.RecordingSuperblocks;
 import io.uraid.core.fixture.TrippingLevel;
 import io.uraid.io.Errno;
 import io.uraid.io.NativeBuffer;
+import io.uraid.io.testing.HeldReadsEngine;
 import io.uraid.io.testing.MemoryEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +42,7 @@ class DispatcherFailureTest {
     void aLevelErrorInACompletionFailsTheArrayAndAnswersEveryRequestWithEio() throws Exception {
         Path[] paths = paths("phase");
         MemoryEngine memory = FixtureArrays.memoryDisks("phase", 3, MEMBER, 64);
-        HeldReads engine = new HeldReads(memory);
+        HeldReadsEngine engine = new HeldReadsEngine(memory);
         TrippingLevel level = new TrippingLevel();
         RecordingSuperblocks superblocks = new RecordingSuperblocks();
         RaidArray array = array(level, engine, paths, ArrayOptions.DEFAULT, superblocks);
@@ -144,7 +144,7 @@ class DispatcherFailureTest {
     void producersWaitingOnAFullRingAreAnsweredWhenTheArrayFails() throws Exception {
         Path[] paths = paths("full");
         MemoryEngine memory = FixtureArrays.memoryDisks("full", 3, MEMBER, 64);
-        HeldReads engine = new HeldReads(memory);
+        HeldReadsEngine engine = new HeldReadsEngine(memory);
         TrippingLevel level = new TrippingLevel();
         int ring = 8;
         RaidArray array = array(level, engine, paths, ArrayOptions.DEFAULT.withRingSize(ring), null);
@@ -208,7 +208,7 @@ class DispatcherFailureTest {
     }
 
     /** Closes the array; releases held reads first, so a failed assertion does not leave close waiting for them. */
-    private static void stop(RaidArray array, MemoryEngine memory, HeldReads held, Path[] paths) {
+    private static void stop(RaidArray array, MemoryEngine memory, HeldReadsEngine held, Path[] paths) {
         if (held != null) {
             for (Path p : paths) {
                 held.release(p);

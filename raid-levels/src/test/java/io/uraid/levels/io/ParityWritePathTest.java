@@ -117,7 +117,7 @@ class ParityWritePathTest {
             long at = a.layout.arrayOffsetOf(stripe, dd) + CHUNK - 4096;
             byte[] data = new byte[8192];
             rnd.nextBytes(data);
-            held[0].holdReadsOf(a.paths[0]);
+            held[0].hold(a.paths[0]);
             try (NativeBuffer buf = NativeBuffer.allocate(8192)) {
                 buf.view().put(0, data);
                 CountDownLatch done = new CountDownLatch(1);
@@ -136,7 +136,7 @@ class ParityWritePathTest {
                     io.promote(3, null); // the recovery of role 3 has ended
                     return null;
                 }));
-                held[0].release();
+                held[0].release(a.paths[0]);
                 a.array.callOnDispatcher(() -> null); // wakes the dispatcher to reap what was held
                 assertTrue(done.await(10, TimeUnit.SECONDS), "the write completes");
                 assertEquals(0, result.get());
