@@ -262,8 +262,7 @@ final class StripeWrite {
                     read |= 1L << role;
                 }
             }
-            p.word(PlanState.READ_ROLES, read);
-            band.readRoles = read;
+            p.word(PlanState.READ_ROLES, read); // fill() hands it to the band before its parity is computed
             return LevelIo.NEXT;
         }
         if (!parityWritable(legs)) {
