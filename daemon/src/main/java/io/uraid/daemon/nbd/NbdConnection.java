@@ -6,12 +6,14 @@ import io.uraid.core.api.BlockTarget;
 import io.uraid.core.api.IoCallback;
 import io.uraid.daemon.cache.ReadCache;
 import io.uraid.io.Errno;
+import io.uraid.io.nbd.BufferedInput;
 import io.uraid.io.nbd.Wire;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +46,8 @@ final class NbdConnection implements IoCallback {
     private final SocketChannel ch;
     /** What requests are read from and replies written to: the socket, or TLS over it. */
     private volatile ByteChannel io;
+    /** The transmission phase's read side of {@link #io}: buffered, so a system call takes many requests. */
+    private ReadableByteChannel in;
     private final ServerTls tls;
     private final NbdServer server;
     private final BufferPool pool;
@@ -108,6 +112,7 @@ final class NbdConnection implements IoCallback {
                 return;
             }
             io = n.channel();
+            in = new BufferedInput(io);
             export = e;
             target = e.target();
             cache = e.cache();
@@ -146,7 +151,7 @@ final class NbdConnection implements IoCallback {
     private void transmission() throws IOException, InterruptedException {
         while (true) {
             request.clear();
-            Wire.readFully(io, request);
+            Wire.readFully(in, request);
             request.flip();
             if (request.getInt() != REQUEST_MAGIC) {
                 throw new NbdProtocolException("bad request magic");
@@ -175,7 +180,7 @@ final class NbdConnection implements IoCallback {
                 e.minimumBlockSize());
         if (s.type == CMD_WRITE && (err != 0 || s.length == 0)) {
             receiving = s;
-            Wire.skip(io, s.length, scratch); // keep the stream in step, never buffer a refused payload
+            Wire.skip(in, s.length, scratch); // keep the stream in step, never buffer a refused payload
             receiving = null;
         }
         if (err != 0 || s.length == 0 && (s.type == CMD_READ || s.type == CMD_WRITE)) {
@@ -199,7 +204,7 @@ final class NbdConnection implements IoCallback {
             case CMD_WRITE:
                 receiving = s;
                 s.buffer = acquireBuffer((int) s.length);
-                Wire.readFully(io, s.buffer.window((int) s.length));
+                Wire.readFully(in, s.buffer.window((int) s.length));
                 receiving = null;
                 invalidateCache(s);
                 s.pending = 1;

@@ -10,8 +10,9 @@ import java.nio.channels.ReadableByteChannel;
 
 /**
  * Reads NBD replies on one connection: simple replies, and structured ones (OFFSET_DATA,
- * OFFSET_HOLE, NONE and the error chunks) when they were negotiated. READ data goes straight
- * into the requester's native memory; a hole is zeroed there. A structured READ succeeds only
+ * OFFSET_HOLE, NONE and the error chunks) when they were negotiated. Replies are read through a
+ * {@link BufferedInput} (one system call for every reply that has arrived); READ data as large as
+ * its buffer goes straight into the requester's native memory; a hole is zeroed there. A structured READ succeeds only
  * when its chunks covered every byte asked for. Anything that breaks the protocol (unknown
  * cookie, chunk outside its request, unknown non-error chunk type) is an {@link IOException}:
  * the caller drops the connection. Allocation-free after construction; one reader thread.
@@ -33,7 +34,7 @@ public final class ReplyReader {
 
     /** @param capacity bound of the request indexes the sink hands out */
     public ReplyReader(ReadableByteChannel ch, ReplySink sink, int capacity) {
-        this.ch = ch;
+        this.ch = new BufferedInput(ch);
         this.sink = sink;
         this.covered = new long[capacity];
         this.error = new int[capacity];

@@ -293,26 +293,26 @@ public final class NbdDevice implements BlockDevice {
                 + p * partSize(slot) : 0;
     }
 
-    /** Sends part {@code p} of {@code slot}; the cookie is the slot. */
-    void sendPart(RequestWriter w, int slot, int p) throws IOException {
+    /** Queues part {@code p} of {@code slot} on {@code w} (sent by its next flush); the cookie is the slot. */
+    void queuePart(RequestWriter w, int slot, int p) throws IOException {
         OpSlots s = engine.ops();
         if (p >= dataParts(slot)) {
-            w.send(CMD_FLUSH, 0, slot, 0, 0);
+            w.queue(CMD_FLUSH, 0, slot, 0, 0);
             return;
         }
         long off = partOffset(slot, p);
         int len = partLength(slot, p);
         switch (s.op[slot]) {
             case OP_READ:
-                w.send(CMD_READ, 0, slot, off, len);
+                w.queue(CMD_READ, 0, slot, off, len);
                 break;
             case OP_WRITE:
                 boolean last = p == dataParts(slot) - 1;
                 int fl = last && (s.flags[slot] & IoEngine.FUA) != 0 && info.canFua() ? CMD_FLAG_FUA : 0;
-                w.sendWrite(fl, slot, off, s.address[slot] + p * (long) chunk, len);
+                w.queueWrite(fl, slot, off, s.address[slot] + p * (long) chunk, len);
                 break;
             default:
-                w.send(CMD_WRITE_ZEROES, 0, slot, off, len);
+                w.queue(CMD_WRITE_ZEROES, 0, slot, off, len);
         }
     }
 
