@@ -64,8 +64,9 @@ public interface LevelIo {
 
     /**
      * The writes the device of {@code superblock} needs before a rebuild of {@code role} copies
-     * anything to it ({@link MemberSetup}); {@link MemberSetup#NONE} by default. A membership
-     * change, not a request: it may allocate.
+     * anything to it ({@link MemberSetup}); {@link MemberSetup#NONE} by default. Asked when a
+     * rebuild starts from the beginning, not when one resumes at assembly (the device had its
+     * setup when the rebuild began). A membership change, not a request: it may allocate.
      */
     default MemberSetup setup(int role, io.uraid.core.sb.MdSuperblock superblock) {
         return MemberSetup.NONE;

@@ -49,7 +49,11 @@ final class RecoverPass {
         target = new RecoverTarget(role, io.raidDisks(), replacement, superblock);
         checkpoint.start(target, resumeFrom, io.now());
         copied = 0;
-        setup = io.levelIo().setup(role, superblock);
+        // The level's setup is for a device joining now (md's raid5_add_disk). A rebuild resumed
+        // at assembly has had that setup: its raid5 log was read and cleared then (md's ppl_load),
+        // and since the array started it may hold log writes of stripes below the resume point,
+        // which a second clear would lose.
+        setup = resumeFrom > 0 ? MemberSetup.NONE : io.levelIo().setup(role, superblock);
         setupIssued = 0;
         setupInFlight = 0;
         if (resumeFrom > 0) {

@@ -1,5 +1,6 @@
 package io.uraid.levels.io;
 
+import io.uraid.core.array.Member;
 import io.uraid.core.plan.Legs;
 import io.uraid.core.plan.MemberSetup;
 import io.uraid.core.plan.Plan;
@@ -26,8 +27,14 @@ import java.util.logging.Logger;
  * so a newer one must not go down while stripes only an older one describes are still being
  * written. Bands arriving meanwhile gather in the member's next log write (one FUA for many
  * stripes); the first of them asked after the previous one retires writes it, the others wait
- * for that write ({@link StripeLog#WAIT}), then go on. A band whose parity member is missing or
- * not in sync is not logged (md's rule).
+ * for that write ({@link StripeLog#WAIT}), then go on.
+ *
+ * <p>Which bands are logged is md's rule (ppl_write_stripe logs a stripe whose parity device is
+ * R5_Insync for it, which analyse_stripe sets for a device in sync and for one being rebuilt
+ * when the stripe lies below its recovery_offset): a band whose parity member is in sync, or
+ * is being rebuilt and has the band's rows already rebuilt ({@link #logged}). A stripe above
+ * the recovery offset is not logged: after a crash the rebuild resumes below it and writes its
+ * parity from the data anyway. A band whose parity member is missing or failed is not logged.
  *
  * <p>A completed leg is not yet on stable media (page cache, drive cache), and a log write may
  * supersede the previous one only once the stripes that one describes are: as md flushes the
@@ -127,7 +134,7 @@ public final class PplStripeLog implements StripeLog {
     public int write(Plan p, StripeBand band, Legs legs) {
         int m = layout.pRole(band.stripe());
         MemberLog log = logs[m];
-        if (log == null || log.cursor == null || !legs.member(m).inSync() || !legs.member(m).writable()) {
+        if (log == null || log.cursor == null || !logged(legs.member(m), band)) {
             return GO;
         }
         long ticket = PlanState.ticket(p);
@@ -167,6 +174,20 @@ public final class PplStripeLog implements StripeLog {
     }
 
     /**
+     * Whether a band whose parity member is {@code parity} is logged: a member in sync, or one
+     * being rebuilt whose recovery offset lies past the band's first row. md decides per 4 KiB
+     * row (a stripe_head wholly below recovery_offset); a band is logged whole, so when the
+     * offset falls inside it (md's offsets are 4 KiB multiples) the rows above it are logged too:
+     * replaying them writes parity the data give, on a device the resumed rebuild rewrites there.
+     */
+    private static boolean logged(Member parity, StripeBand band) {
+        if (!parity.writable()) {
+            return false;
+        }
+        return parity.inSync() || band.memberOffset() + band.rowFrom() < parity.recoveryOffset();
+    }
+
+    /**
      * A device takes {@code role}: its log writes go to the area its own superblock names, at
      * the area's start (md's ppl_init_child_log), at most as large as that area holds. Rows the
      * next log write gathered for bands still waiting for it stay (their stripes are yet to be
@@ -198,7 +219,7 @@ public final class PplStripeLog implements StripeLog {
 
     /**
      * Rows of the next log write no band waits for any more (each ended before the log write went
-     * out: its stripe was written unlogged, its member out of sync, or not at all) are dropped: a
+     * out: its stripe was written unlogged, its member failed, or not at all) are dropped: a
      * later log write, perhaps on the device that next takes the role, must not carry them, as
      * their partial parity would be replayed against data written since.
      */
@@ -289,7 +310,7 @@ public final class PplStripeLog implements StripeLog {
             log.inFlightBands--;
             retireIfDone(log);
         } else {
-            log.nextBands--; // ended before its log write went out (a failed request, its member out of sync)
+            log.nextBands--; // ended before its log write went out (a failed request, its member failed)
             dropOrphans(log);
         }
     }

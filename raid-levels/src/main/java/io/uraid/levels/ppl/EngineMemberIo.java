@@ -14,22 +14,43 @@ public final class EngineMemberIo implements PplMemberIo {
     private final BlockDevice[] devices;
     private final long[] dataOffsets;
     private final boolean[] inSync;
+    private final long[] recovered;
 
     /**
+     * A device not in sync holds no current data (recovery offset 0).
+     *
      * @param devices     device of each role, null where missing
      * @param dataOffsets data_offset of each role in bytes
-     * @param inSync      whether each role holds current data (a member being rebuilt does not)
+     * @param inSync      whether each role holds current data all through
      */
     public EngineMemberIo(IoEngine engine, BlockDevice[] devices, long[] dataOffsets, boolean[] inSync) {
+        this(engine, devices, dataOffsets, inSync, new long[devices.length]);
+    }
+
+    /**
+     * @param recovered for each role not in sync, the bytes at the start of its data area
+     *                  already rebuilt (md's recovery_offset); ignored for roles in sync
+     */
+    public EngineMemberIo(IoEngine engine, BlockDevice[] devices, long[] dataOffsets, boolean[] inSync,
+                          long[] recovered) {
         this.engine = engine;
         this.devices = devices.clone();
         this.dataOffsets = dataOffsets.clone();
         this.inSync = inSync.clone();
+        this.recovered = recovered.clone();
     }
 
     @Override
     public boolean inSync(int role) {
         return devices[role] != null && inSync[role];
+    }
+
+    @Override
+    public long recovered(int role) {
+        if (devices[role] == null) {
+            return 0;
+        }
+        return inSync[role] ? Long.MAX_VALUE : recovered[role];
     }
 
     @Override

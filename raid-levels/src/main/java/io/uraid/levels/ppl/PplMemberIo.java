@@ -13,11 +13,20 @@ public interface PplMemberIo {
     boolean inSync(int role);
 
     /**
-     * True when {@code role} has a device, in sync or still being rebuilt: md clears the log of
-     * every device in a role when the array starts.
+     * True when {@code role} has a device, in sync or still being rebuilt: md reads (and replays)
+     * the log of every device in a role when the array starts, then clears it.
      */
     default boolean present(int role) {
         return inSync(role);
+    }
+
+    /**
+     * Bytes at the start of the data area of {@code role} that hold current data: all of them
+     * ({@link Long#MAX_VALUE}) in sync, md's recovery_offset while its device is being rebuilt,
+     * none without a device.
+     */
+    default long recovered(int role) {
+        return inSync(role) ? Long.MAX_VALUE : 0;
     }
 
     /** Bytes from the device start of {@code role} to its data area (md's data_offset). */

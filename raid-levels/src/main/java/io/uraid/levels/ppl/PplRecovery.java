@@ -12,13 +12,20 @@ import java.util.logging.Logger;
 
 /**
  * What md does with the partial parity logs when it starts a raid5 with consistency policy
- * ppl: for every member present, find its newest log write ({@link PplLogScan}); when the
- * array was not stopped cleanly, replay that write's entries (each entry's partial parity
- * checked against its CRC; parity rewritten as the XOR of the modified data and the partial
- * parity, row by row; a row whose modified data sit on a missing member is left alone), then
- * flush the member; finally clear the area of every device in a role, in sync or being rebuilt
- * (zeros, then an empty header of generation 0, written durably), so that the next session's
- * log writes start afresh at its start.
+ * ppl (ppl_load): for every device in a role, in sync or being rebuilt, find its newest log
+ * write ({@link PplLogScan}); when the array was not stopped cleanly, replay that write's
+ * entries (ppl_recover_entry: each entry's partial parity checked against its CRC; parity
+ * rewritten as the XOR of the modified data and the partial parity, row by row), then flush
+ * the member; finally clear the area of every device in a role (zeros, then an empty header of
+ * generation 0, written durably), so that the next session's log writes start afresh at its
+ * start.
+ *
+ * <p>A device being rebuilt holds current data below its recovery offset only. As md does, a
+ * row whose modified data sit on a missing member, or on one being rebuilt at or above its
+ * recovery offset, is left alone (the rebuild recreates those data from the parity); a device
+ * being rebuilt that holds the log has its entries replayed all the same: the writer logged
+ * only stripes it had rebuilt (see {@code PplStripeLog}), and parity written above its
+ * recovery offset is rewritten by the rebuild when it resumes.
  *
  * <p>The array may be marked clean (no resync) when it was dirty, at least one entry was
  * recovered and nothing was wrong: no entry with a bad CRC and no member without a valid
@@ -36,8 +43,9 @@ public final class PplRecovery {
 
     /**
      * @param layout    the array's raid5 layout
-     * @param io        member access: members {@link PplMemberIo#inSync in sync} are read and replayed,
-     *                  every {@link PplMemberIo#present present} one cleared
+     * @param io        member access: the log of every {@link PplMemberIo#present present} member
+     *                  is read, replayed and cleared; data are read below each member's
+     *                  {@link PplMemberIo#recovered recovery offset} only
      * @param signature the array's PPL signature ({@link PplHeader#signature})
      * @param unitBytes bytes per entry sector unit: the array's logical block size
      */
@@ -59,15 +67,16 @@ public final class PplRecovery {
      *
      * @param recoveredEntries entries replayed
      * @param mismatches       entries with a wrong CRC (not replayed) plus logs without any valid header
-     * @param skippedRows      rows left alone because a modified data member was missing
+     * @param skippedRows      rows left alone because a modified data member was missing, or
+     *                         being rebuilt and not yet there
      * @param markClean        the array was dirty and the logs fully recovered it: it owes no resync
      */
     public record Outcome(int recoveredEntries, int mismatches, int skippedRows, boolean markClean) {
     }
 
     /**
-     * Reads (and when {@code dirty}, replays) every in-sync member's log, then clears the area of
-     * every device in a role.
+     * Reads (and when {@code dirty}, replays) the log of every device in a role, then clears its
+     * area.
      *
      * @param areas PPL area of each role (null where the role has no device)
      * @param dirty the superblocks say the array was not stopped cleanly
@@ -77,7 +86,7 @@ public final class PplRecovery {
         int[] counts = new int[3]; // recovered, mismatches, skipped rows
         try (NativeBuffer acc = NativeBuffer.allocate(PplArea.BLOCK); NativeBuffer tmp = NativeBuffer.allocate(PplArea.BLOCK)) {
             for (int role = 0; role < layout.raidDisks(); role++) {
-                if (areas[role] == null || !io.inSync(role)) {
+                if (areas[role] == null || !io.present(role)) {
                     continue;
                 }
                 PplLogScan.Newest newest = PplLogScan.newest(io, role, areas[role], signature);
@@ -90,9 +99,6 @@ public final class PplRecovery {
                 }
             }
             for (int role = 0; role < layout.raidDisks(); role++) {
-                // A device still being rebuilt is not read (it holds no current data), but its area
-                // is cleared too, as md clears every device in a role: a log it kept before it
-                // joined must not be replayed once it is in sync.
                 if (areas[role] != null && io.present(role)) {
                     clear(role, areas[role]);
                 }
@@ -152,8 +158,8 @@ public final class PplRecovery {
                 }
                 int dataRole = layout.roleOf(at);
                 long memberOffset = layout.memberOffsetOf(at);
-                if (!io.inSync(dataRole)) {
-                    update = false;
+                if (memberOffset + block > io.recovered(dataRole)) {
+                    update = false; // missing, or not rebuilt this far: md leaves the row to the rebuild
                     break;
                 }
                 update = true;

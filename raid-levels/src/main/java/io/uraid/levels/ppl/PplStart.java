@@ -28,7 +28,8 @@ public final class PplStart {
      * Recovers and clears the logs before the array starts.
      *
      * @param byRole    each role's superblock, null where the role has no device
-     * @param io        the members; roles not {@link PplMemberIo#inSync in sync} are not read, only cleared
+     * @param io        the members; data of a role being rebuilt are read only below its
+     *                  {@link PplMemberIo#recovered recovery offset}
      * @param unitBytes the array's logical block size (md's unit of an entry's data_sector)
      * @throws IOException when a member cannot be read or written, or the superblocks describe no raid5 PPL
      */

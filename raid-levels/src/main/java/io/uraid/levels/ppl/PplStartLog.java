@@ -1,6 +1,7 @@
 package io.uraid.levels.ppl;
 
 import io.uraid.core.plan.LevelIo;
+import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.PplHeader;
 import io.uraid.core.spi.StartLog;
@@ -26,11 +27,21 @@ public final class PplStartLog implements StartLog {
     public boolean recover(MdSuperblock[] byRole, BlockDevice[] devices, boolean[] inSync, IoEngine engine)
             throws IOException {
         long[] offsets = new long[byRole.length];
+        long[] recovered = new long[byRole.length];
         for (int r = 0; r < byRole.length; r++) {
             offsets[r] = byRole[r] == null ? 0 : byRole[r].dataOffset() * 512;
+            recovered[r] = byRole[r] == null ? 0 : recovered(byRole[r]);
         }
-        EngineMemberIo io = new EngineMemberIo(engine, devices, offsets, inSync);
+        EngineMemberIo io = new EngineMemberIo(engine, devices, offsets, inSync, recovered);
         return PplStart.recover(byRole, io, unitBytes(devices)).markClean();
+    }
+
+    /**
+     * Bytes of the data area a device being rebuilt holds, as its own superblock records them
+     * (md's recovery_offset); none when it records no offset (it had just taken the role).
+     */
+    private static long recovered(MdSuperblock own) {
+        return own.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET) ? own.recoveryOffset() * 512 : 0;
     }
 
     @Override

@@ -56,6 +56,21 @@ final class ParityArrays implements AutoCloseable {
     ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
                  java.util.function.Function<MemoryEngine, IoEngine> wrap, ArrayOptions options, int rebuildingRole)
             throws Exception {
+        this(name, level, layoutWord, disks, chunk, memberBytes, wrap, options,
+                (role, d) -> new Member(role, d, DATA_OFFSET, role == rebuildingRole ? MemberState.REBUILDING
+                        : MemberState.IN_SYNC),
+                a -> { });
+    }
+
+    /**
+     * With the member {@code member} makes of each role's device (its state, a rebuild's
+     * recovery offset), and {@code beforeStart} run before the array starts, every field set (a
+     * log put in front of its writes, a rebuild to resume, the member disks prepared).
+     */
+    ParityArrays(String name, int level, int layoutWord, int disks, int chunk, long memberBytes,
+                 java.util.function.Function<MemoryEngine, IoEngine> wrap, ArrayOptions options,
+                 java.util.function.BiFunction<Integer, BlockDevice, Member> member,
+                 java.util.function.Consumer<ParityArrays> beforeStart) throws Exception {
         memory = new MemoryEngine(256);
         paths = new Path[disks];
         for (int i = 0; i < disks; i++) {
@@ -65,13 +80,13 @@ final class ParityArrays implements AutoCloseable {
         engine = wrap == null ? memory : wrap.apply(memory);
         Member[] members = new Member[disks];
         for (int i = 0; i < disks; i++) {
-            BlockDevice d = engine.open(paths[i], OpenOptions.DEFAULT);
-            members[i] = new Member(i, d, DATA_OFFSET, i == rebuildingRole ? MemberState.REBUILDING : MemberState.IN_SYNC);
+            members[i] = member.apply(i, engine.open(paths[i], OpenOptions.DEFAULT));
         }
         Geometry g = Geometry.uniform(level, layoutWord, chunk, disks, memberBytes - DATA_OFFSET);
         array = new RaidArray(name, LevelRegistry.byMdLevel(level), g, members, engine, 256, options, null, 1);
         layout = ParityLayout.of(level, layoutWord, disks, chunk, memberBytes - DATA_OFFSET);
         reference = new byte[(int) array.size()];
+        beforeStart.accept(this);
         array.start();
     }
 

@@ -123,14 +123,7 @@ class PplRecoveryTest {
     void aRowWhoseModifiedDataMemberIsMissingIsLeftAlone() throws IOException {
         try (Raid5Images img = Raid5Images.create(dir, 4, 2, CHUNK, STRIPES, 8)) {
             ParityLayout l = img.layout;
-            long s = 2;
-            // Rows 0-1 modify data 0 and 1; rows 2-3 only data 1 (a write from the middle of chunk 0).
-            long at = l.arrayOffsetOf(s, 0) + 2 * 4096;
-            List<LoggedBatch.Block> legs = new LoggedBatch(img).log(List.of(new long[] {at, CHUNK}), new Random(8),
-                    new byte[1][]);
-            legs.stream().filter(b -> !b.parity()).forEach(b -> put(img, b));
-            assertEquals(4, img.inconsistentRows());
-            int missing = l.dataRole(s, 0);
+            int missing = l.dataRole(tornWriteAcrossTwoChunks(img), 0);
 
             PplRecovery.Outcome out = new PplRecovery(l, img.io(missing), img.signature, 512).run(img.areas(), true);
 
@@ -141,11 +134,14 @@ class PplRecoveryTest {
     }
 
     /**
-     * md clears the log of every device in a role when the array starts, one still being rebuilt
-     * included; it holds no current data, so its log is not replayed (its rows are rebuilt).
+     * md reads the log of every device in a role when the array starts (ppl_load), one still
+     * being rebuilt included, and replays its entries (ppl_recover_entry writes the parity
+     * without looking at the log device's recovery offset): the writer logs a stripe whose
+     * parity that device holds once the rebuild has passed it, and the rebuild, resuming at the
+     * offset, will not come back to it. Its log is then cleared like every other.
      */
     @Test
-    void aDeviceBeingRebuiltIsNotReplayedButItsLogIsCleared() throws IOException {
+    void aDeviceBeingRebuiltHasTheLogOfStripesBelowItsRecoveryOffsetReplayed() throws IOException {
         try (Raid5Images img = Raid5Images.create(dir, 4, 2, CHUNK, STRIPES, 10)) {
             long s = 1;
             int rebuilding = img.layout.pRole(s);
@@ -153,15 +149,37 @@ class PplRecoveryTest {
                     List.of(new long[] {img.layout.arrayOffsetOf(s, 0), 4096}), new Random(10), new byte[1][]);
             legs.stream().filter(b -> !b.parity()).forEach(b -> put(img, b)); // its parity never landed
             assertEquals(1, img.inconsistentRows());
-            byte[] before = img.get(rebuilding, img.dataOffset, (int) img.layout.memberBytesUsed());
+            long recovered = img.layout.memberOffsetOfStripe(s + 1); // stripe s rebuilt, the rest not
 
-            PplRecovery.Outcome out = new PplRecovery(img.layout, img.ioRebuilding(rebuilding), img.signature, 512)
+            PplRecovery.Outcome out = new PplRecovery(img.layout, img.ioRebuilding(rebuilding, recovered),
+                    img.signature, 512).run(img.areas(), true);
+
+            assertEquals(new PplRecovery.Outcome(1, 0, 0, true), out);
+            assertEquals(0, img.inconsistentRows(), "the parity on the device being rebuilt is the XOR of its data");
+            assertLogCleared(img);
+        }
+    }
+
+    /**
+     * A data member being rebuilt holds current data below its recovery offset only: a row whose
+     * modified data lie there is recovered from it, a row whose modified data lie above it is
+     * left alone (ppl_recover_entry takes such a device for missing there; the rebuild recreates
+     * those data from the parity).
+     */
+    @Test
+    void aModifiedDataMemberBeingRebuiltServesTheRowsBelowItsRecoveryOffset() throws IOException {
+        try (Raid5Images img = Raid5Images.create(dir, 4, 2, CHUNK, STRIPES, 8)) {
+            ParityLayout l = img.layout;
+            long s = tornWriteAcrossTwoChunks(img);
+            int rebuilding = l.dataRole(s, 0);
+            long recovered = l.memberOffsetOfStripe(s) + 3 * 4096; // rows 0-2 of its chunk rebuilt, row 3 not
+
+            PplRecovery.Outcome out = new PplRecovery(l, img.ioRebuilding(rebuilding, recovered), img.signature, 512)
                     .run(img.areas(), true);
 
-            assertEquals(0, out.recoveredEntries(), out.toString());
-            assertArrayEquals(before, img.get(rebuilding, img.dataOffset, (int) img.layout.memberBytesUsed()),
-                    "nothing is replayed onto a device being rebuilt");
-            assertLogCleared(img);
+            assertEquals(2, out.recoveredEntries(), out.toString());
+            assertEquals(1, out.skippedRows(), "row 3 of chunk 0 lies above the recovery offset");
+            assertEquals(1, img.inconsistentRows(), "rows 0-2 are recovered, row 3 is left to the rebuild");
         }
     }
 
@@ -173,6 +191,20 @@ class PplRecoveryTest {
             assertEquals(new PplRecovery.Outcome(0, 1, 0, false), out);
             assertLogCleared(img);
         }
+    }
+
+    /**
+     * A chunk written from the middle of chunk 0 of stripe 2 (rows 0-1 modify data 1 only, rows
+     * 2-3 data 0 only), logged, its data landed and its parity not. Returns the stripe.
+     */
+    private static long tornWriteAcrossTwoChunks(Raid5Images img) throws IOException {
+        long s = 2;
+        long at = img.layout.arrayOffsetOf(s, 0) + 2 * 4096;
+        List<LoggedBatch.Block> legs = new LoggedBatch(img).log(List.of(new long[] {at, CHUNK}), new Random(8),
+                new byte[1][]);
+        legs.stream().filter(b -> !b.parity()).forEach(b -> put(img, b));
+        assertEquals(4, img.inconsistentRows());
+        return s;
     }
 
     /** md's empty log: the header of generation 0 without entries, zeros after it. */

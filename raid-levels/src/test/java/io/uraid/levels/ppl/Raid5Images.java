@@ -107,15 +107,20 @@ final class Raid5Images implements AutoCloseable {
         return a;
     }
 
-    /** Member access with {@code role}'s device present but still being rebuilt (not in sync). */
-    EngineMemberIo ioRebuilding(int role) throws IOException {
-        EngineMemberIo all = io();
+    /**
+     * Member access with {@code role}'s device present but still being rebuilt: the first
+     * {@code recovered} bytes of its data area rebuilt (md's recovery_offset).
+     */
+    EngineMemberIo ioRebuilding(int role, long recovered) throws IOException {
+        io(); // opens the devices
         boolean[] inSync = new boolean[paths.length];
         Arrays.fill(inSync, true);
         inSync[role] = false;
         long[] offsets = new long[paths.length];
         Arrays.fill(offsets, dataOffset);
-        return new EngineMemberIo(engine, devices, offsets, inSync);
+        long[] rebuilt = new long[paths.length];
+        rebuilt[role] = recovered;
+        return new EngineMemberIo(engine, devices, offsets, inSync, rebuilt);
     }
 
     /** Member access through the best engine; {@code missing} roles have no device. */
