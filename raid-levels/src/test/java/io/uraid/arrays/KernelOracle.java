@@ -11,8 +11,8 @@ import org.opentest4j.TestAbortedException;
 /**
  * The kernel's md as the judge of a raid5 with the partial parity log that uraid left behind:
  * one boot of the user-mode kernel assembles the member files (its log recovery runs), notes
- * whether it owes a resync, compares the array with the bytes expected, runs a check and
- * reports the mismatches.
+ * whether it owes a resync, compares the array with the bytes expected, lets a resync or a
+ * rebuild it resumes finish, runs a check and reports the mismatches.
  */
 final class KernelOracle {
     private KernelOracle() {
@@ -51,6 +51,8 @@ final class KernelOracle {
         s.append("if cmp -s -n ").append(expected.length).append(' ').append(want)
                 .append(" /dev/md0; then echo data=same; else echo data=differs; fi\n");
         s.append("echo 1000000 > /proc/sys/dev/raid/speed_limit_max; echo 500000 > /proc/sys/dev/raid/speed_limit_min\n");
+        // A rebuild the kernel resumes, or a resync it owes, runs first: md refuses a check meanwhile.
+        s.append("mdadm --wait /dev/md0 >/dev/null 2>&1\n");
         s.append("echo check > /sys/block/md0/md/sync_action\n");
         s.append("mdadm --wait /dev/md0 >/dev/null 2>&1\n");
         s.append("read v < /sys/block/md0/md/mismatch_cnt; echo mismatch=$v\n");

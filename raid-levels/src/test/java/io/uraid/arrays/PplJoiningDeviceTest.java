@@ -11,6 +11,8 @@ import io.uraid.core.api.BlockingIo;
 import io.uraid.core.array.MemberState;
 import io.uraid.core.array.RaidArray;
 import io.uraid.core.assembly.ArrayCreator;
+import io.uraid.core.assembly.AssembleOptions;
+import io.uraid.core.assembly.Assembler;
 import io.uraid.core.assembly.CreateSpec;
 import io.uraid.core.assembly.LeftOut;
 import io.uraid.core.assembly.OpenArray;
@@ -18,6 +20,7 @@ import io.uraid.core.sb.MdConstants;
 import io.uraid.core.sb.MdSuperblock;
 import io.uraid.core.sb.PplHeader;
 import io.uraid.core.spi.LevelRegistry;
+import io.uraid.core.sync.RedundancyOptions;
 import io.uraid.io.IoEngine;
 import io.uraid.io.NativeBuffer;
 import io.uraid.levels.ParityArrayLayout;
@@ -169,6 +172,73 @@ class PplJoiningDeviceTest {
         }
     }
 
+    /**
+     * A spare being rebuilt into role {@value #GONE} holds the log of the stripes whose parity
+     * it holds once the rebuild has passed them (md logs to a device below its recovery_offset):
+     * the array is copied while active during the rebuild, with the parity leg of the last such
+     * write torn off on the copy (the old parity back), and the kernel, assembling the copy, replays
+     * that device's log (ppl_load reads every device in a role), resumes the rebuild above the
+     * recovery offset and finds every stripe consistent, without a resync.
+     */
+    @Test
+    void aCrashDuringARebuildIsRecoveredFromTheLogOfTheDeviceBeingRebuilt() throws Exception {
+        try (Members files = new Members("pplk", DISKS + 1, MEMBER)) {
+            create(files.paths.subList(0, DISKS));
+            ParityLayout layout = firstSession(files.paths.subList(0, DISKS), files.get(DISKS));
+            List<Path> paths = withoutGone(files);
+            Path spare = paths.get(GONE);
+            long logged = STRIPES * (long) layout.chunkBytes(); // member bytes of the stripes written
+            byte[] expected = Redundant.pattern(0, STRIPES * (int) layout.stripeBytes(), 1);
+            AssembleOptions slow = AssembleOptions.DEFAULT.withRun(true)
+                    .withRedundancy(RedundancyOptions.DEFAULT.withSyncSpeed(MIB, 2 * MIB));
+            List<Path> crashed;
+            try (OpenArray open = Assembler.assemble(paths, slow, ArrayEndToEndTest.engine())) {
+                long until = System.nanoTime() + 60_000_000_000L;
+                while ((open.member(GONE).state() != MemberState.REBUILDING || recoveryOffset(spare) < logged)
+                        && System.nanoTime() < until) {
+                    Thread.sleep(10);
+                }
+                assertEquals(MemberState.REBUILDING, open.member(GONE).state(), "the spare is being rebuilt");
+                assertTrue(recoveryOffset(spare) >= logged, "its superblock records the stripes written as rebuilt");
+                writeStripes(open.array(), layout, expected, s -> true);
+                crashed = crashCopies(paths);
+                assertEquals(MemberState.REBUILDING, open.member(GONE).state(), "copied during the rebuild");
+            }
+            // Only the newest log write of a device is replayed (md starts one only when the stripes of
+            // the one before are written): the last stripe written whose parity the spare holds.
+            long last = STRIPES - 1;
+            while (layout.pRole(last) != GONE) {
+                last--;
+            }
+            Path joined = crashed.get(GONE);
+            long at = last * layout.stripeBytes() + 8192; // row 2 of data chunk 0
+            long parityAt = superblock(joined).dataOffset() * 512 + layout.memberOffsetOfStripe(last) + 8192;
+            byte[] parity = get(joined, parityAt, 4096);
+            byte[] before = Redundant.pattern(at, 4096, 1);
+            byte[] after = Redundant.pattern(at, 4096, 2);
+            for (int i = 0; i < parity.length; i++) {
+                parity[i] ^= (byte) (before[i] ^ after[i]); // the parity the stripe had before the write
+            }
+            put(joined, parityAt, parity);
+            assertTrue(superblock(joined).recoveryOffset() * 512 >= logged, "the torn row lies below the offset");
+            KernelOracle.Verdict k = KernelOracle.assembleAndCheck(crashed, expected, files.dir.resolve("uml"));
+            if (k != null) {
+                assertEquals("ppl", k.policy(), k.console());
+                assertEquals("none", k.resyncStart(), "the kernel recovered from the logs without a resync: "
+                        + k.console());
+                assertEquals("same", k.data(), k.console());
+                assertEquals("0", k.mismatches(), "the log on the device being rebuilt restored the torn parity: "
+                        + k.console());
+            }
+        }
+    }
+
+    /** The recovery offset (bytes) the device's superblock records, -1 without one. */
+    private static long recoveryOffset(Path dev) throws Exception {
+        MdSuperblock sb = superblock(dev);
+        return sb.hasFeature(MdConstants.FEATURE_RECOVERY_OFFSET) ? sb.recoveryOffset() * 512 : -1;
+    }
+
     /** md refuses a device whose log would run into its data: uraid leaves such a spare out. */
     @Test
     void aSpareWhoseLogWouldOverlapItsDataIsLeftOut() throws Exception {
@@ -218,29 +288,49 @@ class PplJoiningDeviceTest {
      */
     private static List<Path> secondSessionCrashes(Members files, Path spare, ParityLayout layout, byte[] expected,
                                                    boolean logToIt) throws Exception {
-        List<Path> paths = new ArrayList<>(files.paths.subList(0, GONE));
-        paths.add(spare);
+        List<Path> paths = withoutGone(files);
         try (OpenArray open = Redundant.assemble(paths, 60_000)) {
             RaidArray array = open.array();
             awaitInSync(open, GONE);
             assertEmptyLog(spare);
-            for (long s = 0; s < STRIPES; s++) {
-                if ((layout.pRole(s) == GONE) == logToIt) {
-                    long at = s * layout.stripeBytes() + 8192;
-                    byte[] data = Redundant.pattern(at, 4096, 2);
-                    Redundant.write(array, at, data);
-                    System.arraycopy(data, 0, expected, (int) at, data.length);
-                }
-            }
-            BlockingIo.flush(array);
-            List<Path> copies = new ArrayList<>();
-            for (Path p : paths) {
-                Path c = p.resolveSibling(p.getFileName() + ".crash");
-                java.nio.file.Files.copy(p, c, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                copies.add(c);
-            }
-            return copies;
+            writeStripes(array, layout, expected, s -> (layout.pRole(s) == GONE) == logToIt);
+            return crashCopies(paths);
         }
+    }
+
+    /** The members but role {@value #GONE}'s, and the spare (the last file) in its place. */
+    private static List<Path> withoutGone(Members files) {
+        List<Path> paths = new ArrayList<>(files.paths.subList(0, GONE));
+        paths.add(files.get(DISKS));
+        return paths;
+    }
+
+    /**
+     * 4 KiB at byte 8192 of each of the first {@value #STRIPES} stripes {@code which} takes,
+     * noted in {@code expected}; then a flush.
+     */
+    private static void writeStripes(RaidArray array, ParityLayout layout, byte[] expected,
+                                     java.util.function.LongPredicate which) throws Exception {
+        for (long s = 0; s < STRIPES; s++) {
+            if (which.test(s)) {
+                long at = s * layout.stripeBytes() + 8192;
+                byte[] data = Redundant.pattern(at, 4096, 2);
+                Redundant.write(array, at, data);
+                System.arraycopy(data, 0, expected, (int) at, data.length);
+            }
+        }
+        BlockingIo.flush(array);
+    }
+
+    /** Copies of the member files taken while the array is active: what a crash leaves. */
+    private static List<Path> crashCopies(List<Path> paths) throws Exception {
+        List<Path> copies = new ArrayList<>();
+        for (Path p : paths) {
+            Path c = p.resolveSibling(p.getFileName() + ".crash");
+            java.nio.file.Files.copy(p, c, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            copies.add(c);
+        }
+        return copies;
     }
 
     private static void awaitInSync(OpenArray open, int role) throws Exception {
