@@ -22,6 +22,10 @@
 #   WORKS="randwrite-4k-qd32" bench/remote-mirror.sh ...     only some of the workloads
 #   TARGETS="mir solo" ...                                    only some of the arrays (mir plain solo remote)
 #   CONNECTIONS=N: the daemon's connections to each remote export (default: the URI default, 4)
+#   NEAR_CPUS=0 FAR_CPUS=1: pin the daemon and fio to NEAR_CPUS and the nbdkit servers to FAR_CPUS
+#     (taskset lists), as two hosts would keep them apart; the far servers then serve plain files
+#     in /dev/shm instead of loop devices, so their writes are done by their own threads (a loop
+#     device's kernel workers may run on any CPU)
 set -euo pipefail
 ROUNDS=${1:-3}
 SECS=${2:-10}
@@ -62,6 +66,15 @@ loop far 1G; FARDEV=$DEV
 loop far2 1G; FARDEV2=$DEV
 loop far3 1G; FARDEV3=$DEV
 
+NEAR_SET=(); FAR_SET=()
+if [ -n "${NEAR_CPUS:-}${FAR_CPUS:-}" ]; then
+  command -v taskset >/dev/null || { echo "remote-mirror.sh: taskset is not installed" >&2; exit 1; }
+  [ -n "${NEAR_CPUS:-}" ] && [ -n "${FAR_CPUS:-}" ] || { echo "remote-mirror.sh: set both NEAR_CPUS and FAR_CPUS" >&2; exit 2; }
+  NEAR_SET=(taskset -c "$NEAR_CPUS"); FAR_SET=(taskset -c "$FAR_CPUS")
+  FARDEV="$W/far.img"; FARDEV2="$W/far2.img"; FARDEV3="$W/far3.img"
+  for f in "$FARDEV" "$FARDEV2" "$FARDEV3"; do fallocate -l 1G "$f"; done
+fi
+
 ip netns add "$NEAR"; ip netns add "$FAR"
 ip link add "ura$$" type veth peer name "urb$$"
 ip link set "ura$$" netns "$NEAR"; ip link set "urb$$" netns "$FAR"
@@ -80,15 +93,15 @@ else
   KIT_FILTER=(--threads="${KIT_THREADS:-256}" --filter=delay)
   KIT_DELAY=("delay-read=${DELAY}ms" "delay-write=${DELAY}ms")
 fi
-ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$FARDEV" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
+ip netns exec "$FAR" "${FAR_SET[@]}" nbdkit -f -i 10.199.0.2 -p 10809 "${KIT_FILTER[@]}" file "$FARDEV" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit.log" &
 PIDS+=($!)
 KIT1=$!
-ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10810 "${KIT_FILTER[@]}" file "$FARDEV2" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
+ip netns exec "$FAR" "${FAR_SET[@]}" nbdkit -f -i 10.199.0.2 -p 10810 "${KIT_FILTER[@]}" file "$FARDEV2" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit2.log" &
 PIDS+=($!)
 KIT2=$!
-ip netns exec "$FAR" nbdkit -f -i 10.199.0.2 -p 10811 "${KIT_FILTER[@]}" file "$FARDEV3" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
+ip netns exec "$FAR" "${FAR_SET[@]}" nbdkit -f -i 10.199.0.2 -p 10811 "${KIT_FILTER[@]}" file "$FARDEV3" ${KIT_DELAY[@]+"${KIT_DELAY[@]}"} \
   2>"$W/nbdkit3.log" &
 PIDS+=($!)
 KIT3=$!
@@ -110,7 +123,7 @@ ARRAY mir devices=$LOCAL,$REMOTE
 ARRAY plain devices=$LOCAL2,$REMOTE2
 ARRAY solo devices=$SOLO
 CONF
-ip netns exec "$NEAR" java -jar "$JAR" daemon --config "$W/uraid.conf" --control "$W/ctl.sock" \
+ip netns exec "$NEAR" "${NEAR_SET[@]}" java -jar "$JAR" daemon --config "$W/uraid.conf" --control "$W/ctl.sock" \
   --listen "unix:$W/nbd.sock" 2>"$W/daemon.log" &
 PIDS+=($!)
 DAEMON=$!
@@ -140,7 +153,7 @@ for r in $(seq "$ROUNDS"); do
       [ "$t" = remote ] && { URI="nbd://10.199.0.2:10811/"; IN=(ip netns exec "$NEAR"); }
       d0=$(ticks "$DAEMON"); k0=$(ticks "${KIT[$t]}")
       # shellcheck disable=SC2086
-      "${IN[@]}" fio --name=b --ioengine=nbd --uri="$URI" --size=512M --runtime="$SECS" \
+      "${IN[@]}" "${NEAR_SET[@]}" fio --name=b --ioengine=nbd --uri="$URI" --size=512M --runtime="$SECS" \
           --time_based --ramp_time=2 ${WORK[$w]} --output-format=json --output="$W/fio.json" 2>"$W/fio.err" \
         || { echo "fio failed for $t $w: $(cat "$W/fio.err")" >&2; exit 1; }
       # requests fio counted (not the ramp, which the CPU ticks include: an upper bound, alike for every array)
@@ -152,7 +165,7 @@ done
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 grep -h "connection(s)" "$W/daemon.log" | sed 's/^.*INFO: /  /' | sort -u | head -3 || true
-echo "link: $LINK; $MODE"
+echo "link: $LINK; $MODE${NEAR_CPUS:+; daemon and fio on CPUs $NEAR_CPUS, nbdkit on CPUs $FAR_CPUS (far side: files)}"
 echo "fio $(fio --version) nbd engine, $ROUNDS rounds x ${SECS}s; medians [lowest-highest round] IOPS"
 python3 - "$RES" "${TARGETS[*]}" "${WORKS[@]}" <<'PY'
 import sys, statistics, collections
