@@ -5,6 +5,7 @@ import static io.uraid.io.nbd.NbdProtocol.SIMPLE_REPLY_MAGIC;
 import static io.uraid.io.nbd.NbdProtocol.SIMPLE_REPLY_SIZE;
 import static io.uraid.io.nbd.NbdProtocol.toNbdError;
 
+import io.uraid.io.nbd.Wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
@@ -53,13 +54,7 @@ final class ReplyBatch {
     /** Writes everything added since the last send; the batch is empty afterwards, even on failure. */
     void send(GatheringByteChannel ch) throws IOException {
         try {
-            int first = 0;
-            while (first < count) {
-                ch.write(gather, first, count - first);
-                while (first < count && !gather[first].hasRemaining()) {
-                    first++;
-                }
-            }
+            Wire.writeFully(ch, gather, count);
         } finally {
             discard();
         }

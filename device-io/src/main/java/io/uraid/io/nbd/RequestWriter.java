@@ -78,14 +78,8 @@ public final class RequestWriter {
 
     /** Writes every queued request, in the order queued, blocking until the last byte is written. */
     public void flush() throws IOException {
-        int first = 0;
         try {
-            while (first < buffers) {
-                ch.write(wire, first, buffers - first);
-                while (first < buffers && !wire[first].hasRemaining()) {
-                    first++;
-                }
-            }
+            Wire.writeFully(ch, wire, buffers);
         } finally {
             queued = 0;
             buffers = 0; // after a failure the connection is dropped: nothing queued is sent twice

@@ -3,6 +3,7 @@ package io.uraid.io.nbd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
@@ -23,6 +24,20 @@ public final class Wire {
     public static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
+        }
+    }
+
+    /**
+     * Writes the first {@code count} buffers of {@code bufs} whole, in order, with as few
+     * gathering writes as the channel allows (a batch of NBD messages in one system call).
+     */
+    public static void writeFully(GatheringByteChannel ch, ByteBuffer[] bufs, int count) throws IOException {
+        int first = 0;
+        while (first < count) {
+            ch.write(bufs, first, count - first);
+            while (first < count && !bufs[first].hasRemaining()) {
+                first++;
+            }
         }
     }
 
